@@ -1,0 +1,403 @@
+// The scheduler: one step of the network, in a fixed order.
+//
+//   1. step-current changes due at t_m;
+//   2. clock-driven populations integrate t_m -> t_m + dt and fire;
+//      event-driven populations fire at their exact times in (t_m, t_m + dt];
+//      lif_delta populations take the spikes that arrive in the step;
+//   3. transmission to clock-driven targets: a spike of step m - D through a
+//      synapse of delay D steps is added to its target's ge/gi now, i.e. it
+//      acts from t_{m+1} = (spike step + 1 + D) dt on;
+//   4. recording (spikes of step m, probes at t_{m+1}).
+//
+// Every spike is kept for D_max steps in its population's history, so
+// transmission reads only the spikes that happened: its cost is spikes x
+// fan-out, with no per-neuron buffers to sweep.
+
+import {
+  MODEL_LIF, MODEL_LIF_COND, MODEL_LIF_DELTA, MODEL_IZHIKEVICH, MODEL_POISSON, MODEL_SPIKE_SOURCE,
+  VAR_V, VAR_GE, VAR_GI, VAR_U, VAR_IE, VAR_RATE, VAR_COUNT, RECEPTOR_EXC,
+  STATUS_OK, STATUS_BAD_POPULATION, STATUS_BAD_PROJECTION, STATUS_BAD_VARIABLE, STATUS_BAD_ARGUMENT,
+  STATUS_NOT_PREPARED, STATUS_ALREADY_PREPARED,
+} from "./abi";
+import { Population } from "./population";
+import { Projection, lowerBoundDelay, finishDelays } from "./projection";
+import { updateLif, updateLifCond, updateIzhikevich } from "./models";
+import {
+  emitPoisson, emitSource, restartPoisson, restartSource, restartDelta, updateLifDelta,
+  syncDelta, deltaVoltageAt, setPoissonRate, rekeyDelta,
+} from "./events";
+import { uniform, normal, STREAM_INIT } from "./rng";
+
+export const pops: Array<Population> = [];
+export const projs: Array<Projection> = [];
+const incomingDelta: Array<Array<Projection>> = [];   // per population (lif_delta targets)
+const gridProjs: Array<Projection> = [];               // projections onto clock-driven targets
+
+export let dt: f64 = 0.1;
+export let step: i32 = 0;
+export let prepared: bool = false;
+let nNeurons: i32 = 0;
+
+export function setDt(h: f64): void { dt = h; }
+
+export function addPopulation(kind: i32, size: i32): i32 {
+  if (prepared) return -STATUS_ALREADY_PREPARED;
+  if (kind < MODEL_LIF || kind > MODEL_SPIKE_SOURCE || size < 0) return -STATUS_BAD_ARGUMENT;
+  const p = new Population(pops.length, kind, size, nNeurons);
+  nNeurons += size;
+  pops.push(p);
+  incomingDelta.push([]);
+  return p.index;
+}
+
+export function popAt(k: i32): Population | null {
+  return k >= 0 && k < pops.length ? pops[k] : null;
+}
+
+export function projAt(k: i32): Projection | null {
+  return k >= 0 && k < projs.length ? projs[k] : null;
+}
+
+export function addProjection(pre: i32, post: i32, receptor: i32): i32 {
+  if (prepared) return -STATUS_ALREADY_PREPARED;
+  const a = popAt(pre), b = popAt(post);
+  if (a == null || b == null) return -STATUS_BAD_POPULATION;
+  const pr = new Projection(projs.length, a, b, receptor);
+  projs.push(pr);
+  return pr.index;
+}
+
+// ---------------------------------------------------------------- state
+
+// Fills a state variable: kind 0 constant a, 1 uniform [a, b), 2 normal(a, b)
+// clipped to [lo, hi]. Draws are addressed by (population, variable, neuron).
+export function initState(pop: i32, variable: i32, kind: i32, a: f64, b: f64, lo: f64, hi: f64): i32 {
+  const p = popAt(pop);
+  if (p == null) return STATUS_BAD_POPULATION;
+  for (let j = 0; j < p.size; j++) {
+    let x = a;
+    if (kind == 1) x = a + (b - a) * uniform(0, <u32>j, <u32>p.index, STREAM_INIT | <u32>variable);
+    else if (kind == 2) x = a + b * normal(0, <u32>j, <u32>p.index, STREAM_INIT | <u32>variable);
+    x = Math.min(Math.max(x, lo), hi);
+    const status = writeState(p, variable, j, x);
+    if (status != STATUS_OK) return status;
+  }
+  return STATUS_OK;
+}
+
+function writeState(p: Population, variable: i32, j: i32, x: f64): i32 {
+  const k = p.kind;
+  if (variable == VAR_V) {
+    if (k == MODEL_LIF_DELTA) p.vd[j] = x;
+    else if (p.isClockDriven()) p.v[j] = <f32>x;
+    else return STATUS_BAD_VARIABLE;
+  } else if (variable == VAR_IE) {
+    if (k == MODEL_LIF_DELTA) {
+      if (prepared) syncDelta(p, <f64>step * dt);
+      p.ied[j] = x;
+      if (prepared) rekeyDelta(p, j);
+    } else if (p.isClockDriven()) {
+      p.ie[j] = <f32>x;
+      if (x != 0) p.hasBias = true;
+    } else return STATUS_BAD_VARIABLE;
+  } else if (variable == VAR_GE && p.isClockDriven()) p.ge[j] = <f32>(x / storedScale(p, p.tauE));
+  else if (variable == VAR_GI && p.isClockDriven()) p.gi[j] = <f32>(x / storedScale(p, p.tauI));
+  else if (variable == VAR_U && k == MODEL_IZHIKEVICH) p.u[j] = <f32>x;
+  else if (variable == VAR_RATE && k == MODEL_POISSON) {
+    if (prepared) setPoissonRate(p, j, x, <f64>step * dt);
+    else p.rate[j] = x;
+  } else return STATUS_BAD_VARIABLE;
+  return STATUS_OK;
+}
+
+// True value of a lazily decayed synaptic variable = stored value times this.
+function storedScale(p: Population, tau: f64): f64 {
+  return Math.exp(-<f64>(step - p.baseStep) * dt / tau);
+}
+
+// Brings the stored ge, gi of every population to their true values now
+// (before the host reads the raw arrays).
+export function normalizeState(): void {
+  for (let k = 0; k < pops.length; k++) {
+    const p = pops[k];
+    if (p.isClockDriven()) p.renormalize(step, dt);
+  }
+}
+
+export function readState(p: Population, variable: i32, j: i32): f64 {
+  const k = p.kind;
+  if (variable == VAR_V) {
+    if (k == MODEL_LIF_DELTA) return deltaVoltageAt(p, j, <f64>step * dt);
+    if (p.isClockDriven()) return <f64>p.v[j];
+  } else if (variable == VAR_GE && p.isClockDriven()) return <f64>p.ge[j] * storedScale(p, p.tauE);
+  else if (variable == VAR_GI && p.isClockDriven()) return <f64>p.gi[j] * storedScale(p, p.tauI);
+  else if (variable == VAR_U && k == MODEL_IZHIKEVICH) return <f64>p.u[j];
+  else if (variable == VAR_IE) {
+    if (k == MODEL_LIF_DELTA) return p.ied[j];
+    if (p.isClockDriven()) return <f64>p.ie[j];
+  } else if (variable == VAR_RATE && k == MODEL_POISSON) return p.rate[j];
+  else if (variable == VAR_COUNT) return <f64>p.counts[j];
+  return NaN;
+}
+
+// ---------------------------------------------------------------- prepare
+
+export function prepare(): i32 {
+  if (prepared) return STATUS_ALREADY_PREPARED;
+  for (let q = 0; q < projs.length; q++) {
+    const pr = projs[q];
+    if (!pr.connected) return STATUS_BAD_PROJECTION;
+    finishDelays(pr);
+    if (pr.dMax > pr.pre.maxOutDelay) pr.pre.maxOutDelay = pr.dMax;
+    if (pr.post.kind == MODEL_LIF_DELTA) incomingDelta[pr.post.index].push(pr);
+    else if (pr.post.isClockDriven()) gridProjs.push(pr);
+    else return STATUS_BAD_PROJECTION;
+  }
+  for (let k = 0; k < pops.length; k++) {
+    const p = pops[k];
+    p.refSteps = <i32>Math.round(p.tRef / dt);
+    p.allocHistory();
+    computePropagators(p);
+    applySchedule(p, 0);
+    if (p.kind == MODEL_POISSON) restartPoisson(p, 0);
+    else if (p.kind == MODEL_SPIKE_SOURCE) restartSource(p);
+    else if (p.kind == MODEL_LIF_DELTA) {
+      for (let j = 0; j < p.size; j++) { p.tLast[j] = 0; }
+      restartDelta(p);
+    }
+  }
+  prepared = true;
+  return STATUS_OK;
+}
+
+function computePropagators(p: Population): void {
+  p.ee = Math.exp(-dt / p.tauE);
+  p.ei = Math.exp(-dt / p.tauI);
+  if (p.isClockDriven()) {
+    p.renormEvery = max(1, <i32>Math.floor(20.0 * Math.min(p.tauE, p.tauI) / dt));
+    p.baseStep = 0;
+    p.lazyDecayFactors(0, dt);
+    p.hasBias = false;
+    for (let j = 0; j < p.size; j++) if (p.ie[j] != 0) p.hasBias = true;
+  }
+  if (p.kind == MODEL_LIF || p.kind == MODEL_LIF_DELTA) {
+    p.em = Math.exp(-dt / p.tauM);
+    p.rM = p.tauM / p.cM;  // GOhm: mV per pA
+    p.ce = synapticPropagator(p.tauE, p.tauM, p.ee, p.em);
+    p.ci = synapticPropagator(p.tauI, p.tauM, p.ei, p.em);
+  }
+}
+
+// Contribution of an exponential current (initial value 1, time constant
+// tau_s) to v over one step: tau_s / (tau_s - tau_m) (e^{-dt/tau_s} - e^{-dt/tau_m});
+// the limit dt/tau_m e^{-dt/tau_m} when the time constants coincide.
+function synapticPropagator(tauS: f64, tauM: f64, es: f64, em: f64): f64 {
+  if (Math.abs(tauS - tauM) < 1e-9 * tauM) return dt / tauM * em;
+  return tauS / (tauS - tauM) * (es - em);
+}
+
+// Step current: the schedule holds (step, amplitude) sorted by step.
+export function setSchedule(pop: i32, stepsPtr: usize, ampsPtr: usize, n: i32): i32 {
+  const p = popAt(pop);
+  if (p == null) return STATUS_BAD_POPULATION;
+  p.schedSteps = new StaticArray<i32>(n);
+  p.schedAmps = new StaticArray<f64>(n);
+  for (let k = 0; k < n; k++) {
+    p.schedSteps[k] = load<i32>(stepsPtr + (<usize>k << 2));
+    p.schedAmps[k] = load<f64>(ampsPtr + (<usize>k << 3));
+  }
+  p.schedCursor = 0;
+  return STATUS_OK;
+}
+
+// Applies the schedule entries due at step m; true when the current changed.
+function applySchedule(p: Population, m: i32): bool {
+  let changed = false;
+  while (p.schedCursor < p.schedSteps.length && unchecked(p.schedSteps[p.schedCursor]) <= m) {
+    if (!changed && p.kind == MODEL_LIF_DELTA && prepared) syncDelta(p, <f64>m * dt);
+    p.iStep = unchecked(p.schedAmps[p.schedCursor]);
+    p.schedCursor++;
+    changed = true;
+  }
+  return changed;
+}
+
+// ---------------------------------------------------------------- recording
+
+let recT = new StaticArray<f64>(0);
+let recId = new StaticArray<u32>(0);
+export let recCount: i32 = 0;
+let recSoft: i32 = 0;
+
+export function setRecordCapacity(cap: i32): void {
+  recT = new StaticArray<f64>(cap);
+  recId = new StaticArray<u32>(cap);
+  recSoft = cap >> 1;
+  recCount = 0;
+}
+export function recTimesPtr(): usize { return changetype<usize>(recT); }
+export function recIdsPtr(): usize { return changetype<usize>(recId); }
+export function clearRecorded(): void { recCount = 0; }
+
+function growRecord(need: i32): void {
+  let cap = max(recT.length * 2, 1024);
+  while (cap < need) cap *= 2;
+  const t = new StaticArray<f64>(cap), id = new StaticArray<u32>(cap);
+  memory.copy(changetype<usize>(t), changetype<usize>(recT), <usize>recCount << 3);
+  memory.copy(changetype<usize>(id), changetype<usize>(recId), <usize>recCount << 2);
+  recT = t;
+  recId = id;
+}
+
+// State probes: (population, variable, neuron), sampled every probeEvery steps.
+const probePop: Array<i32> = [];
+const probeVar: Array<i32> = [];
+const probeIdx: Array<i32> = [];
+let probeEvery: i32 = 1;
+let samples = new StaticArray<f64>(0);
+export let sampleRows: i32 = 0;
+let sampleCap: i32 = 0;
+
+export function addProbe(pop: i32, variable: i32, j: i32): i32 {
+  const p = popAt(pop);
+  if (p == null || j < 0 || j >= p.size) return STATUS_BAD_POPULATION;
+  if (isNaN(readState(p, variable, j))) return STATUS_BAD_VARIABLE;
+  probePop.push(pop);
+  probeVar.push(variable);
+  probeIdx.push(j);
+  return STATUS_OK;
+}
+export function setProbeInterval(steps: i32, rowsCap: i32): void {
+  probeEvery = max(steps, 1);
+  sampleCap = max(rowsCap, 1);
+  samples = new StaticArray<f64>(sampleCap * max(probePop.length, 1));
+  sampleRows = 0;
+}
+export function samplesPtr(): usize { return changetype<usize>(samples); }
+export function clearSamples(): void { sampleRows = 0; }
+export function probeCount(): i32 { return probePop.length; }
+export function probeStride(): i32 { return probeEvery; }
+
+// ---------------------------------------------------------------- run
+
+export let totalEvents: f64 = 0;
+
+// Runs up to maxSteps steps; returns the steps done. Stops early when the
+// spike record is half full or the sample buffer is full, for the host to
+// drain, so neither ever grows with the length of a run.
+export function run(maxSteps: i32): i32 {
+  if (!prepared) return -STATUS_NOT_PREPARED;
+  let done = 0;
+  while (done < maxSteps) {
+    if (recCount > recSoft && recSoft > 0) break;
+    if (probePop.length > 0 && sampleRows >= sampleCap) break;
+    stepOnce();
+    done++;
+  }
+  return done;
+}
+
+function stepOnce(): void {
+  const m = step;
+  const tStart = <f64>m * dt, tEnd = <f64>(m + 1) * dt;
+  const np = pops.length;
+  for (let k = 0; k < np; k++) {
+    const p = unchecked(pops[k]);
+    unchecked(p.histCount[p.slotOf(m)] = 0);
+    if (p.schedCursor < p.schedSteps.length && applySchedule(p, m) && p.kind == MODEL_LIF_DELTA) {
+      restartDelta(p);
+    }
+  }
+  for (let k = 0; k < np; k++) {
+    const p = unchecked(pops[k]);
+    const slot = p.slotOf(m);
+    const kind = p.kind;
+    if (p.isClockDriven()) p.lazyDecayFactors(m, dt);
+    if (kind == MODEL_LIF) updateLif(p, m, slot, dt);
+    else if (kind == MODEL_LIF_COND) updateLifCond(p, m, slot, dt);
+    else if (kind == MODEL_IZHIKEVICH) updateIzhikevich(p, m, slot, dt);
+    else if (kind == MODEL_POISSON) emitPoisson(p, slot, tStart, tEnd);
+    else if (kind == MODEL_SPIKE_SOURCE) emitSource(p, slot, tStart, tEnd);
+    else if (kind == MODEL_LIF_DELTA) {
+      totalEvents += updateLifDelta(p, unchecked(incomingDelta[k]), projs, m, slot, tStart, tEnd);
+    }
+  }
+  for (let q = 0; q < gridProjs.length; q++) deliverGrid(unchecked(gridProjs[q]), m);
+  for (let k = 0; k < np; k++) recordStep(unchecked(pops[k]), m, tStart);
+  step = m + 1;
+  if (probePop.length > 0 && step % probeEvery == 0) sampleProbes();
+}
+
+// Adds the weights of the synapses whose spikes arrive now to the targets'
+// synaptic variable (ge or gi by receptor).
+function deliverGrid(pr: Projection, m: i32): void {
+  const pre = pr.pre, post = pr.post;
+  const exc = pr.receptor == RECEPTOR_EXC;
+  const tgtVar = changetype<usize>(exc ? post.ge : post.gi);
+  const gain = <f32>(exc ? post.gainE : post.gainI);  // lazy decay: see Population
+  const targets = changetype<usize>(pr.targets), weights = changetype<usize>(pr.weights);
+  const rowPtr = pr.rowPtr;
+  const perSynapse = pr.delayConst == 0;
+  let events: f64 = 0;
+  for (let d = pr.dMin; d <= pr.dMax; d++) {
+    const src = m - d;
+    if (src < 0) break;
+    const s = pre.slotOf(src);
+    const n = unchecked(pre.histCount[s]);
+    if (n == 0) continue;
+    const ids = unchecked(pre.histIds[s]);
+    for (let k = 0; k < n; k++) {
+      const i = unchecked(ids[k]);
+      let s0 = <i32>unchecked(rowPtr[i]), s1 = <i32>unchecked(rowPtr[i + 1]);
+      if (perSynapse) {
+        s0 = lowerBoundDelay(pr.delays, s0, s1, d);
+        s1 = lowerBoundDelay(pr.delays, s0, s1, d + 1);
+      }
+      events += <f64>(s1 - s0);
+      // s in [rowPtr[i], rowPtr[i+1]) lies inside targets/weights by construction.
+      for (let s = s0; s < s1; s++) {
+        const o = <usize>s << 2;
+        const a = tgtVar + (<usize>load<u32>(targets + o) << 2);
+        store<f32>(a, load<f32>(a) + gain * load<f32>(weights + o));
+      }
+    }
+  }
+  pr.events += events;
+  totalEvents += events;
+}
+
+function recordStep(p: Population, m: i32, tStart: f64): void {
+  const s = p.slotOf(m);
+  const n = unchecked(p.histCount[s]);
+  if (n == 0) return;
+  p.totalSpikes += <f64>n;
+  if (!p.record) return;
+  if (recCount + n > recT.length) growRecord(recCount + n);
+  const ids = unchecked(p.histIds[s]), offs = unchecked(p.histOffs[s]);
+  const first = <u32>p.first;
+  for (let k = 0; k < n; k++) {
+    unchecked(recT[recCount] = tStart + unchecked(offs[k]));
+    unchecked(recId[recCount] = first + <u32>unchecked(ids[k]));
+    recCount++;
+  }
+}
+
+function sampleProbes(): void {
+  const n = probePop.length;
+  const row = sampleRows * n;
+  for (let q = 0; q < n; q++) {
+    const p = unchecked(pops[unchecked(probePop[q])]);
+    samples[row + q] = readState(p, unchecked(probeVar[q]), unchecked(probeIdx[q]));
+  }
+  sampleRows++;
+}
+
+export function setRate(pop: i32, j: i32, rate: f64): i32 {
+  const p = popAt(pop);
+  if (p == null || p.kind != MODEL_POISSON || j < 0 || j >= p.size) return STATUS_BAD_POPULATION;
+  if (prepared) setPoissonRate(p, j, rate, <f64>step * dt);
+  else p.rate[j] = rate;
+  return STATUS_OK;
+}
+
+export function neuronCount(): i32 { return nNeurons; }

@@ -1,0 +1,254 @@
+// The kernel's ABI: plain functions over numbers and pointers. No logic here
+// beyond argument checks; see engine.ts for the step, projection.ts for
+// connectivity, models.ts and events.ts for the neurons.
+
+import {
+  STATUS_OK, STATUS_BAD_POPULATION, STATUS_BAD_PROJECTION,
+  MODEL_LIF, MODEL_LIF_COND, MODEL_LIF_DELTA, MODEL_IZHIKEVICH, MODEL_SPIKE_SOURCE, MODEL_POISSON,
+  VAR_V, VAR_GE, VAR_GI, VAR_U, VAR_IE, VAR_RATE, VAR_COUNT,
+} from "./abi";
+import * as engine from "./engine";
+import * as proj from "./projection";
+import * as rng from "./rng";
+import { Population } from "./population";
+
+export * from "./abi";
+export { normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate } from "./engine";
+export { setRecordCapacity, recTimesPtr, recIdsPtr, clearRecorded } from "./engine";
+export { addProbe, setProbeInterval, samplesPtr, clearSamples, probeCount } from "./engine";
+export { setMaxSynapses } from "./projection";
+export { STREAM_INIT, STREAM_CONNECT, STREAM_WEIGHT, STREAM_DELAY, STREAM_POISSON, STREAM_USER } from "./rng";
+
+// ---------------------------------------------------------------- memory
+
+// Scratch memory for the host to pass arrays in (lists, spike times).
+export function alloc(bytes: usize): usize { return heap.alloc(max<usize>(bytes, 16)); }
+export function free(ptr: usize): void { heap.free(ptr); }
+
+// ---------------------------------------------------------------- rng
+
+export function setSeed(lo: u32, hi: u32): void { rng.setSeed(lo, hi); }
+
+// Writes the four words of block (c0, c1, c2, c3) to out (for the TS twin test).
+export function philoxBlock(c0: u32, c1: u32, c2: u32, c3: u32, out: usize): void {
+  rng.philox(c0, c1, c2, c3);
+  store<u32>(out, rng.out0);
+  store<u32>(out, rng.out1, 4);
+  store<u32>(out, rng.out2, 8);
+  store<u32>(out, rng.out3, 12);
+}
+export function rngUniform(c0: u32, c1: u32, c2: u32, c3: u32): f64 { return rng.uniform(c0, c1, c2, c3); }
+export function rngNormal(c0: u32, c1: u32, c2: u32, c3: u32): f64 { return rng.normal(c0, c1, c2, c3); }
+
+// ---------------------------------------------------------------- models
+
+function modelPop(pop: i32, kind: i32): Population | null {
+  const p = engine.popAt(pop);
+  if (p == null || p.kind != kind || engine.prepared) return null;
+  return p;
+}
+
+export function configureLif(
+  pop: i32, tauM: f64, cM: f64, vRest: f64, vReset: f64, vThresh: f64, tRef: f64, tauE: f64, tauI: f64,
+): i32 {
+  const p = modelPop(pop, MODEL_LIF);
+  if (p == null) return STATUS_BAD_POPULATION;
+  p.tauM = tauM; p.cM = cM; p.vRest = vRest; p.vReset = vReset; p.vThresh = vThresh;
+  p.tRef = tRef; p.tauE = tauE; p.tauI = tauI;
+  return STATUS_OK;
+}
+
+export function configureLifCond(
+  pop: i32, cM: f64, gL: f64, eL: f64, eEx: f64, eIn: f64, vReset: f64, vThresh: f64, tRef: f64,
+  tauE: f64, tauI: f64, integrator: i32,
+): i32 {
+  const p = modelPop(pop, MODEL_LIF_COND);
+  if (p == null) return STATUS_BAD_POPULATION;
+  p.cM = cM; p.gL = gL; p.eL = eL; p.eEx = eEx; p.eIn = eIn; p.vReset = vReset; p.vThresh = vThresh;
+  p.tRef = tRef; p.tauE = tauE; p.tauI = tauI; p.integrator = integrator;
+  return STATUS_OK;
+}
+
+export function configureLifDelta(
+  pop: i32, tauM: f64, cM: f64, vRest: f64, vReset: f64, vThresh: f64, tRef: f64,
+): i32 {
+  const p = modelPop(pop, MODEL_LIF_DELTA);
+  if (p == null) return STATUS_BAD_POPULATION;
+  p.tauM = tauM; p.cM = cM; p.vRest = vRest; p.vReset = vReset; p.vThresh = vThresh; p.tRef = tRef;
+  return STATUS_OK;
+}
+
+export function configureIzhikevich(
+  pop: i32, a: f64, b: f64, c: f64, d: f64, vPeak: f64, tauE: f64, tauI: f64,
+): i32 {
+  const p = modelPop(pop, MODEL_IZHIKEVICH);
+  if (p == null) return STATUS_BAD_POPULATION;
+  p.a = a; p.b = b; p.c = c; p.d = d; p.vPeak = vPeak; p.tauE = tauE; p.tauI = tauI;
+  return STATUS_OK;
+}
+
+// Spike times of a spike_source: neuron j fires at times[off[j] .. off[j+1])
+// (ms, sorted, > 0). off has size + 1 entries.
+export function setSourceTimes(pop: i32, offPtr: usize, timesPtr: usize, nTimes: i32): i32 {
+  const p = modelPop(pop, MODEL_SPIKE_SOURCE);
+  if (p == null) return STATUS_BAD_POPULATION;
+  for (let j = 0; j <= p.size; j++) p.srcOffsets[j] = load<u32>(offPtr + (<usize>j << 2));
+  if (p.srcOffsets[p.size] != <u32>nTimes) return STATUS_BAD_ARGUMENT;
+  p.srcTimes = new StaticArray<f64>(nTimes);
+  memory.copy(changetype<usize>(p.srcTimes), timesPtr, <usize>nTimes << 3);
+  for (let j = 0; j < p.size; j++) p.srcCursor[j] = p.srcOffsets[j];
+  return STATUS_OK;
+}
+
+export function setRecord(pop: i32, on: bool): i32 {
+  const p = engine.popAt(pop);
+  if (p == null) return STATUS_BAD_POPULATION;
+  p.record = on;
+  return STATUS_OK;
+}
+
+// ---------------------------------------------------------------- connectivity
+
+function openProj(k: i32): proj.Projection | null {
+  const p = engine.projAt(k);
+  if (p == null || p.connected || engine.prepared) return null;
+  return p;
+}
+
+export function connectFixedProbability(k: i32, p: f64, autapses: bool): i32 {
+  const pr = openProj(k);
+  return pr == null ? STATUS_BAD_PROJECTION : proj.connectFixedProbability(pr, p, autapses);
+}
+export function connectFixedIndegree(k: i32, n: i32, autapses: bool, multapses: bool): i32 {
+  const pr = openProj(k);
+  return pr == null ? STATUS_BAD_PROJECTION : proj.connectFixedIndegree(pr, n, autapses, multapses);
+}
+export function connectFixedOutdegree(k: i32, n: i32, autapses: bool, multapses: bool): i32 {
+  const pr = openProj(k);
+  return pr == null ? STATUS_BAD_PROJECTION : proj.connectFixedOutdegree(pr, n, autapses, multapses);
+}
+export function connectOneToOne(k: i32): i32 {
+  const pr = openProj(k);
+  return pr == null ? STATUS_BAD_PROJECTION : proj.connectOneToOne(pr);
+}
+export function connectAllToAll(k: i32, autapses: bool): i32 {
+  const pr = openProj(k);
+  return pr == null ? STATUS_BAD_PROJECTION : proj.connectAllToAll(pr, autapses);
+}
+export function connectList(k: i32, prePtr: usize, postPtr: usize, n: i32, weightPtr: usize, delayPtr: usize): i32 {
+  const pr = openProj(k);
+  return pr == null ? STATUS_BAD_PROJECTION : proj.connectList(pr, prePtr, postPtr, n, weightPtr, delayPtr);
+}
+
+function connectedProj(k: i32): proj.Projection | null {
+  const p = engine.projAt(k);
+  if (p == null || !p.connected || engine.prepared) return null;
+  return p;
+}
+
+export function setWeightConst(k: i32, w: f64): i32 {
+  const pr = connectedProj(k);
+  if (pr == null) return STATUS_BAD_PROJECTION;
+  proj.setWeightConst(pr, w);
+  return STATUS_OK;
+}
+export function setWeightRandom(k: i32, kind: i32, a: f64, b: f64, lo: f64, hi: f64): i32 {
+  const pr = connectedProj(k);
+  if (pr == null) return STATUS_BAD_PROJECTION;
+  proj.setWeightRandom(pr, kind, a, b, lo, hi);
+  return STATUS_OK;
+}
+export function setDelayConst(k: i32, steps: i32): i32 {
+  const pr = connectedProj(k);
+  if (pr == null || steps < 1 || steps > 65535) return STATUS_BAD_PROJECTION;
+  proj.setDelayConst(pr, steps);
+  return STATUS_OK;
+}
+export function setDelayRandom(k: i32, kind: i32, a: f64, b: f64, lo: f64, hi: f64): i32 {
+  const pr = connectedProj(k);
+  if (pr == null) return STATUS_BAD_PROJECTION;
+  proj.setDelayRandom(pr, kind, a, b, lo, hi, engine.dt);
+  return STATUS_OK;
+}
+
+// ---------------------------------------------------------------- inspection
+
+export function currentStep(): i32 { return engine.step; }
+export function recordedCount(): i32 { return engine.recCount; }
+export function sampleCount(): i32 { return engine.sampleRows; }
+export function totalEvents(): f64 { return engine.totalEvents; }
+export function neuronCount(): i32 { return engine.neuronCount(); }
+
+export function popSpikes(pop: i32): f64 {
+  const p = engine.popAt(pop);
+  return p == null ? -1 : p.totalSpikes;
+}
+export function popFirst(pop: i32): i32 {
+  const p = engine.popAt(pop);
+  return p == null ? -1 : p.first;
+}
+
+// Pointer to a state variable's array and its element type; call
+// normalizeState() first to read ge, gi (they are stored lazily decayed)
+// (1 = f32, 2 = f64, 3 = u32, 0 = the population has no such variable).
+export function statePtr(pop: i32, variable: i32): usize {
+  const p = engine.popAt(pop);
+  if (p == null) return 0;
+  const delta = p.kind == MODEL_LIF_DELTA, grid = p.isClockDriven();
+  if (variable == VAR_V) return grid ? changetype<usize>(p.v) : delta ? changetype<usize>(p.vd) : 0;
+  if (variable == VAR_IE) return grid ? changetype<usize>(p.ie) : delta ? changetype<usize>(p.ied) : 0;
+  if (variable == VAR_GE) return grid ? changetype<usize>(p.ge) : 0;
+  if (variable == VAR_GI) return grid ? changetype<usize>(p.gi) : 0;
+  if (variable == VAR_U) return p.kind == MODEL_IZHIKEVICH ? changetype<usize>(p.u) : 0;
+  if (variable == VAR_RATE) return p.kind == MODEL_POISSON ? changetype<usize>(p.rate) : 0;
+  if (variable == VAR_COUNT) return changetype<usize>(p.counts);
+  return 0;
+}
+export function stateType(pop: i32, variable: i32): i32 {
+  const p = engine.popAt(pop);
+  if (p == null || statePtr(pop, variable) == 0) return 0;
+  if (variable == VAR_COUNT) return 3;
+  if (p.kind == MODEL_LIF_DELTA || p.kind == MODEL_POISSON) return 2;
+  return 1;
+}
+// Value of a state variable of one neuron now (lif_delta potentials are
+// evaluated at the current time).
+export function stateValue(pop: i32, variable: i32, j: i32): f64 {
+  const p = engine.popAt(pop);
+  if (p == null || j < 0 || j >= p.size) return NaN;
+  return engine.readState(p, variable, j);
+}
+
+export function projSynapses(k: i32): i32 {
+  const p = engine.projAt(k);
+  return p == null ? -1 : p.nSyn;
+}
+export function projEvents(k: i32): f64 {
+  const p = engine.projAt(k);
+  return p == null ? -1 : p.events;
+}
+export function projRowPtr(k: i32): usize {
+  const p = engine.projAt(k);
+  return p == null ? 0 : changetype<usize>(p.rowPtr);
+}
+export function projTargetsPtr(k: i32): usize {
+  const p = engine.projAt(k);
+  return p == null ? 0 : changetype<usize>(p.targets);
+}
+export function projWeightsPtr(k: i32): usize {
+  const p = engine.projAt(k);
+  return p == null ? 0 : changetype<usize>(p.weights);
+}
+// Per-synapse delays (u16 steps), or 0 when the projection has one delay.
+export function projDelaysPtr(k: i32): usize {
+  const p = engine.projAt(k);
+  return p == null || p.delays.length == 0 ? 0 : changetype<usize>(p.delays);
+}
+export function projDelayConst(k: i32): i32 {
+  const p = engine.projAt(k);
+  return p == null ? -1 : p.delayConst;
+}
+export function projDelayRange(k: i32, max: bool): i32 {
+  const p = engine.projAt(k);
+  return p == null ? -1 : max ? p.dMax : p.dMin;
+}

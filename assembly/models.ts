@@ -1,0 +1,209 @@
+// Clock-driven neuron updates: one step of every neuron of a population, from
+// t_m to t_m + dt, in f32x4 vectors. Inputs that arrived at t_m are already in
+// ge/gi (stored with lazy decay, see Population). A neuron whose potential
+// reaches threshold at t_m + dt spikes then, unless it is refractory; the
+// spike goes to the population's history slot for this step.
+//
+// The vector loop reads v, ge, gi (and i_e when some neuron has one) and
+// writes only v. Refractoriness is not tested per neuron: after the loop the
+// neurons that spiked within t_ref (read from the spike history) are put back
+// to v_reset, and the rare threshold candidate is checked against its last
+// spike in the scalar path.
+
+import { Population } from "./population";
+import { INTEGRATOR_EULER, MODEL_IZHIKEVICH } from "./abi";
+
+@inline function ptr<T>(a: StaticArray<T>): usize { return changetype<usize>(a); }
+
+// Lanes in `mask` of the vector at neuron i crossed threshold: fire those that
+// are real neurons and not refractory; put the others back to reset.
+function fireLanes(p: Population, slot: i32, i: i32, mask: i32, step: i32, dt: f64): void {
+  const izh = p.kind == MODEL_IZHIKEVICH;
+  const vReset = <f32>(izh ? p.c : p.vReset);
+  for (let lane = 0; lane < 4; lane++) {
+    if (((mask >> lane) & 1) == 0) continue;
+    const j = i + lane;
+    unchecked(p.v[j] = vReset);
+    if (j >= p.size) continue;  // padding lane
+    if (izh) unchecked(p.u[j] += <f32>p.d);
+    else if (step - unchecked(p.lastSpike[j]) <= p.refSteps) continue;
+    unchecked(p.lastSpike[j] = step);
+    p.pushSpike(slot, j, dt);
+  }
+}
+
+// Holds the neurons that spiked in the last refSteps steps at v_reset.
+function clampRefractory(p: Population, step: i32): void {
+  const vReset = <f32>p.vReset;
+  const last = min(p.refSteps, step);
+  for (let d = 1; d <= last; d++) {
+    const s = p.slotOf(step - d);
+    const n = unchecked(p.histCount[s]);
+    const ids = unchecked(p.histIds[s]);
+    for (let k = 0; k < n; k++) unchecked(p.v[unchecked(ids[k])] = vReset);
+  }
+}
+
+// The vector loops below take their constants as v128 parameters and do not
+// call anything: threshold candidates go to a buffer (vector index << 4 |
+// lane mask) that the scalar path fires afterwards. Both keep V8 from
+// re-deriving the constants inside the loop under register pressure.
+let candidates = new StaticArray<u32>(1024);
+
+@inline function candidateBuffer(p: Population): usize {
+  const need = (p.size >> 2) + 1;
+  if (candidates.length < need) candidates = new StaticArray<u32>(need);
+  return changetype<usize>(candidates);
+}
+
+function fireCandidates(p: Population, count: i32, slot: i32, step: i32, dt: f64): void {
+  for (let k = 0; k < count; k++) {
+    const c = unchecked(candidates[k]);
+    fireLanes(p, slot, <i32>(c >> 4), <i32>(c & 15), step, dt);
+  }
+}
+
+// Current-based LIF with exponential synaptic currents, integrated exactly:
+//   tau_m dv/dt = v_rest - v + ge + gi + R (i_e + i_step),
+//   tau_e dge/dt = -ge,  tau_i dgi/dt = -gi   (ge, gi in mV).
+// v(t+dt) = em v + ce ge + ci gi + (1 - em)(v_rest + R I).
+export function updateLif(p: Population, step: i32, slot: i32, dt: f64): void {
+  const em = f32x4.splat(<f32>p.em);
+  const ce = f32x4.splat(<f32>(p.ce * p.decayE)), ci = f32x4.splat(<f32>(p.ci * p.decayI));
+  const a = f32x4.splat(<f32>((1.0 - p.em) * (p.vRest + p.rM * p.iStep)));
+  const b = f32x4.splat(<f32>((1.0 - p.em) * p.rM));
+  const th = f32x4.splat(<f32>p.vThresh);
+  const cand = candidateBuffer(p);
+  const count = p.hasBias
+    ? lifLoopBias(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), p.size, cand, em, ce, ci, a, b, th)
+    : lifLoop(ptr(p.v), ptr(p.ge), ptr(p.gi), p.size, cand, em, ce, ci, a, th);
+  fireCandidates(p, count, slot, step, dt);
+  clampRefractory(p, step);
+}
+
+// Arrays are padded to whole vectors, so i + 3 < padded(n) for every i < n.
+@noinline function lifLoop(
+  vP: usize, geP: usize, giP: usize, n: i32, cand: usize,
+  em: v128, ce: v128, ci: v128, a: v128, th: v128,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
+    const vn = f32x4.add(f32x4.add(f32x4.mul(em, v), f32x4.mul(ce, e)), f32x4.add(f32x4.mul(ci, g), a));
+    v128.store(vP + o, vn);
+    const mask = i32x4.bitmask(f32x4.ge(vn, th));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}
+
+@noinline function lifLoopBias(
+  vP: usize, geP: usize, giP: usize, ieP: usize, n: i32, cand: usize,
+  em: v128, ce: v128, ci: v128, a: v128, b: v128, th: v128,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
+    const c = f32x4.add(a, f32x4.mul(b, v128.load(ieP + o)));
+    const vn = f32x4.add(f32x4.add(f32x4.mul(em, v), f32x4.mul(ce, e)), f32x4.add(f32x4.mul(ci, g), c));
+    v128.store(vP + o, vn);
+    const mask = i32x4.bitmask(f32x4.ge(vn, th));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}
+
+// Conductance-based LIF: C dv/dt = g_L (E_L - v) + ge (E_ex - v) + gi (E_in - v) + I,
+// conductances (nS) decay exactly. The potential takes a forward-Euler step
+// (as the Brian2 COBA benchmark) or an exponential-Euler step, which holds the
+// conductances fixed over dt and integrates v exactly.
+export function updateLifCond(p: Population, step: i32, slot: i32, dt: f64): void {
+  if (p.integrator != INTEGRATOR_EULER) {
+    updateLifCondExp(p, step, slot, dt);
+  } else {
+    // v + k (g_L E_L + I) + (1 - k g_L) v + k ge (E_ex - v) + k gi (E_in - v)
+    const k = dt / p.cM;
+    const c0 = f32x4.splat(<f32>(k * (p.gL * p.eL + p.iStep)));
+    const c1 = f32x4.splat(<f32>(1.0 - k * p.gL));
+    const kb = f32x4.splat(<f32>(p.hasBias ? k : 0.0));
+    const ke = f32x4.splat(<f32>(k * p.decayE)), ki = f32x4.splat(<f32>(k * p.decayI));
+    const eex = f32x4.splat(<f32>p.eEx), ein = f32x4.splat(<f32>p.eIn);
+    const th = f32x4.splat(<f32>p.vThresh);
+    const count = condLoop(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), p.size, candidateBuffer(p),
+      c0, c1, kb, ke, ki, eex, ein, th);
+    fireCandidates(p, count, slot, step, dt);
+  }
+  clampRefractory(p, step);
+}
+
+@noinline function condLoop(
+  vP: usize, geP: usize, giP: usize, ieP: usize, n: i32, cand: usize,
+  c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
+    const c = f32x4.add(c0, f32x4.mul(kb, v128.load(ieP + o)));
+    const vn = f32x4.add(
+      f32x4.add(f32x4.mul(c1, v), c),
+      f32x4.add(f32x4.mul(f32x4.mul(ke, e), f32x4.sub(eex, v)), f32x4.mul(f32x4.mul(ki, g), f32x4.sub(ein, v))));
+    v128.store(vP + o, vn);
+    const mask = i32x4.bitmask(f32x4.ge(vn, th));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}
+
+function updateLifCondExp(p: Population, step: i32, slot: i32, dt: f64): void {
+  const n = p.size;
+  const gl = <f32>p.gL, el = <f32>p.eL, eex = <f32>p.eEx, ein = <f32>p.eIn;
+  const istep = <f32>p.iStep, de = <f32>p.decayE, di = <f32>p.decayI, th = <f32>p.vThresh;
+  const mdc = <f32>(-dt / p.cM);
+  for (let j = 0; j < n; j++) {
+    const e = unchecked(p.ge[j]) * de, g = unchecked(p.gi[j]) * di;
+    const v = unchecked(p.v[j]);
+    const gt = gl + e + g;
+    const vinf = (gl * el + e * eex + g * ein + unchecked(p.ie[j]) + istep) / gt;
+    const vn = vinf + (v - vinf) * Mathf.exp(mdc * gt);
+    unchecked(p.v[j] = vn);
+    if (vn >= th) fireLanes(p, slot, j, 1, step, dt);
+  }
+}
+
+// Izhikevich (2003): dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u),
+// v >= v_peak: v <- c, u <- u + d; forward Euler; I = i_e + i_step + ge + gi,
+// with exponentially decaying synaptic currents ge, gi. No refractory period.
+export function updateIzhikevich(p: Population, step: i32, slot: i32, dt: f64): void {
+  const count = izhLoop(ptr(p.v), ptr(p.u), ptr(p.ge), ptr(p.gi), ptr(p.ie), p.size, candidateBuffer(p),
+    f32x4.splat(<f32>dt), f32x4.splat(<f32>(dt * p.a)), f32x4.splat(<f32>p.b),
+    f32x4.splat(<f32>(140.0 + p.iStep)), f32x4.splat(<f32>p.decayE), f32x4.splat(<f32>p.decayI),
+    f32x4.splat(<f32>p.vPeak));
+  fireCandidates(p, count, slot, step, dt);
+}
+
+@noinline function izhLoop(
+  vP: usize, uP: usize, geP: usize, giP: usize, ieP: usize, n: i32, cand: usize,
+  h: v128, ha: v128, bb: v128, c140: v128, de: v128, di: v128, th: v128,
+): i32 {
+  const c004 = f32x4.splat(<f32>0.04), c5 = f32x4.splat(<f32>5.0);
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(vP + o), u = v128.load(uP + o);
+    const cur = f32x4.add(v128.load(ieP + o),
+      f32x4.add(f32x4.mul(de, v128.load(geP + o)), f32x4.mul(di, v128.load(giP + o))));
+    const dv = f32x4.add(
+      f32x4.add(f32x4.mul(f32x4.mul(c004, v), v), f32x4.mul(c5, v)),
+      f32x4.sub(f32x4.add(c140, cur), u));
+    const du = f32x4.mul(ha, f32x4.sub(f32x4.mul(bb, v), u));
+    const vn = f32x4.add(v, f32x4.mul(h, dv));
+    v128.store(vP + o, vn);
+    v128.store(uP + o, f32x4.add(u, du));
+    const mask = i32x4.bitmask(f32x4.ge(vn, th));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}

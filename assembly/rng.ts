@@ -1,0 +1,100 @@
+// The one random number generator of hebb: Philox4x32-10 (Salmon et al. 2011,
+// "Parallel random numbers: as easy as 1, 2, 3"; the generator of Random123,
+// cuRAND, NumPy's Philox and JAX).
+//
+// It is counter-based: a draw is a pure function of (key, counter), so every
+// random quantity in a model has an address and no state is carried between
+// draws. The key is the model seed (64 bits); the 128-bit counter is
+//   c0 = draw index within the stream,
+//   c1 = element index (neuron, or presynaptic row),
+//   c2 = object index (population or projection),
+//   c3 = purpose tag (STREAM_* below) | sub-purpose.
+// Results therefore never depend on the order in which the kernel visits
+// neurons or rows, nor on how the work is split across calls or threads.
+// src/build/philox.ts is the TypeScript twin; a test proves they agree.
+
+@inline const M0: u64 = 0xD2511F53;
+@inline const M1: u64 = 0xCD9E8D57;
+@inline const W0: u32 = 0x9E3779B9;
+@inline const W1: u32 = 0xBB67AE85;
+
+export const STREAM_INIT: u32 = 1 << 24;
+export const STREAM_CONNECT: u32 = 2 << 24;
+export const STREAM_WEIGHT: u32 = 3 << 24;
+export const STREAM_DELAY: u32 = 4 << 24;
+export const STREAM_POISSON: u32 = 5 << 24;
+export const STREAM_UNIT: u32 = 6 << 24;
+export const STREAM_USER: u32 = 7 << 24;
+
+let key0: u32 = 0;
+let key1: u32 = 0;
+
+// The four output words of the last call.
+export let out0: u32 = 0;
+export let out1: u32 = 0;
+export let out2: u32 = 0;
+export let out3: u32 = 0;
+
+export function setSeed(lo: u32, hi: u32): void {
+  key0 = lo;
+  key1 = hi;
+}
+
+export function seedLo(): u32 { return key0; }
+export function seedHi(): u32 { return key1; }
+
+// One Philox4x32-10 block: 10 rounds, key bumped by the Weyl constants
+// between rounds.
+export function philox(c0: u32, c1: u32, c2: u32, c3: u32): void {
+  let k0 = key0, k1 = key1;
+  for (let r = 0; r < 10; r++) {
+    const p0: u64 = M0 * <u64>c0;
+    const p1: u64 = M1 * <u64>c2;
+    const hi0 = <u32>(p0 >> 32), lo0 = <u32>p0;
+    const hi1 = <u32>(p1 >> 32), lo1 = <u32>p1;
+    c0 = hi1 ^ c1 ^ k0;
+    c1 = lo1;
+    c2 = hi0 ^ c3 ^ k1;
+    c3 = lo0;
+    k0 += W0;
+    k1 += W1;
+  }
+  out0 = c0; out1 = c1; out2 = c2; out3 = c3;
+}
+
+// 53-bit uniform in [0, 1) from two words.
+@inline function toUnit(lo: u32, hi: u32): f64 {
+  return <f64>((((<u64>hi) << 32) | <u64>lo) >> 11) * 1.1102230246251565e-16;
+}
+
+// Uniform in [0, 1) from the first half of the block at this address.
+export function uniform(c0: u32, c1: u32, c2: u32, c3: u32): f64 {
+  philox(c0, c1, c2, c3);
+  return toUnit(out0, out1);
+}
+
+// Uniform in (0, 1]: safe under a logarithm.
+export function uniformPos(c0: u32, c1: u32, c2: u32, c3: u32): f64 {
+  philox(c0, c1, c2, c3);
+  return 1.0 - toUnit(out0, out1);
+}
+
+// Standard normal by Box-Muller from the two halves of one block
+// (one normal per address: the second is discarded to keep addresses simple).
+export function normal(c0: u32, c1: u32, c2: u32, c3: u32): f64 {
+  philox(c0, c1, c2, c3);
+  const u1 = 1.0 - toUnit(out0, out1);
+  const u2 = toUnit(out2, out3);
+  return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(6.283185307179586 * u2);
+}
+
+// Exponential with mean 1.
+export function exponential(c0: u32, c1: u32, c2: u32, c3: u32): f64 {
+  return -Math.log(uniformPos(c0, c1, c2, c3));
+}
+
+// Integer in [0, n): floor(u * n) from 53 bits; the bias is below 2^-53 * n.
+export function below(n: u32, c0: u32, c1: u32, c2: u32, c3: u32): u32 {
+  const r = <u32>(uniform(c0, c1, c2, c3) * <f64>n);
+  return r < n ? r : n - 1;
+}

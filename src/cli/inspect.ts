@@ -1,0 +1,44 @@
+// hebb validate and hebb presets: look at models without running them.
+
+import type { Command } from './main.js';
+import { loadModelSource, applyOverrides, listPresets } from '../model/load.js';
+import { validateModel } from '../model/validate.js';
+import { modelOptions, modelOptionsHelp, limitsFrom } from './run.js';
+import { stringList } from './options.js';
+import { table, formatCount } from './table.js';
+
+export const validateCommand: Command = {
+  summary: 'check a model file (or preset) without running it',
+  usage: `hebb validate MODEL.json|PRESET [--json]\n\n  --json              print the validated model with its defaults filled in\n${modelOptionsHelp}`,
+  options: { json: { type: 'boolean' }, ...modelOptions },
+  positionals: [1, 1],
+  run({ positionals, values }) {
+    const { model, source } = loadModelSource(positionals[0]!);
+    const valid = validateModel(applyOverrides(model, stringList(values.set)), { limits: limitsFrom(values), source });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(valid, null, 2)}\n`);
+    } else {
+      const neurons = valid.populations.reduce((s, p) => s + p.size, 0);
+      process.stdout.write(`${source}: valid (${valid.populations.length} populations, ${formatCount(neurons)} neurons, ${valid.projections.length} projections, ${valid.duration} ms at dt ${valid.dt} ms)\n`);
+    }
+    return 0;
+  },
+};
+
+export const presetsCommand: Command = {
+  summary: 'list the models shipped with hebb',
+  usage: 'hebb presets [--json]\n\nPresets are JSON model files; run one with "hebb run NAME", read it at the path listed.',
+  options: { json: { type: 'boolean' } },
+  positionals: [0, 0],
+  run({ values }) {
+    const presets = listPresets();
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(presets, null, 2)}\n`);
+      return 0;
+    }
+    const width = process.stdout.columns ?? 100;
+    const rows = presets.map((p) => [p.name, p.description.length > width - 20 ? `${p.description.slice(0, width - 23)}...` : p.description]);
+    process.stdout.write(`${table(['preset', 'description'], rows)}\n\nfiles: ${presets[0] ? presets[0].file.replace(/[^/]+$/, '') : ''}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,87 @@
+// Where models come from: a JSON file, or a preset shipped with hebb
+// (src/presets/NAME.json, readable as examples). Overrides (--set) are applied
+// before validation, so they are checked like the rest of the model.
+
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packagePath } from '../paths.js';
+import { FileFormatError, UsageError } from '../errors.js';
+import { closest } from './closest.js';
+
+export function presetDir(): string {
+  return packagePath('src', 'presets');
+}
+
+export interface PresetInfo {
+  name: string;
+  description: string;
+  file: string;
+}
+
+export function listPresets(): PresetInfo[] {
+  return readdirSync(presetDir())
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const file = join(presetDir(), f);
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { description?: string };
+      return { name: f.slice(0, -5), description: json.description ?? '', file };
+    });
+}
+
+export function loadPreset(name: string): unknown {
+  const file = join(presetDir(), `${name}.json`);
+  if (!/^[A-Za-z0-9_-]+$/.test(name) || !existsSync(file)) {
+    const names = listPresets().map((p) => p.name);
+    const hint = closest(name, names);
+    throw new UsageError(`no preset named "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; presets: ${names.join(', ')}`);
+  }
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** Reads a model file, or a preset when the argument names one and is not a file. */
+export function loadModelSource(arg: string): { model: unknown; source: string } {
+  if (arg.endsWith('.json') || arg.includes('/') || existsSync(arg)) {
+    let text: string;
+    try {
+      text = readFileSync(arg, 'utf8');
+    } catch (cause) {
+      throw new FileFormatError(arg, `cannot read the model file (${(cause as NodeJS.ErrnoException).code ?? cause})`, { cause });
+    }
+    try {
+      return { model: JSON.parse(text), source: arg };
+    } catch (cause) {
+      throw new FileFormatError(arg, `not valid JSON: ${(cause as Error).message}`, { cause });
+    }
+  }
+  return { model: loadPreset(arg), source: `preset ${arg}` };
+}
+
+/**
+ * Applies "path=value" overrides: path is a JSON Pointer (/populations/0/size)
+ * or a dotted path (populations.0.size); value is JSON, or a plain string.
+ */
+export function applyOverrides(model: unknown, overrides: readonly string[]): unknown {
+  const out = structuredClone(model) as Record<string, unknown>;
+  for (const o of overrides) {
+    const eq = o.indexOf('=');
+    if (eq <= 0) throw new UsageError(`expected PATH=VALUE (got "${o}")`, '--set');
+    const path = o.slice(0, eq);
+    const raw = o.slice(eq + 1);
+    let value: unknown;
+    try { value = JSON.parse(raw); } catch { value = raw; }
+    const keys = path.startsWith('/')
+      ? path.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+      : path.split('.');
+    let node: Record<string, unknown> = out;
+    for (let i = 0; i < keys.length - 1; i++) {
+      const next = node[keys[i]!];
+      if (next === null || typeof next !== 'object') {
+        throw new UsageError(`"${keys.slice(0, i + 1).join('/')}" does not exist in the model (setting ${path})`, '--set');
+      }
+      node = next as Record<string, unknown>;
+    }
+    node[keys[keys.length - 1]!] = value;
+  }
+  return out;
+}

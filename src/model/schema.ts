@@ -1,0 +1,269 @@
+// The model format: one schema for the CLI, the server routes, the docs and
+// the TypeScript types. Every parameter states its unit. Defaults live here
+// too (ajv fills them in), so there is no second table of them.
+//
+// Units: time ms, voltage mV, current pA, conductance nS, capacitance pF,
+// rate Hz. Weights are in the unit of the variable they act on (see
+// WEIGHT_UNITS below).
+
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const num = (description: string, extra: object = {}) => Type.Number({ description, ...extra });
+const ms = (what: string, dflt?: number) =>
+  Type.Number({ description: `${what} (ms)`, ...(dflt === undefined ? {} : { default: dflt }) });
+const mV = (what: string, dflt: number) => Type.Number({ description: `${what} (mV)`, default: dflt });
+
+// ------------------------------------------------------------------ values
+
+export const Uniform = Type.Object(
+  { uniform: Type.Tuple([Type.Number(), Type.Number()], { description: '[low, high): uniform distribution' }) },
+  { additionalProperties: false, title: '{ "uniform": [low, high] }' },
+);
+export const Normal = Type.Object(
+  {
+    normal: Type.Tuple([Type.Number(), Type.Number()], { description: '[mean, standard deviation]' }),
+    clip: Type.Optional(Type.Tuple([Type.Number(), Type.Number()], { description: 'draws are clipped to [low, high]' })),
+  },
+  { additionalProperties: false, title: '{ "normal": [mean, sd], "clip": [low, high] }' },
+);
+/** A number, or a distribution drawn per neuron or per synapse from the model's seed. */
+export const Value = Type.Union([Type.Number(), Uniform, Normal], {
+  title: 'a number, { "uniform": [low, high] } or { "normal": [mean, sd], "clip": [low, high] }',
+});
+export type Value = Static<typeof Value>;
+
+// ------------------------------------------------------------------ neuron models
+
+const LifParams = Type.Object({
+  tau_m: ms('membrane time constant', 10),
+  c_m: Type.Number({ description: 'membrane capacitance (pF); R = tau_m / c_m', default: 250 }),
+  v_rest: mV('resting potential', -70),
+  v_reset: mV('reset potential', -70),
+  v_thresh: mV('spike threshold', -55),
+  t_ref: ms('refractory period, v held at v_reset', 2),
+  tau_syn_e: ms('decay time of the excitatory synaptic current', 2),
+  tau_syn_i: ms('decay time of the inhibitory synaptic current', 2),
+  i_e: Type.Number({ description: 'constant input current (pA)', default: 0 }),
+}, { additionalProperties: false, default: {} });
+
+const LifCondParams = Type.Object({
+  c_m: Type.Number({ description: 'membrane capacitance (pF)', default: 250 }),
+  g_l: Type.Number({ description: 'leak conductance (nS)', default: 16.6667 }),
+  e_l: mV('leak reversal potential', -70),
+  e_ex: mV('excitatory reversal potential', 0),
+  e_in: mV('inhibitory reversal potential', -85),
+  v_reset: mV('reset potential', -60),
+  v_thresh: mV('spike threshold', -55),
+  t_ref: ms('refractory period, v held at v_reset', 2),
+  tau_syn_e: ms('decay time of the excitatory conductance', 0.2),
+  tau_syn_i: ms('decay time of the inhibitory conductance', 2),
+  i_e: Type.Number({ description: 'constant input current (pA)', default: 0 }),
+  integrator: Type.Union([Type.Literal('exponential_euler'), Type.Literal('euler')], {
+    description: 'exponential_euler: v exact with conductances held over dt; euler: forward Euler (the Brian2 COBA benchmark)',
+    default: 'exponential_euler',
+  }),
+}, { additionalProperties: false, default: {} });
+
+const LifDeltaParams = Type.Object({
+  tau_m: ms('membrane time constant', 10),
+  c_m: Type.Number({ description: 'membrane capacitance (pF); R = tau_m / c_m', default: 250 }),
+  v_rest: mV('resting potential', -70),
+  v_reset: mV('reset potential', -70),
+  v_thresh: mV('spike threshold', -55),
+  t_ref: ms('refractory period: v held at v_reset, inputs dropped', 2),
+  i_e: Type.Number({ description: 'constant input current (pA)', default: 0 }),
+}, { additionalProperties: false, default: {} });
+
+const IzhikevichParams = Type.Object({
+  a: num('recovery time scale (1/ms)', { default: 0.02 }),
+  b: num('recovery sensitivity to v (1/ms)', { default: 0.2 }),
+  c: mV('reset potential', -65),
+  d: num('recovery increment at a spike (mV/ms)', { default: 8 }),
+  v_peak: mV('spike cut-off', 30),
+  tau_syn_e: ms('decay time of the excitatory synaptic current', 5),
+  tau_syn_i: ms('decay time of the inhibitory synaptic current', 5),
+  i_e: num('constant input (mV/ms, the I of Izhikevich 2003)', { default: 0 }),
+}, { additionalProperties: false, default: {} });
+
+const PoissonParams = Type.Object({
+  rate: num('firing rate of every neuron (Hz); init.rate sets one per neuron'),
+}, { additionalProperties: false });
+
+const SpikeSourceParams = Type.Object({
+  spike_times: Type.Array(Type.Array(Type.Number()), {
+    description: 'one list per neuron of spike times (ms, > 0, ascending)',
+  }),
+}, { additionalProperties: false });
+
+const StepCurrent = Type.Object({
+  times: Type.Array(Type.Number(), { description: 'times at which the current changes (ms, ascending)' }),
+  amplitudes: Type.Array(Type.Number(), { description: 'current from each time on (pA; mV/ms for izhikevich)' }),
+}, { additionalProperties: false, description: 'step current added to every neuron of the population' });
+
+const Init = (vars: string[]) => Type.Object(
+  Object.fromEntries(vars.map((v) => [v, Type.Optional(Value)])),
+  { additionalProperties: false, description: `initial values: ${vars.join(', ')}` },
+);
+
+const popBase = {
+  name: Type.String({ minLength: 1, pattern: '^[A-Za-z_][A-Za-z0-9_\\-]*$', description: 'unique population name' }),
+  size: Type.Integer({ minimum: 0, description: 'number of neurons' }),
+};
+
+const PopLif = Type.Object({
+  ...popBase, model: Type.Literal('lif'), params: Type.Optional(LifParams),
+  init: Type.Optional(Init(['v', 'ge', 'gi', 'i_e'])), current: Type.Optional(StepCurrent),
+}, { additionalProperties: false, description: 'current-based LIF with exponential synaptic currents (weights in mV)' });
+const PopLifCond = Type.Object({
+  ...popBase, model: Type.Literal('lif_cond'), params: Type.Optional(LifCondParams),
+  init: Type.Optional(Init(['v', 'ge', 'gi', 'i_e'])), current: Type.Optional(StepCurrent),
+}, { additionalProperties: false, description: 'conductance-based LIF with exponential conductances (weights in nS)' });
+const PopLifDelta = Type.Object({
+  ...popBase, model: Type.Literal('lif_delta'), params: Type.Optional(LifDeltaParams),
+  init: Type.Optional(Init(['v', 'i_e'])), current: Type.Optional(StepCurrent),
+}, { additionalProperties: false, description: 'LIF with voltage jumps, event-driven with exact spike times (weights in mV)' });
+const PopIzhikevich = Type.Object({
+  ...popBase, model: Type.Literal('izhikevich'), params: Type.Optional(IzhikevichParams),
+  init: Type.Optional(Init(['v', 'u', 'ge', 'gi', 'i_e'])), current: Type.Optional(StepCurrent),
+}, { additionalProperties: false, description: 'Izhikevich 2003 (weights in mV/ms)' });
+const PopPoisson = Type.Object({
+  ...popBase, model: Type.Literal('poisson'), params: PoissonParams,
+  init: Type.Optional(Init(['rate'])),
+}, { additionalProperties: false, description: 'independent Poisson spike trains, exact event times' });
+const PopSpikeSource = Type.Object({
+  ...popBase, model: Type.Literal('spike_source'), params: SpikeSourceParams,
+}, { additionalProperties: false, description: 'neurons that fire at given times' });
+
+export const POPULATION_VARIANTS = [PopLif, PopLifCond, PopLifDelta, PopIzhikevich, PopPoisson, PopSpikeSource] as const;
+export const MODEL_NAMES = ['lif', 'lif_cond', 'lif_delta', 'izhikevich', 'poisson', 'spike_source'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+const PopulationUnion = Type.Union([...POPULATION_VARIANTS]);
+export type Population = Static<typeof PopulationUnion>;
+export type LifPopulation = Static<typeof PopLif>;
+export type LifCondPopulation = Static<typeof PopLifCond>;
+export type LifDeltaPopulation = Static<typeof PopLifDelta>;
+export type IzhikevichPopulation = Static<typeof PopIzhikevich>;
+export type PoissonPopulation = Static<typeof PopPoisson>;
+export type SpikeSourcePopulation = Static<typeof PopSpikeSource>;
+
+// oneOf + discriminator: ajv checks only the branch the tag names, so errors
+// point into the right model's params.
+export const Population = Type.Unsafe<Population>({
+  type: 'object',
+  required: ['model'],
+  properties: { model: { type: 'string' } },
+  discriminator: { propertyName: 'model' },
+  oneOf: POPULATION_VARIANTS,
+});
+
+/** State variables each model can initialise and record. */
+export const MODEL_VARIABLES: Record<ModelName, readonly string[]> = {
+  lif: ['v', 'ge', 'gi', 'i_e'],
+  lif_cond: ['v', 'ge', 'gi', 'i_e'],
+  lif_delta: ['v', 'i_e'],
+  izhikevich: ['v', 'u', 'ge', 'gi', 'i_e'],
+  poisson: ['rate'],
+  spike_source: [],
+};
+
+/** What a weight means on each target model. */
+export const WEIGHT_UNITS: Record<ModelName, string> = {
+  lif: 'mV (jump of the synaptic current term)',
+  lif_cond: 'nS (jump of the conductance)',
+  lif_delta: 'mV (jump of the membrane potential)',
+  izhikevich: 'mV/ms (jump of the synaptic current)',
+  poisson: '',
+  spike_source: '',
+};
+
+// ------------------------------------------------------------------ connectivity
+
+const autapses = Type.Optional(Type.Boolean({ description: 'allow i -> i within one population', default: true }));
+const multapses = Type.Optional(Type.Boolean({ description: 'allow several synapses between one pair', default: true }));
+
+const ConnectVariants = [
+  Type.Object({
+    rule: Type.Literal('fixed_probability'),
+    p: Type.Number({ description: 'probability of each ordered pair', minimum: 0, maximum: 1 }),
+    allow_autapses: autapses,
+  }, { additionalProperties: false }),
+  Type.Object({
+    rule: Type.Literal('fixed_indegree'),
+    indegree: Type.Integer({ minimum: 0, description: 'synapses per target neuron' }),
+    allow_autapses: autapses,
+    allow_multapses: multapses,
+  }, { additionalProperties: false }),
+  Type.Object({
+    rule: Type.Literal('fixed_outdegree'),
+    outdegree: Type.Integer({ minimum: 0, description: 'synapses per source neuron' }),
+    allow_autapses: autapses,
+    allow_multapses: multapses,
+  }, { additionalProperties: false }),
+  Type.Object({ rule: Type.Literal('one_to_one') }, { additionalProperties: false }),
+  Type.Object({ rule: Type.Literal('all_to_all'), allow_autapses: autapses }, { additionalProperties: false }),
+  Type.Object({
+    rule: Type.Literal('list'),
+    pre: Type.Array(Type.Integer({ minimum: 0 }), { description: 'source neuron of each synapse' }),
+    post: Type.Array(Type.Integer({ minimum: 0 }), { description: 'target neuron of each synapse' }),
+    weights: Type.Optional(Type.Array(Type.Number(), { description: 'weight of each synapse (then omit "weight")' })),
+    delays: Type.Optional(Type.Array(Type.Number(), { description: 'delay of each synapse (ms; then omit "delay")' })),
+  }, { additionalProperties: false }),
+] as const;
+export const CONNECT_RULES = ['fixed_probability', 'fixed_indegree', 'fixed_outdegree', 'one_to_one', 'all_to_all', 'list'] as const;
+const ConnectUnion = Type.Union([...ConnectVariants]);
+export type Connect = Static<typeof ConnectUnion>;
+export const Connect = Type.Unsafe<Connect>({
+  type: 'object',
+  required: ['rule'],
+  properties: { rule: { type: 'string' } },
+  discriminator: { propertyName: 'rule' },
+  oneOf: ConnectVariants,
+});
+
+export const Projection = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, description: 'name (default "from->to")' })),
+  from: Type.String({ description: 'source population' }),
+  to: Type.String({ description: 'target population' }),
+  connect: Connect,
+  weight: Type.Optional(Value),
+  delay: Type.Optional(Type.Union([Type.Number(), Uniform, Normal], {
+    title: Value.title,
+    description: 'axonal delay (ms; >= dt, rounded to whole steps; default one step): a spike at t acts on the target at t + delay',
+  })),
+  receptor: Type.Optional(Type.Union([Type.Literal('exc'), Type.Literal('inh')], {
+    description: 'synaptic variable the weights add to: ge ("exc") or gi ("inh"); default by the weight sign',
+  })),
+  plasticity: Type.Optional(Type.Null({ description: 'synaptic plasticity (null: static synapses)' })),
+}, { additionalProperties: false });
+export type Projection = Static<typeof Projection>;
+
+export const StateRecord = Type.Object({
+  population: Type.String(),
+  variable: Type.String({ description: 'state variable, e.g. v' }),
+  ids: Type.Array(Type.Integer({ minimum: 0 }), { description: 'neurons to record' }),
+  interval: Type.Optional(Type.Number({ description: 'sampling interval (ms; default dt)' })),
+}, { additionalProperties: false });
+export type StateRecord = Static<typeof StateRecord>;
+
+export const Record_ = Type.Object({
+  spikes: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Literal('all')], {
+    description: 'populations whose spikes are recorded ("all" by default)',
+  })),
+  state: Type.Optional(Type.Array(StateRecord)),
+}, { additionalProperties: false });
+
+export const Model = Type.Object({
+  name: Type.Optional(Type.String({ description: 'model name' })),
+  description: Type.Optional(Type.String()),
+  dt: Type.Optional(Type.Number({ description: 'time step (ms)', default: 0.1 })),
+  duration: Type.Optional(Type.Number({ description: 'simulated time (ms)', default: 1000 })),
+  seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'seed of every random draw', default: 1 })),
+  populations: Type.Array(Population, { minItems: 1 }),
+  projections: Type.Optional(Type.Array(Projection, { default: [] })),
+  modules: Type.Optional(Type.Array(Type.Never(), { maxItems: 0, default: [], description: 'rate-coded modules' })),
+  record: Type.Optional(Record_),
+}, { additionalProperties: false, $id: 'hebb-model' });
+export type Model = Static<typeof Model>;
+
+export type SchemaOf<T extends TSchema> = Static<T>;

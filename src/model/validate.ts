@@ -1,0 +1,452 @@
+// Validation of a model: the schema first (types, unknown keys, required
+// keys, defaults filled in), then the rules a schema cannot say (names that
+// must exist, v_reset < v_thresh, delay >= dt, sizes within limits, ...).
+// Every issue is collected, each with the JSON Pointer of the offending value.
+
+import AjvModule, { type ErrorObject } from 'ajv';
+import { ModelError, type Issue } from '../errors.js';
+import { Model, MODEL_VARIABLES, MODEL_NAMES, CONNECT_RULES, type Value, type Population, type Projection } from './schema.js';
+import { msToSteps } from './units.js';
+import { closest } from './closest.js';
+
+// ajv's CJS default export under NodeNext
+const Ajv = AjvModule as unknown as typeof AjvModule.default;
+
+export interface Limits {
+  /** Neurons in the whole model. */
+  maxNeurons: number;
+  /** Expected synapses in the whole model. */
+  maxSynapses: number;
+  /** Simulated steps (duration / dt). */
+  maxSteps: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxNeurons: 10_000_000, maxSynapses: 250_000_000, maxSteps: 2 ** 31 - 1 };
+
+/** The largest delay, in steps, the kernel stores per synapse (u16). */
+export const MAX_DELAY_STEPS = 65535;
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, verbose: true, strict: false });
+const checkSchema = ajv.compile(Model);
+
+/** A model after validation: defaults are filled in. */
+export type ValidModel = Model & {
+  dt: number;
+  duration: number;
+  seed: number;
+  projections: Projection[];
+};
+
+/**
+ * Validates `input` (parsed JSON) and returns a copy with every default
+ * filled in. Throws a ModelError listing every issue.
+ */
+export function validateModel(input: unknown, options: { limits?: Partial<Limits>; source?: string } = {}): ValidModel {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const issues: Issue[] = [];
+  nonFiniteNumbers(input, '', issues);
+  if (issues.length > 0) throw new ModelError(issues, options.source);
+  const model = structuredClone(input);
+  if (!checkSchema(model)) {
+    throw new ModelError(schemaIssues(checkSchema.errors ?? []), options.source);
+  }
+  const valid = model as ValidModel;
+  checkRules(valid, limits, issues);
+  if (issues.length > 0) throw new ModelError(issues, options.source);
+  return valid;
+}
+
+// JSON cannot hold NaN or Infinity, but an object built in code can.
+function nonFiniteNumbers(x: unknown, path: string, issues: Issue[]): void {
+  if (typeof x === 'number') {
+    if (!Number.isFinite(x)) issues.push({ path, message: `must be a finite number (got ${x})` });
+  } else if (Array.isArray(x)) {
+    x.forEach((v, i) => nonFiniteNumbers(v, `${path}/${i}`, issues));
+  } else if (x !== null && typeof x === 'object') {
+    for (const [k, v] of Object.entries(x)) nonFiniteNumbers(v, `${path}/${escapePointer(k)}`, issues);
+  }
+}
+
+export function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+// ------------------------------------------------------------------ schema errors
+
+function schemaIssues(errors: ErrorObject[]): Issue[] {
+  // A failed anyOf (a number or a distribution, a literal of a set) is one
+  // issue about the whole value, not one per alternative.
+  const unions = errors.filter((e) => e.keyword === 'anyOf');
+  const insideUnion = (e: ErrorObject) =>
+    unions.some((u) => u !== e && e.schemaPath.startsWith(u.schemaPath.replace(/\/anyOf$/, '/anyOf/')));
+  const issues: Issue[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (insideUnion(e)) continue;
+    const issue = describe(e);
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
+  }
+  return issues;
+}
+
+function got(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'object') return 'an object';
+  if (typeof x === 'string') return JSON.stringify(x);
+  return String(x);
+}
+
+function describe(e: ErrorObject): Issue {
+  const path = e.instancePath;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperty':
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const hint = closest(key, known);
+      return {
+        path: `${path}/${escapePointer(key)}`,
+        message: `unknown property "${key}"${hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of ${known.join(', ')}` : ''}`,
+      };
+    }
+    case 'required':
+      return { path: `${path}/${escapePointer(String(p.missingProperty))}`, message: 'is required' };
+    case 'discriminator': {
+      const tag = String(p.tag);
+      const names = tag === 'model' ? MODEL_NAMES : tag === 'rule' ? CONNECT_RULES : [];
+      const value = p.tagValue;
+      const hint = typeof value === 'string' ? closest(value, [...names]) : undefined;
+      return {
+        path: `${path}/${tag}`,
+        message: `unknown ${tag} ${got(value)}${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${names.join(', ')}`,
+      };
+    }
+    case 'anyOf': {
+      const title = (e.parentSchema as { title?: string } | undefined)?.title;
+      return { path, message: `must be ${title ?? 'one of the allowed forms'} (got ${got(e.data)})` };
+    }
+    case 'type':
+      return { path, message: `must be ${article(String(p.type))} (got ${got(e.data)})` };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { path, message: `must be ${p.comparison} ${p.limit} (got ${got(e.data)})` };
+    case 'minItems':
+      return { path, message: `must have at least ${p.limit} item${p.limit === 1 ? '' : 's'}` };
+    case 'maxItems':
+      if (path === '/modules') return { path, message: 'rate-coded modules are not available in this version of hebb' };
+      return { path, message: `must have at most ${p.limit} items` };
+    case 'const':
+      return { path, message: `must be ${JSON.stringify(p.allowedValue)} (got ${got(e.data)})` };
+    case 'pattern':
+      return { path, message: `must start with a letter or _ and hold only letters, digits, _ and - (got ${got(e.data)})` };
+    case 'minLength':
+      return { path, message: 'must not be empty' };
+    default:
+      return { path, message: e.message ?? `breaks the rule "${e.keyword}"` };
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+// ------------------------------------------------------------------ rules
+
+function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const { dt, duration } = m;
+  if (!(dt > 0)) add('/dt', `time step must be > 0 ms (got ${dt})`);
+  if (!(duration >= 0)) add('/duration', `duration must be >= 0 ms (got ${duration})`);
+  if (dt > 0 && duration / dt > limits.maxSteps) {
+    add('/duration', `duration / dt = ${Math.round(duration / dt)} steps exceeds the limit of ${limits.maxSteps}`);
+  }
+  const stepOk = dt > 0;
+
+  const pops = new Map<string, { index: number; pop: Population }>();
+  let totalNeurons = 0;
+  m.populations.forEach((pop, i) => {
+    const at = `/populations/${i}`;
+    if (pops.has(pop.name)) add(`${at}/name`, `duplicate population name "${pop.name}"`);
+    else pops.set(pop.name, { index: i, pop });
+    totalNeurons += pop.size;
+    if (pop.size > limits.maxNeurons) add(`${at}/size`, `size ${pop.size} exceeds the limit of ${limits.maxNeurons} neurons`);
+    checkPopulation(pop, at, m, add);
+  });
+  if (totalNeurons > limits.maxNeurons) {
+    add('/populations', `the model has ${totalNeurons} neurons, more than the limit of ${limits.maxNeurons}`);
+  }
+
+  let expectedSynapses = 0;
+  const projNames = new Set<string>();
+  m.projections.forEach((pr, k) => {
+    const at = `/projections/${k}`;
+    const name = pr.name ?? `${pr.from}->${pr.to}`;
+    if (projNames.has(name)) add(pr.name ? `${at}/name` : at, `duplicate projection name "${name}" (give one a "name")`);
+    projNames.add(name);
+    const pre = pops.get(pr.from)?.pop;
+    const post = pops.get(pr.to)?.pop;
+    if (!pre) add(`${at}/from`, unknownPopulation(pr.from, pops));
+    if (!post) add(`${at}/to`, unknownPopulation(pr.to, pops));
+    if (!pre || !post) return;
+    expectedSynapses += checkProjection(pr, pre, post, at, dt, stepOk, add);
+  });
+  if (expectedSynapses > limits.maxSynapses) {
+    add('/projections', `the model expects ${Math.round(expectedSynapses)} synapses, more than the limit of ${limits.maxSynapses}`);
+  }
+
+  const rec = m.record;
+  if (rec?.spikes !== undefined && rec.spikes !== 'all') {
+    rec.spikes.forEach((name, i) => {
+      if (!pops.has(name)) add(`/record/spikes/${i}`, unknownPopulation(name, pops));
+    });
+  }
+  rec?.state?.forEach((r, i) => {
+    const at = `/record/state/${i}`;
+    const entry = pops.get(r.population);
+    if (!entry) { add(`${at}/population`, unknownPopulation(r.population, pops)); return; }
+    const vars = MODEL_VARIABLES[entry.pop.model];
+    if (!vars.includes(r.variable)) {
+      add(`${at}/variable`, vars.length
+        ? `${entry.pop.model} has no variable "${r.variable}"; it has ${vars.join(', ')}`
+        : `${entry.pop.model} has no state variables to record`);
+    }
+    r.ids.forEach((id, q) => {
+      if (id >= entry.pop.size) add(`${at}/ids/${q}`, `neuron ${id} is outside population "${r.population}" (size ${entry.pop.size})`);
+    });
+    if (r.interval !== undefined && stepOk && !(msToSteps(r.interval, dt) >= 1)) {
+      add(`${at}/interval`, `sampling interval must be >= dt = ${dt} ms (got ${r.interval})`);
+    }
+  });
+}
+
+function unknownPopulation(name: string, pops: Map<string, unknown>): string {
+  const hint = closest(name, [...pops.keys()]);
+  return `no population named "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+}
+
+type Add = (path: string, message: string) => void;
+
+function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): void {
+  const positive = (key: string, value: number | undefined, what: string, unit: string) => {
+    if (value !== undefined && !(value > 0)) add(`${at}/params/${key}`, `${what} must be > 0 ${unit} (got ${value})`);
+  };
+  const nonNegative = (key: string, value: number | undefined, what: string, unit: string) => {
+    if (value !== undefined && !(value >= 0)) add(`${at}/params/${key}`, `${what} must be >= 0 ${unit} (got ${value})`);
+  };
+  switch (pop.model) {
+    case 'lif':
+    case 'lif_delta': {
+      const p = pop.params!;
+      positive('tau_m', p.tau_m, 'membrane time constant', 'ms');
+      positive('c_m', p.c_m, 'membrane capacitance', 'pF');
+      nonNegative('t_ref', p.t_ref, 'refractory period', 'ms');
+      if (!(p.v_reset! < p.v_thresh!)) {
+        add(`${at}/params/v_reset`, `reset potential must be below the threshold (v_reset ${p.v_reset} mV, v_thresh ${p.v_thresh} mV)`);
+      }
+      if (pop.model === 'lif') {
+        positive('tau_syn_e', pop.params!.tau_syn_e, 'excitatory synaptic time constant', 'ms');
+        positive('tau_syn_i', pop.params!.tau_syn_i, 'inhibitory synaptic time constant', 'ms');
+      }
+      break;
+    }
+    case 'lif_cond': {
+      const p = pop.params!;
+      positive('c_m', p.c_m, 'membrane capacitance', 'pF');
+      positive('g_l', p.g_l, 'leak conductance', 'nS');
+      nonNegative('t_ref', p.t_ref, 'refractory period', 'ms');
+      positive('tau_syn_e', p.tau_syn_e, 'excitatory synaptic time constant', 'ms');
+      positive('tau_syn_i', p.tau_syn_i, 'inhibitory synaptic time constant', 'ms');
+      if (!(p.v_reset! < p.v_thresh!)) {
+        add(`${at}/params/v_reset`, `reset potential must be below the threshold (v_reset ${p.v_reset} mV, v_thresh ${p.v_thresh} mV)`);
+      }
+      break;
+    }
+    case 'izhikevich': {
+      const p = pop.params!;
+      positive('tau_syn_e', p.tau_syn_e, 'excitatory synaptic time constant', 'ms');
+      positive('tau_syn_i', p.tau_syn_i, 'inhibitory synaptic time constant', 'ms');
+      if (!(p.c! < p.v_peak!)) add(`${at}/params/c`, `reset potential c must be below v_peak (c ${p.c} mV, v_peak ${p.v_peak} mV)`);
+      break;
+    }
+    case 'poisson':
+      if (!(pop.params.rate >= 0)) add(`${at}/params/rate`, `rate must be >= 0 Hz (got ${pop.params.rate})`);
+      break;
+    case 'spike_source': {
+      const lists = pop.params.spike_times;
+      if (lists.length !== pop.size) {
+        add(`${at}/params/spike_times`, `needs one list per neuron: ${pop.size} lists (got ${lists.length})`);
+      }
+      lists.forEach((times, j) => {
+        times.forEach((t, q) => {
+          if (!(t > 0)) add(`${at}/params/spike_times/${j}/${q}`, `spike times must be > 0 ms (got ${t})`);
+          else if (q > 0 && t < times[q - 1]!) {
+            add(`${at}/params/spike_times/${j}/${q}`, `spike times must be ascending (${t} ms after ${times[q - 1]} ms)`);
+          }
+        });
+      });
+      break;
+    }
+  }
+  if ('init' in pop && pop.init) {
+    for (const [name, value] of Object.entries(pop.init)) {
+      if (value !== undefined) checkValue(value as Value, `${at}/init/${name}`, add);
+      if (name === 'rate') checkNonNegative(value as Value, `${at}/init/rate`, 'rates', add);
+    }
+  }
+  if ('current' in pop && pop.current) {
+    const c = pop.current;
+    if (c.times.length !== c.amplitudes.length) {
+      add(`${at}/current/amplitudes`, `needs one amplitude per time: ${c.times.length} (got ${c.amplitudes.length})`);
+    }
+    c.times.forEach((t, q) => {
+      if (!(t >= 0)) add(`${at}/current/times/${q}`, `times must be >= 0 ms (got ${t})`);
+      else if (q > 0 && t < c.times[q - 1]!) add(`${at}/current/times/${q}`, `times must be ascending (${t} ms after ${c.times[q - 1]} ms)`);
+    });
+  }
+  void m;
+}
+
+function checkValue(v: Value, at: string, add: Add): void {
+  if (typeof v === 'number') return;
+  if ('uniform' in v) {
+    if (!(v.uniform[0] <= v.uniform[1])) add(`${at}/uniform`, `low must not exceed high (got [${v.uniform.join(', ')}])`);
+  } else {
+    if (!(v.normal[1] >= 0)) add(`${at}/normal/1`, `standard deviation must be >= 0 (got ${v.normal[1]})`);
+    if (v.clip && !(v.clip[0] <= v.clip[1])) add(`${at}/clip`, `low must not exceed high (got [${v.clip.join(', ')}])`);
+  }
+}
+
+/** Lowest value a Value can take (-Infinity for an unclipped normal). */
+export function lowestOf(v: Value): number {
+  if (typeof v === 'number') return v;
+  if ('uniform' in v) return v.uniform[0];
+  if (v.normal[1] === 0) return Math.max(v.normal[0], v.clip?.[0] ?? -Infinity);
+  return v.clip ? v.clip[0] : -Infinity;
+}
+
+/** Highest value a Value can take. */
+export function highestOf(v: Value): number {
+  if (typeof v === 'number') return v;
+  if ('uniform' in v) return v.uniform[1];
+  if (v.normal[1] === 0) return Math.min(v.normal[0], v.clip?.[1] ?? Infinity);
+  return v.clip ? v.clip[1] : Infinity;
+}
+
+function checkNonNegative(v: Value, at: string, what: string, add: Add): void {
+  if (lowestOf(v) < 0) {
+    add(at, typeof v === 'number'
+      ? `${what} must be >= 0 (got ${v})`
+      : `${what} must be >= 0: ${'uniform' in v ? 'the low end' : 'the clip range'} must be >= 0${'normal' in v && !v.clip ? ' (add "clip": [0, ...])' : ''}`);
+  }
+}
+
+/** Expected number of synapses (exact except for fixed_probability). */
+function checkProjection(
+  pr: Projection, pre: Population, post: Population, at: string, dt: number, stepOk: boolean, add: Add,
+): number {
+  const c = pr.connect;
+  const nPre = pre.size, nPost = post.size;
+  const same = pr.from === pr.to;
+  let expected = 0;
+  if (post.model === 'poisson' || post.model === 'spike_source') {
+    add(`${at}/to`, `population "${pr.to}" is a ${post.model} source and cannot receive synapses`);
+  }
+  switch (c.rule) {
+    case 'fixed_probability':
+      expected = nPre * nPost * c.p;
+      break;
+    case 'fixed_indegree': {
+      const available = same && c.allow_autapses === false ? nPre - 1 : nPre;
+      if (c.allow_multapses === false && c.indegree > available) {
+        add(`${at}/connect/indegree`, `indegree ${c.indegree} needs that many distinct sources, but "${pr.from}" offers ${available} (set allow_multapses)`);
+      }
+      if (c.indegree > 0 && available <= 0) add(`${at}/connect/indegree`, `"${pr.from}" has no neuron to connect from`);
+      expected = c.indegree * nPost;
+      break;
+    }
+    case 'fixed_outdegree': {
+      const available = same && c.allow_autapses === false ? nPost - 1 : nPost;
+      if (c.allow_multapses === false && c.outdegree > available) {
+        add(`${at}/connect/outdegree`, `outdegree ${c.outdegree} needs that many distinct targets, but "${pr.to}" offers ${available} (set allow_multapses)`);
+      }
+      if (c.outdegree > 0 && available <= 0) add(`${at}/connect/outdegree`, `"${pr.to}" has no neuron to connect to`);
+      expected = c.outdegree * nPre;
+      break;
+    }
+    case 'one_to_one':
+      if (nPre !== nPost) add(`${at}/connect`, `one_to_one needs populations of equal size ("${pr.from}" ${nPre}, "${pr.to}" ${nPost})`);
+      expected = nPre;
+      break;
+    case 'all_to_all':
+      expected = nPre * nPost;
+      break;
+    case 'list': {
+      const n = c.pre.length;
+      if (c.post.length !== n) add(`${at}/connect/post`, `needs one entry per source: ${n} (got ${c.post.length})`);
+      c.pre.forEach((i, s) => { if (i >= nPre) add(`${at}/connect/pre/${s}`, `neuron ${i} is outside "${pr.from}" (size ${nPre})`); });
+      c.post.forEach((j, s) => { if (j >= nPost) add(`${at}/connect/post/${s}`, `neuron ${j} is outside "${pr.to}" (size ${nPost})`); });
+      if (c.weights) {
+        if (c.weights.length !== n) add(`${at}/connect/weights`, `needs one weight per synapse: ${n} (got ${c.weights.length})`);
+        if (pr.weight !== undefined) add(`${at}/weight`, 'give either "weight" or connect.weights, not both');
+      }
+      if (c.delays) {
+        if (c.delays.length !== n) add(`${at}/connect/delays`, `needs one delay per synapse: ${n} (got ${c.delays.length})`);
+        if (pr.delay !== undefined) add(`${at}/delay`, 'give either "delay" or connect.delays, not both');
+        if (stepOk) c.delays.forEach((d, s) => checkDelayBound(d, `${at}/connect/delays/${s}`, dt, add));
+      }
+      expected = n;
+      break;
+    }
+  }
+
+  const listWeights = c.rule === 'list' && c.weights !== undefined;
+  if (pr.weight === undefined && !listWeights) add(`${at}/weight`, 'is required');
+  if (pr.weight !== undefined) checkValue(pr.weight, `${at}/weight`, add);
+  if (post.model === 'lif_cond') {
+    if (pr.weight !== undefined) checkNonNegative(pr.weight, `${at}/weight`, 'conductance weights (nS)', add);
+    if (listWeights) {
+      (c as { weights: number[] }).weights.forEach((w, s) => {
+        if (w < 0) add(`${at}/connect/weights/${s}`, `conductance weights must be >= 0 nS (got ${w})`);
+      });
+    }
+  }
+  if (post.model === 'lif_delta' && pr.receptor !== undefined) {
+    add(`${at}/receptor`, 'lif_delta has no synaptic receptors (a weight is a jump of v in mV); omit "receptor"');
+  }
+  if (pr.receptor === undefined && post.model !== 'lif_delta' && !listWeights && pr.weight !== undefined && typeof pr.weight !== 'number') {
+    add(`${at}/receptor`, 'is required when the weight is a distribution ("exc" or "inh")');
+  }
+  if (pr.receptor === undefined && listWeights && post.model !== 'lif_delta') {
+    add(`${at}/receptor`, 'is required with per-synapse weights ("exc" or "inh")');
+  }
+
+  if (pr.delay !== undefined && stepOk) {
+    const d = pr.delay;
+    checkValue(d, `${at}/delay`, add);
+    if (typeof d === 'number') checkDelayBound(d, `${at}/delay`, dt, add);
+    else {
+      const lo = lowestOf(d), hi = highestOf(d);
+      if (!(lo >= dt * (1 - 1e-9))) {
+        add(`${at}/delay`, 'uniform' in d
+          ? `delays must be >= dt = ${dt} ms: the low end is ${lo} ms`
+          : `delays must be >= dt = ${dt} ms: add "clip": [${dt}, ...] (the clip range now starts at ${lo})`);
+      } else if (msToSteps(hi, dt) > MAX_DELAY_STEPS) {
+        add(`${at}/delay`, `delays must be at most ${MAX_DELAY_STEPS} steps (${MAX_DELAY_STEPS * dt} ms); the high end is ${hi} ms`);
+      }
+    }
+  }
+  return expected;
+}
+
+function checkDelayBound(d: number, at: string, dt: number, add: Add): void {
+  if (!(d >= dt * (1 - 1e-9))) add(at, `delay must be >= dt = ${dt} ms (got ${d} ms)`);
+  else if (msToSteps(d, dt) > MAX_DELAY_STEPS) add(at, `delay must be at most ${MAX_DELAY_STEPS} steps (${MAX_DELAY_STEPS * dt} ms; got ${d} ms)`);
+}

@@ -1,0 +1,158 @@
+// Sinks that turn the spike and state chunks of a run into the output files
+// of DESIGN.md: spikes.csv (t_ms,population,neuron), spikes.msgpack (per
+// population: times Float64Array, ids Uint32Array), state.csv.
+
+import { encode } from '@msgpack/msgpack';
+import { join } from 'node:path';
+import { AtomicFile } from './atomic.js';
+import type { SpikeChunk, StateChunk, SimulationSink } from '../sim/simulation.js';
+import type { Network } from '../build/network.js';
+
+/** Maps global neuron ids to (population index, local id). */
+export class PopulationLookup {
+  readonly names: string[];
+  private readonly firsts: number[];
+  constructor(network: Network) {
+    const pops = [...network.populations].sort((a, b) => a.first - b.first);
+    this.names = pops.map((p) => p.name);
+    this.firsts = pops.map((p) => p.first);
+  }
+  /** Index (into names) of the population holding global id `id`. */
+  populationOf(id: number): number {
+    let lo = 0, hi = this.firsts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.firsts[mid]! <= id) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+  localId(id: number, pop: number): number {
+    return id - this.firsts[pop]!;
+  }
+}
+
+/** Milliseconds for text output: 1e-9 ms resolution, no float noise (0.1 + 0.2 -> 0.3). */
+export function formatMs(t: number): string {
+  return String(Number(t.toFixed(9)));
+}
+
+/** Growable typed arrays of one population's spikes. */
+class SpikeColumns {
+  times = new Float64Array(1024);
+  ids = new Uint32Array(1024);
+  n = 0;
+  push(t: number, id: number): void {
+    if (this.n === this.times.length) {
+      const times = new Float64Array(this.n * 2), ids = new Uint32Array(this.n * 2);
+      times.set(this.times);
+      ids.set(this.ids);
+      this.times = times;
+      this.ids = ids;
+    }
+    this.times[this.n] = t;
+    this.ids[this.n] = id;
+    this.n++;
+  }
+}
+
+export interface SpikeFileOptions {
+  dir: string;
+  csv?: boolean;
+  msgpack?: boolean;
+  /** Extra fields stored in spikes.msgpack beside the populations. */
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * Writes spikes.csv as the run goes (to a temporary file) and collects the
+ * msgpack columns; finish() publishes both, abort() leaves no trace.
+ */
+export class SpikeFiles implements SimulationSink {
+  private readonly lookup: PopulationLookup;
+  private readonly csv: AtomicFile | undefined;
+  private readonly columns: SpikeColumns[] | undefined;
+  private readonly dir: string;
+  private readonly meta: Record<string, unknown>;
+  private stateCsv: AtomicFile | undefined;
+  private readonly network: Network;
+  count = 0;
+
+  constructor(network: Network, options: SpikeFileOptions) {
+    this.network = network;
+    this.lookup = new PopulationLookup(network);
+    this.dir = options.dir;
+    this.meta = options.meta ?? {};
+    if (options.csv !== false) {
+      this.csv = new AtomicFile(join(options.dir, 'spikes.csv'));
+      this.csv.write('t_ms,population,neuron\n');
+    }
+    if (options.msgpack !== false) this.columns = this.lookup.names.map(() => new SpikeColumns());
+    if (network.probes.length) {
+      this.stateCsv = new AtomicFile(join(options.dir, 'state.csv'));
+      this.stateCsv.write('t_ms,population,neuron,variable,value\n');
+    }
+  }
+
+  spikes(chunk: SpikeChunk): void {
+    const { times, ids } = chunk;
+    const lookup = this.lookup;
+    let text = '';
+    for (let s = 0; s < times.length; s++) {
+      const id = ids[s]!;
+      const pop = lookup.populationOf(id);
+      const local = lookup.localId(id, pop);
+      this.columns?.[pop]!.push(times[s]!, local);
+      if (this.csv) text += `${formatMs(times[s]!)},${lookup.names[pop]},${local}\n`;
+      if (text.length > 1 << 16) {
+        this.csv!.write(text);
+        text = '';
+      }
+    }
+    if (text) this.csv!.write(text);
+    this.count += times.length;
+  }
+
+  state(chunk: StateChunk): void {
+    if (!this.stateCsv) return;
+    const probes = this.network.probes;
+    let text = '';
+    for (let r = 0; r < chunk.timesMs.length; r++) {
+      const t = formatMs(chunk.timesMs[r]!);
+      for (let q = 0; q < chunk.probes; q++) {
+        const p = probes[q]!;
+        text += `${t},${p.population},${p.neuron},${p.variable},${chunk.values[r * chunk.probes + q]}\n`;
+      }
+    }
+    this.stateCsv.write(text);
+  }
+
+  /** The spikes collected for the msgpack file, per population. */
+  collected(): Record<string, { times: Float64Array; ids: Uint32Array }> {
+    const out: Record<string, { times: Float64Array; ids: Uint32Array }> = {};
+    this.lookup.names.forEach((name, p) => {
+      const c = this.columns?.[p];
+      out[name] = c ? { times: c.times.slice(0, c.n), ids: c.ids.slice(0, c.n) } : { times: new Float64Array(0), ids: new Uint32Array(0) };
+    });
+    return out;
+  }
+
+  finish(): void {
+    this.csv?.commit();
+    this.stateCsv?.commit();
+    if (this.columns) {
+      const file = new AtomicFile(join(this.dir, 'spikes.msgpack'));
+      try {
+        file.write(encode({ format: 'hebb-spikes', version: 1, time_unit: 'ms', ...this.meta, populations: this.collected() }));
+        file.commit();
+      } catch (e) {
+        file.abort();
+        throw e;
+      }
+    }
+  }
+
+  abort(): void {
+    this.csv?.abort();
+    this.stateCsv?.abort();
+  }
+}

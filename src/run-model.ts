@@ -1,0 +1,58 @@
+// Runs a validated model to its end (or until stopped) and writes the output
+// files of DESIGN.md into outDir: summary.json, spikes.csv, spikes.msgpack and
+// state.csv when state is recorded. Every file appears complete or not at all.
+
+import { join } from 'node:path';
+import { Simulation, type RunSummary, type SimulationSink } from './sim/simulation.js';
+import { SpikeFiles } from './record/spike-files.js';
+import { writeFileAtomic } from './record/atomic.js';
+import type { ValidModel } from './model/validate.js';
+import type { KernelFlavor } from './kernel/wasm.js';
+
+export interface RunModelOptions {
+  /** Directory for the output files; none are written when undefined. */
+  outDir?: string;
+  flavor?: KernelFlavor;
+  onProgress?(done: number, total: number): void;
+  shouldStop?(): boolean;
+  /** Extra sink (e.g. a live stream) fed beside the files. */
+  sink?: SimulationSink;
+}
+
+export interface RunModelResult {
+  summary: RunSummary;
+  files: string[];
+  simulation: Simulation;
+}
+
+export function runModel(model: ValidModel, options: RunModelOptions = {}): RunModelResult {
+  const simulation = new Simulation(model, options.flavor ? { flavor: options.flavor } : {});
+  const files = options.outDir
+    ? new SpikeFiles(simulation.network, { dir: options.outDir, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: model.dt } })
+    : undefined;
+  const sinks = [files, options.sink].filter((s): s is SimulationSink => s !== undefined);
+  const sink: SimulationSink = {
+    spikes: (c) => { for (const s of sinks) s.spikes?.(c); },
+    state: (c) => { for (const s of sinks) s.state?.(c); },
+  };
+  let interrupted = false;
+  try {
+    simulation.run({
+      sink,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      shouldStop: () => (interrupted = options.shouldStop?.() ?? false),
+    });
+  } catch (e) {
+    files?.abort();
+    throw e;
+  }
+  const summary = simulation.summary(interrupted && simulation.step < simulation.totalSteps);
+  const written: string[] = [];
+  if (options.outDir && files) {
+    files.finish();
+    writeFileAtomic(join(options.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    written.push('summary.json', 'spikes.csv', 'spikes.msgpack');
+    if (simulation.network.probes.length) written.push('state.csv');
+  }
+  return { summary, files: written, simulation };
+}

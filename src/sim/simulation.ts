@@ -1,0 +1,175 @@
+// A running simulation: a kernel instance holding one built model, advanced
+// in chunks. After each chunk the recorded spikes and state samples are
+// copied out and handed to the sink, so the kernel's buffers stay bounded
+// however long the run. Results never depend on the chunk sizes.
+
+import { Kernel, type KernelFlavor, defaultFlavor } from '../kernel/wasm.js';
+import { buildNetwork, type Network, type BuiltPopulation } from '../build/network.js';
+import type { ValidModel } from '../model/validate.js';
+import { msToSteps } from '../model/units.js';
+
+/** Spikes of one chunk: time (ms) and global neuron id, in step order. */
+export interface SpikeChunk {
+  times: Float64Array;
+  ids: Uint32Array;
+}
+
+/** State samples of one chunk: rows x probes, row r taken at timesMs[r]. */
+export interface StateChunk {
+  timesMs: Float64Array;
+  values: Float64Array;
+  probes: number;
+}
+
+export interface SimulationSink {
+  spikes?(chunk: SpikeChunk): void;
+  state?(chunk: StateChunk): void;
+}
+
+export interface RunOptions {
+  /** Steps to run (default: the rest of the model's duration). */
+  steps?: number;
+  sink?: SimulationSink;
+  /** Called after every chunk with the fraction done. */
+  onProgress?(done: number, total: number): void;
+  /** Checked between chunks; true stops the run early (Ctrl-C). */
+  shouldStop?(): boolean;
+}
+
+export interface PopulationSummary {
+  size: number;
+  spikes: number;
+  rate_hz: number;
+}
+
+export interface RunSummary {
+  model: string;
+  seed: number;
+  dt_ms: number;
+  duration_ms: number;
+  simulated_ms: number;
+  interrupted: boolean;
+  neurons: number;
+  synapses: number;
+  spikes: number;
+  synaptic_events: number;
+  wall_ms: { build: number; simulate: number };
+  events_per_second: number;
+  populations: Record<string, PopulationSummary>;
+  kernel: KernelFlavor;
+}
+
+export class Simulation {
+  readonly model: ValidModel;
+  readonly kernel: Kernel;
+  readonly network: Network;
+  readonly buildMs: number;
+  /** Steps in the model's duration. */
+  readonly totalSteps: number;
+  simulateMs = 0;
+  private samplesTaken = 0;
+  private chunkSteps = 16;
+
+  constructor(model: ValidModel, options: { flavor?: KernelFlavor; recordCapacity?: number } = {}) {
+    const t0 = performance.now();
+    this.model = model;
+    this.kernel = new Kernel(options.flavor ?? defaultFlavor());
+    this.network = buildNetwork(this.kernel, model, options);
+    this.totalSteps = msToSteps(model.duration, model.dt);
+    this.buildMs = performance.now() - t0;
+  }
+
+  get step(): number {
+    return this.kernel.exports.currentStep();
+  }
+
+  get timeMs(): number {
+    return this.step * this.model.dt;
+  }
+
+  /** Runs (by default to the end of the model's duration); returns the steps done. */
+  run(options: RunOptions = {}): number {
+    const x = this.kernel.exports;
+    const target = this.step + (options.steps ?? Math.max(0, this.totalSteps - this.step));
+    const start = this.step;
+    const t0 = performance.now();
+    while (this.step < target) {
+      if (options.shouldStop?.()) break;
+      const c0 = performance.now();
+      const want = Math.min(this.chunkSteps, target - this.step);
+      const done = x.run(want);
+      if (done < 0) throw new Error(`kernel run failed (${done})`);
+      this.drain(options.sink);
+      // Chunks of about 20 ms: short enough for progress and Ctrl-C,
+      // long enough to cost nothing; early short chunks let V8 tier up.
+      const took = performance.now() - c0;
+      if (done === want && took < 10) this.chunkSteps = Math.min(this.chunkSteps * 2, 1 << 16);
+      else if (took > 40 && this.chunkSteps > 1) this.chunkSteps >>= 1;
+      options.onProgress?.(this.step - start, target - start);
+    }
+    this.simulateMs += performance.now() - t0;
+    return this.step - start;
+  }
+
+  private drain(sink: SimulationSink | undefined): void {
+    const x = this.kernel.exports;
+    const n = x.recordedCount();
+    if (n > 0) {
+      if (sink?.spikes) sink.spikes({ times: this.kernel.readF64(x.recTimesPtr(), n), ids: this.kernel.readU32(x.recIdsPtr(), n) });
+      x.clearRecorded();
+    }
+    const rows = x.sampleCount();
+    if (rows > 0) {
+      const probes = x.probeCount();
+      if (sink?.state) {
+        const every = this.network.probeEverySteps;
+        const timesMs = Float64Array.from({ length: rows }, (_, r) => (this.samplesTaken + r + 1) * every * this.model.dt);
+        sink.state({ timesMs, values: this.kernel.readF64(x.samplesPtr(), rows * probes), probes });
+      }
+      this.samplesTaken += rows;
+      x.clearSamples();
+    }
+  }
+
+  populationSpikes(pop: BuiltPopulation): number {
+    return this.kernel.exports.popSpikes(pop.index);
+  }
+
+  synapses(): number {
+    return this.network.projections.reduce((s, p) => s + this.kernel.exports.projSynapses(p.index), 0);
+  }
+
+  summary(interrupted = false): RunSummary {
+    const x = this.kernel.exports;
+    const simulatedMs = this.timeMs;
+    const seconds = simulatedMs / 1000;
+    const populations: Record<string, PopulationSummary> = {};
+    let spikes = 0;
+    for (const pop of this.network.populations) {
+      const count = this.populationSpikes(pop);
+      spikes += count;
+      populations[pop.name] = { size: pop.size, spikes: count, rate_hz: pop.size && seconds ? count / pop.size / seconds : 0 };
+    }
+    const events = x.totalEvents();
+    return {
+      model: this.model.name ?? 'model',
+      seed: this.model.seed,
+      dt_ms: this.model.dt,
+      duration_ms: this.model.duration,
+      simulated_ms: round(simulatedMs, 9),
+      interrupted,
+      neurons: this.network.neurons,
+      synapses: this.synapses(),
+      spikes,
+      synaptic_events: events,
+      wall_ms: { build: round(this.buildMs, 3), simulate: round(this.simulateMs, 3) },
+      events_per_second: this.simulateMs > 0 ? Math.round(events / (this.simulateMs / 1000)) : 0,
+      populations,
+      kernel: this.kernel.flavor,
+    };
+  }
+}
+
+function round(x: number, digits: number): number {
+  return Number(x.toFixed(digits));
+}
