@@ -89,7 +89,7 @@ function writeState(p: Population, variable: i32, j: i32, x: f64): i32 {
   const k = p.kind;
   if (variable == VAR_V) {
     if (k == MODEL_LIF_DELTA) p.vd[j] = x;
-    else if (p.isClockDriven()) p.v[j] = <f32>x;
+    else if (p.isClockDriven()) p.v[j] = <f32>(x - p.vOffset);
     else return STATUS_BAD_VARIABLE;
   } else if (variable == VAR_IE) {
     if (k == MODEL_LIF_DELTA) {
@@ -128,7 +128,7 @@ export function readState(p: Population, variable: i32, j: i32): f64 {
   const k = p.kind;
   if (variable == VAR_V) {
     if (k == MODEL_LIF_DELTA) return deltaVoltageAt(p, j, <f64>step * dt);
-    if (p.isClockDriven()) return <f64>p.v[j];
+    if (p.isClockDriven()) return <f64>p.v[j] + p.vOffset;
   } else if (variable == VAR_GE && p.isClockDriven()) return <f64>p.ge[j] * storedScale(p, p.tauE);
   else if (variable == VAR_GI && p.isClockDriven()) return <f64>p.gi[j] * storedScale(p, p.tauI);
   else if (variable == VAR_U && k == MODEL_IZHIKEVICH) return <f64>p.u[j];

@@ -55,6 +55,7 @@ export function configureLif(
   if (p == null) return STATUS_BAD_POPULATION;
   p.tauM = tauM; p.cM = cM; p.vRest = vRest; p.vReset = vReset; p.vThresh = vThresh;
   p.tRef = tRef; p.tauE = tauE; p.tauI = tauI;
+  p.vOffset = vRest;
   return STATUS_OK;
 }
 
@@ -66,6 +67,7 @@ export function configureLifCond(
   if (p == null) return STATUS_BAD_POPULATION;
   p.cM = cM; p.gL = gL; p.eL = eL; p.eEx = eEx; p.eIn = eIn; p.vReset = vReset; p.vThresh = vThresh;
   p.tRef = tRef; p.tauE = tauE; p.tauI = tauI; p.integrator = integrator;
+  p.vOffset = eL;
   return STATUS_OK;
 }
 
@@ -189,7 +191,8 @@ export function popFirst(pop: i32): i32 {
 }
 
 // Pointer to a state variable's array and its element type; call
-// normalizeState() first to read ge, gi (they are stored lazily decayed)
+// normalizeState() first to read ge, gi (they are stored lazily decayed).
+// The v of lif and lif_cond is stored minus stateOffset().
 // (1 = f32, 2 = f64, 3 = u32, 0 = the population has no such variable).
 export function statePtr(pop: i32, variable: i32): usize {
   const p = engine.popAt(pop);
@@ -203,6 +206,10 @@ export function statePtr(pop: i32, variable: i32): usize {
   if (variable == VAR_RATE) return p.kind == MODEL_POISSON ? changetype<usize>(p.rate) : 0;
   if (variable == VAR_COUNT) return changetype<usize>(p.counts);
   return 0;
+}
+export function stateOffset(pop: i32, variable: i32): f64 {
+  const p = engine.popAt(pop);
+  return p != null && variable == VAR_V && p.isClockDriven() ? p.vOffset : 0;
 }
 export function stateType(pop: i32, variable: i32): i32 {
   const p = engine.popAt(pop);

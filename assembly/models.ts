@@ -19,7 +19,7 @@ import { INTEGRATOR_EULER, MODEL_IZHIKEVICH } from "./abi";
 // are real neurons and not refractory; put the others back to reset.
 function fireLanes(p: Population, slot: i32, i: i32, mask: i32, step: i32, dt: f64): void {
   const izh = p.kind == MODEL_IZHIKEVICH;
-  const vReset = <f32>(izh ? p.c : p.vReset);
+  const vReset = <f32>(izh ? p.c : p.vReset - p.vOffset);
   for (let lane = 0; lane < 4; lane++) {
     if (((mask >> lane) & 1) == 0) continue;
     const j = i + lane;
@@ -34,7 +34,7 @@ function fireLanes(p: Population, slot: i32, i: i32, mask: i32, step: i32, dt: f
 
 // Holds the neurons that spiked in the last refSteps steps at v_reset.
 function clampRefractory(p: Population, step: i32): void {
-  const vReset = <f32>p.vReset;
+  const vReset = <f32>(p.vReset - p.vOffset);
   const last = min(p.refSteps, step);
   for (let d = 1; d <= last; d++) {
     const s = p.slotOf(step - d);
@@ -66,17 +66,20 @@ function fireCandidates(p: Population, count: i32, slot: i32, step: i32, dt: f64
 // Current-based LIF with exponential synaptic currents, integrated exactly:
 //   tau_m dv/dt = v_rest - v + ge + gi + R (i_e + i_step),
 //   tau_e dge/dt = -ge,  tau_i dgi/dt = -gi   (ge, gi in mV).
-// v(t+dt) = em v + ce ge + ci gi + (1 - em)(v_rest + R I).
+// v(t+dt) = v_inf + (v - v_inf) em + ce ge + ci gi, v_inf = v_rest + R I.
+// Written relative to v_inf, the f32 update has v_inf as its exact fixed
+// point; em v + (1 - em) v_inf would shift it by the rounding of em / (1 - em).
 export function updateLif(p: Population, step: i32, slot: i32, dt: f64): void {
   const em = f32x4.splat(<f32>p.em);
   const ce = f32x4.splat(<f32>(p.ce * p.decayE)), ci = f32x4.splat(<f32>(p.ci * p.decayI));
-  const a = f32x4.splat(<f32>((1.0 - p.em) * (p.vRest + p.rM * p.iStep)));
-  const b = f32x4.splat(<f32>((1.0 - p.em) * p.rM));
-  const th = f32x4.splat(<f32>p.vThresh);
+  // v is stored relative to v_rest (vOffset)
+  const vinf = f32x4.splat(<f32>(p.rM * p.iStep));
+  const r = f32x4.splat(<f32>p.rM);
+  const th = f32x4.splat(<f32>(p.vThresh - p.vOffset));
   const cand = candidateBuffer(p);
   const count = p.hasBias
-    ? lifLoopBias(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), p.size, cand, em, ce, ci, a, b, th)
-    : lifLoop(ptr(p.v), ptr(p.ge), ptr(p.gi), p.size, cand, em, ce, ci, a, th);
+    ? lifLoopBias(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), p.size, cand, em, ce, ci, vinf, r, th)
+    : lifLoop(ptr(p.v), ptr(p.ge), ptr(p.gi), p.size, cand, em, ce, ci, vinf, th);
   fireCandidates(p, count, slot, step, dt);
   clampRefractory(p, step);
 }
@@ -84,13 +87,15 @@ export function updateLif(p: Population, step: i32, slot: i32, dt: f64): void {
 // Arrays are padded to whole vectors, so i + 3 < padded(n) for every i < n.
 @noinline function lifLoop(
   vP: usize, geP: usize, giP: usize, n: i32, cand: usize,
-  em: v128, ce: v128, ci: v128, a: v128, th: v128,
+  em: v128, ce: v128, ci: v128, vinf: v128, th: v128,
 ): i32 {
   let count = 0;
   for (let i = 0; i < n; i += 4) {
     const o = <usize>i << 2;
     const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
-    const vn = f32x4.add(f32x4.add(f32x4.mul(em, v), f32x4.mul(ce, e)), f32x4.add(f32x4.mul(ci, g), a));
+    const vn = f32x4.add(
+      f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
+      f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
     v128.store(vP + o, vn);
     const mask = i32x4.bitmask(f32x4.ge(vn, th));
     if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
@@ -100,14 +105,16 @@ export function updateLif(p: Population, step: i32, slot: i32, dt: f64): void {
 
 @noinline function lifLoopBias(
   vP: usize, geP: usize, giP: usize, ieP: usize, n: i32, cand: usize,
-  em: v128, ce: v128, ci: v128, a: v128, b: v128, th: v128,
+  em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128,
 ): i32 {
   let count = 0;
   for (let i = 0; i < n; i += 4) {
     const o = <usize>i << 2;
     const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
-    const c = f32x4.add(a, f32x4.mul(b, v128.load(ieP + o)));
-    const vn = f32x4.add(f32x4.add(f32x4.mul(em, v), f32x4.mul(ce, e)), f32x4.add(f32x4.mul(ci, g), c));
+    const vinf = f32x4.add(vinf0, f32x4.mul(r, v128.load(ieP + o)));
+    const vn = f32x4.add(
+      f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
+      f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
     v128.store(vP + o, vn);
     const mask = i32x4.bitmask(f32x4.ge(vn, th));
     if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
@@ -123,14 +130,15 @@ export function updateLifCond(p: Population, step: i32, slot: i32, dt: f64): voi
   if (p.integrator != INTEGRATOR_EULER) {
     updateLifCondExp(p, step, slot, dt);
   } else {
-    // v + k (g_L E_L + I) + (1 - k g_L) v + k ge (E_ex - v) + k gi (E_in - v)
+    // With u = v - E_L (the stored value):
+    // u + k I + (1 - k g_L) u + k ge (E_ex - E_L - u) + k gi (E_in - E_L - u)
     const k = dt / p.cM;
-    const c0 = f32x4.splat(<f32>(k * (p.gL * p.eL + p.iStep)));
+    const c0 = f32x4.splat(<f32>(k * p.iStep));
     const c1 = f32x4.splat(<f32>(1.0 - k * p.gL));
     const kb = f32x4.splat(<f32>(p.hasBias ? k : 0.0));
     const ke = f32x4.splat(<f32>(k * p.decayE)), ki = f32x4.splat(<f32>(k * p.decayI));
-    const eex = f32x4.splat(<f32>p.eEx), ein = f32x4.splat(<f32>p.eIn);
-    const th = f32x4.splat(<f32>p.vThresh);
+    const eex = f32x4.splat(<f32>(p.eEx - p.eL)), ein = f32x4.splat(<f32>(p.eIn - p.eL));
+    const th = f32x4.splat(<f32>(p.vThresh - p.vOffset));
     const count = condLoop(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), p.size, candidateBuffer(p),
       c0, c1, kb, ke, ki, eex, ein, th);
     fireCandidates(p, count, slot, step, dt);
@@ -159,14 +167,15 @@ export function updateLifCond(p: Population, step: i32, slot: i32, dt: f64): voi
 
 function updateLifCondExp(p: Population, step: i32, slot: i32, dt: f64): void {
   const n = p.size;
-  const gl = <f32>p.gL, el = <f32>p.eL, eex = <f32>p.eEx, ein = <f32>p.eIn;
-  const istep = <f32>p.iStep, de = <f32>p.decayE, di = <f32>p.decayI, th = <f32>p.vThresh;
+  // u = v - E_L (the stored value)
+  const gl = <f32>p.gL, eex = <f32>(p.eEx - p.eL), ein = <f32>(p.eIn - p.eL);
+  const istep = <f32>p.iStep, de = <f32>p.decayE, di = <f32>p.decayI, th = <f32>(p.vThresh - p.vOffset);
   const mdc = <f32>(-dt / p.cM);
   for (let j = 0; j < n; j++) {
     const e = unchecked(p.ge[j]) * de, g = unchecked(p.gi[j]) * di;
     const v = unchecked(p.v[j]);
     const gt = gl + e + g;
-    const vinf = (gl * el + e * eex + g * ein + unchecked(p.ie[j]) + istep) / gt;
+    const vinf = (e * eex + g * ein + unchecked(p.ie[j]) + istep) / gt;
     const vn = vinf + (v - vinf) * Mathf.exp(mdc * gt);
     unchecked(p.v[j] = vn);
     if (vn >= th) fireLanes(p, slot, j, 1, step, dt);

@@ -28,6 +28,9 @@ export class Population {
   gL: f64 = 10; eL: f64 = -60; eEx: f64 = 0; eIn: f64 = -80; integrator: i32 = INTEGRATOR_EULER;
   a: f64 = 0.02; b: f64 = 0.2; c: f64 = -65; d: f64 = 8; vPeak: f64 = 30;
   iStep: f64 = 0;      // population-wide step current (pA), changed by the schedule
+  // Clock-driven v is stored as v - vOffset (v_rest or E_L), as NEST does:
+  // f32 then resolves the few mV that matter, not the 70 mV of the offset.
+  vOffset: f64 = 0;
 
   // Derived in prepare(): propagators of the exact or Euler update.
   refSteps: i32 = 0;

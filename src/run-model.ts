@@ -25,7 +25,7 @@ export interface RunModelResult {
   simulation: Simulation;
 }
 
-export function runModel(model: ValidModel, options: RunModelOptions = {}): RunModelResult {
+export async function runModel(model: ValidModel, options: RunModelOptions = {}): Promise<RunModelResult> {
   const simulation = new Simulation(model, options.flavor ? { flavor: options.flavor } : {});
   const files = options.outDir
     ? new SpikeFiles(simulation.network, { dir: options.outDir, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: model.dt } })
@@ -37,7 +37,7 @@ export function runModel(model: ValidModel, options: RunModelOptions = {}): RunM
   };
   let interrupted = false;
   try {
-    simulation.run({
+    await simulation.runAsync({
       sink,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       shouldStop: () => (interrupted = options.shouldStop?.() ?? false),

@@ -55,7 +55,7 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
     kernel: { type: 'string' }, ...modelOptions,
   },
   positionals: [1, 1],
-  run({ positionals, values }) {
+  async run({ positionals, values }) {
     const { model: raw, source } = loadModelSource(positionals[0]!);
     const model = applyOverrides(raw, stringList(values.set)) as Record<string, unknown>;
     const duration = numberOption(values.duration, '--duration', { min: 0 });
@@ -88,7 +88,7 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
     process.on('SIGINT', onSigint);
     let result;
     try {
-      result = runModel(valid, {
+      result = await runModel(valid, {
         outDir,
         ...(flavor ? { flavor: flavor as KernelFlavor } : {}),
         onProgress: (done, total) => bar.update(done, total, `${((done * valid.dt) / 1000).toFixed(2)} s`),

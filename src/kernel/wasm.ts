@@ -61,6 +61,7 @@ export interface KernelExports {
   popFirst(pop: number): number;
   statePtr(pop: number, variable: number): number;
   stateType(pop: number, variable: number): number;
+  stateOffset(pop: number, variable: number): number;
   stateValue(pop: number, variable: number, j: number): number;
   projSynapses(proj: number): number;
   projEvents(proj: number): number;

@@ -1,12 +1,14 @@
 // "Did you mean ...?": the candidate nearest to a misspelt name, if any is
-// near enough (edit distance at most a third of the name, at least 1).
+// near enough: at most a third of the name's letters changed (at least one),
+// and never a whole name replaced.
 
 export function closest(name: string, candidates: readonly string[]): string | undefined {
+  const limit = Math.min(Math.max(1, Math.floor(name.length / 3)), name.length - 1);
   let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(name.length / 3));
+  let bestDistance = Infinity;
   for (const c of candidates) {
     const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d <= bestDistance && (best === undefined || d < editDistance(name.toLowerCase(), best.toLowerCase()))) {
+    if (d <= limit && d < bestDistance) {
       best = c;
       bestDistance = d;
     }
@@ -14,14 +16,17 @@ export function closest(name: string, candidates: readonly string[]): string | u
   return best;
 }
 
+/** Edit distance counting a swap of neighbours as one edit (optimal string alignment). */
 export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
-    prev = row;
   }
-  return prev[b.length]!;
+  return d[a.length]![b.length]!;
 }

@@ -2,7 +2,7 @@
 // of DESIGN.md: spikes.csv (t_ms,population,neuron), spikes.msgpack (per
 // population: times Float64Array, ids Uint32Array), state.csv.
 
-import { encode } from '@msgpack/msgpack';
+import { encode, decode } from '@msgpack/msgpack';
 import { join } from 'node:path';
 import { AtomicFile } from './atomic.js';
 import type { SpikeChunk, StateChunk, SimulationSink } from '../sim/simulation.js';
@@ -29,6 +29,39 @@ export class PopulationLookup {
   localId(id: number, pop: number): number {
     return id - this.firsts[pop]!;
   }
+}
+
+export const SPIKE_FORMAT = 'hebb-spikes';
+/** Typed arrays travel as msgpack bin: raw little-endian bytes of these types. */
+export const SPIKE_DTYPES = { times: 'float64le', ids: 'uint32le' } as const;
+
+export interface SpikeFileContents {
+  format: string;
+  version: number;
+  model?: string;
+  seed?: number;
+  dt_ms?: number;
+  populations: Record<string, { times: Float64Array; ids: Uint32Array }>;
+}
+
+/** Copies msgpack bin bytes (a Uint8Array at any offset) into an aligned typed array. */
+export function binAs<T extends Float64Array | Float32Array | Uint32Array>(bytes: unknown, type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T {
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength % type.BYTES_PER_ELEMENT !== 0) {
+    throw new Error('expected raw bytes of a typed array');
+  }
+  // Copy: a Node Buffer's slice() would share (and misalign) the whole file's memory.
+  return new type(new Uint8Array(bytes).buffer);
+}
+
+/** Reads spikes.msgpack back into typed arrays. */
+export function decodeSpikeFile(data: Uint8Array): SpikeFileContents {
+  const raw = decode(data) as { format?: string; populations?: Record<string, { times: unknown; ids: unknown }> } & Record<string, unknown>;
+  if (raw?.format !== SPIKE_FORMAT || typeof raw.populations !== 'object') throw new Error('not a hebb spike file');
+  const populations: SpikeFileContents['populations'] = {};
+  for (const [name, p] of Object.entries(raw.populations)) {
+    populations[name] = { times: binAs(p.times, Float64Array), ids: binAs(p.ids, Uint32Array) };
+  }
+  return { ...(raw as object), populations } as SpikeFileContents;
 }
 
 /** Milliseconds for text output: 1e-9 ms resolution, no float noise (0.1 + 0.2 -> 0.3). */
@@ -142,7 +175,7 @@ export class SpikeFiles implements SimulationSink {
     if (this.columns) {
       const file = new AtomicFile(join(this.dir, 'spikes.msgpack'));
       try {
-        file.write(encode({ format: 'hebb-spikes', version: 1, time_unit: 'ms', ...this.meta, populations: this.collected() }));
+        file.write(encode({ format: SPIKE_FORMAT, version: 1, time_unit: 'ms', dtypes: SPIKE_DTYPES, ...this.meta, populations: this.collected() }));
         file.commit();
       } catch (e) {
         file.abort();

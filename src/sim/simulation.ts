@@ -89,26 +89,46 @@ export class Simulation {
 
   /** Runs (by default to the end of the model's duration); returns the steps done. */
   run(options: RunOptions = {}): number {
-    const x = this.kernel.exports;
-    const target = this.step + (options.steps ?? Math.max(0, this.totalSteps - this.step));
     const start = this.step;
+    const target = this.targetStep(options);
     const t0 = performance.now();
-    while (this.step < target) {
-      if (options.shouldStop?.()) break;
-      const c0 = performance.now();
-      const want = Math.min(this.chunkSteps, target - this.step);
-      const done = x.run(want);
-      if (done < 0) throw new Error(`kernel run failed (${done})`);
-      this.drain(options.sink);
-      // Chunks of about 20 ms: short enough for progress and Ctrl-C,
-      // long enough to cost nothing; early short chunks let V8 tier up.
-      const took = performance.now() - c0;
-      if (done === want && took < 10) this.chunkSteps = Math.min(this.chunkSteps * 2, 1 << 16);
-      else if (took > 40 && this.chunkSteps > 1) this.chunkSteps >>= 1;
-      options.onProgress?.(this.step - start, target - start);
-    }
+    while (this.step < target && !options.shouldStop?.()) this.chunk(target, start, options);
     this.simulateMs += performance.now() - t0;
     return this.step - start;
+  }
+
+  /**
+   * As run(), but yields to the event loop between chunks, so signals,
+   * sockets and timers are served while it runs.
+   */
+  async runAsync(options: RunOptions = {}): Promise<number> {
+    const start = this.step;
+    const target = this.targetStep(options);
+    while (this.step < target && !options.shouldStop?.()) {
+      const t0 = performance.now();
+      this.chunk(target, start, options);
+      this.simulateMs += performance.now() - t0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return this.step - start;
+  }
+
+  private targetStep(options: RunOptions): number {
+    return this.step + (options.steps ?? Math.max(0, this.totalSteps - this.step));
+  }
+
+  // One kernel call. Chunks of about 20 ms: short enough for progress and
+  // Ctrl-C, long enough to cost nothing; early short chunks let V8 tier up.
+  private chunk(target: number, start: number, options: RunOptions): void {
+    const c0 = performance.now();
+    const want = Math.min(this.chunkSteps, target - this.step);
+    const done = this.kernel.exports.run(want);
+    if (done < 0) throw new Error(`kernel run failed (${done})`);
+    this.drain(options.sink);
+    const took = performance.now() - c0;
+    if (done === want && took < 10) this.chunkSteps = Math.min(this.chunkSteps * 2, 1 << 16);
+    else if (took > 40 && this.chunkSteps > 1) this.chunkSteps >>= 1;
+    options.onProgress?.(this.step - start, target - start);
   }
 
   private drain(sink: SimulationSink | undefined): void {

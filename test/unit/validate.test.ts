@@ -1,0 +1,144 @@
+import { describe, it, expect } from 'vitest';
+import { validateModel } from '../../src/model/validate.js';
+import { ModelError, type Issue } from '../../src/errors.js';
+import { applyOverrides, loadPreset, listPresets } from '../../src/model/load.js';
+
+const base = () => ({
+  populations: [{ name: 'a', size: 10, model: 'lif' }, { name: 'b', size: 5, model: 'lif' }],
+  projections: [{ from: 'a', to: 'b', connect: { rule: 'fixed_probability', p: 0.5 }, weight: 1 }],
+});
+
+function issuesOf(model: unknown, limits = {}): Issue[] {
+  try {
+    validateModel(model, { limits });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ModelError);
+    return (e as ModelError).issues;
+  }
+  throw new Error('model was accepted');
+}
+
+function set(model: Record<string, unknown>, path: string, value: unknown) {
+  return applyOverrides(model, [`${path}=${JSON.stringify(value)}`]);
+}
+
+describe('model validation', () => {
+  it('accepts every preset and fills in defaults', () => {
+    for (const p of listPresets()) validateModel(loadPreset(p.name));
+    const m = validateModel(base());
+    expect(m.dt).toBe(0.1);
+    expect(m.duration).toBe(1000);
+    expect(m.seed).toBe(1);
+    expect((m.populations[0] as { params: { tau_m: number } }).params.tau_m).toBe(10);
+  });
+
+  it.each([
+    ['unknown model', '/populations/0/model', 'lfi', '/populations/0/model', 'unknown model "lfi" (did you mean "lif"?); expected one of lif, lif_cond, lif_delta, izhikevich, poisson, spike_source'],
+    ['negative size', '/populations/0/size', -3, '/populations/0/size', 'must be >= 0 (got -3)'],
+    ['fractional size', '/populations/0/size', 2.5, '/populations/0/size', 'must be an integer (got 2.5)'],
+    ['p above 1', '/projections/0/connect/p', 1.5, '/projections/0/connect/p', 'must be <= 1 (got 1.5)'],
+    ['p below 0', '/projections/0/connect/p', -0.1, '/projections/0/connect/p', 'must be >= 0 (got -0.1)'],
+    ['delay below dt', '/projections/0/delay', 0.05, '/projections/0/delay', 'delay must be >= dt = 0.1 ms (got 0.05 ms)'],
+    ['missing population', '/projections/0/to', 'c', '/projections/0/to', 'no population named "c"'],
+    ['misspelt population', '/projections/0/from', 'aa', '/projections/0/from', 'no population named "aa" (did you mean "a"?)'],
+    ['unknown parameter', '/populations/0/params', { tau_mm: 5 }, '/populations/0/params/tau_mm', 'unknown property "tau_mm" (did you mean "tau_m"?)'],
+    ['negative time constant', '/populations/0/params', { tau_m: -5 }, '/populations/0/params/tau_m', 'membrane time constant must be > 0 ms (got -5)'],
+    ['reset above threshold', '/populations/0/params', { v_reset: -40, v_thresh: -50 }, '/populations/0/params/v_reset', 'reset potential must be below the threshold (v_reset -40 mV, v_thresh -50 mV)'],
+    ['unknown rule', '/projections/0/connect', { rule: 'random' }, '/projections/0/connect/rule', 'unknown rule "random"; expected one of fixed_probability, fixed_indegree, fixed_outdegree, one_to_one, all_to_all, list'],
+    ['weight of the wrong type', '/projections/0/weight', 'heavy', '/projections/0/weight', 'must be a number, { "uniform": [low, high] } or { "normal": [mean, sd], "clip": [low, high] } (got "heavy")'],
+    ['a zero time step', '/dt', 0, '/dt', 'time step must be > 0 ms (got 0)'],
+  ])('rejects %s with the path and the rule', (_what, path, value, issuePath, message) => {
+    const issues = issuesOf(set(base(), path, value));
+    expect(issues).toContainEqual({ path: issuePath, message });
+  });
+
+  it('rejects NaN and Infinity wherever they are', () => {
+    const m = base() as Record<string, unknown>;
+    (m.populations as Record<string, unknown>[])[0]!.params = { tau_m: NaN };
+    m.duration = Infinity;
+    const issues = issuesOf(m);
+    expect(issues).toContainEqual({ path: '/populations/0/params/tau_m', message: 'must be a finite number (got NaN)' });
+    expect(issues).toContainEqual({ path: '/duration', message: 'must be a finite number (got Infinity)' });
+  });
+
+  it('reports every issue at once, and names the first in the message with a count', () => {
+    const m = set(set(base(), '/populations/0/params', { tau_m: -1, c_m: 0 }), '/projections/0/to', 'zz');
+    try {
+      validateModel(m, { source: 'm.json' });
+      expect.unreachable();
+    } catch (e) {
+      const err = e as ModelError;
+      expect(err.issues.length).toBe(3);
+      expect(err.message).toBe('m.json: /populations/0/params/tau_m: membrane time constant must be > 0 ms (got -1) (+2 more)');
+    }
+  });
+
+  it('enforces configurable size limits', () => {
+    expect(issuesOf(base(), { maxNeurons: 12 })).toContainEqual({ path: '/populations', message: 'the model has 15 neurons, more than the limit of 12' });
+    expect(issuesOf(base(), { maxSynapses: 20 })).toContainEqual({ path: '/projections', message: 'the model expects 25 synapses, more than the limit of 20' });
+    expect(issuesOf(set(base(), '/populations/0/size', 100), { maxNeurons: 50 })).toContainEqual({ path: '/populations/0/size', message: 'size 100 exceeds the limit of 50 neurons' });
+  });
+
+  it('checks connection rules against population sizes', () => {
+    expect(issuesOf(set(base(), '/projections/0/connect', { rule: 'one_to_one' })))
+      .toContainEqual({ path: '/projections/0/connect', message: 'one_to_one needs populations of equal size ("a" 10, "b" 5)' });
+    expect(issuesOf(set(base(), '/projections/0/connect', { rule: 'fixed_indegree', indegree: 11, allow_multapses: false })))
+      .toContainEqual({ path: '/projections/0/connect/indegree', message: 'indegree 11 needs that many distinct sources, but "a" offers 10 (set allow_multapses)' });
+    expect(issuesOf(set(base(), '/projections/0/connect', { rule: 'list', pre: [0, 10], post: [1] })))
+      .toEqual(expect.arrayContaining([
+        { path: '/projections/0/connect/post', message: 'needs one entry per source: 2 (got 1)' },
+        { path: '/projections/0/connect/pre/1', message: 'neuron 10 is outside "a" (size 10)' },
+      ]));
+  });
+
+  it('checks weights against the target model', () => {
+    const cond = set(base(), '/populations/1/model', 'lif_cond');
+    expect(issuesOf(set(cond, '/projections/0/weight', -2))).toContainEqual({ path: '/projections/0/weight', message: 'conductance weights (nS) must be >= 0 (got -2)' });
+    expect(issuesOf(set(cond, '/projections/0/weight', { normal: [1, 1] })))
+      .toContainEqual({ path: '/projections/0/weight', message: 'conductance weights (nS) must be >= 0: the clip range must be >= 0 (add "clip": [0, ...])' });
+    expect(issuesOf(set(base(), '/projections/0/weight', { uniform: [1, 2] })))
+      .toContainEqual({ path: '/projections/0/receptor', message: 'is required when the weight is a distribution ("exc" or "inh")' });
+    const delta = set(set(base(), '/populations/1/model', 'lif_delta'), '/projections/0/receptor', 'exc');
+    expect(issuesOf(delta)).toContainEqual({ path: '/projections/0/receptor', message: 'lif_delta has no synaptic receptors (a weight is a jump of v in mV); omit "receptor"' });
+  });
+
+  it('refuses projections onto sources and unknown recorded variables', () => {
+    const m = base() as Record<string, unknown>;
+    (m.populations as object[]).push({ name: 'src', size: 2, model: 'poisson', params: { rate: 5 } });
+    (m.projections as object[]).push({ from: 'a', to: 'src', connect: { rule: 'all_to_all' }, weight: 1 });
+    m.record = { state: [{ population: 'a', variable: 'w', ids: [0, 99] }] };
+    expect(issuesOf(m)).toEqual(expect.arrayContaining([
+      { path: '/projections/1/to', message: 'population "src" is a poisson source and cannot receive synapses' },
+      { path: '/record/state/0/variable', message: 'lif has no variable "w"; it has v, ge, gi, i_e' },
+      { path: '/record/state/0/ids/1', message: 'neuron 99 is outside population "a" (size 10)' },
+    ]));
+  });
+
+  it('checks spike source times', () => {
+    const m = { populations: [{ name: 's', size: 2, model: 'spike_source', params: { spike_times: [[1, 0.5], [0]] } }] };
+    expect(issuesOf(m)).toEqual([
+      { path: '/populations/0/params/spike_times/0/1', message: 'spike times must be ascending (0.5 ms after 1 ms)' },
+      { path: '/populations/0/params/spike_times/1/0', message: 'spike times must be > 0 ms (got 0)' },
+    ]);
+  });
+
+  it('does not change the input object', () => {
+    const m = base();
+    const copy = structuredClone(m);
+    validateModel(m);
+    expect(m).toEqual(copy);
+  });
+});
+
+describe('overrides', () => {
+  it('set values by JSON Pointer or dotted path, parsing JSON values', () => {
+    const m = applyOverrides(base(), ['/populations/0/size=20', 'projections.0.connect.p=0.25', 'name=hello']) as ReturnType<typeof base> & { name: string };
+    expect(m.populations[0]!.size).toBe(20);
+    expect(m.projections[0]!.connect.p).toBe(0.25);
+    expect(m.name).toBe('hello');
+  });
+
+  it('refuse a path that does not exist', () => {
+    expect(() => applyOverrides(base(), ['/populations/7/size=1'])).toThrow('--set: "populations/7" does not exist in the model (setting /populations/7/size)');
+  });
+});
