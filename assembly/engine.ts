@@ -24,9 +24,10 @@ import { Projection, lowerBoundDelay, finishDelays } from "./projection";
 import { updateLif, updateLifCond, updateIzhikevich } from "./models";
 import {
   emitPoisson, emitSource, restartPoisson, restartSource, restartDelta, updateLifDelta,
-  syncDelta, deltaVoltageAt, setPoissonRate, rekeyDelta,
+  deltaVoltageAt, setPoissonRate, changeDeltaCurrent, writeDeltaVoltage,
 } from "./events";
 import { uniform, normal, STREAM_INIT } from "./rng";
+import { PoissonInput, drawCounts } from "./poisson-input";
 
 export const pops: Array<Population> = [];
 export const projs: Array<Projection> = [];
@@ -67,6 +68,14 @@ export function addProjection(pre: i32, post: i32, receptor: i32): i32 {
   return pr.index;
 }
 
+export function addPoissonInput(pop: i32, rate: f64, weight: f64, receptor: i32): i32 {
+  const p = popAt(pop);
+  if (p == null || prepared) return STATUS_BAD_POPULATION;
+  if (!(p.isClockDriven() || p.kind == MODEL_LIF_DELTA) || !(rate >= 0)) return STATUS_BAD_ARGUMENT;
+  p.inputs.push(new PoissonInput(rate, weight, receptor));
+  return STATUS_OK;
+}
+
 // ---------------------------------------------------------------- state
 
 // Fills a state variable: kind 0 constant a, 1 uniform [a, b), 2 normal(a, b)
@@ -88,14 +97,16 @@ export function initState(pop: i32, variable: i32, kind: i32, a: f64, b: f64, lo
 function writeState(p: Population, variable: i32, j: i32, x: f64): i32 {
   const k = p.kind;
   if (variable == VAR_V) {
-    if (k == MODEL_LIF_DELTA) p.vd[j] = x;
+    if (k == MODEL_LIF_DELTA) {
+      if (prepared) writeDeltaVoltage(p, j, x, <f64>step * dt);
+      else p.vd[j] = x;
+    }
     else if (p.isClockDriven()) p.v[j] = <f32>(x - p.vOffset);
     else return STATUS_BAD_VARIABLE;
   } else if (variable == VAR_IE) {
     if (k == MODEL_LIF_DELTA) {
-      if (prepared) syncDelta(p, <f64>step * dt);
-      p.ied[j] = x;
-      if (prepared) rekeyDelta(p, j);
+      if (prepared) changeDeltaCurrent(p, j, x, p.iStep, <f64>step * dt);
+      else p.ied[j] = x;
     } else if (p.isClockDriven()) {
       p.ie[j] = <f32>x;
       if (x != 0) p.hasBias = true;
@@ -127,7 +138,7 @@ export function normalizeState(): void {
 export function readState(p: Population, variable: i32, j: i32): f64 {
   const k = p.kind;
   if (variable == VAR_V) {
-    if (k == MODEL_LIF_DELTA) return deltaVoltageAt(p, j, <f64>step * dt);
+    if (k == MODEL_LIF_DELTA) return prepared ? deltaVoltageAt(p, j, <f64>step * dt) : p.vd[j];
     if (p.isClockDriven()) return <f64>p.v[j] + p.vOffset;
   } else if (variable == VAR_GE && p.isClockDriven()) return <f64>p.ge[j] * storedScale(p, p.tauE);
   else if (variable == VAR_GI && p.isClockDriven()) return <f64>p.gi[j] * storedScale(p, p.tauI);
@@ -158,13 +169,11 @@ export function prepare(): i32 {
     p.refSteps = <i32>Math.round(p.tRef / dt);
     p.allocHistory();
     computePropagators(p);
+    for (let q = 0; q < p.inputs.length; q++) p.inputs[q].prepare(dt);
     applySchedule(p, 0);
     if (p.kind == MODEL_POISSON) restartPoisson(p, 0);
     else if (p.kind == MODEL_SPIKE_SOURCE) restartSource(p);
-    else if (p.kind == MODEL_LIF_DELTA) {
-      for (let j = 0; j < p.size; j++) { p.tLast[j] = 0; }
-      restartDelta(p);
-    }
+    else if (p.kind == MODEL_LIF_DELTA) restartDelta(p, 0);
   }
   prepared = true;
   return STATUS_OK;
@@ -213,11 +222,15 @@ export function setSchedule(pop: i32, stepsPtr: usize, ampsPtr: usize, n: i32): 
 // Applies the schedule entries due at step m; true when the current changed.
 function applySchedule(p: Population, m: i32): bool {
   let changed = false;
+  let amp = p.iStep;
   while (p.schedCursor < p.schedSteps.length && unchecked(p.schedSteps[p.schedCursor]) <= m) {
-    if (!changed && p.kind == MODEL_LIF_DELTA && prepared) syncDelta(p, <f64>m * dt);
-    p.iStep = unchecked(p.schedAmps[p.schedCursor]);
+    amp = unchecked(p.schedAmps[p.schedCursor]);
     p.schedCursor++;
     changed = true;
+  }
+  if (changed) {
+    if (p.kind == MODEL_LIF_DELTA && prepared) changeDeltaCurrent(p, -1, 0, amp, <f64>m * dt);
+    else p.iStep = amp;
   }
   return changed;
 }
@@ -304,9 +317,7 @@ function stepOnce(): void {
   for (let k = 0; k < np; k++) {
     const p = unchecked(pops[k]);
     unchecked(p.histCount[p.slotOf(m)] = 0);
-    if (p.schedCursor < p.schedSteps.length && applySchedule(p, m) && p.kind == MODEL_LIF_DELTA) {
-      restartDelta(p);
-    }
+    if (p.schedCursor < p.schedSteps.length) applySchedule(p, m);
   }
   for (let k = 0; k < np; k++) {
     const p = unchecked(pops[k]);
@@ -323,6 +334,10 @@ function stepOnce(): void {
     }
   }
   for (let q = 0; q < gridProjs.length; q++) deliverGrid(unchecked(gridProjs[q]), m);
+  for (let k = 0; k < np; k++) {
+    const p = unchecked(pops[k]);
+    if (p.inputs.length > 0 && p.isClockDriven()) deliverPoissonInputs(p, m);
+  }
   for (let k = 0; k < np; k++) recordStep(unchecked(pops[k]), m, tStart);
   step = m + 1;
   if (probePop.length > 0 && step % probeEvery == 0) sampleProbes();
@@ -364,6 +379,28 @@ function deliverGrid(pr: Projection, m: i32): void {
   }
   pr.events += events;
   totalEvents += events;
+}
+
+const counts = new StaticArray<i32>(4);
+
+// External Poisson counts of step m, arriving at t_{m+1} like a spike
+// delivered at the end of the step.
+function deliverPoissonInputs(p: Population, m: i32): void {
+  const n = p.size;
+  for (let k = 0; k < p.inputs.length; k++) {
+    const inp = unchecked(p.inputs[k]);
+    const exc = inp.receptor == RECEPTOR_EXC;
+    const target = exc ? p.ge : p.gi;
+    const w = <f32>(inp.weight * (exc ? p.gainE : p.gainI));
+    for (let j0 = 0; j0 < n; j0 += 4) {
+      drawCounts(inp, k, p.index, m, j0 >> 2, counts);
+      const lanes = min(4, n - j0);
+      for (let l = 0; l < lanes; l++) {
+        const c = unchecked(counts[l]);
+        if (c != 0) unchecked(target[j0 + l] += <f32>c * w);
+      }
+    }
+  }
 }
 
 function recordStep(p: Population, m: i32, tStart: f64): void {

@@ -8,6 +8,7 @@
 import { Population } from "./population";
 import { Projection, lowerBoundDelay } from "./projection";
 import { exponential, STREAM_POISSON } from "./rng";
+import { drawCounts } from "./poisson-input";
 
 // ------------------------------------------------------------- Poisson
 
@@ -69,11 +70,21 @@ export function emitSource(p: Population, slot: i32, tStart: f64, tEnd: f64): vo
 //
 // tau_m dv/dt = v_rest - v + R (i_e + i_step); an input spike of weight w
 // makes v jump by w mV. Between events v relaxes exactly towards
-// v_inf = v_rest + R I, and when v_inf > v_thresh the crossing time is known
-// in closed form: t* = t0 + tau_m ln((v_inf - v0) / (v_inf - v_thresh)).
-// Inputs that arrive together are summed before the threshold is tested.
-// Inputs during the refractory period [t_spike, t_spike + t_ref) are dropped
-// and v is held at v_reset.
+// v_inf = v_rest + R I.
+//
+// Lazy form: the state array holds u = (v - v_inf) exp((t - tBase) / tau_m),
+// which does not change between events. An input at t adds w g(t), with
+// g(t) = exp((t - tBase) / tau_m) computed once per arrival time for all its
+// targets, so an input costs no exponential. v >= v_thresh is
+// u >= (v_thresh - v_inf) g(t). tBase moves forward every 20 tau_m.
+//
+// Inputs that arrive together are summed before the threshold is tested
+// (a neuron over threshold is "pending" until the arrival time moves on).
+// After a spike at t_s, v is held at v_reset and inputs are dropped during
+// [t_s, t_s + t_ref); u then describes the relaxation from v_reset at
+// t_s + t_ref. Neurons with v_inf > v_thresh cross on their own at
+// t* = tBase + tau_m ln(u / (v_thresh - v_inf)); that time is their key in
+// the population's heap and is rechecked before each of their inputs.
 
 let stepStart: f64 = 0;
 let stepSlot: i32 = 0;
@@ -82,79 +93,93 @@ let stepSlot: i32 = 0;
   return p.vRest + p.rM * (unchecked(p.ied[j]) + p.iStep);
 }
 
-// Time at which v, free from (t0, v0), reaches threshold; Infinity if never.
-@inline function crossing(p: Population, t0: f64, v0: f64, vinf: f64): f64 {
-  if (vinf <= p.vThresh) return Infinity;
-  if (v0 >= p.vThresh) return t0;
-  return t0 + p.tauM * Math.log((vinf - v0) / (vinf - p.vThresh));
+@inline function gainAt(p: Population, t: f64): f64 {
+  return Math.exp((t - p.tBase) / p.tauM);
+}
+
+// Stored u of a neuron whose potential is v at time t.
+@inline function storeVoltage(p: Population, j: i32, v: f64, t: f64): void {
+  unchecked(p.vd[j] = (v - vInf(p, j)) * gainAt(p, t));
 }
 
 function fireDelta(p: Population, j: i32, t: f64): void {
   p.pushSpike(stepSlot, j, t - stepStart);
-  unchecked(p.vd[j] = p.vReset);
-  unchecked(p.tLast[j] = t);
-  unchecked(p.refUntil[j] = t + p.tRef);
+  const ru = t + p.tRef;
+  unchecked(p.refUntil[j] = ru);
+  storeVoltage(p, j, p.vReset, ru);
 }
 
-// Brings neuron j from tLast to time t, firing at every threshold crossing on
-// the way. A potential at or above threshold left by inputs at tLast fires at
-// tLast once time moves on (or at once when resolveAtT is set).
-export function advanceDelta(p: Population, j: i32, t: f64, resolveAtT: bool): void {
-  for (;;) {
-    const tl = unchecked(p.tLast[j]);
-    const vv = unchecked(p.vd[j]);
-    const ru = unchecked(p.refUntil[j]);
-    if (vv >= p.vThresh && tl >= ru && (t > tl || resolveAtT)) { fireDelta(p, j, tl); continue; }
-    if (tl < ru) {
-      if (t <= ru) { unchecked(p.tLast[j] = max(t, tl)); return; }
-      unchecked(p.tLast[j] = ru);
-      continue;
-    }
-    if (t <= tl) return;
-    const vinf = vInf(p, j);
-    const tc = crossing(p, tl, vv, vinf);
-    if (tc <= t) { fireDelta(p, j, tc); continue; }
-    unchecked(p.vd[j] = vinf + (vv - vinf) * Math.exp(-(t - tl) / p.tauM));
-    unchecked(p.tLast[j] = t);
-    return;
-  }
-}
-
-// Membrane potential of j at time t >= tLast, without changing the state.
+// Membrane potential of j at time t (not before its last spike).
 export function deltaVoltageAt(p: Population, j: i32, t: f64): f64 {
-  let t0 = unchecked(p.tLast[j]);
-  let v0 = unchecked(p.vd[j]);
-  const ru = unchecked(p.refUntil[j]);
-  if (t0 < ru) {
-    if (t <= ru) return p.vReset;
-    t0 = ru;
-    v0 = p.vReset;
+  if (t < unchecked(p.refUntil[j])) return p.vReset;
+  return vInf(p, j) + unchecked(p.vd[j]) / gainAt(p, t);
+}
+
+// Next threshold crossing of j on its own (Infinity unless v_inf > v_thresh).
+@inline function crossingOf(p: Population, j: i32): f64 {
+  const d = p.vThresh - vInf(p, j);
+  if (d >= 0) return Infinity;
+  const u = unchecked(p.vd[j]);
+  if (u >= d) return max(p.tBase, unchecked(p.refUntil[j]));  // already over threshold
+  return p.tBase + p.tauM * Math.log(u / d);
+}
+
+export function rekeyDelta(p: Population, j: i32): void {
+  p.heap.update(j, crossingOf(p, j));
+}
+
+// Fires every crossing of j due at or before t (neurons with v_inf > v_thresh).
+@inline function settleDelta(p: Population, j: i32, t: f64): void {
+  while (unchecked(p.heap.key[j]) <= t) {
+    fireDelta(p, j, unchecked(p.heap.key[j]));
+    rekeyDelta(p, j);
   }
-  if (t <= t0) return v0;
-  const vinf = vInf(p, j);
-  return vinf + (v0 - vinf) * Math.exp(-(t - t0) / p.tauM);
 }
 
-// Heap key of j: its next predicted threshold crossing.
-export function rekeyDelta(p: Population, j: i32): f64 {
-  let t0 = unchecked(p.tLast[j]);
-  let v0 = unchecked(p.vd[j]);
-  const ru = unchecked(p.refUntil[j]);
-  if (t0 < ru) { t0 = ru; v0 = p.vReset; }
-  const k = crossing(p, t0, v0, vInf(p, j));
-  p.heap.update(j, k);
-  return k;
+// Converts the absolute potentials written before the run to the lazy form,
+// and keys every neuron.
+export function restartDelta(p: Population, t: f64): void {
+  p.tBase = t;
+  for (let j = 0; j < p.size; j++) unchecked(p.vd[j] = unchecked(p.vd[j]) - vInf(p, j));
+  rekeyAll(p);
 }
 
-export function restartDelta(p: Population): void {
-  for (let j = 0; j < p.size; j++) unchecked(p.heap.key[j] = Infinity);
+function rekeyAll(p: Population): void {
+  for (let j = 0; j < p.size; j++) unchecked(p.heap.key[j] = crossingOf(p, j));
   p.heap.heapify();
-  for (let j = 0; j < p.size; j++) rekeyDelta(p, j);
+  p.hasDrive = false;
+  for (let j = 0; j < p.size; j++) if (vInf(p, j) > p.vThresh) p.hasDrive = true;
 }
 
-// Brings every neuron to time t (before a population-wide input changes).
-export function syncDelta(p: Population, t: f64): void {
-  for (let j = 0; j < p.size; j++) advanceDelta(p, j, t, false);
+// Sets i_step (or neuron j's i_e) at time t, keeping every potential continuous.
+export function changeDeltaCurrent(p: Population, j: i32, ie: f64, iStep: f64, t: f64): void {
+  const from = j < 0 ? 0 : j, to = j < 0 ? p.size : j + 1;
+  const v = new StaticArray<f64>(to - from);
+  for (let k = from; k < to; k++) {
+    const ru = unchecked(p.refUntil[k]);
+    v[k - from] = t < ru ? p.vReset : deltaVoltageAt(p, k, t);
+  }
+  if (j >= 0) p.ied[j] = ie;
+  p.iStep = iStep;
+  for (let k = from; k < to; k++) {
+    const ru = unchecked(p.refUntil[k]);
+    storeVoltage(p, k, v[k - from], t < ru ? ru : t);
+  }
+  rekeyAll(p);
+}
+
+// Writes v of neuron j at time t (initial state or a host write).
+export function writeDeltaVoltage(p: Population, j: i32, v: f64, t: f64): void {
+  unchecked(p.refUntil[j] = -Infinity);
+  storeVoltage(p, j, v, t);
+  rekeyDelta(p, j);
+}
+
+// Moves tBase to t (keeps the stored values within exp(20)).
+function rebase(p: Population, t: f64): void {
+  const f = Math.exp(-(t - p.tBase) / p.tauM);
+  for (let j = 0; j < p.size; j++) unchecked(p.vd[j] *= f);
+  p.tBase = t;
 }
 
 // Input packets of one step: one per (arriving presynaptic spike, projection,
@@ -223,16 +248,75 @@ function siftPacket(s: i32, n: i32): void {
   pkOrder[s] = v;
 }
 
+// Neurons over threshold at the current arrival time, waiting for the
+// other inputs of that instant.
+let pending = new StaticArray<i32>(256);
+let nPending: i32 = 0;
+let pendingT: f64 = 0;
+
+@inline function markPending(p: Population, j: i32): void {
+  if (unchecked(p.touched[j]) != 0) return;
+  unchecked(p.touched[j] = 1);
+  if (nPending == pending.length) {
+    const a = new StaticArray<i32>(nPending * 2);
+    for (let q = 0; q < nPending; q++) a[q] = pending[q];
+    pending = a;
+  }
+  unchecked(pending[nPending++] = j);
+}
+
+function resolvePending(p: Population): void {
+  const t = pendingT;
+  const g = gainAt(p, t);
+  for (let q = 0; q < nPending; q++) {
+    const j = unchecked(pending[q]);
+    unchecked(p.touched[j] = 0);
+    if (unchecked(p.vd[j]) >= (p.vThresh - vInf(p, j)) * g) fireDelta(p, j, t);
+    if (p.hasDrive) rekeyDelta(p, j);
+  }
+  nPending = 0;
+}
+
+// Adds w to neuron j at time t (gain g = g(t)).
+@inline function inputDelta(p: Population, j: i32, w: f64, t: f64, g: f64, drive: bool): void {
+  if (drive) settleDelta(p, j, t);
+  if (t < unchecked(p.refUntil[j])) return;
+  const u = unchecked(p.vd[j]) + w * g;
+  unchecked(p.vd[j] = u);
+  if (u >= (p.vThresh - vInf(p, j)) * g) markPending(p, j);
+  else if (drive) rekeyDelta(p, j);
+}
+
+const counts = new StaticArray<i32>(4);
+
+// External Poisson counts of the step: K jumps of w at t_{m+1}.
+function poissonInputsDelta(p: Population, step: i32, tEnd: f64): void {
+  const n = p.size;
+  const g = gainAt(p, tEnd);
+  const drive = p.hasDrive;
+  for (let k = 0; k < p.inputs.length; k++) {
+    const inp = unchecked(p.inputs[k]);
+    for (let j0 = 0; j0 < n; j0 += 4) {
+      drawCounts(inp, k, p.index, step, j0 >> 2, counts);
+      const lanes = min(4, n - j0);
+      for (let l = 0; l < lanes; l++) {
+        const c = unchecked(counts[l]);
+        if (c != 0) inputDelta(p, j0 + l, <f64>c * inp.weight, tEnd, g, drive);
+      }
+    }
+  }
+}
+
 // One step of a lif_delta population: gather the presynaptic spikes that
 // arrive in this step (spike of step m - D through a projection of delay D),
-// apply them in time order, then settle every neuron that received input or
-// whose predicted crossing falls in the step.
+// apply them in time order, then fire the crossings due in the step.
 export function updateLifDelta(
   p: Population, incoming: Array<Projection>, projs: Array<Projection>,
   step: i32, slot: i32, tStart: f64, tEnd: f64,
 ): f64 {
   stepStart = tStart;
   stepSlot = slot;
+  if (tStart - p.tBase > 20.0 * p.tauM) rebase(p, tStart);
   nPk = 0;
   let events: f64 = 0;
   for (let q = 0; q < incoming.length; q++) {
@@ -257,40 +341,38 @@ export function updateLifDelta(
     }
   }
   sortPackets();
+  const drive = p.hasDrive;
+  nPending = 0;
+  pendingT = -Infinity;
+  let g: f64 = 1;
   for (let q = 0; q < nPk; q++) {
     const o = unchecked(pkOrder[q]);
     const pr = unchecked(projs[unchecked(pkProj[o])]);
     const t = tStart + unchecked(pkOff[o]);
+    if (t != pendingT) {
+      resolvePending(p);
+      pendingT = t;
+      g = gainAt(p, t);
+    }
     const s1 = unchecked(pkS1[o]);
     events += <f64>(s1 - unchecked(pkS0[o]));
     for (let s = unchecked(pkS0[o]); s < s1; s++) {
-      const j = <i32>unchecked(pr.targets[s]);
-      advanceDelta(p, j, t, false);
-      if (t >= unchecked(p.refUntil[j])) unchecked(p.vd[j] += <f64>unchecked(pr.weights[s]));
-      if (unchecked(p.touched[j]) == 0) {
-        unchecked(p.touched[j] = 1);
-        unchecked(p.touchedList[p.nTouched++] = j);
-      }
+      inputDelta(p, <i32>unchecked(pr.targets[s]), <f64>unchecked(pr.weights[s]), t, g, drive);
     }
   }
-  for (let q = 0; q < p.nTouched; q++) {
-    const j = unchecked(p.touchedList[q]);
-    unchecked(p.touched[j] = 0);
-    advanceDelta(p, j, tEnd, true);
-    rekeyDelta(p, j);
+  if (p.inputs.length > 0) {
+    if (tEnd != pendingT) {
+      resolvePending(p);
+      pendingT = tEnd;
+    }
+    poissonInputsDelta(p, step, tEnd);
   }
-  p.nTouched = 0;
-  const heap = p.heap;
-  while (heap.topKey() <= tEnd) {
-    const j = heap.topId();
-    const due = unchecked(heap.key[j]);
-    advanceDelta(p, j, tEnd, true);
-    const k = rekeyDelta(p, j);
-    // Rounding can leave a crossing due that advance() did not see as
-    // reached; fire it at its time so the loop always progresses.
-    if (k <= tEnd && k <= due) {
-      fireDelta(p, j, max(k, unchecked(p.tLast[j])));
-      advanceDelta(p, j, tEnd, true);
+  resolvePending(p);
+  if (drive) {
+    const heap = p.heap;
+    while (heap.topKey() <= tEnd) {
+      const j = heap.topId();
+      fireDelta(p, j, unchecked(heap.key[j]));
       rekeyDelta(p, j);
     }
   }

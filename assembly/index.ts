@@ -13,7 +13,7 @@ import * as rng from "./rng";
 import { Population } from "./population";
 
 export * from "./abi";
-export { normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate } from "./engine";
+export { addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate } from "./engine";
 export { setRecordCapacity, recTimesPtr, recIdsPtr, clearRecorded } from "./engine";
 export { addProbe, setProbeInterval, samplesPtr, clearSamples, probeCount } from "./engine";
 export { setMaxSynapses } from "./projection";

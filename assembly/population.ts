@@ -7,6 +7,7 @@ import {
   INTEGRATOR_EULER,
 } from "./abi";
 import { IndexedHeap } from "./heap";
+import { PoissonInput } from "./poisson-input";
 
 // Neuron count rounded up to whole SIMD vectors (4 x f32).
 export function padded(n: i32): i32 { return (n + 3) & ~3; }
@@ -57,10 +58,11 @@ export class Population {
   lastSpike: StaticArray<i32> = new StaticArray<i32>(0);
 
   // Event-driven state (f64: exact times).
-  vd: StaticArray<f64> = new StaticArray<f64>(0);      // lif_delta membrane potential at tLast
+  vd: StaticArray<f64> = new StaticArray<f64>(0);      // lif_delta: v before the run, then the lazy u (events.ts)
   ied: StaticArray<f64> = new StaticArray<f64>(0);     // lif_delta bias current
-  tLast: StaticArray<f64> = new StaticArray<f64>(0);   // time vd refers to
   refUntil: StaticArray<f64> = new StaticArray<f64>(0);// end of the refractory period
+  tBase: f64 = 0;                                      // lif_delta: time of the lazy form's base
+  hasDrive: bool = false;                              // lif_delta: some neuron has v_inf > v_thresh
   rate: StaticArray<f64> = new StaticArray<f64>(0);    // Poisson rate (Hz)
   draws: StaticArray<u32> = new StaticArray<u32>(0);   // Poisson draws made (RNG counter)
   srcOffsets: StaticArray<u32> = new StaticArray<u32>(0); // spike_source: times of j in [off[j], off[j+1])
@@ -70,6 +72,9 @@ export class Population {
   touched: StaticArray<u8> = new StaticArray<u8>(0);
   touchedList: StaticArray<i32> = new StaticArray<i32>(0);
   nTouched: i32 = 0;
+
+  // External Poisson drives (see poisson-input.ts).
+  inputs: Array<PoissonInput> = [];
 
   // Spike counts per neuron since the start (for rates).
   counts: StaticArray<u32> = new StaticArray<u32>(0);
@@ -109,7 +114,6 @@ export class Population {
     } else if (kind == MODEL_LIF_DELTA) {
       this.vd = new StaticArray<f64>(n);
       this.ied = new StaticArray<f64>(n);
-      this.tLast = new StaticArray<f64>(n);
       this.refUntil = new StaticArray<f64>(n);
       for (let j = 0; j < n; j++) this.refUntil[j] = -Infinity;
       this.heap = new IndexedHeap(n);

@@ -117,28 +117,30 @@ function sampleIndices(
   out: StaticArray<u32>, at: i32, k: i32, n: i32, exclude: i32, multapses: bool,
   mark: StaticArray<u8>, row: u32, obj: u32,
 ): void {
+  // Callers size out to hold at + k entries and mark to hold n; every r
+  // drawn below is < n, so the unchecked accesses stay inside.
   const m = exclude >= 0 ? n - 1 : n;  // candidates
   const tag = STREAM_CONNECT;
   if (multapses) {
     for (let q = 0; q < k; q++) {
       let r = <i32>below(<u32>m, <u32>q, row, obj, tag);
       if (exclude >= 0 && r >= exclude) r++;
-      out[at + q] = <u32>r;
+      unchecked(out[at + q] = <u32>r);
     }
     return;
   }
   let q = 0;
   for (let t = m - k; t < m; t++) {
     let r = <i32>below(<u32>(t + 1), <u32>q, row, obj, tag);
-    if (mark[r]) r = t;
-    mark[r] = 1;
-    out[at + q] = <u32>r;
+    if (unchecked(mark[r])) r = t;
+    unchecked(mark[r] = 1);
+    unchecked(out[at + q] = <u32>r);
     q++;
   }
   for (let s = 0; s < k; s++) {
-    const r = <i32>out[at + s];
-    mark[r] = 0;
-    if (exclude >= 0 && r >= exclude) out[at + s] = <u32>(r + 1);
+    const r = <i32>unchecked(out[at + s]);
+    unchecked(mark[r] = 0);
+    if (exclude >= 0 && r >= exclude) unchecked(out[at + s] = <u32>(r + 1));
   }
 }
 
@@ -157,17 +159,19 @@ export function connectFixedIndegree(p: Projection, k: i32, autapses: bool, mult
   const status = allocSynapses(p, total);
   if (status != STATUS_OK) return status;
   // Transpose to rows by source: count, prefix sum, fill in target order.
-  const rowPtr = p.rowPtr;
-  for (let s = 0; s < <i32>total; s++) rowPtr[chosen[s] + 1] += 1;
-  for (let i = 0; i < nPre; i++) rowPtr[i + 1] += rowPtr[i];
+  // Sources are < nPre (rowPtr has nPre + 1 entries), cursors stay below
+  // rowPtr[i + 1] <= total: the unchecked accesses are in range.
+  const rowPtr = p.rowPtr, targets = p.targets;
+  const nTotal = <i32>total;
+  for (let s = 0; s < nTotal; s++) unchecked(rowPtr[unchecked(chosen[s]) + 1] += 1);
+  for (let i = 0; i < nPre; i++) unchecked(rowPtr[i + 1] += unchecked(rowPtr[i]));
   const cursor = new StaticArray<u32>(nPre);
-  for (let i = 0; i < nPre; i++) cursor[i] = rowPtr[i];
-  for (let j = 0; j < nPost; j++) {
-    for (let q = 0; q < k; q++) {
-      const i = chosen[j * k + q];
-      p.targets[cursor[i]] = <u32>j;
-      cursor[i] += 1;
-    }
+  for (let i = 0; i < nPre; i++) unchecked(cursor[i] = unchecked(rowPtr[i]));
+  for (let s = 0; s < nTotal; s++) {
+    const i = unchecked(chosen[s]);
+    const c = unchecked(cursor[i]);
+    unchecked(targets[c] = <u32>(s / k));
+    unchecked(cursor[i] = c + 1);
   }
   return STATUS_OK;
 }

@@ -25,6 +25,7 @@ export const STREAM_DELAY: u32 = 4 << 24;
 export const STREAM_POISSON: u32 = 5 << 24;
 export const STREAM_UNIT: u32 = 6 << 24;
 export const STREAM_USER: u32 = 7 << 24;
+export const STREAM_POISSON_INPUT: u32 = 8 << 24;
 
 let key0: u32 = 0;
 let key1: u32 = 0;

@@ -59,6 +59,7 @@ const LifCondParams = Type.Object({
   tau_syn_i: ms('decay time of the inhibitory conductance', 2),
   i_e: Type.Number({ description: 'constant input current (pA)', default: 0 }),
   integrator: Type.Union([Type.Literal('exponential_euler'), Type.Literal('euler')], {
+    title: '"exponential_euler" or "euler"',
     description: 'exponential_euler: v exact with conductances held over dt; euler: forward Euler (the Brian2 COBA benchmark)',
     default: 'exponential_euler',
   }),
@@ -100,6 +101,14 @@ const StepCurrent = Type.Object({
   amplitudes: Type.Array(Type.Number(), { description: 'current from each time on (pA; mV/ms for izhikevich)' }),
 }, { additionalProperties: false, description: 'step current added to every neuron of the population' });
 
+const PoissonInputs = Type.Array(Type.Object({
+  rate: Type.Number({ description: 'rate of the Poisson spike train each neuron receives (Hz)' }),
+  weight: Type.Number({ description: 'effect of one input spike (the unit of the population\'s weights)' }),
+  receptor: Type.Optional(Type.Union([Type.Literal('exc'), Type.Literal('inh')], { title: '"exc" or "inh"', description: 'default by the weight sign' })),
+}, { additionalProperties: false }), {
+  description: 'external Poisson drive, one independent train per neuron; the spikes of a step arrive at its end (as NEST\'s poisson_generator)',
+});
+
 const Init = (vars: string[]) => Type.Object(
   Object.fromEntries(vars.map((v) => [v, Type.Optional(Value)])),
   { additionalProperties: false, description: `initial values: ${vars.join(', ')}` },
@@ -112,19 +121,19 @@ const popBase = {
 
 const PopLif = Type.Object({
   ...popBase, model: Type.Literal('lif'), params: Type.Optional(LifParams),
-  init: Type.Optional(Init(['v', 'ge', 'gi', 'i_e'])), current: Type.Optional(StepCurrent),
+  init: Type.Optional(Init(['v', 'ge', 'gi', 'i_e'])), current: Type.Optional(StepCurrent), poisson_input: Type.Optional(PoissonInputs),
 }, { additionalProperties: false, description: 'current-based LIF with exponential synaptic currents (weights in mV)' });
 const PopLifCond = Type.Object({
   ...popBase, model: Type.Literal('lif_cond'), params: Type.Optional(LifCondParams),
-  init: Type.Optional(Init(['v', 'ge', 'gi', 'i_e'])), current: Type.Optional(StepCurrent),
+  init: Type.Optional(Init(['v', 'ge', 'gi', 'i_e'])), current: Type.Optional(StepCurrent), poisson_input: Type.Optional(PoissonInputs),
 }, { additionalProperties: false, description: 'conductance-based LIF with exponential conductances (weights in nS)' });
 const PopLifDelta = Type.Object({
   ...popBase, model: Type.Literal('lif_delta'), params: Type.Optional(LifDeltaParams),
-  init: Type.Optional(Init(['v', 'i_e'])), current: Type.Optional(StepCurrent),
+  init: Type.Optional(Init(['v', 'i_e'])), current: Type.Optional(StepCurrent), poisson_input: Type.Optional(PoissonInputs),
 }, { additionalProperties: false, description: 'LIF with voltage jumps, event-driven with exact spike times (weights in mV)' });
 const PopIzhikevich = Type.Object({
   ...popBase, model: Type.Literal('izhikevich'), params: Type.Optional(IzhikevichParams),
-  init: Type.Optional(Init(['v', 'u', 'ge', 'gi', 'i_e'])), current: Type.Optional(StepCurrent),
+  init: Type.Optional(Init(['v', 'u', 'ge', 'gi', 'i_e'])), current: Type.Optional(StepCurrent), poisson_input: Type.Optional(PoissonInputs),
 }, { additionalProperties: false, description: 'Izhikevich 2003 (weights in mV/ms)' });
 const PopPoisson = Type.Object({
   ...popBase, model: Type.Literal('poisson'), params: PoissonParams,
@@ -232,6 +241,7 @@ export const Projection = Type.Object({
     description: 'axonal delay (ms; >= dt, rounded to whole steps; default one step): a spike at t acts on the target at t + delay',
   })),
   receptor: Type.Optional(Type.Union([Type.Literal('exc'), Type.Literal('inh')], {
+    title: '"exc" or "inh"',
     description: 'synaptic variable the weights add to: ge ("exc") or gi ("inh"); default by the weight sign',
   })),
   plasticity: Type.Optional(Type.Null({ description: 'synaptic plasticity (null: static synapses)' })),

@@ -301,6 +301,15 @@ function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): 
       if (name === 'rate') checkNonNegative(value as Value, `${at}/init/rate`, 'rates', add);
     }
   }
+  if ('poisson_input' in pop && pop.poisson_input) {
+    pop.poisson_input.forEach((inp, q) => {
+      const ip = `${at}/poisson_input/${q}`;
+      if (!(inp.rate >= 0)) add(`${ip}/rate`, `rate must be >= 0 Hz (got ${inp.rate})`);
+      if (m.dt > 0 && inp.rate * m.dt / 1000 > 1000) add(`${ip}/rate`, `rate x dt must be at most 1000 spikes per step (got ${inp.rate * m.dt / 1000})`);
+      if (pop.model === 'lif_cond' && inp.weight < 0) add(`${ip}/weight`, `conductance weights must be >= 0 nS (got ${inp.weight})`);
+      if (pop.model === 'lif_delta' && inp.receptor !== undefined) add(`${ip}/receptor`, 'lif_delta has no synaptic receptors; omit "receptor"');
+    });
+  }
   if ('current' in pop && pop.current) {
     const c = pop.current;
     if (c.times.length !== c.amplitudes.length) {
@@ -311,7 +320,6 @@ function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): 
       else if (q > 0 && t < c.times[q - 1]!) add(`${at}/current/times/${q}`, `times must be ascending (${t} ms after ${c.times[q - 1]} ms)`);
     });
   }
-  void m;
 }
 
 function checkValue(v: Value, at: string, add: Add): void {
