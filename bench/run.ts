@@ -1,4 +1,75 @@
-export async function runBenchmarks(options: { quick: boolean; json: boolean }): Promise<number> {
-  void options;
+// npm run bench (and hebb bench): the kernel side by side with the native C
+// references, in one run. Each case runs in its own process, hebb and
+// native alternating, several times; the table shows the medians and the
+// ratio of simulation times. Machines are shared and noisy: read ratios,
+// not absolute times.
+
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { packagePath } from '../src/paths.js';
+import { buildNative } from './native.js';
+import { table } from '../src/cli/table.js';
+
+export interface CaseResult {
+  impl: string; model: string; N: number; wall_s: number; build_s?: number; setup_s?: number;
+  spikes: number; rate_hz: number; synapses: number; syn_events: number; events_per_s: number;
+  bytes_per_synapse?: number; row_pointer_bytes_per_synapse?: number; peak_rss_mb?: number;
+}
+
+function runChild(cmd: string, args: string[]): CaseResult {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as CaseResult;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export async function runBenchmarks(options: { quick: boolean; json: boolean; repeats?: number }): Promise<number> {
+  const sizes = options.quick ? [4000] : [4000, 16000, 64000];
+  const models = options.quick ? ['cuba'] : ['cuba', 'coba'];
+  const repeats = options.repeats ?? (options.quick ? 3 : 5);
+  const native = buildNative();
+  const caseJs = packagePath('dist', 'bench', 'case.js');
+  const rows: Record<string, unknown>[] = [];
+  for (const model of models) {
+    for (const n of model === 'coba' ? [4000] : sizes) {
+      const hebbRuns: CaseResult[] = [], nativeRuns: CaseResult[] = [];
+      for (let r = 0; r < repeats; r++) {
+        hebbRuns.push(runChild(process.execPath, [caseJs, model, String(n), '1', '1000']));
+        if ('binaries' in native) nativeRuns.push(runChild(native.binaries[model]!, ['--n', String(n), '--duration', '1', '--seed', '1']));
+      }
+      const h = hebbRuns[0]!;
+      const hWall = median(hebbRuns.map((x) => x.wall_s));
+      const nWall = nativeRuns.length ? median(nativeRuns.map((x) => x.wall_s)) : NaN;
+      rows.push({
+        model, N: n, synapses: h.synapses,
+        hebb_build_s: median(hebbRuns.map((x) => x.build_s!)), hebb_sim_s: hWall,
+        hebb_spikes: h.spikes, hebb_rate_hz: h.rate_hz, hebb_events_per_s: h.syn_events / hWall,
+        bytes_per_synapse: h.bytes_per_synapse, row_pointer_bytes_per_synapse: h.row_pointer_bytes_per_synapse, peak_rss_mb: Math.max(...hebbRuns.map((x) => x.peak_rss_mb!)),
+        native_sim_s: nWall, native_rate_hz: nativeRuns[0]?.rate_hz ?? NaN,
+        ratio_wasm_over_native: hWall / nWall,
+      });
+    }
+  }
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows }, null, 2)}\n`);
+    return 0;
+  }
+  const f = (x: unknown, d = 3) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
+  process.stdout.write(`hebb bench: CUBA/COBA (Brette et al. 2007), fan-in 80, 1 s of biological time, median of ${repeats} runs\n`);
+  process.stdout.write(`native reference: ${'skipped' in native ? `skipped (${native.skipped})` : 'anchors/*.c, gcc -O3 -march=native, same machine, same run'}\n\n`);
+  process.stdout.write(`${table(
+    ['model', 'N', 'synapses', 'build s', 'sim s', 'native s', 'wasm/native', 'spikes', 'rate Hz', 'native Hz', 'events/s', 'B/syn (+rows)', 'peak RSS MB'],
+    rows.map((r) => [String(r.model), String(r.N), String(r.synapses), f(r.hebb_build_s), f(r.hebb_sim_s), f(r.native_sim_s), f(r.ratio_wasm_over_native, 2),
+      String(r.hebb_spikes), f(r.hebb_rate_hz, 2), f(r.native_rate_hz, 2), `${(Number(r.hebb_events_per_s) / 1e6).toFixed(1)}M`, `${f(r.bytes_per_synapse, 2)} (+${f(r.row_pointer_bytes_per_synapse, 2)})`, f(r.peak_rss_mb, 0)]),
+  )}\n`);
   return 0;
+}
+
+if (process.argv[1]?.endsWith(join('bench', 'run.js'))) {
+  const args = process.argv.slice(2);
+  process.exitCode = await runBenchmarks({ quick: args.includes('--quick'), json: args.includes('--json') });
 }

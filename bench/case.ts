@@ -1,0 +1,43 @@
+// One benchmark case in its own process (so peak RSS is its own):
+//   node dist/bench/case.js cuba|coba N SEED DURATION_MS
+// prints one JSON line. The network is the preset scaled to N neurons with
+// the fan-in kept at 80 (p = 80 / N), as the native references do.
+
+import { loadPreset } from '../src/model/load.js';
+import { validateModel } from '../src/model/validate.js';
+import { Simulation } from '../src/sim/simulation.js';
+
+export function scaledModel(name: 'cuba' | 'coba', n: number, seed: number, durationMs: number): object {
+  const model = loadPreset(name) as { populations: { size: number }[]; projections: { connect: { p: number } }[] };
+  const ne = Math.round(0.8 * n);
+  model.populations[0]!.size = ne;
+  model.populations[1]!.size = n - ne;
+  for (const pr of model.projections) pr.connect.p = 80 / n;
+  return { ...model, seed, duration: durationMs, record: { spikes: [] } };
+}
+
+function main(): void {
+  const [name = 'cuba', n = '4000', seed = '1', duration = '1000'] = process.argv.slice(2);
+  const model = validateModel(scaledModel(name as 'cuba', Number(n), Number(seed), Number(duration)), { limits: { maxNeurons: 1e8, maxSynapses: 1e9 } });
+  const sim = new Simulation(model);
+  sim.run();
+  const s = sim.summary();
+  const x = sim.kernel.exports;
+  // Synapse storage: target u32 + weight f32 per synapse (+ u16 delay when
+  // delays are per synapse); row pointers are one u32 per source neuron.
+  let synapseBytes = 0, rowBytes = 0;
+  for (const p of sim.network.projections) {
+    const pre = sim.network.populations.find((q) => q.name === p.from)!;
+    synapseBytes += 8 * x.projSynapses(p.index) + (x.projDelaysPtr(p.index) ? 2 * x.projSynapses(p.index) : 0);
+    rowBytes += 4 * (pre.size + 1);
+  }
+  process.stdout.write(`${JSON.stringify({
+    impl: 'hebb-wasm', model: name, N: s.neurons, seed: s.seed, duration_s: s.simulated_ms / 1000,
+    build_s: s.wall_ms.build / 1000, wall_s: s.wall_ms.simulate / 1000,
+    spikes: s.spikes, rate_hz: s.spikes / s.neurons / (s.simulated_ms / 1000), synapses: s.synapses,
+    syn_events: s.synaptic_events, events_per_s: s.synaptic_events / (s.wall_ms.simulate / 1000),
+    bytes_per_synapse: synapseBytes / s.synapses, row_pointer_bytes_per_synapse: rowBytes / s.synapses, peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  })}\n`);
+}
+
+if (process.argv[1]?.endsWith('case.js')) main();
