@@ -1,0 +1,254 @@
+// Builds a validated model inside a kernel: populations with their
+// parameters and initial state, projections with their connectivity (drawn
+// by the kernel), weights and delays, recording, then prepare().
+
+import type { Kernel } from '../kernel/wasm.js';
+import type { ValidModel } from '../model/validate.js';
+import type { Population, Projection, Value } from '../model/schema.js';
+import { msToSteps } from '../model/units.js';
+
+export interface BuiltPopulation {
+  name: string;
+  model: Population['model'];
+  size: number;
+  /** Kernel population index. */
+  index: number;
+  /** Global id of neuron 0 (ids in the spike record are global). */
+  first: number;
+}
+
+export interface BuiltProjection {
+  name: string;
+  from: string;
+  to: string;
+  /** Kernel projection index. */
+  index: number;
+}
+
+export interface StateProbe {
+  population: string;
+  variable: string;
+  neuron: number;
+}
+
+export interface Network {
+  populations: BuiltPopulation[];
+  projections: BuiltProjection[];
+  probes: StateProbe[];
+  /** Probe sampling interval in steps. */
+  probeEverySteps: number;
+  neurons: number;
+}
+
+/** Kernel variable index of a state variable name. */
+export function variableIndex(kernel: Kernel, name: string): number {
+  const k = kernel.k;
+  const table: Record<string, number> = { v: k.VAR_V, ge: k.VAR_GE, gi: k.VAR_GI, u: k.VAR_U, i_e: k.VAR_IE, rate: k.VAR_RATE, count: k.VAR_COUNT };
+  const index = table[name];
+  if (index === undefined) throw new Error(`unknown state variable ${name}`);
+  return index;
+}
+
+function modelKind(kernel: Kernel, model: Population['model']): number {
+  const k = kernel.k;
+  return {
+    lif: k.MODEL_LIF, lif_cond: k.MODEL_LIF_COND, lif_delta: k.MODEL_LIF_DELTA,
+    izhikevich: k.MODEL_IZHIKEVICH, poisson: k.MODEL_POISSON, spike_source: k.MODEL_SPIKE_SOURCE,
+  }[model];
+}
+
+/** Arguments of the kernel's distribution calls: kind 0 const, 1 uniform, 2 normal. */
+function valueArgs(v: Value): [kind: number, a: number, b: number, lo: number, hi: number] {
+  if (typeof v === 'number') return [0, v, 0, -Infinity, Infinity];
+  if ('uniform' in v) return [1, v.uniform[0], v.uniform[1], -Infinity, Infinity];
+  return [2, v.normal[0], v.normal[1], v.clip?.[0] ?? -Infinity, v.clip?.[1] ?? Infinity];
+}
+
+export function splitSeed(seed: number): [lo: number, hi: number] {
+  return [seed % 2 ** 32, Math.floor(seed / 2 ** 32)];
+}
+
+export function buildNetwork(kernel: Kernel, model: ValidModel, options: { recordCapacity?: number } = {}): Network {
+  const x = kernel.exports;
+  const dt = model.dt;
+  x.setSeed(...splitSeed(model.seed));
+  x.setDt(dt);
+
+  const populations: BuiltPopulation[] = [];
+  const byName = new Map<string, BuiltPopulation>();
+  for (const pop of model.populations) {
+    const index = x.addPopulation(modelKind(kernel, pop.model), pop.size);
+    kernel.check(index < 0 ? index : 0, `population "${pop.name}"`);
+    const built: BuiltPopulation = { name: pop.name, model: pop.model, size: pop.size, index, first: x.popFirst(index) };
+    populations.push(built);
+    byName.set(pop.name, built);
+    configurePopulation(kernel, pop, index, dt);
+  }
+
+  const projections: BuiltProjection[] = model.projections.map((pr) => {
+    const pre = byName.get(pr.from)!, post = byName.get(pr.to)!;
+    return buildProjection(kernel, pr, pre, post, model);
+  });
+
+  const recorded = model.record?.spikes ?? 'all';
+  for (const pop of populations) {
+    if (recorded === 'all' || recorded.includes(pop.name)) kernel.check(x.setRecord(pop.index, 1), `record "${pop.name}"`);
+  }
+  x.setRecordCapacity(options.recordCapacity ?? 1 << 18);
+
+  const probes: StateProbe[] = [];
+  const states = model.record?.state ?? [];
+  const intervals = states.map((s) => msToSteps(s.interval ?? dt, dt));
+  const probeEverySteps = intervals.length ? Math.max(1, Math.min(...intervals)) : 1;
+  for (const s of states) {
+    const pop = byName.get(s.population)!;
+    for (const id of s.ids) {
+      kernel.check(x.addProbe(pop.index, variableIndex(kernel, s.variable), id), `record ${s.population}.${s.variable}[${id}]`);
+      probes.push({ population: s.population, variable: s.variable, neuron: id });
+    }
+  }
+  if (probes.length) x.setProbeInterval(probeEverySteps, Math.max(64, Math.floor((1 << 20) / probes.length)));
+
+  kernel.check(x.prepare(), 'prepare');
+  return { populations, projections, probes, probeEverySteps, neurons: x.neuronCount() };
+}
+
+function configurePopulation(kernel: Kernel, pop: Population, index: number, dt: number): void {
+  const x = kernel.exports;
+  const k = kernel.k;
+  const what = `population "${pop.name}"`;
+  const init = (name: string, v: Value) => kernel.check(x.initState(index, variableIndex(kernel, name), ...valueArgs(v)), `${what} init ${name}`);
+  switch (pop.model) {
+    case 'lif': {
+      const p = pop.params!;
+      kernel.check(x.configureLif(index, p.tau_m!, p.c_m!, p.v_rest!, p.v_reset!, p.v_thresh!, p.t_ref!, p.tau_syn_e!, p.tau_syn_i!), what);
+      init('v', p.v_rest!);
+      init('i_e', p.i_e!);
+      break;
+    }
+    case 'lif_cond': {
+      const p = pop.params!;
+      const integrator = p.integrator === 'euler' ? k.INTEGRATOR_EULER : k.INTEGRATOR_EXP_EULER;
+      kernel.check(x.configureLifCond(index, p.c_m!, p.g_l!, p.e_l!, p.e_ex!, p.e_in!, p.v_reset!, p.v_thresh!, p.t_ref!, p.tau_syn_e!, p.tau_syn_i!, integrator), what);
+      init('v', p.e_l!);
+      init('i_e', p.i_e!);
+      break;
+    }
+    case 'lif_delta': {
+      const p = pop.params!;
+      kernel.check(x.configureLifDelta(index, p.tau_m!, p.c_m!, p.v_rest!, p.v_reset!, p.v_thresh!, p.t_ref!), what);
+      init('v', p.v_rest!);
+      init('i_e', p.i_e!);
+      break;
+    }
+    case 'izhikevich': {
+      const p = pop.params!;
+      kernel.check(x.configureIzhikevich(index, p.a!, p.b!, p.c!, p.d!, p.v_peak!, p.tau_syn_e!, p.tau_syn_i!), what);
+      init('v', p.c!);
+      init('i_e', p.i_e!);
+      break;
+    }
+    case 'poisson':
+      init('rate', pop.params.rate);
+      break;
+    case 'spike_source': {
+      const lists = pop.params.spike_times;
+      const offsets = new Uint32Array(pop.size + 1);
+      lists.forEach((times, j) => { offsets[j + 1] = offsets[j]! + times.length; });
+      const times = Float64Array.from(lists.flat());
+      const offPtr = kernel.write(offsets), timesPtr = kernel.write(times);
+      kernel.check(x.setSourceTimes(index, offPtr, timesPtr, times.length), what);
+      kernel.free(offPtr);
+      kernel.free(timesPtr);
+      break;
+    }
+  }
+  if ('init' in pop && pop.init) {
+    for (const [name, v] of Object.entries(pop.init) as [string, Value | undefined][]) if (v !== undefined) init(name, v);
+  }
+  if (pop.model === 'izhikevich' && !(pop.init && 'u' in pop.init)) setIzhikevichU(kernel, index, pop.size, pop.params!.b!);
+  if ('poisson_input' in pop && pop.poisson_input) {
+    for (const inp of pop.poisson_input) {
+      const receptor = (inp.receptor ?? (inp.weight < 0 ? 'inh' : 'exc')) === 'inh' ? k.RECEPTOR_INH : k.RECEPTOR_EXC;
+      kernel.check(x.addPoissonInput(index, inp.rate, inp.weight, receptor), `${what} poisson_input`);
+    }
+  }
+  if ('current' in pop && pop.current && pop.current.times.length) {
+    const steps = Int32Array.from(pop.current.times, (t) => msToSteps(t, dt));
+    const amps = Float64Array.from(pop.current.amplitudes);
+    const sp = kernel.write(steps), ap = kernel.write(amps);
+    kernel.check(x.setSchedule(index, sp, ap, steps.length), `${what} current`);
+    kernel.free(sp);
+    kernel.free(ap);
+  }
+}
+
+// u = b v per neuron, written through the state array (f32).
+function setIzhikevichU(kernel: Kernel, pop: number, size: number, b: number): void {
+  const x = kernel.exports;
+  const vPtr = x.statePtr(pop, kernel.k.VAR_V);
+  const uPtr = x.statePtr(pop, kernel.k.VAR_U);
+  const v = kernel.readF32(vPtr, size); // izhikevich v has no offset
+  const u = Float32Array.from(v, (vj) => b * vj);
+  const tmp = kernel.write(u);
+  new Uint8Array(x.memory.buffer).copyWithin(uPtr, tmp, tmp + u.byteLength);
+  kernel.free(tmp);
+}
+
+function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, post: BuiltPopulation, model: ValidModel): BuiltProjection {
+  const x = kernel.exports;
+  const k = kernel.k;
+  const name = pr.name ?? `${pr.from}->${pr.to}`;
+  const what = `projection "${name}"`;
+  const c = pr.connect;
+  const listWeights = c.rule === 'list' && c.weights !== undefined;
+  const receptor = pr.receptor ?? (typeof pr.weight === 'number' && pr.weight < 0 ? 'inh' : 'exc');
+  const index = x.addProjection(pre.index, post.index, receptor === 'inh' ? k.RECEPTOR_INH : k.RECEPTOR_EXC);
+  kernel.check(index < 0 ? index : 0, what);
+  switch (c.rule) {
+    case 'fixed_probability':
+      kernel.check(x.connectFixedProbability(index, c.p, c.allow_autapses === false ? 0 : 1), what);
+      break;
+    case 'fixed_indegree':
+      kernel.check(x.connectFixedIndegree(index, c.indegree, c.allow_autapses === false ? 0 : 1, c.allow_multapses === false ? 0 : 1), what);
+      break;
+    case 'fixed_outdegree':
+      kernel.check(x.connectFixedOutdegree(index, c.outdegree, c.allow_autapses === false ? 0 : 1, c.allow_multapses === false ? 0 : 1), what);
+      break;
+    case 'one_to_one':
+      kernel.check(x.connectOneToOne(index), what);
+      break;
+    case 'all_to_all':
+      kernel.check(x.connectAllToAll(index, c.allow_autapses === false ? 0 : 1), what);
+      break;
+    case 'list': {
+      const ptrs = [
+        kernel.write(Uint32Array.from(c.pre)),
+        kernel.write(Uint32Array.from(c.post)),
+        c.weights ? kernel.write(Float32Array.from(c.weights)) : 0,
+        c.delays ? kernel.write(Uint16Array.from(c.delays, (d) => msToSteps(d, model.dt))) : 0,
+      ] as const;
+      kernel.check(x.connectList(index, ptrs[0], ptrs[1], c.pre.length, ptrs[2], ptrs[3]), what);
+      for (const p of ptrs) if (p) kernel.free(p);
+      break;
+    }
+  }
+  if (!listWeights) {
+    const w = pr.weight!;
+    if (typeof w === 'number') kernel.check(x.setWeightConst(index, w), what);
+    else kernel.check(x.setWeightRandom(index, ...weightArgs(w)), what);
+  }
+  const listDelays = c.rule === 'list' && c.delays !== undefined;
+  if (!listDelays) {
+    const d = pr.delay ?? model.dt;
+    if (typeof d === 'number') kernel.check(x.setDelayConst(index, msToSteps(d, model.dt)), what);
+    else kernel.check(x.setDelayRandom(index, ...weightArgs(d)), what);
+  }
+  return { name, from: pr.from, to: pr.to, index };
+}
+
+// setWeightRandom / setDelayRandom take kind 0 uniform, 1 normal.
+function weightArgs(v: Exclude<Value, number>): [kind: number, a: number, b: number, lo: number, hi: number] {
+  const [kind, a, b, lo, hi] = valueArgs(v);
+  return [kind - 1, a, b, lo, hi];
+}
