@@ -100,6 +100,19 @@ describe('hebb run', () => {
   });
 });
 
+describe('determinism through the CLI', () => {
+  it('two runs with the same seed write byte-identical spike files; another seed differs', () => {
+    const [a, b, c] = [tmp(), tmp(), tmp()];
+    for (const [dir, seed] of [[a, '5'], [b, '5'], [c, '6']] as const) {
+      expect(hebb(['run', 'brunel', '--duration', '50', '--seed', seed, '--out', dir, '--quiet']).code).toBe(0);
+    }
+    for (const f of ['spikes.csv', 'spikes.msgpack']) {
+      expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f)))).toBe(true);
+      expect(readFileSync(join(a, f)).equals(readFileSync(join(c, f)))).toBe(false);
+    }
+  });
+});
+
 describe('hebb run with bad input', () => {
   it.each([
     [['run', 'nope.json'], /^error: nope\.json: cannot read the model file \(ENOENT\)/],
