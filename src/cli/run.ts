@@ -118,6 +118,7 @@ export function formatSummary(s: RunSummary): string {
     ['synaptic events', formatCount(s.synaptic_events)],
     ['build time', `${s.wall_ms.build.toFixed(1)} ms`],
     ['simulation time', `${s.wall_ms.simulate.toFixed(1)} ms`],
+    ['output time', `${s.wall_ms.output.toFixed(1)} ms`],
     ['events per second', formatRate(s.events_per_second)],
     ['realtime factor', s.wall_ms.simulate > 0 ? `${(s.simulated_ms / s.wall_ms.simulate).toFixed(1)}x` : '-'],
   ]).split('\n').slice(2).join('\n');

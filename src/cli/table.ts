@@ -8,8 +8,9 @@ export function table(header: string[], rows: (string | number)[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
+/** 1234567 -> "1,234,567" (toLocaleString costs an ICU start-up). */
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function formatRate(perSecond: number): string {

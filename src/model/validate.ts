@@ -26,8 +26,12 @@ export const DEFAULT_LIMITS: Limits = { maxNeurons: 10_000_000, maxSynapses: 250
 /** The largest delay, in steps, the kernel stores per synapse (u16). */
 export const MAX_DELAY_STEPS = 65535;
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, verbose: true, strict: false });
-const checkSchema = ajv.compile(Model);
+// Compiled on first use: commands that never validate do not pay for it.
+let checkSchema: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
+function schemaChecker() {
+  checkSchema ??= new Ajv({ allErrors: true, useDefaults: true, discriminator: true, verbose: true, strict: false }).compile(Model);
+  return checkSchema;
+}
 
 /** A model after validation: defaults are filled in. */
 export type ValidModel = Model & {
@@ -47,8 +51,9 @@ export function validateModel(input: unknown, options: { limits?: Partial<Limits
   nonFiniteNumbers(input, '', issues);
   if (issues.length > 0) throw new ModelError(issues, options.source);
   const model = structuredClone(input);
-  if (!checkSchema(model)) {
-    throw new ModelError(schemaIssues(checkSchema.errors ?? []), options.source);
+  const check = schemaChecker();
+  if (!check(model)) {
+    throw new ModelError(schemaIssues(check.errors ?? []), options.source);
   }
   const valid = model as ValidModel;
   checkRules(valid, limits, issues);

@@ -66,7 +66,7 @@ export function decodeSpikeFile(data: Uint8Array): SpikeFileContents {
 
 /** Milliseconds for text output: 1e-9 ms resolution, no float noise (0.1 + 0.2 -> 0.3). */
 export function formatMs(t: number): string {
-  return String(Number(t.toFixed(9)));
+  return String(Math.round(t * 1e9) / 1e9);
 }
 
 /** Growable typed arrays of one population's spikes. */
