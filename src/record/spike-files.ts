@@ -1,10 +1,17 @@
 // Sinks that turn the spike and state chunks of a run into the output files
 // of DESIGN.md: spikes.csv (t_ms,population,neuron), spikes.msgpack (per
-// population: times Float64Array, ids Uint32Array), state.csv.
+// population: times float64, ids uint32), state.csv.
+//
+// Memory stays constant however long the run: CSV rows go straight to a
+// temporary file, and each population's columns are appended raw to their
+// own temporary files, copied into spikes.msgpack behind bin headers when
+// the run ends.
 
-import { encode, decode } from '@msgpack/msgpack';
-import { join } from 'node:path';
+import { decode } from '@msgpack/msgpack';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { join, basename } from 'node:path';
 import { AtomicFile } from './atomic.js';
+import { MsgpackStreamWriter } from './msgpack-stream.js';
 import type { SpikeChunk, StateChunk, SimulationSink } from '../sim/simulation.js';
 import type { Network } from '../build/network.js';
 
@@ -32,7 +39,7 @@ export class PopulationLookup {
 }
 
 export const SPIKE_FORMAT = 'hebb-spikes';
-/** Typed arrays travel as msgpack bin: raw little-endian bytes of these types. */
+/** Typed arrays are stored as msgpack bin: raw little-endian bytes of these types. */
 export const SPIKE_DTYPES = { times: 'float64le', ids: 'uint32le' } as const;
 
 export interface SpikeFileContents {
@@ -69,22 +76,67 @@ export function formatMs(t: number): string {
   return String(Math.round(t * 1e9) / 1e9);
 }
 
-/** Growable typed arrays of one population's spikes. */
-class SpikeColumns {
-  times = new Float64Array(1024);
-  ids = new Uint32Array(1024);
-  n = 0;
+/** A population's spike columns, appended raw to two temporary files. */
+class ColumnFiles {
+  readonly timesPath: string;
+  readonly idsPath: string;
+  private timesFd: number;
+  private idsFd: number;
+  private times = new Float64Array(4096);
+  private ids = new Uint32Array(4096);
+  private buffered = 0;
+  count = 0;
+
+  constructor(dir: string, tag: string) {
+    this.timesPath = join(dir, `.${tag}.times.tmp`);
+    this.idsPath = join(dir, `.${tag}.ids.tmp`);
+    this.timesFd = openSync(this.timesPath, 'w');
+    this.idsFd = openSync(this.idsPath, 'w');
+  }
+
   push(t: number, id: number): void {
-    if (this.n === this.times.length) {
-      const times = new Float64Array(this.n * 2), ids = new Uint32Array(this.n * 2);
-      times.set(this.times);
-      ids.set(this.ids);
-      this.times = times;
-      this.ids = ids;
+    if (this.buffered === this.times.length) this.flush();
+    this.times[this.buffered] = t;
+    this.ids[this.buffered] = id;
+    this.buffered++;
+    this.count++;
+  }
+
+  flush(): void {
+    if (this.buffered === 0) return;
+    writeAll(this.timesFd, new Uint8Array(this.times.buffer, 0, this.buffered * 8));
+    writeAll(this.idsFd, new Uint8Array(this.ids.buffer, 0, this.buffered * 4));
+    this.buffered = 0;
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.timesFd);
+    closeSync(this.idsFd);
+  }
+
+  remove(): void {
+    rmSync(this.timesPath, { force: true });
+    rmSync(this.idsPath, { force: true });
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+function copyFileInto(path: string, out: AtomicFile): void {
+  const fd = openSync(path, 'r');
+  const buf = new Uint8Array(1 << 20);
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) break;
+      out.write(buf.subarray(0, n));
     }
-    this.times[this.n] = t;
-    this.ids[this.n] = id;
-    this.n++;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -97,16 +149,16 @@ export interface SpikeFileOptions {
 }
 
 /**
- * Writes spikes.csv as the run goes (to a temporary file) and collects the
- * msgpack columns; finish() publishes both, abort() leaves no trace.
+ * Writes spikes.csv, spikes.msgpack and state.csv for a run. Nothing is
+ * visible under the final names until finish(); abort() leaves no trace.
  */
 export class SpikeFiles implements SimulationSink {
   private readonly lookup: PopulationLookup;
   private readonly csv: AtomicFile | undefined;
-  private readonly columns: SpikeColumns[] | undefined;
+  private readonly columns: ColumnFiles[] | undefined;
   private readonly dir: string;
   private readonly meta: Record<string, unknown>;
-  private stateCsv: AtomicFile | undefined;
+  private readonly stateCsv: AtomicFile | undefined;
   private readonly network: Network;
   count = 0;
 
@@ -115,11 +167,15 @@ export class SpikeFiles implements SimulationSink {
     this.lookup = new PopulationLookup(network);
     this.dir = options.dir;
     this.meta = options.meta ?? {};
+    mkdirSync(options.dir, { recursive: true });
     if (options.csv !== false) {
       this.csv = new AtomicFile(join(options.dir, 'spikes.csv'));
       this.csv.write('t_ms,population,neuron\n');
     }
-    if (options.msgpack !== false) this.columns = this.lookup.names.map(() => new SpikeColumns());
+    if (options.msgpack !== false) {
+      const tag = `${basename(this.csv?.path ?? 'spikes')}.${process.pid}.${Date.now()}`;
+      this.columns = this.lookup.names.map((_, p) => new ColumnFiles(options.dir, `${tag}.${p}`));
+    }
     if (network.probes.length) {
       this.stateCsv = new AtomicFile(join(options.dir, 'state.csv'));
       this.stateCsv.write('t_ms,population,neuron,variable,value\n');
@@ -129,16 +185,19 @@ export class SpikeFiles implements SimulationSink {
   spikes(chunk: SpikeChunk): void {
     const { times, ids } = chunk;
     const lookup = this.lookup;
+    const names = lookup.names;
     let text = '';
     for (let s = 0; s < times.length; s++) {
       const id = ids[s]!;
       const pop = lookup.populationOf(id);
       const local = lookup.localId(id, pop);
       this.columns?.[pop]!.push(times[s]!, local);
-      if (this.csv) text += `${formatMs(times[s]!)},${lookup.names[pop]},${local}\n`;
-      if (text.length > 1 << 16) {
-        this.csv!.write(text);
-        text = '';
+      if (this.csv) {
+        text += `${formatMs(times[s]!)},${names[pop]},${local}\n`;
+        if (text.length > 1 << 16) {
+          this.csv.write(text);
+          text = '';
+        }
       }
     }
     if (text) this.csv!.write(text);
@@ -159,33 +218,42 @@ export class SpikeFiles implements SimulationSink {
     this.stateCsv.write(text);
   }
 
-  /** The spikes collected for the msgpack file, per population. */
-  collected(): Record<string, { times: Float64Array; ids: Uint32Array }> {
-    const out: Record<string, { times: Float64Array; ids: Uint32Array }> = {};
-    this.lookup.names.forEach((name, p) => {
-      const c = this.columns?.[p];
-      out[name] = c ? { times: c.times.slice(0, c.n), ids: c.ids.slice(0, c.n) } : { times: new Float64Array(0), ids: new Uint32Array(0) };
-    });
-    return out;
-  }
-
   finish(): void {
     this.csv?.commit();
     this.stateCsv?.commit();
-    if (this.columns) {
-      const file = new AtomicFile(join(this.dir, 'spikes.msgpack'));
-      try {
-        file.write(encode({ format: SPIKE_FORMAT, version: 1, time_unit: 'ms', dtypes: SPIKE_DTYPES, ...this.meta, populations: this.collected() }));
-        file.commit();
-      } catch (e) {
-        file.abort();
-        throw e;
-      }
+    if (!this.columns) return;
+    for (const c of this.columns) c.close();
+    const file = new AtomicFile(join(this.dir, 'spikes.msgpack'));
+    try {
+      const w = new MsgpackStreamWriter((bytes) => file.write(bytes));
+      const header: Record<string, unknown> = { format: SPIKE_FORMAT, version: 1, time_unit: 'ms', dtypes: SPIKE_DTYPES, ...this.meta };
+      w.mapHeader(Object.keys(header).length + 1);
+      for (const [k, v] of Object.entries(header)) { w.value(k); w.value(v); }
+      w.value('populations');
+      w.mapHeader(this.columns.length);
+      this.lookup.names.forEach((name, p) => {
+        const c = this.columns![p]!;
+        w.value(name);
+        w.mapHeader(2);
+        w.value('times');
+        w.binHeader(c.count * 8);
+        copyFileInto(c.timesPath, file);
+        w.value('ids');
+        w.binHeader(c.count * 4);
+        copyFileInto(c.idsPath, file);
+      });
+      file.commit();
+    } catch (e) {
+      file.abort();
+      throw e;
+    } finally {
+      for (const c of this.columns) c.remove();
     }
   }
 
   abort(): void {
     this.csv?.abort();
     this.stateCsv?.abort();
+    if (this.columns) for (const c of this.columns) { c.close(); c.remove(); }
   }
 }
