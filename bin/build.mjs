@@ -3,7 +3,7 @@
 // asconfig.json) when assembly/ changed, then the TypeScript (tsc --build is
 // incremental). `npm install` runs this through `prepare`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,3 +33,6 @@ for (const target of ['release', 'debug']) {
   }
 }
 run('typescript/bin/tsc', ['--build', 'tsconfig.json']);
+run('typescript/bin/tsc', ['--build', 'web/tsconfig.json']);
+// The page's stylesheet goes beside its compiled scripts.
+copyFileSync(join(root, 'web', 'style.css'), join(root, 'dist', 'web', 'web', 'style.css'));

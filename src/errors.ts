@@ -15,6 +15,8 @@ export interface Issue {
   /** JSON Pointer to the offending value ('' is the whole document). */
   path: string;
   message: string;
+  /** 'limit' when the model is valid but larger than allowed. */
+  rule?: 'limit';
 }
 
 export function formatIssue(issue: Issue): string {

@@ -8,6 +8,7 @@ import { HebbError, ModelError, UsageError, isInputError, formatIssue } from '..
 import { packagePath } from '../paths.js';
 import { runCommand } from './run.js';
 import { validateCommand, presetsCommand } from './inspect.js';
+import { serveCommand } from './serve.js';
 import { closest } from '../model/closest.js';
 
 export interface Command {
@@ -25,6 +26,7 @@ export const COMMANDS: Record<string, Command> = {
   run: runCommand,
   validate: validateCommand,
   presets: presetsCommand,
+  serve: serveCommand,
   bench: {
     summary: 'benchmark the kernel against the native C references',
     usage: 'hebb bench [--quick] [--json]\n\n  --quick   smaller cases (4000 neurons only)\n  --json    print the results as JSON',

@@ -78,7 +78,7 @@ export function escapePointer(key: string): string {
 
 // ------------------------------------------------------------------ schema errors
 
-function schemaIssues(errors: ErrorObject[]): Issue[] {
+export function schemaIssues(errors: ErrorObject[]): Issue[] {
   // A failed anyOf (a number or a distribution, a literal of a set) is one
   // issue about the whole value, not one per alternative.
   const unions = errors.filter((e) => e.keyword === 'anyOf');
@@ -167,11 +167,12 @@ function article(type: string): string {
 
 function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
   const add = (path: string, message: string) => issues.push({ path, message });
+  const limit = (path: string, message: string) => issues.push({ path, message, rule: 'limit' });
   const { dt, duration } = m;
   if (!(dt > 0)) add('/dt', `time step must be > 0 ms (got ${dt})`);
   if (!(duration >= 0)) add('/duration', `duration must be >= 0 ms (got ${duration})`);
   if (dt > 0 && duration / dt > limits.maxSteps) {
-    add('/duration', `duration / dt = ${Math.round(duration / dt)} steps exceeds the limit of ${limits.maxSteps}`);
+    limit('/duration', `duration / dt = ${Math.round(duration / dt)} steps exceeds the limit of ${limits.maxSteps}`);
   }
   const stepOk = dt > 0;
 
@@ -182,11 +183,11 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
     if (pops.has(pop.name)) add(`${at}/name`, `duplicate population name "${pop.name}"`);
     else pops.set(pop.name, { index: i, pop });
     totalNeurons += pop.size;
-    if (pop.size > limits.maxNeurons) add(`${at}/size`, `size ${pop.size} exceeds the limit of ${limits.maxNeurons} neurons`);
+    if (pop.size > limits.maxNeurons) limit(`${at}/size`, `size ${pop.size} exceeds the limit of ${limits.maxNeurons} neurons`);
     checkPopulation(pop, at, m, add);
   });
   if (totalNeurons > limits.maxNeurons) {
-    add('/populations', `the model has ${totalNeurons} neurons, more than the limit of ${limits.maxNeurons}`);
+    limit('/populations', `the model has ${totalNeurons} neurons, more than the limit of ${limits.maxNeurons}`);
   }
 
   let expectedSynapses = 0;
@@ -204,7 +205,7 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
     expectedSynapses += checkProjection(pr, pre, post, at, dt, stepOk, add);
   });
   if (expectedSynapses > limits.maxSynapses) {
-    add('/projections', `the model expects ${Math.round(expectedSynapses)} synapses, more than the limit of ${limits.maxSynapses}`);
+    limit('/projections', `the model expects ${Math.round(expectedSynapses)} synapses, more than the limit of ${limits.maxSynapses}`);
   }
 
   const rec = m.record;

@@ -74,9 +74,9 @@ describe('model validation', () => {
   });
 
   it('enforces configurable size limits', () => {
-    expect(issuesOf(base(), { maxNeurons: 12 })).toContainEqual({ path: '/populations', message: 'the model has 15 neurons, more than the limit of 12' });
-    expect(issuesOf(base(), { maxSynapses: 20 })).toContainEqual({ path: '/projections', message: 'the model expects 25 synapses, more than the limit of 20' });
-    expect(issuesOf(set(base(), '/populations/0/size', 100), { maxNeurons: 50 })).toContainEqual({ path: '/populations/0/size', message: 'size 100 exceeds the limit of 50 neurons' });
+    expect(issuesOf(base(), { maxNeurons: 12 })).toContainEqual({ path: '/populations', message: 'the model has 15 neurons, more than the limit of 12', rule: 'limit' });
+    expect(issuesOf(base(), { maxSynapses: 20 })).toContainEqual({ path: '/projections', message: 'the model expects 25 synapses, more than the limit of 20', rule: 'limit' });
+    expect(issuesOf(set(base(), '/populations/0/size', 100), { maxNeurons: 50 })).toContainEqual({ path: '/populations/0/size', message: 'size 100 exceeds the limit of 50 neurons', rule: 'limit' });
   });
 
   it('checks connection rules against population sizes', () => {

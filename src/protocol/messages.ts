@@ -1,0 +1,116 @@
+// The wire protocol between a run and its watchers: MessagePack frames over a
+// WebSocket. Bulk data travels as typed arrays (msgpack ext types holding the
+// raw little-endian bytes), so a spike costs a few bytes and decodes without
+// parsing. This module is shared by the server and the browser page: it
+// imports nothing but @msgpack/msgpack.
+
+import { ExtensionCodec, encode, decode } from '@msgpack/msgpack';
+
+export const PROTOCOL_VERSION = 1;
+
+// ------------------------------------------------------------------ typed arrays
+
+type Typed = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+const TYPED: [number, new (b: ArrayBuffer) => Typed][] = [
+  [1, Uint16Array], [2, Uint32Array], [3, Int32Array], [4, Float32Array], [5, Float64Array],
+];
+
+const codec = new ExtensionCodec();
+for (const [type, Ctor] of TYPED) {
+  codec.register({
+    type,
+    encode: (x: unknown) => (x instanceof Ctor ? new Uint8Array(x.buffer, x.byteOffset, x.byteLength) : null),
+    // Copy into a fresh buffer: the bytes sit at any offset of the frame (and a
+    // Node Buffer's slice() would not copy).
+    decode: (data: Uint8Array) => new Ctor(new Uint8Array(data).buffer),
+  });
+}
+
+// ------------------------------------------------------------------ frames
+
+export interface PopulationInfo { name: string; size: number; model: string; first: number; clock: boolean }
+export interface ProbeInfo { population: string; variable: string; neuron: number }
+
+export interface HelloFrame {
+  type: 'hello';
+  v: number;
+  run: {
+    id: string;
+    name: string;
+    dt_ms: number;
+    /** null: runs until stopped. */
+    duration_ms: number | null;
+    populations: PopulationInfo[];
+    probes: ProbeInfo[];
+    state: RunState;
+  };
+}
+
+/**
+ * Spikes of the interval (t0, t1]. Per population: local neuron ids, and
+ * either steps (clock-driven populations: the spike of step step0 + s is at
+ * (step0 + s + 1) dt exactly) or offsets (event-driven: t0 + offset, f32).
+ */
+export interface SpikeBlock {
+  pop: number;
+  ids: Uint16Array | Uint32Array;
+  steps?: Uint16Array | Uint32Array;
+  offsets?: Float32Array;
+}
+export interface SpikesFrame { type: 'spikes'; t0: number; t1: number; step0: number; dt: number; blocks: SpikeBlock[] }
+
+/** State samples: row r taken at times[r], values row-major (rows x probes). */
+export interface StateFrame { type: 'state'; times: Float64Array; values: Float32Array; probes: number }
+
+export type RunState = 'waiting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
+
+export interface ProgressFrame {
+  type: 'progress';
+  state: RunState;
+  t_ms: number;
+  wall_ms: number;
+  /** Spikes per population since the start. */
+  spikes: number[];
+  /** Rate per population over the interval since the previous progress frame (Hz). */
+  rates_hz: number[];
+  /** Biological ms per wall ms over that interval. */
+  speed: number;
+}
+
+/** Frames this watcher missed because it could not keep up. */
+export interface DroppedFrame { type: 'dropped'; frames: number; spikes: number }
+
+export interface DoneFrame { type: 'done'; state: RunState; summary: Record<string, unknown> }
+export interface ErrorFrame { type: 'error'; code: string; message: string }
+
+export type Frame = HelloFrame | SpikesFrame | StateFrame | ProgressFrame | DroppedFrame | DoneFrame | ErrorFrame;
+
+export function encodeFrame(frame: Frame): Uint8Array {
+  return encode(frame, { extensionCodec: codec });
+}
+
+export function decodeFrame(bytes: Uint8Array | ArrayBuffer): Frame {
+  const frame = decode(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), { extensionCodec: codec }) as Frame;
+  if (!frame || typeof frame !== 'object' || typeof (frame as { type?: unknown }).type !== 'string') {
+    throw new Error('not a hebb frame');
+  }
+  return frame;
+}
+
+/** Spike count of a spikes frame. */
+export function spikeCount(frame: SpikesFrame): number {
+  let n = 0;
+  for (const b of frame.blocks) n += b.ids.length;
+  return n;
+}
+
+/** Absolute times (ms) of a block. */
+export function blockTimes(frame: SpikesFrame, block: SpikeBlock): Float64Array {
+  const out = new Float64Array(block.ids.length);
+  if (block.steps) {
+    for (let k = 0; k < out.length; k++) out[k] = (frame.step0 + block.steps[k]! + 1) * frame.dt;
+  } else if (block.offsets) {
+    for (let k = 0; k < out.length; k++) out[k] = frame.t0 + block.offsets[k]!;
+  }
+  return out;
+}

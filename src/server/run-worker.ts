@@ -1,0 +1,175 @@
+// A run in its own thread: builds the model, advances it paced by the wall
+// clock (real time, a speed-up, or flat out), writes the run's files, and
+// posts encoded protocol frames to the server thread, which only forwards
+// them. The server thread stays responsive however heavy the network.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { join } from 'node:path';
+import { Simulation } from '../sim/simulation.js';
+import { SpikeFiles } from '../record/spike-files.js';
+import { writeFileAtomic } from '../record/atomic.js';
+import { encodeFrame, PROTOCOL_VERSION, type Frame, type RunState } from '../protocol/messages.js';
+import { SpikeFrameBuilder, StateFrameBuilder, populationInfo } from './frames.js';
+import type { ValidModel } from '../model/validate.js';
+import type { Pace, WorkerCommand, WorkerMessage } from './worker-protocol.js';
+
+export interface WorkerInput {
+  id: string;
+  model: ValidModel;
+  /** null: run until stopped. */
+  durationMs: number | null;
+  pace: Pace;
+  outDir: string;
+  startRunning: boolean;
+}
+
+/** Wall-clock period of the loop: frames go out about 30 times a second. */
+const TICK_MS = 33;
+/** Longest biological stretch a real-time run catches up in one tick. */
+const MAX_CATCH_UP_MS = 250;
+/** A spike frame is sent early once it holds this many spikes (bounded frame size). */
+const MAX_FRAME_SPIKES = 1 << 16;
+/** Steps per kernel call inside a tick, between frame-size checks. */
+const SUB_STEPS = 256;
+
+const port = parentPort!;
+const input = workerData as WorkerInput;
+
+function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+function send(frame: Frame, spikes = 0): void {
+  const bytes = encodeFrame(frame);
+  // A fresh buffer exactly the frame's size, handed over without a copy.
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  post({ kind: 'frame', type: frame.type, spikes, bytes: buffer }, [buffer]);
+}
+
+let state: RunState = input.startRunning ? 'running' : 'waiting';
+let pace = input.pace;
+let stopRequested = false;
+
+function setState(s: RunState): void {
+  state = s;
+  post({ kind: 'state', state: s });
+}
+
+async function main(): Promise<void> {
+  const model = input.model;
+  const sim = new Simulation(model);
+  const dt = model.dt;
+  const totalSteps = input.durationMs === null ? Infinity : Math.round(input.durationMs / dt);
+  const files = new SpikeFiles(sim.network, { dir: input.outDir, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: dt } });
+  const spikeFrames = new SpikeFrameBuilder(sim.network, dt);
+  const stateFrames = new StateFrameBuilder(sim.network.probes.length);
+  const pops = populationInfo(sim.network);
+  const sink = {
+    spikes: (c: Parameters<SpikeFiles['spikes']>[0]) => { files.spikes(c); spikeFrames.add(c); },
+    state: (c: Parameters<SpikeFiles['state']>[0]) => { files.state(c); stateFrames.add(c); },
+  };
+
+  const hello: Frame = {
+    type: 'hello', v: PROTOCOL_VERSION,
+    run: { id: input.id, name: model.name ?? 'model', dt_ms: dt, duration_ms: input.durationMs, populations: pops, probes: sim.network.probes, state },
+  };
+  post({ kind: 'ready', hello: encodeFrame(hello) });
+
+  const totals = pops.map(() => 0);
+  let speed = 0;  // biological ms per wall ms, smoothed over about a second
+  let lastWall = performance.now();
+  let lastProgressT = 0, lastProgressWall = lastWall;
+  const lastCounts = pops.map(() => 0);
+
+  const progress = () => {
+    const now = performance.now();
+    const t = sim.timeMs;
+    const span = (t - lastProgressT) / 1000;
+    sim.network.populations.forEach((p, k) => { totals[k] = sim.populationSpikes(p); });
+    const rates = totals.map((n, k) => (span > 0 && pops[k]!.size > 0 ? (n - lastCounts[k]!) / pops[k]!.size / span : 0));
+    if (now > lastProgressWall && state === 'running') {
+      const instant = (t - lastProgressT) / (now - lastProgressWall);
+      speed = speed === 0 ? instant : 0.9 * speed + 0.1 * instant;
+    }
+    send({ type: 'progress', state, t_ms: t, wall_ms: sim.simulateMs, spikes: [...totals], rates_hz: rates, speed });
+    totals.forEach((n, k) => { lastCounts[k] = n; });
+    lastProgressT = t;
+    lastProgressWall = now;
+  };
+
+  let frameStep = 0;  // first step of the spike frame being filled
+  const flushFrames = () => {
+    const step1 = sim.step;
+    if (spikeFrames.count > 0) {
+      const n = spikeFrames.count;
+      send(spikeFrames.take(frameStep * dt, step1 * dt, frameStep, step1), n);
+    }
+    if (stateFrames.rows > 0) send(stateFrames.take());
+    frameStep = step1;
+  };
+
+  // Advances up to `steps` steps in short calls, sending a frame whenever
+  // one grows large; stops early when the wall-clock budget is spent.
+  const advance = (steps: number, budgetMs: number, started: number) => {
+    const end = Math.min(totalSteps, sim.step + steps);
+    while (sim.step < end && !stopRequested) {
+      sim.run({ steps: Math.min(SUB_STEPS, end - sim.step), sink });
+      if (spikeFrames.count >= MAX_FRAME_SPIKES) flushFrames();
+      if (performance.now() - started >= budgetMs) break;
+    }
+  };
+
+  for (;;) {
+    const tickStart = performance.now();
+    if (stopRequested) break;
+    if (state === 'running') {
+      if (pace.mode === 'max') {
+        // Flat out: simulate for about one tick of wall time.
+        advance(Infinity, TICK_MS, tickStart);
+      } else {
+        const wall = Math.min(tickStart - lastWall, MAX_CATCH_UP_MS / pace.speed);
+        const steps = Math.max(0, Math.round((wall * pace.speed) / dt));
+        // A model slower than its pace falls behind rather than piling up work.
+        advance(steps, 4 * TICK_MS, tickStart);
+      }
+      flushFrames();
+      progress();
+      if (sim.step >= totalSteps) break;
+    }
+    lastWall = tickStart;
+    const wait = Math.max(0, TICK_MS - (performance.now() - tickStart));
+    await new Promise((resolve) => setTimeout(resolve, state === 'running' && pace.mode === 'max' ? 0 : wait));
+  }
+
+  const finished = sim.step >= totalSteps;
+  const summary = sim.summary(!finished);
+  files.finish();
+  writeFileAtomic(join(input.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  state = finished ? 'done' : 'stopped';
+  progress();
+  send({ type: 'done', state, summary: summary as unknown as Record<string, unknown> });
+  post({ kind: 'done', state, summary: summary as unknown as Record<string, unknown> });
+}
+
+port.on('message', (cmd: WorkerCommand) => {
+  switch (cmd.cmd) {
+    case 'start':
+    case 'resume':
+      if (state === 'waiting' || state === 'paused') setState('running');
+      break;
+    case 'pause':
+      if (state === 'running' || state === 'waiting') setState('paused');
+      break;
+    case 'stop':
+      stopRequested = true;
+      break;
+    case 'pace':
+      pace = cmd.pace;
+      break;
+  }
+});
+
+main().catch((e: unknown) => {
+  const err = e as Error & { code?: string };
+  post({ kind: 'error', code: err.code ?? 'HEBB_ERR_RUN', message: err.message ?? String(e) });
+}).finally(() => port.close());  // nothing left to say: let the thread end

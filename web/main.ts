@@ -1,0 +1,163 @@
+// The page: pick a model, start, pause and stop runs, and watch them. On
+// load it starts the default demo (CUBA, in real time, until stopped).
+
+import type { Frame } from '../src/protocol/messages.js';
+import { PanelSet, type PanelType } from './panels.js';
+import { RasterPanel } from './raster.js';
+import { RatesPanel } from './rates.js';
+import { TracesPanel } from './traces.js';
+import { SummaryPanel } from './summary.js';
+import { watchRun } from './stream.js';
+import { stats } from './stats.js';
+
+const PANEL_TYPES: PanelType[] = [
+  { frames: ['spikes', 'progress'], create: (h) => new RasterPanel(h) },
+  { frames: ['spikes'], create: (h) => new RatesPanel(h) },
+  { frames: ['state'], create: (h) => new TracesPanel(h) },
+  { frames: ['progress', 'done'], create: (h) => new SummaryPanel(h) },
+];
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const presetSelect = $<HTMLSelectElement>('preset');
+const durationSelect = $<HTMLSelectElement>('duration');
+const speedSelect = $<HTMLSelectElement>('speed');
+const seedInput = $<HTMLInputElement>('seed');
+const startButton = $<HTMLButtonElement>('start');
+const pauseButton = $<HTMLButtonElement>('pause');
+const stopButton = $<HTMLButtonElement>('stop');
+const editButton = $<HTMLButtonElement>('edit');
+const editor = $<HTMLElement>('editor');
+const modelText = $<HTMLTextAreaElement>('model');
+const issuesList = $<HTMLUListElement>('issues');
+const statusLine = $<HTMLElement>('status');
+
+const panels = new PanelSet($('panels'), PANEL_TYPES);
+let socket: WebSocket | undefined;
+let runId = '';
+let runState = '';
+let modelEdited = false;
+
+function status(text: string, error = false): void {
+  statusLine.textContent = text;
+  statusLine.classList.toggle('error', error);
+}
+
+async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });
+  const json = res.status === 204 ? undefined : await res.json();
+  if (!res.ok) throw Object.assign(new Error(json?.message ?? res.statusText), { issues: json?.issues ?? [] });
+  return json as T;
+}
+
+async function loadPresets(): Promise<void> {
+  const presets = await api<{ name: string; description: string }[]>('GET', '/api/presets');
+  presetSelect.replaceChildren(...presets.map((p) => {
+    const o = document.createElement('option');
+    o.value = p.name;
+    o.textContent = p.name;
+    o.title = p.description;
+    return o;
+  }));
+  presetSelect.value = presets.some((p) => p.name === 'cuba') ? 'cuba' : presets[0]?.name ?? '';
+  await loadModelText();
+}
+
+async function loadModelText(): Promise<void> {
+  const model = await api<object>('GET', `/api/presets/${presetSelect.value}`);
+  modelText.value = JSON.stringify(model, null, 2);
+  modelEdited = false;
+}
+
+function setRunState(state: string): void {
+  runState = state;
+  stats.state = state;
+  const active = state === 'running' || state === 'paused' || state === 'waiting';
+  pauseButton.disabled = !active;
+  stopButton.disabled = !active;
+  pauseButton.textContent = state === 'paused' ? 'Resume' : 'Pause';
+}
+
+function onFrame(frame: Frame): void {
+  switch (frame.type) {
+    case 'hello':
+      panels.reset(frame);
+      setRunState(frame.run.state);
+      return;
+    case 'progress':
+      setRunState(frame.state);
+      stats.tMs = frame.t_ms;
+      break;
+    case 'done':
+      setRunState(frame.state);
+      break;
+    case 'error':
+      setRunState('error');
+      status(`run failed: ${frame.message}`, true);
+      break;
+  }
+  panels.frame(frame);
+}
+
+async function start(): Promise<void> {
+  issuesList.replaceChildren();
+  socket?.close();
+  const speed = speedSelect.value;
+  const body: Record<string, unknown> = {
+    duration_ms: durationSelect.value === 'forever' ? null : Number(durationSelect.value),
+    pace: speed === 'max' ? { mode: 'max' } : { mode: 'realtime', speed: Number(speed) },
+    seed: Number(seedInput.value || 1),
+    stop_when_unwatched: true,
+  };
+  if (modelEdited) {
+    try {
+      body.model = JSON.parse(modelText.value);
+    } catch (e) {
+      showIssues([{ path: '', message: `the model is not valid JSON: ${(e as Error).message}` }]);
+      return;
+    }
+  } else {
+    body.preset = presetSelect.value;
+  }
+  try {
+    const run = await api<{ id: string; state: string }>('POST', '/api/runs', body);
+    runId = run.id;
+    stats.runId = run.id;
+    setRunState(run.state);
+    socket = watchRun(run.id, onFrame, (reason) => { if (runState === 'running') status(`stream closed: ${reason}`, true); });
+  } catch (e) {
+    showIssues((e as { issues?: { path: string; message: string }[] }).issues ?? [], (e as Error).message);
+  }
+}
+
+function showIssues(issues: { path: string; message: string }[], message?: string): void {
+  status(message ?? 'the model has errors', true);
+  editor.hidden = false;
+  editButton.setAttribute('aria-expanded', 'true');
+  issuesList.replaceChildren(...issues.map((i) => {
+    const li = document.createElement('li');
+    li.textContent = `${i.path || '(model)'}: ${i.message}`;
+    return li;
+  }));
+}
+
+$<HTMLFormElement>('controls').addEventListener('submit', (e) => { e.preventDefault(); void start(); });
+pauseButton.addEventListener('click', () => { if (runId) void api('POST', `/api/runs/${runId}/${runState === 'paused' ? 'resume' : 'pause'}`).catch((e) => status(String(e.message), true)); });
+stopButton.addEventListener('click', () => { if (runId) void api('POST', `/api/runs/${runId}/stop`).catch((e) => status(String(e.message), true)); });
+editButton.addEventListener('click', () => {
+  editor.hidden = !editor.hidden;
+  editButton.setAttribute('aria-expanded', String(!editor.hidden));
+});
+presetSelect.addEventListener('change', () => void loadModelText());
+modelText.addEventListener('input', () => { modelEdited = true; });
+
+function frameLoop(): void {
+  panels.draw();
+  if (!statusLine.classList.contains('error')) {
+    status(`${runState || 'idle'} · t = ${(stats.tMs / 1000).toFixed(2)} s · ${stats.rasterPoints} spikes in view · ${stats.fps.toFixed(0)} fps${stats.dropped ? ` · ${stats.dropped} frames dropped` : ''}`);
+  }
+  requestAnimationFrame(frameLoop);
+}
+
+await loadPresets();
+requestAnimationFrame(frameLoop);
+await start();
