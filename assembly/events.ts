@@ -7,41 +7,56 @@
 
 import { Population } from "./population";
 import { Projection, lowerBoundDelay } from "./projection";
-import { exponential, STREAM_POISSON } from "./rng";
+import { philox, out0, out1, out2, out3, STREAM_POISSON } from "./rng";
 import { drawCounts } from "./poisson-input";
 
 // ------------------------------------------------------------- Poisson
+//
+// The population's neurons fire as independent Poisson processes of rates
+// r_j. They are generated as one merged process (superposition): candidate
+// events at rate N r_max, each given to a uniformly drawn neuron j and kept
+// with probability r_j / r_max (thinning). Each neuron's train is then
+// exactly Poisson with rate r_j, and an event costs O(1): one Philox block,
+// addressed by the population's event index, gives the interval (words 0-1),
+// the neuron (word 2) and the thinning draw (word 3).
 
-// Interval to a neuron's next spike: Exp(rate), drawn from the neuron's own
-// stream (draw index = spikes so far), so trains do not depend on the others.
-@inline function poissonInterval(p: Population, j: i32): f64 {
-  const r = unchecked(p.rate[j]);
-  if (r <= 0) return Infinity;
-  const k = unchecked(p.draws[j]);
-  unchecked(p.draws[j] = k + 1);
-  return 1000.0 * exponential(k, <u32>j, <u32>p.index, STREAM_POISSON) / r;
+@inline function candidateInterval(p: Population, u: f64): f64 {
+  return -Math.log(1.0 - u) * 1000.0 / (<f64>p.size * p.rMax);
 }
 
-// First spike of every neuron after time t (at start, or after rates change:
-// the process is memoryless, so redrawing from t is exact).
+// Restarts the merged process at time t (at start, or after rates change:
+// it is memoryless, so redrawing from t is exact).
 export function restartPoisson(p: Population, t: f64): void {
-  for (let j = 0; j < p.size; j++) unchecked(p.heap.key[j] = t + poissonInterval(p, j));
-  p.heap.heapify();
+  let rMax = 0.0;
+  for (let j = 0; j < p.size; j++) rMax = Math.max(rMax, unchecked(p.rate[j]));
+  p.rMax = rMax;
+  p.nextT = rMax > 0 && p.size > 0 ? t + candidateInterval(p, drawPoisson(p)) : Infinity;
+}
+
+// Draws block number p.events (advancing it); returns the interval uniform.
+@inline function drawPoisson(p: Population): f64 {
+  const k = p.events;
+  p.events = k + 1;
+  philox(<u32>k, <u32>(k / 4294967296.0), <u32>p.index, STREAM_POISSON);
+  return <f64>((((<u64>out1) << 32) | <u64>out0) >> 11) * 1.1102230246251565e-16;
 }
 
 export function setPoissonRate(p: Population, j: i32, rate: f64, t: f64): void {
   unchecked(p.rate[j] = rate);
-  p.heap.update(j, t + poissonInterval(p, j));
+  restartPoisson(p, t);
 }
 
 export function emitPoisson(p: Population, slot: i32, tStart: f64, tEnd: f64): void {
-  const heap = p.heap;
-  while (heap.topKey() <= tEnd) {
-    const j = heap.topId();
-    const t = unchecked(heap.key[j]);
-    p.pushSpike(slot, j, t - tStart);
-    heap.update(j, t + poissonInterval(p, j));
+  const n = <u64>p.size;
+  const rMax = p.rMax;
+  let t = p.nextT;
+  while (t <= tEnd) {
+    // Words 2 and 3 of the block that drew this event's interval.
+    const j = <i32>((<u64>out2 * n) >> 32);
+    if (<f64>out3 < unchecked(p.rate[j]) / rMax * 4294967296.0) p.pushSpike(slot, j, t - tStart);
+    t += candidateInterval(p, drawPoisson(p));
   }
+  p.nextT = t;
 }
 
 // ------------------------------------------------------------- spike source

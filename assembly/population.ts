@@ -64,7 +64,9 @@ export class Population {
   tBase: f64 = 0;                                      // lif_delta: time of the lazy form's base
   hasDrive: bool = false;                              // lif_delta: some neuron has v_inf > v_thresh
   rate: StaticArray<f64> = new StaticArray<f64>(0);    // Poisson rate (Hz)
-  draws: StaticArray<u32> = new StaticArray<u32>(0);   // Poisson draws made (RNG counter)
+  rMax: f64 = 0;                                       // Poisson: largest rate (Hz)
+  nextT: f64 = Infinity;                               // Poisson: time of the next candidate event
+  events: f64 = 0;                                     // Poisson: candidate events drawn (RNG counter)
   srcOffsets: StaticArray<u32> = new StaticArray<u32>(0); // spike_source: times of j in [off[j], off[j+1])
   srcTimes: StaticArray<f64> = new StaticArray<f64>(0);
   srcCursor: StaticArray<u32> = new StaticArray<u32>(0);
@@ -121,8 +123,6 @@ export class Population {
       this.touchedList = new StaticArray<i32>(n);
     } else if (kind == MODEL_POISSON) {
       this.rate = new StaticArray<f64>(n);
-      this.draws = new StaticArray<u32>(n);
-      this.heap = new IndexedHeap(n);
     } else if (kind == MODEL_SPIKE_SOURCE) {
       this.srcOffsets = new StaticArray<u32>(n + 1);
       this.srcCursor = new StaticArray<u32>(n);

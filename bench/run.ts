@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { packagePath } from '../src/paths.js';
 import { buildNative } from './native.js';
 import { table } from '../src/cli/table.js';
+import { benchStream, type StreamResult } from './stream.js';
 
 export interface CaseResult {
   impl: string; model: string; N: number; wall_s: number; build_s?: number; setup_s?: number;
@@ -54,8 +55,9 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
       });
     }
   }
+  const stream: StreamResult[] = await benchStream();
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, stream }, null, 2)}\n`);
     return 0;
   }
   const f = (x: unknown, d = 3) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -65,6 +67,11 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
     ['model', 'N', 'synapses', 'build s', 'sim s', 'native s', 'wasm/native', 'spikes', 'rate Hz', 'native Hz', 'events/s', 'B/syn (+rows)', 'peak RSS MB'],
     rows.map((r) => [String(r.model), String(r.N), String(r.synapses), f(r.hebb_build_s), f(r.hebb_sim_s), f(r.native_sim_s), f(r.ratio_wasm_over_native, 2),
       String(r.hebb_spikes), f(r.hebb_rate_hz, 2), f(r.native_rate_hz, 2), `${(Number(r.hebb_events_per_s) / 1e6).toFixed(1)}M`, `${f(r.bytes_per_synapse, 2)} (+${f(r.row_pointer_bytes_per_synapse, 2)})`, f(r.peak_rss_mb, 0)]),
+  )}\n`);
+  process.stdout.write(`\nlive stream: one WebSocket client decoding every frame, run flat out (5 s of 20000 neurons at ~100 Hz)\n\n`);
+  process.stdout.write(`${table(
+    ['source', 'spikes', 'MB on the wire', 'wall s', 'spikes/s', 'bytes/spike', 'frames dropped'],
+    stream.map((x) => [x.source, String(x.spikes), (x.bytes / 1e6).toFixed(1), x.wall_s.toFixed(2), `${(x.spikes_per_s / 1e6).toFixed(2)}M`, x.bytes_per_spike.toFixed(3), String(x.dropped_frames)]),
   )}\n`);
   return 0;
 }

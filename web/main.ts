@@ -100,6 +100,7 @@ function onFrame(frame: Frame): void {
 
 async function start(): Promise<void> {
   issuesList.replaceChildren();
+  statusLine.classList.remove('error');
   socket?.close();
   const speed = speedSelect.value;
   const body: Record<string, unknown> = {
@@ -123,7 +124,10 @@ async function start(): Promise<void> {
     runId = run.id;
     stats.runId = run.id;
     setRunState(run.state);
-    socket = watchRun(run.id, onFrame, (reason) => { if (runState === 'running') status(`stream closed: ${reason}`, true); });
+    const ws = watchRun(run.id, onFrame, (reason) => {
+      if (ws === socket && (runState === 'running' || runState === 'waiting')) status(`stream closed: ${reason}`, true);
+    });
+    socket = ws;
   } catch (e) {
     showIssues((e as { issues?: { path: string; message: string }[] }).issues ?? [], (e as Error).message);
   }

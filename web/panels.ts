@@ -41,7 +41,9 @@ export class PanelSet {
       if (!panel) {
         panel = type.create(this.hello);
         this.live.set(type, panel);
-        this.container.append(panel.element);
+        // Keep the order of the type list, whatever order frames arrive in.
+        const next = this.types.slice(this.types.indexOf(type) + 1).map((t) => this.live.get(t)).find((p) => p !== undefined);
+        this.container.insertBefore(panel.element, next?.element ?? null);
       }
       panel.frame(frame);
     }

@@ -12,6 +12,7 @@ import { ModelError, UsageError, HebbError, type Issue, formatIssue } from '../e
 import { RunManager, TooManyRunsError, type RunManagerOptions } from './runs.js';
 import { registerStatic } from './static.js';
 import { EXPERIMENTS } from '../experiments/index.js';
+import { spikeCsvStream } from '../record/spikes-csv.js';
 
 export interface ServerOptions extends RunManagerOptions {
   /** Model limits for runs created through the API (413 beyond them). */
@@ -215,9 +216,12 @@ export async function buildApp(options: ServerOptions = {}): Promise<FastifyInst
     const { id, file } = request.params as Static<typeof FileParams>;
     const run = getRun(id);
     if (!run.finished) throw err(409, 'HEBB_ERR_RUN_NOT_FINISHED', `run ${id} is ${run.state}; its files are written when it ends (stop it, or wait)`);
-    if (!run.hasFile(file)) throw err(404, 'HEBB_ERR_NO_FILE', `run ${id} has no ${file}${file === 'state.csv' ? ' (it records no state)' : ''}`);
+    // spikes.csv is made from spikes.msgpack when asked for (see record/spikes-csv.ts).
+    const stored = file === 'spikes.csv' ? 'spikes.msgpack' : file;
+    if (!run.hasFile(stored)) throw err(404, 'HEBB_ERR_NO_FILE', `run ${id} has no ${file}${file === 'state.csv' ? ' (it records no state)' : ''}`);
     reply.header('content-type', CONTENT_TYPES[file]!);
     reply.header('content-disposition', `attachment; filename="${run.name}-${id}-${file}"`);
+    if (file === 'spikes.csv') return reply.send(spikeCsvStream(`${run.outDir}/spikes.msgpack`, run.dtMs));
     return reply.send(createReadStream(`${run.outDir}/${file}`));
   });
 

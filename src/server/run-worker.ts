@@ -50,9 +50,13 @@ let state: RunState = input.startRunning ? 'running' : 'waiting';
 let pace = input.pace;
 let stopRequested = false;
 
+// Watchers learn of a change of state from a progress frame (set in main()).
+let announce: () => void = () => {};
+
 function setState(s: RunState): void {
   state = s;
   post({ kind: 'state', state: s });
+  announce();
 }
 
 async function main(): Promise<void> {
@@ -60,7 +64,8 @@ async function main(): Promise<void> {
   const sim = new Simulation(model);
   const dt = model.dt;
   const totalSteps = input.durationMs === null ? Infinity : Math.round(input.durationMs / dt);
-  const files = new SpikeFiles(sim.network, { dir: input.outDir, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: dt } });
+  // No spikes.csv during the run: the server makes it from spikes.msgpack on download.
+  const files = new SpikeFiles(sim.network, { dir: input.outDir, csv: false, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: dt } });
   const spikeFrames = new SpikeFrameBuilder(sim.network, dt);
   const stateFrames = new StateFrameBuilder(sim.network.probes.length);
   const pops = populationInfo(sim.network);
@@ -97,6 +102,7 @@ async function main(): Promise<void> {
     lastProgressWall = now;
   };
 
+  announce = progress;
   let frameStep = 0;  // first step of the spike frame being filled
   const flushFrames = () => {
     const step1 = sim.step;

@@ -52,6 +52,7 @@ export class Run {
   readonly name: string;
   readonly created = new Date();
   readonly outDir: string;
+  readonly dtMs: number;
   state: RunState;
   options: RunOptions;
   tMs = 0;
@@ -67,6 +68,7 @@ export class Run {
   constructor(model: ValidModel, options: RunOptions, runsDir: string, private readonly watcherLimits: WatcherLimits) {
     this.id = randomUUID().slice(0, 8);
     this.name = model.name ?? 'model';
+    this.dtMs = model.dt;
     this.options = options;
     this.state = options.waitForWatcher ? 'waiting' : 'running';
     this.started = !options.waitForWatcher;

@@ -36,13 +36,26 @@ describe('poisson source', () => {
     expect(steps.every((m, k) => k === 0 || m >= steps[k - 1]!)).toBe(true);
   });
 
-  it('per-neuron rates from init give per-neuron counts', () => {
-    const { spikes: t } = simulate({
+  it('per-neuron rates from init give each neuron its own rate', () => {
+    const { spikes: t, sim } = simulate({
       dt: 0.1, duration: 10_000,
       populations: [{ name: 'p', size: 200, model: 'poisson', params: { rate: 0 }, init: { rate: { uniform: [0, 40] } } }],
     });
-    const total = t.p!.times.length;
-    expect(Math.abs(total - 200 * 20 * 10)).toBeLessThan(4 * Math.sqrt(200 * 20 * 10) + 0.05 * 40000);
+    const rates = Array.from({ length: 200 }, (_, j) => sim.kernel.exports.stateValue(0, sim.kernel.k.VAR_RATE, j));
+    const counts = new Array(200).fill(0);
+    for (const id of t.p!.ids) counts[id]++;
+    // Low-rate and high-rate halves each fire at their own expected totals (4 sigma).
+    for (const inHalf of [(r: number) => r < 20, (r: number) => r >= 20]) {
+      const idx = rates.map((r, j) => [r, j] as const).filter(([r]) => inHalf(r)).map(([, j]) => j);
+      const expected = idx.reduce((a, j) => a + rates[j]! * 10, 0);
+      const got = idx.reduce((a, j) => a + counts[j]!, 0);
+      expect(Math.abs(got - expected)).toBeLessThan(4 * Math.sqrt(expected));
+    }
+    // Per neuron: counts follow rates (correlation near 1 for Poisson counts of ~200).
+    const mr = rates.reduce((a, b) => a + b) / 200, mc = counts.reduce((a, b) => a + b) / 200;
+    const cov = rates.reduce((a, r, j) => a + (r - mr) * (counts[j]! - mc), 0);
+    const corr = cov / Math.sqrt(rates.reduce((a, r) => a + (r - mr) ** 2, 0) * counts.reduce((a, c) => a + (c - mc) ** 2, 0));
+    expect(corr).toBeGreaterThan(0.98);
     const zero = simulate({ dt: 0.1, duration: 1000, populations: [{ name: 'p', size: 10, model: 'poisson', params: { rate: 0 } }] });
     expect(zero.spikes.p!.times).toEqual([]);
   });

@@ -3,6 +3,10 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { decodeSpikeFile } from '../../src/record/spike-files.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let app: FastifyInstance;
 beforeAll(async () => { app = await buildApp({ maxActiveRuns: 3, limits: { maxNeurons: 20_000, maxDurationMs: 60_000 }, bodyLimit: 1 << 20 }); });
@@ -112,7 +116,14 @@ describe('runs', () => {
     const file = decodeSpikeFile(spikes.rawPayload);
     expect(file.populations.src!.times.length + file.populations.n!.times.length).toBe(summary.spikes);
     const csv = await app.inject({ url: `/api/runs/${id}/files/spikes.csv` });
-    expect(csv.body.split('\n')[0]).toBe('t_ms,population,neuron');
+    const lines = csv.body.trimEnd().split('\n');
+    expect(lines[0]).toBe('t_ms,population,neuron');
+    expect(lines.length - 1).toBe(summary.spikes);
+    // The same rows, in the same order, as the CLI writes for this model and seed.
+    const dir = mkdtempSync(join(tmpdir(), 'hebb-csv-'));
+    writeFileSync(join(dir, 'm.json'), JSON.stringify(tiny()));
+    spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/hebb.js'), 'run', join(dir, 'm.json'), '--out', dir, '--quiet']);
+    expect(csv.body).toBe(readFileSync(join(dir, 'spikes.csv'), 'utf8'));
     expect((await app.inject({ url: `/api/runs/${id}/files/state.csv` })).statusCode).toBe(200);
     expect((await app.inject({ method: 'POST', url: `/api/runs/${id}/pause` })).statusCode).toBe(409);
     expect((await app.inject({ method: 'DELETE', url: `/api/runs/${id}` })).statusCode).toBe(204);
