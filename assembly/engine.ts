@@ -28,11 +28,14 @@ import {
 } from "./events";
 import { uniform, normal, STREAM_INIT } from "./rng";
 import { PoissonInput, drawCounts } from "./poisson-input";
+import { preparePlasticity, stepPlasticity, normalizeIncoming } from "./plasticity";
 
 export const pops: Array<Population> = [];
 export const projs: Array<Projection> = [];
 const incomingDelta: Array<Array<Projection>> = [];   // per population (lif_delta targets)
 const gridProjs: Array<Projection> = [];               // projections onto clock-driven targets
+const plasticProjs: Array<Projection> = [];            // projections with plasticity
+const normProjs: Array<Projection> = [];               // projections with weight normalisation
 
 export let dt: f64 = 0.1;
 export let step: i32 = 0;
@@ -160,6 +163,15 @@ export function prepare(): i32 {
     if (!pr.connected) return STATUS_BAD_PROJECTION;
     finishDelays(pr);
     if (pr.dMax > pr.pre.maxOutDelay) pr.pre.maxOutDelay = pr.dMax;
+    const pl = pr.plasticity;
+    if (pl != null) {
+      // Plastic synapses share one delay: a presynaptic trace serves all of them.
+      if (pr.delayConst == 0) return STATUS_BAD_PROJECTION;
+      if (pl.dendritic && pr.delayConst > pr.post.maxOutDelay) pr.post.maxOutDelay = pr.delayConst;
+      preparePlasticity(pr);
+      plasticProjs.push(pr);
+    }
+    if (pr.normEvery > 0) normProjs.push(pr);
     if (pr.post.kind == MODEL_LIF_DELTA) incomingDelta[pr.post.index].push(pr);
     else if (pr.post.isClockDriven()) gridProjs.push(pr);
     else return STATUS_BAD_PROJECTION;
@@ -337,6 +349,11 @@ function stepOnce(): void {
   for (let k = 0; k < np; k++) {
     const p = unchecked(pops[k]);
     if (p.inputs.length > 0 && p.isClockDriven()) deliverPoissonInputs(p, m);
+  }
+  for (let q = 0; q < plasticProjs.length; q++) stepPlasticity(unchecked(plasticProjs[q]), m, dt);
+  for (let q = 0; q < normProjs.length; q++) {
+    const pr = unchecked(normProjs[q]);
+    if ((m + 1) % pr.normEvery == 0) normalizeIncoming(pr, pr.normTotal);
   }
   for (let k = 0; k < np; k++) recordStep(unchecked(pops[k]), m, tStart);
   step = m + 1;

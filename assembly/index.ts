@@ -11,6 +11,7 @@ import * as engine from "./engine";
 import * as proj from "./projection";
 import * as rng from "./rng";
 import { Population } from "./population";
+import * as plastic from "./plasticity";
 
 export * from "./abi";
 export { addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate } from "./engine";
@@ -173,6 +174,79 @@ export function setDelayRandom(k: i32, kind: i32, a: f64, b: f64, lo: f64, hi: f
   return STATUS_OK;
 }
 
+// ---------------------------------------------------------------- plasticity
+
+export { RULE_PAIR, RULE_TRIPLET, RULE_REWARD, PAIRING_ALL, PAIRING_NEAREST } from "./plasticity";
+
+// Makes a connected projection plastic (before prepare). Amplitudes are
+// fractions of w_max; see plasticity.ts for the rules.
+export function setPlasticity(
+  k: i32, rule: i32, pairing: i32, dendritic: bool, tauPlus: f64, tauMinus: f64,
+  aPlus: f64, aMinus: f64, wMin: f64, wMax: f64, mu: f64,
+): i32 {
+  const pr = connectedProj(k);
+  if (pr == null) return STATUS_BAD_PROJECTION;
+  const pl = new plastic.Plasticity(rule);
+  pl.pairing = pairing; pl.dendritic = dendritic; pl.tauPlus = tauPlus; pl.tauMinus = tauMinus;
+  pl.aPlus = aPlus; pl.aMinus = aMinus; pl.wMin = wMin; pl.wMax = wMax; pl.mu = mu;
+  pr.plasticity = pl;
+  return STATUS_OK;
+}
+export function setTriplet(k: i32, tauX: f64, tauY: f64, a2p: f64, a3p: f64, a2m: f64, a3m: f64): i32 {
+  const pr = connectedProj(k);
+  if (pr == null || pr.plasticity == null) return STATUS_BAD_PROJECTION;
+  const pl = pr.plasticity!;
+  pl.tauX = tauX; pl.tauY = tauY; pl.a2p = a2p; pl.a3p = a3p; pl.a2m = a2m; pl.a3m = a3m;
+  return STATUS_OK;
+}
+export function setReward(k: i32, tauC: f64, eta: f64): i32 {
+  const pr = connectedProj(k);
+  if (pr == null || pr.plasticity == null) return STATUS_BAD_PROJECTION;
+  pr.plasticity!.tauC = tauC;
+  pr.plasticity!.eta = eta;
+  return STATUS_OK;
+}
+export function setNormalization(k: i32, total: f64, everySteps: i32): i32 {
+  const pr = connectedProj(k);
+  if (pr == null) return STATUS_BAD_PROJECTION;
+  pr.normTotal = total;
+  pr.normEvery = everySteps;
+  return STATUS_OK;
+}
+// The neuromodulator of a reward-modulated projection, from now on.
+export function setModulator(k: i32, value: f64): i32 {
+  const pr = engine.projAt(k);
+  if (pr == null || pr.plasticity == null || pr.plasticity!.rule != plastic.RULE_REWARD) return STATUS_BAD_PROJECTION;
+  plastic.setModulator(pr, value, <f64>engine.step * engine.dt);
+  return STATUS_OK;
+}
+// Brings reward-modulated weights up to date (before reading them).
+export function flushPlasticity(k: i32): i32 {
+  const pr = engine.projAt(k);
+  if (pr == null || pr.plasticity == null) return STATUS_BAD_PROJECTION;
+  if (pr.plasticity!.rule == plastic.RULE_REWARD) plastic.flushReward(pr, <f64>engine.step * engine.dt);
+  return STATUS_OK;
+}
+export function normalizeIncoming(k: i32, total: f64): i32 {
+  const pr = engine.projAt(k);
+  if (pr == null) return STATUS_BAD_PROJECTION;
+  plastic.normalizeIncoming(pr, total);
+  return STATUS_OK;
+}
+// Trace r1 of pre neuron i (post = false) or o1 of post neuron j (post = true), now.
+export function traceValue(k: i32, post: bool, i: i32): f64 {
+  const pr = engine.projAt(k);
+  if (pr == null || pr.plasticity == null) return NaN;
+  return plastic.traceValue(pr, post, i, <f64>engine.step * engine.dt);
+}
+// Eligibility of synapse s now (reward rule).
+export function eligibilityValue(k: i32, s: i32): f64 {
+  const pr = engine.projAt(k);
+  if (pr == null || pr.plasticity == null || pr.plasticity!.rule != plastic.RULE_REWARD) return NaN;
+  const pl = pr.plasticity!;
+  return pl.elig[s] * Math.exp(-(<f64>engine.step * engine.dt - pl.base) / pl.tauC);
+}
+
 // ---------------------------------------------------------------- inspection
 
 export function currentStep(): i32 { return engine.step; }
@@ -245,6 +319,11 @@ export function projTargetsPtr(k: i32): usize {
 export function projWeightsPtr(k: i32): usize {
   const p = engine.projAt(k);
   return p == null ? 0 : changetype<usize>(p.weights);
+}
+// Plastic projections: their f64 master weights (0 when static).
+export function projWeights64Ptr(k: i32): usize {
+  const p = engine.projAt(k);
+  return p == null || p.plasticity == null ? 0 : changetype<usize>(p.plasticity!.w);
 }
 // Per-synapse delays (u16 steps), or 0 when the projection has one delay.
 export function projDelaysPtr(k: i32): usize {

@@ -3,6 +3,7 @@
 // generated here from a seeded rule, then given weights and delays.
 
 import { Population } from "./population";
+import { Plasticity } from "./plasticity";
 import {
   uniform, uniformPos, normal, below,
   STREAM_CONNECT, STREAM_WEIGHT, STREAM_DELAY,
@@ -26,6 +27,11 @@ export class Projection {
   dMax: i32 = 1;
   events: f64 = 0;
   connected: bool = false;
+  plasticity: Plasticity | null = null;
+  // Weight normalisation: every normEvery steps, incoming weights of each
+  // target neuron are scaled to sum to normTotal (0: never).
+  normEvery: i32 = 0;
+  normTotal: f64 = 0;
 
   constructor(index: i32, pre: Population, post: Population, receptor: i32) {
     this.index = index;

@@ -244,6 +244,20 @@ function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, p
     if (typeof d === 'number') kernel.check(x.setDelayConst(index, msToSteps(d, model.dt)), what);
     else kernel.check(x.setDelayRandom(index, ...weightArgs(d)), what);
   }
+  const pl = pr.plasticity;
+  if (pl) {
+    const rule = pl.rule === 'triplet' ? k.RULE_TRIPLET : pl.rule === 'reward_stdp' ? k.RULE_REWARD : k.RULE_PAIR;
+    const pairing = pl.pairing === 'nearest' ? k.PAIRING_NEAREST : k.PAIRING_ALL;
+    const dendritic = pl.delay === 'dendritic' ? 1 : 0;
+    if (pl.rule === 'triplet') {
+      kernel.check(x.setPlasticity(index, rule, pairing, dendritic, pl.tau_plus!, pl.tau_minus!, 0, 0, pl.w_min!, pl.w_max, 0), what);
+      kernel.check(x.setTriplet(index, pl.tau_x!, pl.tau_y!, pl.a2_plus!, pl.a3_plus!, pl.a2_minus!, pl.a3_minus!), what);
+    } else {
+      kernel.check(x.setPlasticity(index, rule, pairing, dendritic, pl.tau_plus!, pl.tau_minus!, pl.a_plus!, pl.a_minus!, pl.w_min!, pl.w_max, pl.rule === 'stdp' ? pl.mu! : 0), what);
+      if (pl.rule === 'reward_stdp') kernel.check(x.setReward(index, pl.tau_c!, pl.learning_rate!), what);
+    }
+  }
+  if (pr.normalize) kernel.check(x.setNormalization(index, pr.normalize.total, msToSteps(pr.normalize.interval, model.dt)), what);
   return { name, from: pr.from, to: pr.to, index };
 }
 

@@ -9,6 +9,7 @@ import { packagePath } from '../paths.js';
 import { runCommand } from './run.js';
 import { validateCommand, presetsCommand } from './inspect.js';
 import { serveCommand } from './serve.js';
+import { experimentCommand } from './experiment.js';
 import { closest } from '../model/closest.js';
 
 export interface Command {
@@ -27,6 +28,7 @@ export const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   presets: presetsCommand,
   serve: serveCommand,
+  experiment: experimentCommand,
   bench: {
     summary: 'benchmark the kernel against the native C references',
     usage: 'hebb bench [--quick] [--json]\n\n  --quick   smaller cases (4000 neurons only)\n  --json    print the results as JSON',
@@ -76,6 +78,8 @@ export async function main(argv: string[]): Promise<number> {
       const hint = closest(name, Object.keys(COMMANDS));
       throw new UsageError(`unknown command "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; run "hebb --help"`);
     }
+    // Experiments declare their own options: hand them over unparsed.
+    if (name === 'experiment' && !rest.includes('--help') && !rest.includes('-h')) return await cmd.run({ positionals: rest, values: {} });
     let parsed;
     try {
       parsed = parseArgs({ args: rest, options: { ...cmd.options, ...help }, allowPositionals: true, strict: true });

@@ -41,6 +41,15 @@ export interface KernelExports {
   setDelayConst(proj: number, steps: number): number;
   setDelayRandom(proj: number, kind: number, a: number, b: number, lo: number, hi: number): number;
   setMaxSynapses(n: number): void;
+  setPlasticity(proj: number, rule: number, pairing: number, dendritic: number, tauPlus: number, tauMinus: number, aPlus: number, aMinus: number, wMin: number, wMax: number, mu: number): number;
+  setTriplet(proj: number, tauX: number, tauY: number, a2p: number, a3p: number, a2m: number, a3m: number): number;
+  setReward(proj: number, tauC: number, eta: number): number;
+  setNormalization(proj: number, total: number, everySteps: number): number;
+  setModulator(proj: number, value: number): number;
+  flushPlasticity(proj: number): number;
+  normalizeIncoming(proj: number, total: number): number;
+  traceValue(proj: number, post: number, i: number): number;
+  eligibilityValue(proj: number, s: number): number;
   prepare(): number;
   run(maxSteps: number): number;
   normalizeState(): void;
@@ -69,6 +78,7 @@ export interface KernelExports {
   projRowPtr(proj: number): number;
   projTargetsPtr(proj: number): number;
   projWeightsPtr(proj: number): number;
+  projWeights64Ptr(proj: number): number;
   projDelaysPtr(proj: number): number;
   projDelayConst(proj: number): number;
   projDelayRange(proj: number, max: number): number;
@@ -83,6 +93,7 @@ export interface KernelConstants {
   INTEGRATOR_EULER: number; INTEGRATOR_EXP_EULER: number;
   STREAM_INIT: number; STREAM_CONNECT: number; STREAM_WEIGHT: number; STREAM_DELAY: number; STREAM_POISSON: number; STREAM_USER: number;
   STATUS_OK: number;
+  RULE_PAIR: number; RULE_TRIPLET: number; RULE_REWARD: number; PAIRING_ALL: number; PAIRING_NEAREST: number;
 }
 
 const STATUS_NAMES: Record<number, string> = {

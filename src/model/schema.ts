@@ -230,6 +230,68 @@ export const Connect = Type.Unsafe<Connect>({
   oneOf: ConnectVariants,
 });
 
+// ------------------------------------------------------------------ plasticity
+
+const plasticCommon = {
+  pairing: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('nearest')], {
+    title: '"all" or "nearest"', default: 'all',
+    description: 'all: every pre/post spike pair counts (traces add up); nearest: each spike pairs with the latest spike of the other side (traces are reset to 1)',
+  })),
+  delay: Type.Optional(Type.Union([Type.Literal('axonal'), Type.Literal('dendritic')], {
+    title: '"axonal" or "dendritic"', default: 'axonal',
+    description: 'axonal: a presynaptic spike reaches the synapse after the delay; dendritic: it is there at once and the postsynaptic spike reaches the synapse after the delay',
+  })),
+  w_min: Type.Optional(Type.Number({ description: 'lower weight bound', default: 0 })),
+  w_max: Type.Number({ description: 'upper weight bound (the unit of the weights); amplitudes are fractions of it' }),
+};
+
+export const PairStdp = Type.Object({
+  rule: Type.Literal('stdp'),
+  ...plasticCommon,
+  tau_plus: Type.Optional(Type.Number({ description: 'decay of the presynaptic trace (ms)', default: 20 })),
+  tau_minus: Type.Optional(Type.Number({ description: 'decay of the postsynaptic trace (ms)', default: 20 })),
+  a_plus: Type.Optional(Type.Number({ description: 'potentiation per pair at zero delay (fraction of w_max)', default: 0.005 })),
+  a_minus: Type.Optional(Type.Number({ description: 'depression per pair at zero delay (fraction of w_max)', default: 0.00525 })),
+  mu: Type.Optional(Type.Number({ description: 'weight dependence (Guetig et al. 2003): 0 additive with hard bounds, 1 multiplicative', default: 0 })),
+}, { additionalProperties: false, description: 'pair-based STDP' });
+
+/** Defaults: Pfister & Gerstner (2006), visual cortex, all-to-all, full model. */
+export const TripletStdp = Type.Object({
+  rule: Type.Literal('triplet'),
+  ...plasticCommon,
+  tau_plus: Type.Optional(Type.Number({ description: 'fast presynaptic trace r1 (ms)', default: 16.8 })),
+  tau_minus: Type.Optional(Type.Number({ description: 'fast postsynaptic trace o1 (ms)', default: 33.7 })),
+  tau_x: Type.Optional(Type.Number({ description: 'slow presynaptic trace r2 (ms)', default: 101 })),
+  tau_y: Type.Optional(Type.Number({ description: 'slow postsynaptic trace o2 (ms)', default: 125 })),
+  a2_plus: Type.Optional(Type.Number({ description: 'pair potentiation (fraction of w_max)', default: 5e-10 })),
+  a3_plus: Type.Optional(Type.Number({ description: 'triplet potentiation (fraction of w_max)', default: 6.2e-3 })),
+  a2_minus: Type.Optional(Type.Number({ description: 'pair depression (fraction of w_max)', default: 7e-3 })),
+  a3_minus: Type.Optional(Type.Number({ description: 'triplet depression (fraction of w_max)', default: 2.3e-4 })),
+}, { additionalProperties: false, description: 'triplet STDP (Pfister & Gerstner 2006); defaults: visual cortex, all-to-all' });
+
+export const RewardStdp = Type.Object({
+  rule: Type.Literal('reward_stdp'),
+  ...plasticCommon,
+  tau_plus: Type.Optional(Type.Number({ description: 'decay of the presynaptic trace (ms)', default: 20 })),
+  tau_minus: Type.Optional(Type.Number({ description: 'decay of the postsynaptic trace (ms)', default: 20 })),
+  a_plus: Type.Optional(Type.Number({ description: 'eligibility per causal pair at zero delay', default: 1 })),
+  a_minus: Type.Optional(Type.Number({ description: 'eligibility per acausal pair at zero delay', default: 1.05 })),
+  tau_c: Type.Optional(Type.Number({ description: 'decay of the eligibility trace (ms)', default: 1000 })),
+  learning_rate: Type.Optional(Type.Number({ description: 'eta (1/ms): dw/dt = eta w_max M(t) c(t), M = reward - baseline', default: 0.001 })),
+}, { additionalProperties: false, description: 'reward-modulated STDP: STDP into an eligibility trace, turned into weight change by a neuromodulator' });
+
+const PlasticityVariants = [PairStdp, TripletStdp, RewardStdp] as const;
+export const PLASTICITY_RULES = ['stdp', 'triplet', 'reward_stdp'] as const;
+const PlasticityUnion = Type.Union([...PlasticityVariants]);
+export type Plasticity = Static<typeof PlasticityUnion>;
+export const Plasticity = Type.Unsafe<Plasticity>({
+  type: 'object',
+  required: ['rule'],
+  properties: { rule: { type: 'string' } },
+  discriminator: { propertyName: 'rule' },
+  oneOf: PlasticityVariants,
+});
+
 export const Projection = Type.Object({
   name: Type.Optional(Type.String({ minLength: 1, description: 'name (default "from->to")' })),
   from: Type.String({ description: 'source population' }),
@@ -244,7 +306,14 @@ export const Projection = Type.Object({
     title: '"exc" or "inh"',
     description: 'synaptic variable the weights add to: ge ("exc") or gi ("inh"); default by the weight sign',
   })),
-  plasticity: Type.Optional(Type.Null({ description: 'synaptic plasticity (null: static synapses)' })),
+  plasticity: Type.Optional(Type.Union([Plasticity, Type.Null()], {
+    title: 'a plasticity block or null',
+    description: 'synaptic plasticity (null or absent: static synapses)',
+  })),
+  normalize: Type.Optional(Type.Object({
+    total: Type.Number({ description: 'sum of the incoming weights of each target neuron' }),
+    interval: Type.Number({ description: 'how often the incoming weights are rescaled to that sum (ms)' }),
+  }, { additionalProperties: false, description: 'weight normalisation per postsynaptic neuron' })),
 }, { additionalProperties: false });
 export type Projection = Static<typeof Projection>;
 
@@ -256,7 +325,19 @@ export const StateRecord = Type.Object({
 }, { additionalProperties: false });
 export type StateRecord = Static<typeof StateRecord>;
 
+export const WeightRecord = Type.Object({
+  projection: Type.String({ description: 'projection name ("from->to" unless named)' }),
+  synapses: Type.Optional(Type.Array(Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })]), { description: '[pre, post] pairs whose weights are recorded' })),
+  histogram: Type.Optional(Type.Object({
+    bins: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+    range: Type.Optional(Type.Tuple([Type.Number(), Type.Number()], { description: 'default [w_min, w_max] of the plasticity, else the weights\' range at the start' })),
+  }, { additionalProperties: false })),
+  interval: Type.Number({ description: 'sampling interval (ms)' }),
+}, { additionalProperties: false });
+export type WeightRecord = Static<typeof WeightRecord>;
+
 export const Record_ = Type.Object({
+  weights: Type.Optional(Type.Array(WeightRecord)),
   spikes: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Literal('all')], {
     description: 'populations whose spikes are recorded ("all" by default)',
   })),

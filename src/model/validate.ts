@@ -5,7 +5,7 @@
 
 import AjvModule, { type ErrorObject } from 'ajv';
 import { ModelError, type Issue } from '../errors.js';
-import { Model, MODEL_VARIABLES, MODEL_NAMES, CONNECT_RULES, type Value, type Population, type Projection } from './schema.js';
+import { Model, MODEL_VARIABLES, MODEL_NAMES, CONNECT_RULES, PLASTICITY_RULES, PairStdp, TripletStdp, RewardStdp, type Value, type Population, type Projection } from './schema.js';
 import { msToSteps } from './units.js';
 import { closest } from './closest.js';
 
@@ -56,9 +56,24 @@ export function validateModel(input: unknown, options: { limits?: Partial<Limits
     throw new ModelError(schemaIssues(check.errors ?? []), options.source);
   }
   const valid = model as ValidModel;
+  fillPlasticityDefaults(valid);
   checkRules(valid, limits, issues);
   if (issues.length > 0) throw new ModelError(issues, options.source);
   return valid;
+}
+
+// ajv fills defaults in everywhere except under anyOf, and a plasticity
+// block sits under one (it may be null): fill its defaults from its schema.
+const PLASTICITY_SCHEMAS = { stdp: PairStdp, triplet: TripletStdp, reward_stdp: RewardStdp } as const;
+function fillPlasticityDefaults(m: ValidModel): void {
+  for (const pr of m.projections) {
+    const pl = pr.plasticity as Record<string, unknown> | null | undefined;
+    if (!pl) continue;
+    const schema = PLASTICITY_SCHEMAS[pl.rule as keyof typeof PLASTICITY_SCHEMAS];
+    for (const [key, prop] of Object.entries(schema.properties as Record<string, { default?: unknown }>)) {
+      if (pl[key] === undefined && prop.default !== undefined) pl[key] = prop.default;
+    }
+  }
 }
 
 // JSON cannot hold NaN or Infinity, but an object built in code can.
@@ -124,7 +139,7 @@ function describe(e: ErrorObject): Issue {
       return { path: `${path}/${escapePointer(String(p.missingProperty))}`, message: 'is required' };
     case 'discriminator': {
       const tag = String(p.tag);
-      const names = tag === 'model' ? MODEL_NAMES : tag === 'rule' ? CONNECT_RULES : [];
+      const names = tag === 'model' ? MODEL_NAMES : tag === 'rule' ? (e.instancePath.endsWith('/plasticity') ? PLASTICITY_RULES : CONNECT_RULES) : [];
       const value = p.tagValue;
       const hint = typeof value === 'string' ? closest(value, [...names]) : undefined;
       return {
@@ -209,6 +224,24 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
   }
 
   const rec = m.record;
+  const projByName = new Map(m.projections.map((pr) => [pr.name ?? `${pr.from}->${pr.to}`, pr]));
+  rec?.weights?.forEach((w, i) => {
+    const at = `/record/weights/${i}`;
+    const pr = projByName.get(w.projection);
+    if (!pr) {
+      const hint = closest(w.projection, [...projByName.keys()]);
+      add(`${at}/projection`, `no projection named "${w.projection}"${hint ? ` (did you mean "${hint}"?)` : ''}; projections are named "from->to" unless given a name`);
+      return;
+    }
+    if (stepOk && !(msToSteps(w.interval, dt) >= 1)) add(`${at}/interval`, `sampling interval must be >= dt = ${dt} ms (got ${w.interval})`);
+    const nPre = pops.get(pr.from)?.pop.size ?? 0, nPost = pops.get(pr.to)?.pop.size ?? 0;
+    w.synapses?.forEach(([a, b], q) => {
+      if (a >= nPre) add(`${at}/synapses/${q}/0`, `neuron ${a} is outside "${pr.from}" (size ${nPre})`);
+      if (b >= nPost) add(`${at}/synapses/${q}/1`, `neuron ${b} is outside "${pr.to}" (size ${nPost})`);
+    });
+    if (w.histogram?.range && !(w.histogram.range[0] < w.histogram.range[1])) add(`${at}/histogram/range`, `low must be below high (got [${w.histogram.range.join(', ')}])`);
+    if (!w.synapses && !w.histogram) add(at, 'record "synapses", a "histogram", or both');
+  });
   if (rec?.spikes !== undefined && rec.spikes !== 'all') {
     rec.spikes.forEach((name, i) => {
       if (!pops.has(name)) add(`/record/spikes/${i}`, unknownPopulation(name, pops));
@@ -442,6 +475,12 @@ function checkProjection(
     add(`${at}/receptor`, 'is required with per-synapse weights ("exc" or "inh")');
   }
 
+  if (pr.plasticity) checkPlasticity(pr, post, at, add);
+  if (pr.normalize) {
+    if (!(pr.normalize.total > 0)) add(`${at}/normalize/total`, `the sum of incoming weights must be > 0 (got ${pr.normalize.total})`);
+    if (stepOk && !(msToSteps(pr.normalize.interval, dt) >= 1)) add(`${at}/normalize/interval`, `must be >= dt = ${dt} ms (got ${pr.normalize.interval})`);
+  }
+
   if (pr.delay !== undefined && stepOk) {
     const d = pr.delay;
     checkValue(d, `${at}/delay`, add);
@@ -458,6 +497,40 @@ function checkProjection(
     }
   }
   return expected;
+}
+
+function checkPlasticity(pr: Projection, post: Population, at: string, add: Add): void {
+  const pl = pr.plasticity!;
+  const ap = `${at}/plasticity`;
+  const c = pr.connect;
+  if (pr.delay !== undefined && typeof pr.delay !== 'number') {
+    add(`${at}/delay`, 'plastic synapses share one delay: give a number (the presynaptic trace serves all synapses of a neuron)');
+  }
+  if (c.rule === 'list' && c.delays && new Set(c.delays).size > 1) {
+    add(`${at}/connect/delays`, 'plastic synapses share one delay: give "delay" instead of per-synapse delays');
+  }
+  const wMin = pl.w_min ?? 0, wMax = pl.w_max;
+  if (!(wMin < wMax)) add(`${ap}/w_max`, `w_max must be above w_min (w_min ${wMin}, w_max ${wMax})`);
+  if (post.model === 'lif_cond' && wMin < 0) add(`${ap}/w_min`, `conductance weights must be >= 0 nS (got w_min ${wMin})`);
+  const taus = pl.rule === 'triplet' ? ['tau_plus', 'tau_minus', 'tau_x', 'tau_y'] : pl.rule === 'reward_stdp' ? ['tau_plus', 'tau_minus', 'tau_c'] : ['tau_plus', 'tau_minus'];
+  for (const key of taus) {
+    const v = (pl as Record<string, unknown>)[key] as number;
+    if (!(v > 0)) add(`${ap}/${key}`, `time constant must be > 0 ms (got ${v})`);
+  }
+  const amps = pl.rule === 'triplet' ? ['a2_plus', 'a3_plus', 'a2_minus', 'a3_minus'] : pl.rule === 'reward_stdp' ? ['a_plus', 'a_minus', 'learning_rate'] : ['a_plus', 'a_minus', 'mu'];
+  for (const key of amps) {
+    const v = (pl as Record<string, unknown>)[key] as number;
+    if (!(v >= 0)) add(`${ap}/${key}`, `must be >= 0 (got ${v})`);
+  }
+  const within = (lo: number, hi: number) => lo >= wMin && hi <= wMax;
+  if (pr.weight !== undefined && !within(lowestOf(pr.weight), highestOf(pr.weight))) {
+    add(`${at}/weight`, typeof pr.weight === 'number'
+      ? `initial weight ${pr.weight} is outside the plasticity bounds [${wMin}, ${wMax}]`
+      : `initial weights must lie within the plasticity bounds [${wMin}, ${wMax}]${'normal' in pr.weight ? ' (clip the normal distribution)' : ''}`);
+  }
+  if (c.rule === 'list' && c.weights) {
+    c.weights.forEach((w, s) => { if (!within(w, w)) add(`${at}/connect/weights/${s}`, `initial weight ${w} is outside the plasticity bounds [${wMin}, ${wMax}]`); });
+  }
 }
 
 function checkDelayBound(d: number, at: string, dt: number, add: Add): void {

@@ -1,0 +1,322 @@
+// Spike-timing-dependent plasticity, event-driven: weights change only when
+// a presynaptic spike reaches a synapse or a postsynaptic spike reaches it
+// back, so the cost is spikes x fan-out (pre) + spikes x fan-in (post).
+//
+// Traces (pre: r1, r2 with tau_plus, tau_x; post: o1, o2 with tau_minus,
+// tau_y) are kept per neuron in lazy form: stored = trace exp((t - base)/tau),
+// constant between spikes, so an event needs one exponential for all its
+// synapses. A spike adds 1 to its neuron's traces (all-to-all pairing) or
+// sets them to 1 (nearest-neighbour pairing: each spike pairs only with the
+// latest spike of the other side).
+//
+// Rules (amplitudes are fractions of w_max):
+//   pair:    post spike: w += w_max A+ (1 - w/w_max)^mu r1;  pre spike: w -= w_max A- (w/w_max)^mu o1
+//            (mu = 0 additive with hard bounds, mu = 1 multiplicative; Guetig et al. 2003)
+//   triplet: post spike: w += w_max r1 (A2+ + A3+ o2(t-));  pre spike: w -= w_max o1 (A2- + A3- r2(t-))
+//            (Pfister & Gerstner 2006; t- = just before this spike's own trace update)
+//   reward:  the pair term goes into a per-synapse eligibility c (decay tau_c);
+//            dw/dt = eta w_max M(t) c(t), with the modulator M = reward - baseline set by the host.
+// Weights stay within [w_min, w_max].
+//
+// Timing. Axonal delay (default): a spike of i at t reaches its synapses at
+// t + d, where it is paired with the post spikes up to then. Dendritic
+// delay: the presynaptic spike is at the synapse at t, the postsynaptic
+// spike reaches the synapse d after it is emitted. Events at one synapse
+// are taken in time order; a pre and a post event at the same instant count
+// as pre before post (potentiation, no depression). Transmission uses the
+// weight before the update of its own arrival.
+
+import { Projection } from "./projection";
+
+export const RULE_PAIR: i32 = 1;
+export const RULE_TRIPLET: i32 = 2;
+export const RULE_REWARD: i32 = 3;
+export const PAIRING_ALL: i32 = 0;
+export const PAIRING_NEAREST: i32 = 1;
+
+export class Plasticity {
+  rule: i32;
+  pairing: i32 = PAIRING_ALL;
+  dendritic: bool = false;
+  tauPlus: f64 = 20; tauMinus: f64 = 20;
+  aPlus: f64 = 0.01; aMinus: f64 = 0.0105;
+  wMin: f64 = 0; wMax: f64 = 1; mu: f64 = 0;
+  tauX: f64 = 101; tauY: f64 = 125;
+  a2p: f64 = 0; a3p: f64 = 0; a2m: f64 = 0; a3m: f64 = 0;
+  tauC: f64 = 1000; eta: f64 = 0;
+  modulator: f64 = 0;
+
+  // Lazy traces, one base time for all (moved forward every 20 tau).
+  base: f64 = 0;
+  r1: StaticArray<f64> = new StaticArray<f64>(0);
+  r2: StaticArray<f64> = new StaticArray<f64>(0);
+  o1: StaticArray<f64> = new StaticArray<f64>(0);
+  o2: StaticArray<f64> = new StaticArray<f64>(0);
+  // Column index: for post neuron j, synapses colSyn[colPtr[j] .. colPtr[j+1]) with sources colSrc.
+  colPtr: StaticArray<u32> = new StaticArray<u32>(0);
+  colSyn: StaticArray<u32> = new StaticArray<u32>(0);
+  colSrc: StaticArray<u32> = new StaticArray<u32>(0);
+  // Weights in f64: the master copy plasticity works on (f32 rounding would
+  // swamp small changes); the projection's f32 weights mirror it for transmission.
+  w: StaticArray<f64> = new StaticArray<f64>(0);
+  // Reward rule: eligibility per synapse, lazy with its own base (shared with the traces).
+  elig: StaticArray<f64> = new StaticArray<f64>(0);
+  lastFlush: f64 = 0;
+  renormAfter: f64 = 1000;
+
+  constructor(rule: i32) {
+    this.rule = rule;
+  }
+}
+
+// Builds the column index and the traces of a plastic projection.
+export function preparePlasticity(pr: Projection): void {
+  const pl = pr.plasticity!;
+  const nPre = pr.nPre, nPost = pr.nPost, n = pr.nSyn;
+  pl.r1 = new StaticArray<f64>(nPre);
+  pl.r2 = new StaticArray<f64>(nPre);
+  pl.o1 = new StaticArray<f64>(nPost);
+  pl.o2 = new StaticArray<f64>(nPost);
+  const colPtr = new StaticArray<u32>(nPost + 1);
+  for (let s = 0; s < n; s++) colPtr[pr.targets[s] + 1] += 1;
+  for (let j = 0; j < nPost; j++) colPtr[j + 1] += colPtr[j];
+  const cursor = new StaticArray<u32>(nPost);
+  for (let j = 0; j < nPost; j++) cursor[j] = colPtr[j];
+  const colSyn = new StaticArray<u32>(n), colSrc = new StaticArray<u32>(n);
+  for (let i = 0; i < nPre; i++) {
+    for (let s = pr.rowPtr[i]; s < pr.rowPtr[i + 1]; s++) {
+      const j = pr.targets[s];
+      const c = cursor[j];
+      colSyn[c] = s;
+      colSrc[c] = <u32>i;
+      cursor[j] = c + 1;
+    }
+  }
+  pl.colPtr = colPtr;
+  pl.colSyn = colSyn;
+  pl.colSrc = colSrc;
+  if (pl.rule == RULE_REWARD) pl.elig = new StaticArray<f64>(n);
+  let tauMin = Math.min(pl.tauPlus, pl.tauMinus);
+  if (pl.rule == RULE_TRIPLET) tauMin = Math.min(tauMin, Math.min(pl.tauX, pl.tauY));
+  if (pl.rule == RULE_REWARD) tauMin = Math.min(tauMin, pl.tauC);
+  pl.renormAfter = 20.0 * tauMin;
+  pl.w = new StaticArray<f64>(n);
+  for (let s = 0; s < n; s++) setW(pr, pl, s, Math.min(Math.max(<f64>pr.weights[s], pl.wMin), pl.wMax));
+}
+
+@inline function setW(pr: Projection, pl: Plasticity, s: i32, w: f64): void {
+  unchecked(pl.w[s] = w);
+  unchecked(pr.weights[s] = <f32>w);
+}
+
+@inline function grow(tau: f64, t: f64, base: f64): f64 { return Math.exp((t - base) / tau); }
+
+// Moves the base to t: every stored value times exp(-(t - base)/tau).
+function rebase(pr: Projection, t: f64): void {
+  const pl = pr.plasticity!;
+  if (pl.rule == RULE_REWARD) flushReward(pr, t);
+  const d = t - pl.base;
+  scale(pl.r1, Math.exp(-d / pl.tauPlus));
+  scale(pl.o1, Math.exp(-d / pl.tauMinus));
+  if (pl.rule == RULE_TRIPLET) {
+    scale(pl.r2, Math.exp(-d / pl.tauX));
+    scale(pl.o2, Math.exp(-d / pl.tauY));
+  }
+  if (pl.rule == RULE_REWARD) scale(pl.elig, Math.exp(-d / pl.tauC));
+  pl.base = t;
+}
+
+function scale(a: StaticArray<f64>, f: f64): void {
+  for (let k = 0; k < a.length; k++) unchecked(a[k] *= f);
+}
+
+@inline function clampW(pl: Plasticity, w: f64): f64 {
+  return w < pl.wMin ? pl.wMin : w > pl.wMax ? pl.wMax : w;
+}
+
+// Reward rule: adds eta w_max M integral(c dt) from the last flush to t to
+// every weight (c decays exponentially between events, so the integral is
+// closed-form), then clamps.
+export function flushReward(pr: Projection, t: f64): void {
+  const pl = pr.plasticity!;
+  if (pl.modulator != 0 && t > pl.lastFlush) {
+    const k = pl.eta * pl.wMax * pl.modulator * pl.tauC
+      * (Math.exp(-(pl.lastFlush - pl.base) / pl.tauC) - Math.exp(-(t - pl.base) / pl.tauC));
+    const n = pr.nSyn;
+    for (let s = 0; s < n; s++) {
+      setW(pr, pl, s, clampW(pl, unchecked(pl.w[s]) + k * unchecked(pl.elig[s])));
+    }
+  }
+  pl.lastFlush = t;
+}
+
+export function setModulator(pr: Projection, value: f64, t: f64): void {
+  flushReward(pr, t);
+  pr.plasticity!.modulator = value;
+}
+
+// Adds dc (eligibility units) to synapse s at time t, in stored units, and
+// takes back what the next flush would add for the time before t.
+@inline function addEligibility(pr: Projection, s: i32, dc: f64, t: f64): void {
+  const pl = pr.plasticity!;
+  const stored = dc * Math.exp((t - pl.base) / pl.tauC);
+  unchecked(pl.elig[s] += stored);
+  if (pl.modulator != 0) {
+    const early = pl.eta * pl.wMax * pl.modulator * pl.tauC
+      * (Math.exp(-(pl.lastFlush - pl.base) / pl.tauC) - Math.exp(-(t - pl.base) / pl.tauC));
+    setW(pr, pl, s, unchecked(pl.w[s]) - early * stored);
+  }
+}
+
+// A presynaptic spike of i reaches its synapses at t: depression, then i's traces.
+function preEvent(pr: Projection, i: i32, t: f64): void {
+  const pl = pr.plasticity!;
+  const o1f = Math.exp(-(t - pl.base) / pl.tauMinus);  // stored o1 -> o1(t)
+  const s0 = <i32>unchecked(pr.rowPtr[i]), s1 = <i32>unchecked(pr.rowPtr[i + 1]);
+  const wMax = pl.wMax;
+  if (pl.rule == RULE_TRIPLET) {
+    const r2 = unchecked(pl.r2[i]) * Math.exp(-(t - pl.base) / pl.tauX);
+    const k = wMax * (pl.a2m + pl.a3m * r2) * o1f;
+    for (let s = s0; s < s1; s++) {
+      const j = <i32>unchecked(pr.targets[s]);
+      setW(pr, pl, s, clampW(pl, unchecked(pl.w[s]) - k * unchecked(pl.o1[j])));
+    }
+  } else if (pl.rule == RULE_REWARD) {
+    const k = pl.aMinus * o1f;
+    for (let s = s0; s < s1; s++) {
+      const j = <i32>unchecked(pr.targets[s]);
+      addEligibility(pr, s, -k * unchecked(pl.o1[j]), t);
+    }
+  } else {
+    const k = wMax * pl.aMinus * o1f;
+    const mu = pl.mu;
+    for (let s = s0; s < s1; s++) {
+      const j = <i32>unchecked(pr.targets[s]);
+      const w = unchecked(pl.w[s]);
+      const f = mu == 0 ? 1.0 : mu == 1 ? w / wMax : Math.pow(Math.max(w, 0) / wMax, mu);
+      setW(pr, pl, s, clampW(pl, w - k * f * unchecked(pl.o1[j])));
+    }
+  }
+  bump(pl.r1, i, grow(pl.tauPlus, t, pl.base), pl.pairing);
+  if (pl.rule == RULE_TRIPLET) bump(pl.r2, i, grow(pl.tauX, t, pl.base), pl.pairing);
+}
+
+// A postsynaptic spike of j reaches its synapses at t: potentiation, then j's traces.
+function postEvent(pr: Projection, j: i32, t: f64): void {
+  const pl = pr.plasticity!;
+  const r1f = Math.exp(-(t - pl.base) / pl.tauPlus);
+  const c0 = <i32>unchecked(pl.colPtr[j]), c1 = <i32>unchecked(pl.colPtr[j + 1]);
+  const wMax = pl.wMax;
+  if (pl.rule == RULE_TRIPLET) {
+    const o2 = unchecked(pl.o2[j]) * Math.exp(-(t - pl.base) / pl.tauY);
+    const k = wMax * (pl.a2p + pl.a3p * o2) * r1f;
+    for (let c = c0; c < c1; c++) {
+      const s = <i32>unchecked(pl.colSyn[c]), i = <i32>unchecked(pl.colSrc[c]);
+      setW(pr, pl, s, clampW(pl, unchecked(pl.w[s]) + k * unchecked(pl.r1[i])));
+    }
+  } else if (pl.rule == RULE_REWARD) {
+    const k = pl.aPlus * r1f;
+    for (let c = c0; c < c1; c++) {
+      const s = <i32>unchecked(pl.colSyn[c]), i = <i32>unchecked(pl.colSrc[c]);
+      addEligibility(pr, s, k * unchecked(pl.r1[i]), t);
+    }
+  } else {
+    const k = wMax * pl.aPlus * r1f;
+    const mu = pl.mu;
+    for (let c = c0; c < c1; c++) {
+      const s = <i32>unchecked(pl.colSyn[c]), i = <i32>unchecked(pl.colSrc[c]);
+      const w = unchecked(pl.w[s]);
+      const f = mu == 0 ? 1.0 : mu == 1 ? 1.0 - w / wMax : Math.pow(Math.max(1.0 - w / wMax, 0), mu);
+      setW(pr, pl, s, clampW(pl, w + k * f * unchecked(pl.r1[i])));
+    }
+  }
+  bump(pl.o1, j, grow(pl.tauMinus, t, pl.base), pl.pairing);
+  if (pl.rule == RULE_TRIPLET) bump(pl.o2, j, grow(pl.tauY, t, pl.base), pl.pairing);
+}
+
+// A spike adds 1 to a trace (all-to-all) or sets it to 1 (nearest); g = exp((t - base)/tau).
+@inline function bump(a: StaticArray<f64>, k: i32, g: f64, pairing: i32): void {
+  if (pairing == PAIRING_NEAREST) unchecked(a[k] = g);
+  else unchecked(a[k] += g);
+}
+
+// Scratch for ordering one step's events by time.
+let preOrder = new StaticArray<i32>(64);
+let postOrder = new StaticArray<i32>(64);
+
+function ordered(offs: StaticArray<f64>, n: i32, which: i32): StaticArray<i32> {
+  let order = which == 0 ? preOrder : postOrder;
+  if (order.length < n) {
+    order = new StaticArray<i32>(max(n, order.length * 2));
+    if (which == 0) preOrder = order; else postOrder = order;
+  }
+  for (let k = 0; k < n; k++) unchecked(order[k] = k);
+  // Insertion sort: already sorted for clock-driven and Poisson sources (a
+  // linear pass), nearly sorted otherwise. Stable, so equal times keep their order.
+  for (let x = 1; x < n; x++) {
+    const o = unchecked(order[x]);
+    const v = unchecked(offs[o]);
+    let y = x - 1;
+    while (y >= 0 && unchecked(offs[unchecked(order[y])]) > v) { unchecked(order[y + 1] = unchecked(order[y])); y--; }
+    unchecked(order[y + 1] = o);
+  }
+  return order;
+}
+
+// The events of step m at the synapses of a plastic projection, in time order.
+export function stepPlasticity(pr: Projection, m: i32, dt: f64): void {
+  const pl = pr.plasticity!;
+  const d = pr.delayConst;
+  const tStart = <f64>m * dt;
+  if (tStart - pl.base > pl.renormAfter) rebase(pr, tStart);
+  const preStep = pl.dendritic ? m : m - d, postStep = pl.dendritic ? m - d : m;
+  const pre = pr.pre, post = pr.post;
+  let nA = 0, nB = 0;
+  let idsA = new StaticArray<i32>(0), offsA = new StaticArray<f64>(0);
+  let idsB = new StaticArray<i32>(0), offsB = new StaticArray<f64>(0);
+  if (preStep >= 0) {
+    const s = pre.slotOf(preStep);
+    nA = unchecked(pre.histCount[s]);
+    idsA = unchecked(pre.histIds[s]);
+    offsA = unchecked(pre.histOffs[s]);
+  }
+  if (postStep >= 0) {
+    const s = post.slotOf(postStep);
+    nB = unchecked(post.histCount[s]);
+    idsB = unchecked(post.histIds[s]);
+    offsB = unchecked(post.histOffs[s]);
+  }
+  if (nA == 0 && nB == 0) return;
+  const oa = ordered(offsA, nA, 0), ob = ordered(offsB, nB, 1);
+  let a = 0, b = 0;
+  while (a < nA || b < nB) {
+    // Ties: pre before post.
+    if (b >= nB || (a < nA && unchecked(offsA[unchecked(oa[a])]) <= unchecked(offsB[unchecked(ob[b])]))) {
+      const k = unchecked(oa[a++]);
+      preEvent(pr, unchecked(idsA[k]), tStart + unchecked(offsA[k]));
+    } else {
+      const k = unchecked(ob[b++]);
+      postEvent(pr, unchecked(idsB[k]), tStart + unchecked(offsB[k]));
+    }
+  }
+}
+
+// Scales the incoming weights of every postsynaptic neuron so they sum to `total`.
+export function normalizeIncoming(pr: Projection, total: f64): void {
+  const n = pr.nPost;
+  const pl = pr.plasticity;
+  const sums = new StaticArray<f64>(n);
+  for (let s = 0; s < pr.nSyn; s++) sums[pr.targets[s]] += pl != null ? pl.w[s] : <f64>pr.weights[s];
+  for (let s = 0; s < pr.nSyn; s++) {
+    const sum = sums[pr.targets[s]];
+    if (!(sum > 0)) continue;
+    if (pl != null) setW(pr, pl, s, pl.w[s] * total / sum);
+    else pr.weights[s] = <f32>(<f64>pr.weights[s] * total / sum);
+  }
+}
+
+// Traces of neuron k now, for inspection (pre side r1, post side o1).
+export function traceValue(pr: Projection, post: bool, k: i32, t: f64): f64 {
+  const pl = pr.plasticity!;
+  return post ? pl.o1[k] * Math.exp(-(t - pl.base) / pl.tauMinus) : pl.r1[k] * Math.exp(-(t - pl.base) / pl.tauPlus);
+}

@@ -1,0 +1,43 @@
+// What an experiment is: options in, a summary (params, results, checks
+// against theory or literature) and plot-ready files out.
+
+export interface Check {
+  name: string;
+  measured: number;
+  expected: number;
+  tolerance: number;
+  pass: boolean;
+}
+
+export interface ExperimentResult {
+  params: Record<string, unknown>;
+  results: Record<string, unknown>;
+  checks: Check[];
+  /** Plot-ready files (CSV) written beside summary.json: name -> contents. */
+  files: Record<string, string>;
+}
+
+export interface ExperimentContext {
+  /** A line of progress for the user (stderr on the CLI). */
+  progress?(message: string): void;
+  /** Fraction done, for a progress bar. */
+  fraction?(done: number, total: number): void;
+  /** True when the user asked to stop (Ctrl-C): finish early with what there is. */
+  shouldStop?(): boolean;
+}
+
+export type OptionType = 'number' | 'integer' | 'string' | 'boolean';
+
+export interface OptionSpec {
+  type: OptionType;
+  default: unknown;
+  description: string;
+  min?: number;
+  choices?: readonly string[];
+}
+
+export interface Experiment {
+  description: string;
+  options: Record<string, OptionSpec>;
+  run(options: Record<string, unknown>, ctx: ExperimentContext): Promise<ExperimentResult> | ExperimentResult;
+}
