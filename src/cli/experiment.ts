@@ -69,7 +69,8 @@ Writes summary.json ({ experiment, params, results, checks }) and CSV into DIR
   positionals: [1, Infinity],
   async run({ positionals }) {
     const [name, ...rest] = positionals;
-    const exp = EXPERIMENTS[name!];
+    if (name === undefined || name.startsWith('--')) throw new UsageError(`name an experiment: ${Object.keys(EXPERIMENTS).join(', ')} (hebb experiment --help)`);
+    const exp = EXPERIMENTS[name];
     if (!exp) {
       const hint = closest(name!, Object.keys(EXPERIMENTS));
       throw new UsageError(`no experiment named "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; experiments: ${Object.keys(EXPERIMENTS).join(', ')}`);
