@@ -446,6 +446,15 @@ function sampleProbes(): void {
   sampleRows++;
 }
 
+// All the rates of a Poisson population at once (one restart of its process).
+export function setRates(pop: i32, ratesPtr: usize): i32 {
+  const p = popAt(pop);
+  if (p == null || p.kind != MODEL_POISSON) return STATUS_BAD_POPULATION;
+  for (let j = 0; j < p.size; j++) unchecked(p.rate[j] = load<f64>(ratesPtr + (<usize>j << 3)));
+  if (prepared) restartPoisson(p, <f64>step * dt);
+  return STATUS_OK;
+}
+
 export function setRate(pop: i32, j: i32, rate: f64): i32 {
   const p = popAt(pop);
   if (p == null || p.kind != MODEL_POISSON || j < 0 || j >= p.size) return STATUS_BAD_POPULATION;

@@ -14,7 +14,7 @@ import { Population } from "./population";
 import * as plastic from "./plasticity";
 
 export * from "./abi";
-export { addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate } from "./engine";
+export { addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate, setRates } from "./engine";
 export { setRecordCapacity, recTimesPtr, recIdsPtr, clearRecorded } from "./engine";
 export { addProbe, setProbeInterval, samplesPtr, clearSamples, probeCount } from "./engine";
 export { setMaxSynapses } from "./projection";

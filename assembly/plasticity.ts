@@ -263,6 +263,9 @@ function ordered(offs: StaticArray<f64>, n: i32, which: i32): StaticArray<i32> {
   return order;
 }
 
+const NO_IDS = new StaticArray<i32>(0);
+const NO_OFFS = new StaticArray<f64>(0);
+
 // The events of step m at the synapses of a plastic projection, in time order.
 export function stepPlasticity(pr: Projection, m: i32, dt: f64): void {
   const pl = pr.plasticity!;
@@ -272,8 +275,8 @@ export function stepPlasticity(pr: Projection, m: i32, dt: f64): void {
   const preStep = pl.dendritic ? m : m - d, postStep = pl.dendritic ? m - d : m;
   const pre = pr.pre, post = pr.post;
   let nA = 0, nB = 0;
-  let idsA = new StaticArray<i32>(0), offsA = new StaticArray<f64>(0);
-  let idsB = new StaticArray<i32>(0), offsB = new StaticArray<f64>(0);
+  let idsA = NO_IDS, offsA = NO_OFFS;
+  let idsB = NO_IDS, offsB = NO_OFFS;
   if (preStep >= 0) {
     const s = pre.slotOf(preStep);
     nA = unchecked(pre.histCount[s]);

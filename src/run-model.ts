@@ -28,12 +28,13 @@ export interface RunModelResult {
 export async function runModel(model: ValidModel, options: RunModelOptions = {}): Promise<RunModelResult> {
   const simulation = new Simulation(model, options.flavor ? { flavor: options.flavor } : {});
   const files = options.outDir
-    ? new SpikeFiles(simulation.network, { dir: options.outDir, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: model.dt } })
+    ? new SpikeFiles(simulation.network, { dir: options.outDir, weights: model.record?.weights ?? [], meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: model.dt } })
     : undefined;
   const sinks = [files, options.sink].filter((s): s is SimulationSink => s !== undefined);
   const sink: SimulationSink = {
     spikes: (c) => { for (const s of sinks) s.spikes?.(c); },
     state: (c) => { for (const s of sinks) s.state?.(c); },
+    weights: (w) => { for (const s of sinks) s.weights?.(w); },
   };
   let interrupted = false;
   try {
@@ -53,6 +54,9 @@ export async function runModel(model: ValidModel, options: RunModelOptions = {})
     writeFileAtomic(join(options.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     written.push('summary.json', 'spikes.csv', 'spikes.msgpack');
     if (simulation.network.probes.length) written.push('state.csv');
+    const rec = model.record?.weights ?? [];
+    if (rec.some((w) => w.synapses?.length)) written.push('weights.csv');
+    if (rec.some((w) => w.histogram)) written.push('weight_histograms.csv');
   }
   return { summary, files: written, simulation };
 }

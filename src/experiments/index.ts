@@ -4,6 +4,8 @@
 
 import type { Experiment } from './types.js';
 import { runStdpWindow, WINDOW_DEFAULTS } from './stdp-window.js';
+import { runSong2000, SONG_DEFAULTS } from './song2000.js';
+import { runRstdp, RSTDP_DEFAULTS } from './rstdp.js';
 
 export type { Experiment, ExperimentResult, Check } from './types.js';
 
@@ -16,5 +18,26 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       delay: { type: 'number', default: WINDOW_DEFAULTS.delay, min: 0.1, description: 'synaptic delay (ms)' },
     },
     run: (o, ctx) => runStdpWindow({ ...WINDOW_DEFAULTS, ...(o as object) }, ctx),
+  },
+  song2000: {
+    description: 'Song, Miller & Abbott 2000: STDP splits 1000 input weights to the bounds and regulates the output rate',
+    options: {
+      duration_s: { type: 'number', default: SONG_DEFAULTS.duration_s, min: 1, description: 'simulated time (s)' },
+      input_rate: { type: 'number', default: SONG_DEFAULTS.input_rate, min: 0, description: 'rate of the 1000 inputs (Hz)' },
+      compare_rate: { type: 'number', default: SONG_DEFAULTS.compare_rate, min: 0, description: 'input rate of the second run that shows the rate regulation (Hz)' },
+      a_plus: { type: 'number', default: SONG_DEFAULTS.a_plus, min: 0, description: 'potentiation per pair (fraction of w_max)' },
+      ratio: { type: 'number', default: SONG_DEFAULTS.ratio, min: 0, description: 'A-/A+' },
+      seed: { type: 'integer', default: SONG_DEFAULTS.seed, min: 0, description: 'seed' },
+    },
+    run: (o, ctx) => runSong2000({ ...SONG_DEFAULTS, ...(o as object) }, ctx),
+  },
+  rstdp: {
+    description: 'reward-modulated STDP learns to answer one of two input patterns and not the other',
+    options: {
+      trials: { type: 'integer', default: RSTDP_DEFAULTS.trials, min: 1, description: 'trials (100 ms pattern, 100 ms reward, 100 ms rest)' },
+      block: { type: 'integer', default: RSTDP_DEFAULTS.block, min: 1, description: 'trials per point of the learning curve' },
+      seed: { type: 'integer', default: RSTDP_DEFAULTS.seed, min: 0, description: 'seed' },
+    },
+    run: (o, ctx) => runRstdp({ ...RSTDP_DEFAULTS, ...(o as object) }, ctx),
   },
 };

@@ -27,6 +27,7 @@ export interface KernelExports {
   setSchedule(pop: number, stepsPtr: number, ampsPtr: number, n: number): number;
   setRecord(pop: number, on: number): number;
   setRate(pop: number, j: number, rate: number): number;
+  setRates(pop: number, ratesPtr: number): number;
   addPoissonInput(pop: number, rate: number, weight: number, receptor: number): number;
   initState(pop: number, variable: number, kind: number, a: number, b: number, lo: number, hi: number): number;
   addProjection(pre: number, post: number, receptor: number): number;

@@ -13,6 +13,8 @@ import { join, basename } from 'node:path';
 import { AtomicFile } from './atomic.js';
 import { MsgpackStreamWriter } from './msgpack-stream.js';
 import type { SpikeChunk, StateChunk, SimulationSink } from '../sim/simulation.js';
+import type { WeightSample } from '../sim/weights.js';
+import type { WeightRecord } from '../model/schema.js';
 import type { Network } from '../build/network.js';
 
 /** Maps global neuron ids to (population index, local id). */
@@ -146,6 +148,8 @@ export interface SpikeFileOptions {
   msgpack?: boolean;
   /** Extra fields stored in spikes.msgpack beside the populations. */
   meta?: Record<string, unknown>;
+  /** The model's weight records (for weights.csv and weight_histograms.csv). */
+  weights?: readonly WeightRecord[];
 }
 
 /**
@@ -159,6 +163,8 @@ export class SpikeFiles implements SimulationSink {
   private readonly dir: string;
   private readonly meta: Record<string, unknown>;
   private readonly stateCsv: AtomicFile | undefined;
+  private readonly weightsCsv: AtomicFile | undefined;
+  private readonly histCsv: AtomicFile | undefined;
   private readonly network: Network;
   count = 0;
 
@@ -179,6 +185,30 @@ export class SpikeFiles implements SimulationSink {
     if (network.probes.length) {
       this.stateCsv = new AtomicFile(join(options.dir, 'state.csv'));
       this.stateCsv.write('t_ms,population,neuron,variable,value\n');
+    }
+    const weights = options.weights ?? [];
+    if (weights.some((w) => w.synapses?.length)) {
+      this.weightsCsv = new AtomicFile(join(options.dir, 'weights.csv'));
+      this.weightsCsv.write('t_ms,projection,pre,post,weight\n');
+    }
+    if (weights.some((w) => w.histogram)) {
+      this.histCsv = new AtomicFile(join(options.dir, 'weight_histograms.csv'));
+      this.histCsv.write('t_ms,projection,bin,low,high,count\n');
+    }
+  }
+
+  weights(sample: WeightSample): void {
+    const t = formatMs(sample.tMs);
+    if (sample.synapses && this.weightsCsv) {
+      let text = '';
+      sample.synapses.pairs.forEach(([i, j], q) => { text += `${t},${sample.projection},${i},${j},${sample.synapses!.weights[q]}\n`; });
+      this.weightsCsv.write(text);
+    }
+    if (sample.histogram && this.histCsv) {
+      const { edges, counts } = sample.histogram;
+      let text = '';
+      counts.forEach((c, b) => { text += `${t},${sample.projection},${b},${edges[b]},${edges[b + 1]},${c}\n`; });
+      this.histCsv.write(text);
     }
   }
 
@@ -221,6 +251,8 @@ export class SpikeFiles implements SimulationSink {
   finish(): void {
     this.csv?.commit();
     this.stateCsv?.commit();
+    this.weightsCsv?.commit();
+    this.histCsv?.commit();
     if (!this.columns) return;
     for (const c of this.columns) c.close();
     const file = new AtomicFile(join(this.dir, 'spikes.msgpack'));
@@ -254,6 +286,8 @@ export class SpikeFiles implements SimulationSink {
   abort(): void {
     this.csv?.abort();
     this.stateCsv?.abort();
+    this.weightsCsv?.abort();
+    this.histCsv?.abort();
     if (this.columns) for (const c of this.columns) { c.close(); c.remove(); }
   }
 }

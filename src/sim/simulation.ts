@@ -7,6 +7,7 @@ import { Kernel, type KernelFlavor, defaultFlavor } from '../kernel/wasm.js';
 import { buildNetwork, type Network, type BuiltPopulation } from '../build/network.js';
 import type { ValidModel } from '../model/validate.js';
 import { msToSteps } from '../model/units.js';
+import { weightMonitors, type WeightMonitor, type WeightSample } from './weights.js';
 
 /** Spikes of one chunk: time (ms) and global neuron id, in step order. */
 export interface SpikeChunk {
@@ -24,6 +25,7 @@ export interface StateChunk {
 export interface SimulationSink {
   spikes?(chunk: SpikeChunk): void;
   state?(chunk: StateChunk): void;
+  weights?(sample: WeightSample): void;
 }
 
 export interface RunOptions {
@@ -73,12 +75,15 @@ export class Simulation {
   outputMs = 0;
   private samplesTaken = 0;
   private chunkSteps = 16;
+  readonly monitors: WeightMonitor[];
+  private monitorsStarted = false;
 
   constructor(model: ValidModel, options: { flavor?: KernelFlavor; recordCapacity?: number } = {}) {
     const t0 = performance.now();
     this.model = model;
     this.kernel = new Kernel(options.flavor ?? defaultFlavor());
     this.network = buildNetwork(this.kernel, model, options);
+    this.monitors = weightMonitors(this.kernel, this.network, model);
     this.totalSteps = msToSteps(model.duration, model.dt);
     this.buildMs = performance.now() - t0;
   }
@@ -120,16 +125,24 @@ export class Simulation {
   // One kernel call. Chunks of about 20 ms: short enough for progress and
   // Ctrl-C, long enough to cost nothing; early short chunks let V8 tier up.
   private chunk(target: number, start: number, options: RunOptions): void {
+    if (!this.monitorsStarted) {
+      // Weights at the start, then every interval.
+      this.monitorsStarted = true;
+      if (this.step === 0) for (const m of this.monitors) options.sink?.weights?.(m.sample(0));
+    }
     const c0 = performance.now();
-    const want = Math.min(this.chunkSteps, target - this.step);
+    let want = Math.min(this.chunkSteps, target - this.step);
+    // Stop at the next weight sample.
+    for (const m of this.monitors) want = Math.min(want, m.everySteps - (this.step % m.everySteps));
     const done = this.kernel.exports.run(want);
     if (done < 0) throw new Error(`kernel run failed (${done})`);
     const c1 = performance.now();
     this.drain(options.sink);
+    for (const m of this.monitors) if (this.step % m.everySteps === 0) options.sink?.weights?.(m.sample(this.timeMs));
     const took = c1 - c0;
     this.simulateMs += took;
     this.outputMs += performance.now() - c1;
-    if (done === want && took < 10) this.chunkSteps = Math.min(this.chunkSteps * 2, 1 << 16);
+    if (done === want && took < 10 && want === this.chunkSteps) this.chunkSteps = Math.min(this.chunkSteps * 2, 1 << 16);
     else if (took > 40 && this.chunkSteps > 1) this.chunkSteps >>= 1;
     options.onProgress?.(this.step - start, target - start);
   }
@@ -152,6 +165,35 @@ export class Simulation {
       this.samplesTaken += rows;
       x.clearSamples();
     }
+  }
+
+  /** Sets the rates (Hz) of a Poisson population's neurons from now on. */
+  setPoissonRates(population: string, rates: ArrayLike<number>): void {
+    const pop = this.network.populations.find((p) => p.name === population);
+    if (!pop || pop.model !== 'poisson') throw new Error(`no Poisson population "${population}"`);
+    const buf = new Float64Array(pop.size);
+    for (let j = 0; j < pop.size; j++) buf[j] = rates[j] ?? 0;
+    const ptr = this.kernel.write(buf);
+    this.kernel.check(this.kernel.exports.setRates(pop.index, ptr), `rates of ${population}`);
+    this.kernel.free(ptr);
+  }
+
+  /** Sets the neuromodulator (reward - baseline) of a reward-modulated projection from now on. */
+  setModulator(projection: string, value: number): void {
+    const proj = this.network.projections.find((p) => p.name === projection);
+    if (!proj) throw new Error(`no projection "${projection}"`);
+    this.kernel.check(this.kernel.exports.setModulator(proj.index, value), `modulator of ${projection}`);
+  }
+
+  /** Current weights of a projection (the f64 master copy when plastic). */
+  weights(projection: string): Float64Array {
+    const proj = this.network.projections.find((p) => p.name === projection);
+    if (!proj) throw new Error(`no projection "${projection}"`);
+    const x = this.kernel.exports;
+    x.flushPlasticity(proj.index);
+    const n = x.projSynapses(proj.index);
+    const p64 = x.projWeights64Ptr(proj.index);
+    return p64 ? this.kernel.readF64(p64, n) : Float64Array.from(this.kernel.readF32(x.projWeightsPtr(proj.index), n));
   }
 
   populationSpikes(pop: BuiltPopulation): number {
