@@ -17,6 +17,7 @@ export const VAR_U: i32 = 3;
 export const VAR_IE: i32 = 4;
 export const VAR_RATE: i32 = 5;
 export const VAR_COUNT: i32 = 6;
+export const VAR_THETA: i32 = 7;
 
 // Receptors.
 export const RECEPTOR_EXC: i32 = 0;

@@ -15,7 +15,7 @@
 
 import {
   MODEL_LIF, MODEL_LIF_COND, MODEL_LIF_DELTA, MODEL_IZHIKEVICH, MODEL_POISSON, MODEL_SPIKE_SOURCE,
-  VAR_V, VAR_GE, VAR_GI, VAR_U, VAR_IE, VAR_RATE, VAR_COUNT, RECEPTOR_EXC,
+  VAR_V, VAR_GE, VAR_GI, VAR_U, VAR_IE, VAR_RATE, VAR_COUNT, VAR_THETA, RECEPTOR_EXC,
   STATUS_OK, STATUS_BAD_POPULATION, STATUS_BAD_PROJECTION, STATUS_BAD_VARIABLE, STATUS_BAD_ARGUMENT,
   STATUS_NOT_PREPARED, STATUS_ALREADY_PREPARED,
 } from "./abi";
@@ -71,6 +71,17 @@ export function addProjection(pre: i32, post: i32, receptor: i32): i32 {
   return pr.index;
 }
 
+// Adaptive threshold of a lif or lif_cond population (before prepare).
+export function setAdaptiveThreshold(pop: i32, thetaPlus: f64, tauTheta: f64): i32 {
+  const p = popAt(pop);
+  if (p == null || prepared || !(p.kind == MODEL_LIF || p.kind == MODEL_LIF_COND)) return STATUS_BAD_POPULATION;
+  if (!(thetaPlus > 0) || !(tauTheta > 0)) return STATUS_BAD_ARGUMENT;
+  p.thetaPlus = thetaPlus;
+  p.tauTheta = tauTheta;
+  p.theta = new StaticArray<f32>(p.v.length);
+  return STATUS_OK;
+}
+
 export function addPoissonInput(pop: i32, rate: f64, weight: f64, receptor: i32): i32 {
   const p = popAt(pop);
   if (p == null || prepared) return STATUS_BAD_POPULATION;
@@ -117,6 +128,7 @@ function writeState(p: Population, variable: i32, j: i32, x: f64): i32 {
   } else if (variable == VAR_GE && p.isClockDriven()) p.ge[j] = <f32>(x / storedScale(p, p.tauE));
   else if (variable == VAR_GI && p.isClockDriven()) p.gi[j] = <f32>(x / storedScale(p, p.tauI));
   else if (variable == VAR_U && k == MODEL_IZHIKEVICH) p.u[j] = <f32>x;
+  else if (variable == VAR_THETA && p.thetaPlus != 0) p.theta[j] = <f32>(x / storedScale(p, p.tauTheta));
   else if (variable == VAR_RATE && k == MODEL_POISSON) {
     if (prepared) setPoissonRate(p, j, x, <f64>step * dt);
     else p.rate[j] = x;
@@ -146,6 +158,7 @@ export function readState(p: Population, variable: i32, j: i32): f64 {
   } else if (variable == VAR_GE && p.isClockDriven()) return <f64>p.ge[j] * storedScale(p, p.tauE);
   else if (variable == VAR_GI && p.isClockDriven()) return <f64>p.gi[j] * storedScale(p, p.tauI);
   else if (variable == VAR_U && k == MODEL_IZHIKEVICH) return <f64>p.u[j];
+  else if (variable == VAR_THETA && p.thetaPlus != 0) return <f64>p.theta[j] * storedScale(p, p.tauTheta);
   else if (variable == VAR_IE) {
     if (k == MODEL_LIF_DELTA) return p.ied[j];
     if (p.isClockDriven()) return <f64>p.ie[j];
@@ -195,7 +208,7 @@ function computePropagators(p: Population): void {
   p.ee = Math.exp(-dt / p.tauE);
   p.ei = Math.exp(-dt / p.tauI);
   if (p.isClockDriven()) {
-    p.renormEvery = max(1, <i32>Math.floor(20.0 * Math.min(p.tauE, p.tauI) / dt));
+    p.renormEvery = max(1, <i32>Math.floor(20.0 * Math.min(Math.min(p.tauE, p.tauI), p.tauTheta) / dt));
     p.baseStep = 0;
     p.lazyDecayFactors(0, dt);
     p.hasBias = false;

@@ -5,7 +5,7 @@
 import {
   STATUS_OK, STATUS_BAD_POPULATION, STATUS_BAD_PROJECTION,
   MODEL_LIF, MODEL_LIF_COND, MODEL_LIF_DELTA, MODEL_IZHIKEVICH, MODEL_SPIKE_SOURCE, MODEL_POISSON,
-  VAR_V, VAR_GE, VAR_GI, VAR_U, VAR_IE, VAR_RATE, VAR_COUNT,
+  VAR_V, VAR_GE, VAR_GI, VAR_U, VAR_IE, VAR_RATE, VAR_COUNT, VAR_THETA,
 } from "./abi";
 import * as engine from "./engine";
 import * as proj from "./projection";
@@ -14,7 +14,7 @@ import { Population } from "./population";
 import * as plastic from "./plasticity";
 
 export * from "./abi";
-export { addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate, setRates } from "./engine";
+export { setAdaptiveThreshold, addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate, setRates } from "./engine";
 export { setRecordCapacity, recTimesPtr, recIdsPtr, clearRecorded } from "./engine";
 export { addProbe, setProbeInterval, samplesPtr, clearSamples, probeCount } from "./engine";
 export { setMaxSynapses } from "./projection";
@@ -137,6 +137,10 @@ export function connectOneToOne(k: i32): i32 {
 export function connectAllToAll(k: i32, autapses: bool): i32 {
   const pr = openProj(k);
   return pr == null ? STATUS_BAD_PROJECTION : proj.connectAllToAll(pr, autapses);
+}
+export function connectAllButOne(k: i32): i32 {
+  const pr = openProj(k);
+  return pr == null ? STATUS_BAD_PROJECTION : proj.connectAllButOne(pr);
 }
 export function connectList(k: i32, prePtr: usize, postPtr: usize, n: i32, weightPtr: usize, delayPtr: usize): i32 {
   const pr = openProj(k);
@@ -279,6 +283,7 @@ export function statePtr(pop: i32, variable: i32): usize {
   if (variable == VAR_U) return p.kind == MODEL_IZHIKEVICH ? changetype<usize>(p.u) : 0;
   if (variable == VAR_RATE) return p.kind == MODEL_POISSON ? changetype<usize>(p.rate) : 0;
   if (variable == VAR_COUNT) return changetype<usize>(p.counts);
+  if (variable == VAR_THETA) return p.thetaPlus != 0 ? changetype<usize>(p.theta) : 0;
   return 0;
 }
 export function stateOffset(pop: i32, variable: i32): f64 {

@@ -28,6 +28,7 @@ function fireLanes(p: Population, slot: i32, i: i32, mask: i32, step: i32, dt: f
     if (izh) unchecked(p.u[j] += <f32>p.d);
     else if (step - unchecked(p.lastSpike[j]) <= p.refSteps) continue;
     unchecked(p.lastSpike[j] = step);
+    if (p.thetaPlus != 0) unchecked(p.theta[j] += <f32>(p.thetaPlus * p.gainTheta));
     p.pushSpike(slot, j, dt);
   }
 }
@@ -77,9 +78,11 @@ export function updateLif(p: Population, step: i32, slot: i32, dt: f64): void {
   const r = f32x4.splat(<f32>p.rM);
   const th = f32x4.splat(<f32>(p.vThresh - p.vOffset));
   const cand = candidateBuffer(p);
-  const count = p.hasBias
-    ? lifLoopBias(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), p.size, cand, em, ce, ci, vinf, r, th)
-    : lifLoop(ptr(p.v), ptr(p.ge), ptr(p.gi), p.size, cand, em, ce, ci, vinf, th);
+  const count = p.thetaPlus != 0
+    ? lifLoopTheta(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), ptr(p.theta), p.size, cand, em, ce, ci, vinf, r, th, f32x4.splat(<f32>p.decayTheta))
+    : p.hasBias
+      ? lifLoopBias(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), p.size, cand, em, ce, ci, vinf, r, th)
+      : lifLoop(ptr(p.v), ptr(p.ge), ptr(p.gi), p.size, cand, em, ce, ci, vinf, th);
   fireCandidates(p, count, slot, step, dt);
   clampRefractory(p, step);
 }
@@ -122,6 +125,26 @@ export function updateLif(p: Population, step: i32, slot: i32, dt: f64): void {
   return count;
 }
 
+// With an adaptive threshold: v_thresh + theta_j (theta stored lazily, times dth).
+@noinline function lifLoopTheta(
+  vP: usize, geP: usize, giP: usize, ieP: usize, thP: usize, n: i32, cand: usize,
+  em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128, dth: v128,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
+    const vinf = f32x4.add(vinf0, f32x4.mul(r, v128.load(ieP + o)));
+    const vn = f32x4.add(
+      f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
+      f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
+    v128.store(vP + o, vn);
+    const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(thP + o)))));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}
+
 // Conductance-based LIF: C dv/dt = g_L (E_L - v) + ge (E_ex - v) + gi (E_in - v) + I,
 // conductances (nS) decay exactly. The potential takes a forward-Euler step
 // (as the Brian2 COBA benchmark) or an exponential-Euler step, which holds the
@@ -139,8 +162,11 @@ export function updateLifCond(p: Population, step: i32, slot: i32, dt: f64): voi
     const ke = f32x4.splat(<f32>(k * p.decayE)), ki = f32x4.splat(<f32>(k * p.decayI));
     const eex = f32x4.splat(<f32>(p.eEx - p.eL)), ein = f32x4.splat(<f32>(p.eIn - p.eL));
     const th = f32x4.splat(<f32>(p.vThresh - p.vOffset));
-    const count = condLoop(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), p.size, candidateBuffer(p),
-      c0, c1, kb, ke, ki, eex, ein, th);
+    const count = p.thetaPlus != 0
+      ? condLoopTheta(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), ptr(p.theta), p.size, candidateBuffer(p),
+        c0, c1, kb, ke, ki, eex, ein, th, f32x4.splat(<f32>p.decayTheta))
+      : condLoop(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), p.size, candidateBuffer(p),
+        c0, c1, kb, ke, ki, eex, ein, th);
     fireCandidates(p, count, slot, step, dt);
   }
   clampRefractory(p, step);
@@ -165,6 +191,25 @@ export function updateLifCond(p: Population, step: i32, slot: i32, dt: f64): voi
   return count;
 }
 
+@noinline function condLoopTheta(
+  vP: usize, geP: usize, giP: usize, ieP: usize, thP: usize, n: i32, cand: usize,
+  c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128, dth: v128,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
+    const c = f32x4.add(c0, f32x4.mul(kb, v128.load(ieP + o)));
+    const vn = f32x4.add(
+      f32x4.add(f32x4.mul(c1, v), c),
+      f32x4.add(f32x4.mul(f32x4.mul(ke, e), f32x4.sub(eex, v)), f32x4.mul(f32x4.mul(ki, g), f32x4.sub(ein, v))));
+    v128.store(vP + o, vn);
+    const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(thP + o)))));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}
+
 function updateLifCondExp(p: Population, step: i32, slot: i32, dt: f64): void {
   const n = p.size;
   // u = v - E_L (the stored value)
@@ -178,7 +223,8 @@ function updateLifCondExp(p: Population, step: i32, slot: i32, dt: f64): void {
     const vinf = (e * eex + g * ein + unchecked(p.ie[j]) + istep) / gt;
     const vn = vinf + (v - vinf) * Mathf.exp(mdc * gt);
     unchecked(p.v[j] = vn);
-    if (vn >= th) fireLanes(p, slot, j, 1, step, dt);
+    const thj = p.thetaPlus != 0 ? th + unchecked(p.theta[j]) * <f32>p.decayTheta : th;
+    if (vn >= thj) fireLanes(p, slot, j, 1, step, dt);
   }
 }
 

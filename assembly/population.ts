@@ -49,6 +49,15 @@ export class Population {
   decayE: f64 = 1; decayI: f64 = 1;  // exp(-(m - base) dt / tau) at step m
   gainE: f64 = 1; gainI: f64 = 1;    // exp((m + 1 - base) dt / tau): inputs for t_{m+1}
 
+  // Adaptive threshold (lif, lif_cond): the threshold is v_thresh + theta_j;
+  // theta_j grows by thetaPlus at each spike of j and decays with tauTheta,
+  // stored lazily like ge (same base). Off when thetaPlus is 0.
+  thetaPlus: f64 = 0;
+  tauTheta: f64 = 1e7;
+  decayTheta: f64 = 1;
+  gainTheta: f64 = 1;  // exp((m + 1 - base) dt / tauTheta): a spike of step m is at t_{m+1}
+  theta: StaticArray<f32> = new StaticArray<f32>(0);
+
   // Clock-driven state (f32, padded to whole vectors).
   v: StaticArray<f32> = new StaticArray<f32>(0);
   ge: StaticArray<f32> = new StaticArray<f32>(0);
@@ -157,6 +166,10 @@ export class Population {
     this.decayI = Math.exp(-k / this.tauI);
     this.gainE = Math.exp((k + dt) / this.tauE);
     this.gainI = Math.exp((k + dt) / this.tauI);
+    if (this.thetaPlus != 0) {
+      this.decayTheta = Math.exp(-k / this.tauTheta);
+      this.gainTheta = Math.exp((k + dt) / this.tauTheta);
+    }
   }
 
   // Stores the true ge, gi at step m and makes m the new base.
@@ -167,6 +180,12 @@ export class Population {
     for (let j = 0; j < n; j++) {
       unchecked(this.ge[j] *= de);
       unchecked(this.gi[j] *= di);
+    }
+    if (this.thetaPlus != 0) {
+      const dth = <f32>Math.exp(-k / this.tauTheta);
+      for (let j = 0; j < this.theta.length; j++) unchecked(this.theta[j] *= dth);
+      this.decayTheta = 1;
+      this.gainTheta = Math.exp(dt / this.tauTheta);
     }
     this.baseStep = m;
     this.decayE = 1; this.decayI = 1;

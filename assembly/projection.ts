@@ -68,10 +68,21 @@ function allocSynapses(p: Projection, total: f64): i32 {
 // a Bernoulli(prob) coin per pair at a cost proportional to the synapses made.
 // Two passes over the same keyed draws: count, then fill, so memory is exact.
 export function connectFixedProbability(p: Projection, prob: f64, autapses: bool): i32 {
+  return fixedProbability(p, prob, !autapses && p.samepopulation());
+}
+
+// Source i connects to every target j != i (equal sizes): the wiring of
+// lateral inhibition between two populations (Diehl & Cook 2015).
+export function connectAllButOne(p: Projection): i32 {
+  if (p.nPre != p.nPost) return STATUS_BAD_ARGUMENT;
+  return fixedProbability(p, 1.0, true);
+}
+
+function fixedProbability(p: Projection, prob: f64, skipSameIndex: bool): i32 {
   const nPre = p.nPre;
   let total: f64 = 0;
   for (let i = 0; i < nPre; i++) {
-    const c = fpRow(p, i, prob, autapses, false, 0);
+    const c = fpRow(p, i, prob, skipSameIndex, false, 0);
     p.rowPtr[i + 1] = <u32>c;
     total += <f64>c;
   }
@@ -81,16 +92,15 @@ export function connectFixedProbability(p: Projection, prob: f64, autapses: bool
   for (let i = 0; i < nPre; i++) {
     const c = p.rowPtr[i + 1];
     p.rowPtr[i] = acc;
-    fpRow(p, i, prob, autapses, true, acc);
+    fpRow(p, i, prob, skipSameIndex, true, acc);
     acc += c;
   }
   p.rowPtr[nPre] = acc;
   return STATUS_OK;
 }
 
-function fpRow(p: Projection, i: i32, prob: f64, autapses: bool, fill: bool, at: u32): i32 {
+function fpRow(p: Projection, i: i32, prob: f64, skipSelf: bool, fill: bool, at: u32): i32 {
   const nPost = p.nPost;
-  const skipSelf = !autapses && p.samepopulation();
   let count = 0;
   if (prob <= 0) return 0;
   if (prob >= 1) {

@@ -43,7 +43,7 @@ export interface Network {
 /** Kernel variable index of a state variable name. */
 export function variableIndex(kernel: Kernel, name: string): number {
   const k = kernel.k;
-  const table: Record<string, number> = { v: k.VAR_V, ge: k.VAR_GE, gi: k.VAR_GI, u: k.VAR_U, i_e: k.VAR_IE, rate: k.VAR_RATE, count: k.VAR_COUNT };
+  const table: Record<string, number> = { v: k.VAR_V, ge: k.VAR_GE, gi: k.VAR_GI, u: k.VAR_U, i_e: k.VAR_IE, rate: k.VAR_RATE, count: k.VAR_COUNT, theta: k.VAR_THETA };
   const index = table[name];
   if (index === undefined) throw new Error(`unknown state variable ${name}`);
   return index;
@@ -122,6 +122,7 @@ function configurePopulation(kernel: Kernel, pop: Population, index: number, dt:
     case 'lif': {
       const p = pop.params!;
       kernel.check(x.configureLif(index, p.tau_m!, p.c_m!, p.v_rest!, p.v_reset!, p.v_thresh!, p.t_ref!, p.tau_syn_e!, p.tau_syn_i!), what);
+      if (p.theta_plus! > 0) kernel.check(x.setAdaptiveThreshold(index, p.theta_plus!, p.tau_theta!), what);
       init('v', p.v_rest!);
       init('i_e', p.i_e!);
       break;
@@ -130,6 +131,7 @@ function configurePopulation(kernel: Kernel, pop: Population, index: number, dt:
       const p = pop.params!;
       const integrator = p.integrator === 'euler' ? k.INTEGRATOR_EULER : k.INTEGRATOR_EXP_EULER;
       kernel.check(x.configureLifCond(index, p.c_m!, p.g_l!, p.e_l!, p.e_ex!, p.e_in!, p.v_reset!, p.v_thresh!, p.t_ref!, p.tau_syn_e!, p.tau_syn_i!, integrator), what);
+      if (p.theta_plus! > 0) kernel.check(x.setAdaptiveThreshold(index, p.theta_plus!, p.tau_theta!), what);
       init('v', p.e_l!);
       init('i_e', p.i_e!);
       break;
@@ -220,6 +222,9 @@ function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, p
       break;
     case 'all_to_all':
       kernel.check(x.connectAllToAll(index, c.allow_autapses === false ? 0 : 1), what);
+      break;
+    case 'all_but_one':
+      kernel.check(x.connectAllButOne(index), what);
       break;
     case 'list': {
       const ptrs = [

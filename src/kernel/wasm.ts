@@ -29,6 +29,7 @@ export interface KernelExports {
   setRate(pop: number, j: number, rate: number): number;
   setRates(pop: number, ratesPtr: number): number;
   addPoissonInput(pop: number, rate: number, weight: number, receptor: number): number;
+  setAdaptiveThreshold(pop: number, thetaPlus: number, tauTheta: number): number;
   initState(pop: number, variable: number, kind: number, a: number, b: number, lo: number, hi: number): number;
   addProjection(pre: number, post: number, receptor: number): number;
   connectFixedProbability(proj: number, p: number, autapses: number): number;
@@ -36,6 +37,7 @@ export interface KernelExports {
   connectFixedOutdegree(proj: number, k: number, autapses: number, multapses: number): number;
   connectOneToOne(proj: number): number;
   connectAllToAll(proj: number, autapses: number): number;
+  connectAllButOne(proj: number): number;
   connectList(proj: number, prePtr: number, postPtr: number, n: number, weightPtr: number, delayPtr: number): number;
   setWeightConst(proj: number, w: number): number;
   setWeightRandom(proj: number, kind: number, a: number, b: number, lo: number, hi: number): number;
@@ -89,7 +91,7 @@ export interface KernelExports {
 export interface KernelConstants {
   MODEL_LIF: number; MODEL_LIF_COND: number; MODEL_LIF_DELTA: number; MODEL_IZHIKEVICH: number;
   MODEL_POISSON: number; MODEL_SPIKE_SOURCE: number;
-  VAR_V: number; VAR_GE: number; VAR_GI: number; VAR_U: number; VAR_IE: number; VAR_RATE: number; VAR_COUNT: number;
+  VAR_V: number; VAR_GE: number; VAR_GI: number; VAR_U: number; VAR_IE: number; VAR_RATE: number; VAR_COUNT: number; VAR_THETA: number;
   RECEPTOR_EXC: number; RECEPTOR_INH: number;
   INTEGRATOR_EULER: number; INTEGRATOR_EXP_EULER: number;
   STREAM_INIT: number; STREAM_CONNECT: number; STREAM_WEIGHT: number; STREAM_DELAY: number; STREAM_POISSON: number; STREAM_USER: number;

@@ -44,6 +44,8 @@ const LifParams = Type.Object({
   tau_syn_e: ms('decay time of the excitatory synaptic current', 2),
   tau_syn_i: ms('decay time of the inhibitory synaptic current', 2),
   i_e: Type.Number({ description: 'constant input current (pA)', default: 0 }),
+  theta_plus: Type.Number({ description: 'adaptive threshold: increase of the threshold at each spike (mV); 0 turns it off', default: 0 }),
+  tau_theta: Type.Number({ description: 'adaptive threshold: decay time of the increase (ms)', default: 1e7 }),
 }, { additionalProperties: false, default: {} });
 
 const LifCondParams = Type.Object({
@@ -63,6 +65,8 @@ const LifCondParams = Type.Object({
     description: 'exponential_euler: v exact with conductances held over dt; euler: forward Euler (the Brian2 COBA benchmark)',
     default: 'exponential_euler',
   }),
+  theta_plus: Type.Number({ description: 'adaptive threshold: increase of the threshold at each spike (mV); 0 turns it off', default: 0 }),
+  tau_theta: Type.Number({ description: 'adaptive threshold: decay time of the increase (ms)', default: 1e7 }),
 }, { additionalProperties: false, default: {} });
 
 const LifDeltaParams = Type.Object({
@@ -121,11 +125,11 @@ const popBase = {
 
 const PopLif = Type.Object({
   ...popBase, model: Type.Literal('lif'), params: Type.Optional(LifParams),
-  init: Type.Optional(Init(['v', 'ge', 'gi', 'i_e'])), current: Type.Optional(StepCurrent), poisson_input: Type.Optional(PoissonInputs),
+  init: Type.Optional(Init(['v', 'ge', 'gi', 'i_e', 'theta'])), current: Type.Optional(StepCurrent), poisson_input: Type.Optional(PoissonInputs),
 }, { additionalProperties: false, description: 'current-based LIF with exponential synaptic currents (weights in mV)' });
 const PopLifCond = Type.Object({
   ...popBase, model: Type.Literal('lif_cond'), params: Type.Optional(LifCondParams),
-  init: Type.Optional(Init(['v', 'ge', 'gi', 'i_e'])), current: Type.Optional(StepCurrent), poisson_input: Type.Optional(PoissonInputs),
+  init: Type.Optional(Init(['v', 'ge', 'gi', 'i_e', 'theta'])), current: Type.Optional(StepCurrent), poisson_input: Type.Optional(PoissonInputs),
 }, { additionalProperties: false, description: 'conductance-based LIF with exponential conductances (weights in nS)' });
 const PopLifDelta = Type.Object({
   ...popBase, model: Type.Literal('lif_delta'), params: Type.Optional(LifDeltaParams),
@@ -168,8 +172,8 @@ export const Population = Type.Unsafe<Population>({
 
 /** State variables each model can initialise and record. */
 export const MODEL_VARIABLES: Record<ModelName, readonly string[]> = {
-  lif: ['v', 'ge', 'gi', 'i_e'],
-  lif_cond: ['v', 'ge', 'gi', 'i_e'],
+  lif: ['v', 'ge', 'gi', 'i_e', 'theta'],
+  lif_cond: ['v', 'ge', 'gi', 'i_e', 'theta'],
   lif_delta: ['v', 'i_e'],
   izhikevich: ['v', 'u', 'ge', 'gi', 'i_e'],
   poisson: ['rate'],
@@ -211,6 +215,10 @@ const ConnectVariants = [
   }, { additionalProperties: false }),
   Type.Object({ rule: Type.Literal('one_to_one') }, { additionalProperties: false }),
   Type.Object({ rule: Type.Literal('all_to_all'), allow_autapses: autapses }, { additionalProperties: false }),
+  Type.Object({ rule: Type.Literal('all_but_one') }, {
+    additionalProperties: false,
+    description: 'source i connects to every target except target i (equal sizes): lateral inhibition wiring',
+  }),
   Type.Object({
     rule: Type.Literal('list'),
     pre: Type.Array(Type.Integer({ minimum: 0 }), { description: 'source neuron of each synapse' }),
@@ -219,7 +227,7 @@ const ConnectVariants = [
     delays: Type.Optional(Type.Array(Type.Number(), { description: 'delay of each synapse (ms; then omit "delay")' })),
   }, { additionalProperties: false }),
 ] as const;
-export const CONNECT_RULES = ['fixed_probability', 'fixed_indegree', 'fixed_outdegree', 'one_to_one', 'all_to_all', 'list'] as const;
+export const CONNECT_RULES = ['fixed_probability', 'fixed_indegree', 'fixed_outdegree', 'one_to_one', 'all_to_all', 'all_but_one', 'list'] as const;
 const ConnectUnion = Type.Union([...ConnectVariants]);
 export type Connect = Static<typeof ConnectUnion>;
 export const Connect = Type.Unsafe<Connect>({

@@ -252,7 +252,9 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
     const entry = pops.get(r.population);
     if (!entry) { add(`${at}/population`, unknownPopulation(r.population, pops)); return; }
     const vars = MODEL_VARIABLES[entry.pop.model];
-    if (!vars.includes(r.variable)) {
+    if (r.variable === 'theta' && vars.includes('theta') && !((entry.pop.params as { theta_plus?: number } | undefined)?.theta_plus! > 0)) {
+      add(`${at}/variable`, `population "${r.population}" has no adaptive threshold (set params.theta_plus > 0)`);
+    } else if (!vars.includes(r.variable)) {
       add(`${at}/variable`, vars.length
         ? `${entry.pop.model} has no variable "${r.variable}"; it has ${vars.join(', ')}`
         : `${entry.pop.model} has no state variables to record`);
@@ -291,6 +293,8 @@ function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): 
         add(`${at}/params/v_reset`, `reset potential must be below the threshold (v_reset ${p.v_reset} mV, v_thresh ${p.v_thresh} mV)`);
       }
       if (pop.model === 'lif') {
+        nonNegative('theta_plus', pop.params!.theta_plus, 'threshold increase per spike', 'mV');
+        positive('tau_theta', pop.params!.tau_theta, 'decay time of the adaptive threshold', 'ms');
         positive('tau_syn_e', pop.params!.tau_syn_e, 'excitatory synaptic time constant', 'ms');
         positive('tau_syn_i', pop.params!.tau_syn_i, 'inhibitory synaptic time constant', 'ms');
       }
@@ -300,6 +304,8 @@ function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): 
       const p = pop.params!;
       positive('c_m', p.c_m, 'membrane capacitance', 'pF');
       positive('g_l', p.g_l, 'leak conductance', 'nS');
+      nonNegative('theta_plus', p.theta_plus, 'threshold increase per spike', 'mV');
+      positive('tau_theta', p.tau_theta, 'decay time of the adaptive threshold', 'ms');
       nonNegative('t_ref', p.t_ref, 'refractory period', 'ms');
       positive('tau_syn_e', p.tau_syn_e, 'excitatory synaptic time constant', 'ms');
       positive('tau_syn_i', p.tau_syn_i, 'inhibitory synaptic time constant', 'ms');
@@ -335,6 +341,9 @@ function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): 
     }
   }
   if ('init' in pop && pop.init) {
+    if ('theta' in pop.init && !((pop.params as { theta_plus?: number } | undefined)?.theta_plus! > 0)) {
+      add(`${at}/init/theta`, 'the population has no adaptive threshold (set params.theta_plus > 0)');
+    }
     for (const [name, value] of Object.entries(pop.init)) {
       if (value !== undefined) checkValue(value as Value, `${at}/init/${name}`, add);
       if (name === 'rate') checkNonNegative(value as Value, `${at}/init/rate`, 'rates', add);
@@ -434,6 +443,10 @@ function checkProjection(
       break;
     case 'all_to_all':
       expected = nPre * nPost;
+      break;
+    case 'all_but_one':
+      if (nPre !== nPost) add(`${at}/connect`, `all_but_one needs populations of equal size ("${pr.from}" ${nPre}, "${pr.to}" ${nPost})`);
+      expected = nPre * (nPost - 1);
       break;
     case 'list': {
       const n = c.pre.length;

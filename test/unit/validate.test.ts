@@ -44,7 +44,7 @@ describe('model validation', () => {
     ['unknown parameter', '/populations/0/params', { tau_mm: 5 }, '/populations/0/params/tau_mm', 'unknown property "tau_mm" (did you mean "tau_m"?)'],
     ['negative time constant', '/populations/0/params', { tau_m: -5 }, '/populations/0/params/tau_m', 'membrane time constant must be > 0 ms (got -5)'],
     ['reset above threshold', '/populations/0/params', { v_reset: -40, v_thresh: -50 }, '/populations/0/params/v_reset', 'reset potential must be below the threshold (v_reset -40 mV, v_thresh -50 mV)'],
-    ['unknown rule', '/projections/0/connect', { rule: 'random' }, '/projections/0/connect/rule', 'unknown rule "random"; expected one of fixed_probability, fixed_indegree, fixed_outdegree, one_to_one, all_to_all, list'],
+    ['unknown rule', '/projections/0/connect', { rule: 'random' }, '/projections/0/connect/rule', 'unknown rule "random"; expected one of fixed_probability, fixed_indegree, fixed_outdegree, one_to_one, all_to_all, all_but_one, list'],
     ['weight of the wrong type', '/projections/0/weight', 'heavy', '/projections/0/weight', 'must be a number, { "uniform": [low, high] } or { "normal": [mean, sd], "clip": [low, high] } (got "heavy")'],
     ['a zero time step', '/dt', 0, '/dt', 'time step must be > 0 ms (got 0)'],
   ])('rejects %s with the path and the rule', (_what, path, value, issuePath, message) => {

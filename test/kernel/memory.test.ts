@@ -1,0 +1,28 @@
+// No allocation per step: once warmed up, running on never grows the
+// kernel's memory (a leak of a few bytes per step would show within 60000 steps).
+import { describe, it, expect } from 'vitest';
+import { validateModel } from '../../src/model/validate.js';
+import { Simulation } from '../../src/sim/simulation.js';
+import { loadPreset } from '../../src/model/load.js';
+
+const cases: [string, object][] = [
+  ['cuba', { ...(loadPreset('cuba') as object), duration: 20_000 }],
+  ['song2000 (plastic)', { ...(loadPreset('song2000') as object), duration: 20_000 }],
+  ['brunel (lif_delta, poisson_input)', (() => {
+    const m = loadPreset('brunel') as { populations: { size: number }[]; projections: { connect: { indegree: number } }[]; duration: number };
+    m.populations[0]!.size = 800; m.populations[1]!.size = 200;
+    m.projections[0]!.connect.indegree = 80; m.projections[1]!.connect.indegree = 80;
+    m.projections[2]!.connect.indegree = 20; m.projections[3]!.connect.indegree = 20;
+    return { ...m, duration: 20_000 };
+  })()],
+];
+
+describe('kernel memory', () => {
+  it.each(cases)('%s: memory does not grow while running', (_name, model) => {
+    const sim = new Simulation(validateModel(model, { limits: { maxNeurons: 1e6 } }));
+    sim.run({ steps: 20_000 });
+    const warm = sim.kernel.exports.memory.buffer.byteLength;
+    sim.run({ steps: 60_000 });
+    expect(sim.kernel.exports.memory.buffer.byteLength).toBe(warm);
+  }, 120_000);
+});
