@@ -109,7 +109,7 @@ describe('model validation', () => {
     m.record = { state: [{ population: 'a', variable: 'w', ids: [0, 99] }] };
     expect(issuesOf(m)).toEqual(expect.arrayContaining([
       { path: '/projections/1/to', message: 'population "src" is a poisson source and cannot receive synapses' },
-      { path: '/record/state/0/variable', message: 'lif has no variable "w"; it has v, ge, gi, i_e' },
+      { path: '/record/state/0/variable', message: 'lif has no variable "w"; it has v, ge, gi, i_e, theta' },
       { path: '/record/state/0/ids/1', message: 'neuron 99 is outside population "a" (size 10)' },
     ]));
   });
