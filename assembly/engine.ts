@@ -29,6 +29,7 @@ import {
 import { uniform, normal, STREAM_INIT } from "./rng";
 import { PoissonInput, drawCounts } from "./poisson-input";
 import { preparePlasticity, stepPlasticity, normalizeIncoming } from "./plasticity";
+import * as ckpt from "./checkpoint";
 
 export const pops: Array<Population> = [];
 export const projs: Array<Projection> = [];
@@ -477,3 +478,20 @@ export function setRate(pop: i32, j: i32, rate: f64): i32 {
 }
 
 export function neuronCount(): i32 { return nNeurons; }
+
+// Checkpoints (see checkpoint.ts): between runs, with the record buffers drained.
+export function saveCheckpoint(): i32 {
+  if (!prepared) return -STATUS_NOT_PREPARED;
+  return ckpt.saveState(pops, projs, step, totalEvents);
+}
+
+export function loadCheckpoint(ptr: usize, n: i32): i32 {
+  if (!prepared) return STATUS_NOT_PREPARED;
+  const s = ckpt.loadState(pops, projs, ptr, n);
+  if (s < 0) return STATUS_BAD_ARGUMENT;
+  step = <i32>s;
+  totalEvents = ckpt.loadedEvents;
+  recCount = 0;
+  sampleRows = 0;
+  return STATUS_OK;
+}

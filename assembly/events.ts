@@ -33,11 +33,14 @@ export function restartPoisson(p: Population, t: f64): void {
   p.nextT = rMax > 0 && p.size > 0 ? t + candidateInterval(p, drawPoisson(p)) : Infinity;
 }
 
-// Draws block number p.events (advancing it); returns the interval uniform.
+// Draws block number p.events (advancing it): returns the interval uniform
+// and keeps the event's neuron word and thinning word with the population.
 @inline function drawPoisson(p: Population): f64 {
   const k = p.events;
   p.events = k + 1;
   philox(<u32>k, <u32>(k / 4294967296.0), <u32>p.index, STREAM_POISSON);
+  p.nextWord = out2;
+  p.nextAccept = out3;
   return <f64>((((<u64>out1) << 32) | <u64>out0) >> 11) * 1.1102230246251565e-16;
 }
 
@@ -52,8 +55,8 @@ export function emitPoisson(p: Population, slot: i32, tStart: f64, tEnd: f64): v
   let t = p.nextT;
   while (t <= tEnd) {
     // Words 2 and 3 of the block that drew this event's interval.
-    const j = <i32>((<u64>out2 * n) >> 32);
-    if (<f64>out3 < unchecked(p.rate[j]) / rMax * 4294967296.0) p.pushSpike(slot, j, t - tStart);
+    const j = <i32>((<u64>p.nextWord * n) >> 32);
+    if (<f64>p.nextAccept < unchecked(p.rate[j]) / rMax * 4294967296.0) p.pushSpike(slot, j, t - tStart);
     t += candidateInterval(p, drawPoisson(p));
   }
   p.nextT = t;

@@ -14,7 +14,7 @@ import { Population } from "./population";
 import * as plastic from "./plasticity";
 
 export * from "./abi";
-export { setAdaptiveThreshold, addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate, setRates } from "./engine";
+export { saveCheckpoint, loadCheckpoint, setAdaptiveThreshold, addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate, setRates } from "./engine";
 export { setRecordCapacity, recTimesPtr, recIdsPtr, clearRecorded } from "./engine";
 export { addProbe, setProbeInterval, samplesPtr, clearSamples, probeCount } from "./engine";
 export { setMaxSynapses } from "./projection";
@@ -250,6 +250,8 @@ export function eligibilityValue(k: i32, s: i32): f64 {
   const pl = pr.plasticity!;
   return pl.elig[s] * Math.exp(-(<f64>engine.step * engine.dt - pl.base) / pl.tauC);
 }
+
+export { savedPtr as checkpointPtr } from "./checkpoint";
 
 // ---------------------------------------------------------------- inspection
 

@@ -76,6 +76,8 @@ export class Population {
   rMax: f64 = 0;                                       // Poisson: largest rate (Hz)
   nextT: f64 = Infinity;                               // Poisson: time of the next candidate event
   events: f64 = 0;                                     // Poisson: candidate events drawn (RNG counter)
+  nextWord: u32 = 0;                                   // Poisson: neuron word of the next candidate
+  nextAccept: u32 = 0;                                 // Poisson: thinning word of the next candidate
   srcOffsets: StaticArray<u32> = new StaticArray<u32>(0); // spike_source: times of j in [off[j], off[j+1])
   srcTimes: StaticArray<f64> = new StaticArray<f64>(0);
   srcCursor: StaticArray<u32> = new StaticArray<u32>(0);

@@ -8,6 +8,7 @@ import { SpikeFiles } from './record/spike-files.js';
 import { writeFileAtomic } from './record/atomic.js';
 import type { ValidModel } from './model/validate.js';
 import type { KernelFlavor } from './kernel/wasm.js';
+import { saveCheckpoint, loadCheckpoint } from './sim/checkpoint-file.js';
 
 export interface RunModelOptions {
   /** Directory for the output files; none are written when undefined. */
@@ -17,6 +18,10 @@ export interface RunModelOptions {
   shouldStop?(): boolean;
   /** Extra sink (e.g. a live stream) fed beside the files. */
   sink?: SimulationSink;
+  /** Continue from this checkpoint (the model's duration is then the time added). */
+  loadState?: string;
+  /** Save the final state here. */
+  saveState?: string;
 }
 
 export interface RunModelResult {
@@ -27,6 +32,8 @@ export interface RunModelResult {
 
 export async function runModel(model: ValidModel, options: RunModelOptions = {}): Promise<RunModelResult> {
   const simulation = new Simulation(model, options.flavor ? { flavor: options.flavor } : {});
+  // A bad checkpoint is refused before any output file is opened.
+  if (options.loadState) loadCheckpoint(simulation, options.loadState);
   const files = options.outDir
     ? new SpikeFiles(simulation.network, { dir: options.outDir, weights: model.record?.weights ?? [], meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: model.dt } })
     : undefined;
@@ -47,7 +54,8 @@ export async function runModel(model: ValidModel, options: RunModelOptions = {})
     files?.abort();
     throw e;
   }
-  const summary = simulation.summary(interrupted && simulation.step < simulation.totalSteps);
+  const summary = simulation.summary(interrupted && !simulation.reachedEnd);
+  if (options.saveState) saveCheckpoint(simulation, options.saveState);
   const written: string[] = [];
   if (options.outDir && files) {
     files.finish();

@@ -46,13 +46,17 @@ export const runCommand: Command = {
   --quiet             no progress bar
   --json              print the summary as JSON
   --kernel FLAVOR     release (default) or debug (bounds-checked)
+  --save-state FILE   save the whole network state at the end (weights, traces,
+                      neuron state, spikes in flight, time)
+  --load-state FILE   continue from a saved state: the run adds --duration ms
+                      (the model must be the one the state was saved from)
 ${modelOptionsHelp}
 
 Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
   options: {
     duration: { type: 'string' }, dt: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
     'record-v': { type: 'string', multiple: true }, quiet: { type: 'boolean' }, json: { type: 'boolean' },
-    kernel: { type: 'string' }, ...modelOptions,
+    kernel: { type: 'string' }, 'save-state': { type: 'string' }, 'load-state': { type: 'string' }, ...modelOptions,
   },
   positionals: [1, 1],
   async run({ positionals, values }) {
@@ -93,6 +97,8 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
         ...(flavor ? { flavor: flavor as KernelFlavor } : {}),
         onProgress: (done, total) => bar.update(done, total, `${((done * valid.dt) / 1000).toFixed(2)} s`),
         shouldStop: () => stop,
+        ...(values['load-state'] !== undefined ? { loadState: String(values['load-state']) } : {}),
+        ...(values['save-state'] !== undefined ? { saveState: resolve(String(values['save-state'])) } : {}),
       });
     } finally {
       bar.done();
@@ -100,7 +106,10 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
     }
     const { summary } = result;
     if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else process.stdout.write(`${formatSummary(summary)}\nwrote ${result.files.join(', ')} to ${outDir}\n`);
+    else {
+      process.stdout.write(`${formatSummary(summary)}\nwrote ${result.files.join(', ')} to ${outDir}\n`);
+      if (values['save-state'] !== undefined) process.stdout.write(`saved the state at ${(result.simulation.timeMs).toFixed(1)} ms to ${resolve(String(values['save-state']))}\n`);
+    }
     return summary.interrupted ? 130 : 0;
   },
 };
@@ -108,7 +117,8 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
 export function formatSummary(s: RunSummary): string {
   const seconds = s.simulated_ms / 1000;
   const rows = Object.entries(s.populations).map(([name, p]) => [name, formatCount(p.size), formatCount(p.spikes), p.rate_hz.toFixed(2)]);
-  const head = `${s.model}: ${s.simulated_ms} ms simulated${s.interrupted ? ` (interrupted; ${s.duration_ms} ms asked)` : ''}, dt ${s.dt_ms} ms, seed ${s.seed}`;
+  const from = s.start_ms !== undefined ? ` from ${s.start_ms} ms` : '';
+  const head = `${s.model}: ${s.simulated_ms} ms simulated${from}${s.interrupted ? ` (interrupted; ${s.duration_ms} ms asked)` : ''}, dt ${s.dt_ms} ms, seed ${s.seed}`;
   const pops = table(['population', 'neurons', 'spikes', 'rate (Hz)'], rows);
   const totals = table(['', ''], [
     ['neurons', formatCount(s.neurons)],

@@ -54,6 +54,9 @@ export interface KernelExports {
   traceValue(proj: number, post: number, i: number): number;
   eligibilityValue(proj: number, s: number): number;
   prepare(): number;
+  saveCheckpoint(): number;
+  loadCheckpoint(ptr: number, n: number): number;
+  checkpointPtr(): number;
   run(maxSteps: number): number;
   normalizeState(): void;
   setRecordCapacity(cap: number): void;
@@ -186,9 +189,10 @@ export class Kernel {
   readU32(ptr: number, n: number): Uint32Array { this.views(); return this.u32v.slice(ptr >>> 2, (ptr >>> 2) + n); }
   readI32(ptr: number, n: number): Int32Array { this.views(); return this.i32v.slice(ptr >>> 2, (ptr >>> 2) + n); }
   readU16(ptr: number, n: number): Uint16Array { this.views(); return this.u16v.slice(ptr >>> 1, (ptr >>> 1) + n); }
+  readU8(ptr: number, n: number): Uint8Array { this.views(); return this.u8v.slice(ptr, ptr + n); }
 
   /** Copies an array into fresh kernel memory; returns its pointer (free it with free()). */
-  write(data: Float64Array | Float32Array | Uint32Array | Int32Array | Uint16Array): number {
+  write(data: Float64Array | Float32Array | Uint32Array | Int32Array | Uint16Array | Uint8Array): number {
     const ptr = this.exports.alloc(Math.max(data.byteLength, 16));
     this.views();
     this.u8v.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ptr);

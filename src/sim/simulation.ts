@@ -49,6 +49,8 @@ export interface RunSummary {
   seed: number;
   dt_ms: number;
   duration_ms: number;
+  /** Set when the run continued a checkpoint: the time it started from. */
+  start_ms?: number;
   simulated_ms: number;
   interrupted: boolean;
   neurons: number;
@@ -77,6 +79,10 @@ export class Simulation {
   private chunkSteps = 16;
   readonly monitors: WeightMonitor[];
   private monitorsStarted = false;
+  /** Where this session started (0, or the step of a loaded checkpoint): the summary counts from here. */
+  private startStep = 0;
+  private startSpikes: number[] = [];
+  private startEvents = 0;
 
   constructor(model: ValidModel, options: { flavor?: KernelFlavor; recordCapacity?: number } = {}) {
     const t0 = performance.now();
@@ -86,6 +92,40 @@ export class Simulation {
     this.monitors = weightMonitors(this.kernel, this.network, model);
     this.totalSteps = msToSteps(model.duration, model.dt);
     this.buildMs = performance.now() - t0;
+    this.markStart();
+  }
+
+  /** True once the model's duration has been simulated (from the session's start). */
+  get reachedEnd(): boolean {
+    return this.step >= this.startStep + this.totalSteps;
+  }
+
+  /** Counts in the summary start from now. */
+  private markStart(): void {
+    this.startStep = this.step;
+    this.startSpikes = this.network.populations.map((p) => this.populationSpikes(p));
+    this.startEvents = this.kernel.exports.totalEvents();
+  }
+
+  /** The whole dynamic state (see assembly/checkpoint.ts); call between runs. */
+  saveState(): Uint8Array {
+    const x = this.kernel.exports;
+    const n = x.saveCheckpoint();
+    if (n < 0) throw new Error(`checkpoint failed (${n})`);
+    return this.kernel.readU8(x.checkpointPtr(), n);
+  }
+
+  /** Restores a state saved from a network built from the same model; returns false if it does not fit. */
+  loadState(bytes: Uint8Array): boolean {
+    const x = this.kernel.exports;
+    const ptr = this.kernel.write(bytes);
+    const status = x.loadCheckpoint(ptr, bytes.length);
+    this.kernel.free(ptr);
+    if (status !== 0) return false;
+    this.samplesTaken = Math.floor(this.step / this.network.probeEverySteps);
+    this.monitorsStarted = true;
+    this.markStart();
+    return true;
   }
 
   get step(): number {
@@ -96,7 +136,7 @@ export class Simulation {
     return this.step * this.model.dt;
   }
 
-  /** Runs (by default to the end of the model's duration); returns the steps done. */
+  /** Runs (by default for the model's duration from where this session started); returns the steps done. */
   run(options: RunOptions = {}): number {
     const start = this.step;
     const target = this.targetStep(options);
@@ -119,7 +159,7 @@ export class Simulation {
   }
 
   private targetStep(options: RunOptions): number {
-    return this.step + (options.steps ?? Math.max(0, this.totalSteps - this.step));
+    return this.step + (options.steps ?? Math.max(0, this.startStep + this.totalSteps - this.step));
   }
 
   // One kernel call. Chunks of about 20 ms: short enough for progress and
@@ -206,21 +246,22 @@ export class Simulation {
 
   summary(interrupted = false): RunSummary {
     const x = this.kernel.exports;
-    const simulatedMs = this.timeMs;
+    const simulatedMs = (this.step - this.startStep) * this.model.dt;
     const seconds = simulatedMs / 1000;
     const populations: Record<string, PopulationSummary> = {};
     let spikes = 0;
-    for (const pop of this.network.populations) {
-      const count = this.populationSpikes(pop);
+    for (const [k, pop] of this.network.populations.entries()) {
+      const count = this.populationSpikes(pop) - this.startSpikes[k]!;
       spikes += count;
       populations[pop.name] = { size: pop.size, spikes: count, rate_hz: pop.size && seconds ? count / pop.size / seconds : 0 };
     }
-    const events = x.totalEvents();
+    const events = x.totalEvents() - this.startEvents;
     return {
       model: this.model.name ?? 'model',
       seed: this.model.seed,
       dt_ms: this.model.dt,
       duration_ms: this.model.duration,
+      ...(this.startStep > 0 ? { start_ms: round(this.startStep * this.model.dt, 9) } : {}),
       simulated_ms: round(simulatedMs, 9),
       interrupted,
       neurons: this.network.neurons,

@@ -1,0 +1,90 @@
+// Checkpoint files: the kernel's state bytes behind a header that says what
+// they are and what model they belong to, with a checksum, written
+// atomically. A truncated, corrupted or foreign file is refused with a
+// reason, and so is a checkpoint of another model.
+//
+//   "HEBBCKPT" | u32 header length | header JSON | state bytes
+//   header: { format, version, model (without duration and record), step, t_ms, state_bytes, sha256 }
+
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { writeFileAtomic } from '../record/atomic.js';
+import { FileFormatError } from '../errors.js';
+import type { Simulation } from './simulation.js';
+import type { ValidModel } from '../model/validate.js';
+
+const MAGIC = 'HEBBCKPT';
+const VERSION = 1;
+
+interface Header {
+  format: 'hebb-checkpoint';
+  version: number;
+  model: unknown;
+  step: number;
+  t_ms: number;
+  state_bytes: number;
+  sha256: string;
+}
+
+/** The parts of a model a checkpoint must agree with (not duration, not recording). */
+export function modelIdentity(m: ValidModel): string {
+  const { dt, seed, populations, projections, modules } = m;
+  return canonical({ dt, seed, populations, projections, modules: modules ?? [] });
+}
+
+function canonical(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`;
+  if (x !== null && typeof x === 'object') {
+    return `{${Object.keys(x).sort().filter((k) => (x as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((x as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(x);
+}
+
+export function saveCheckpoint(sim: Simulation, file: string): void {
+  const state = sim.saveState();
+  const header: Header = {
+    format: 'hebb-checkpoint', version: VERSION, model: JSON.parse(modelIdentity(sim.model)),
+    step: sim.step, t_ms: sim.timeMs, state_bytes: state.length,
+    sha256: createHash('sha256').update(state).digest('hex'),
+  };
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  const out = Buffer.alloc(8 + 4 + head.length + state.length);
+  out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(head.length, 8);
+  head.copy(out, 12);
+  out.set(state, 12 + head.length);
+  writeFileAtomic(file, out);
+}
+
+export function readCheckpoint(file: string): { header: Header; state: Uint8Array } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (cause) {
+    throw new FileFormatError(file, `cannot read the checkpoint (${(cause as NodeJS.ErrnoException).code ?? cause})`, { cause });
+  }
+  if (bytes.length < 12 || bytes.toString('latin1', 0, 8) !== MAGIC) throw new FileFormatError(file, 'not a hebb checkpoint (no HEBBCKPT signature)');
+  const headLength = bytes.readUInt32LE(8);
+  if (12 + headLength > bytes.length) throw new FileFormatError(file, `truncated: the header needs ${headLength} bytes, the file has ${bytes.length - 12}`);
+  let header: Header;
+  try {
+    header = JSON.parse(bytes.toString('utf8', 12, 12 + headLength)) as Header;
+  } catch (cause) {
+    throw new FileFormatError(file, 'corrupted header (not JSON)', { cause });
+  }
+  if (header.format !== 'hebb-checkpoint') throw new FileFormatError(file, 'not a hebb checkpoint');
+  if (header.version !== VERSION) throw new FileFormatError(file, `checkpoint version ${header.version}; this hebb reads version ${VERSION}`);
+  const state = bytes.subarray(12 + headLength);
+  if (state.length !== header.state_bytes) throw new FileFormatError(file, `truncated: ${header.state_bytes} bytes of state expected, ${state.length} found`);
+  if (createHash('sha256').update(state).digest('hex') !== header.sha256) throw new FileFormatError(file, 'corrupted: the checksum of the state does not match');
+  return { header, state: new Uint8Array(state) };
+}
+
+export function loadCheckpoint(sim: Simulation, file: string): { tMs: number } {
+  const { header, state } = readCheckpoint(file);
+  if (canonical(header.model) !== modelIdentity(sim.model)) {
+    throw new FileFormatError(file, 'the checkpoint was saved from a different model (populations, projections, dt or seed differ)');
+  }
+  if (!sim.loadState(state)) throw new FileFormatError(file, 'the checkpoint does not fit the network built from this model');
+  return { tMs: header.t_ms };
+}

@@ -1,0 +1,88 @@
+// Checkpoints: a run of 2T equals a run of T, saved, loaded and run T more,
+// spike for spike and weight for weight; bad files are refused with a reason.
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateModel } from '../../src/model/validate.js';
+import { Simulation } from '../../src/sim/simulation.js';
+import { saveCheckpoint, loadCheckpoint } from '../../src/sim/checkpoint-file.js';
+import { loadPreset } from '../../src/model/load.js';
+import { FileFormatError } from '../../src/errors.js';
+
+function collect(sim: Simulation, steps: number): { t: number[]; id: number[] } {
+  const out = { t: [] as number[], id: [] as number[] };
+  sim.run({ steps, sink: { spikes: (c) => { out.t.push(...c.times); out.id.push(...c.ids); } } });
+  return out;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hebb-ckpt-'));
+
+function smallBrunel(): object {
+  const m = loadPreset('brunel') as { populations: { size: number }[]; projections: { connect: { indegree: number } }[] };
+  m.populations[0]!.size = 400; m.populations[1]!.size = 100;
+  m.projections[0]!.connect.indegree = 40; m.projections[1]!.connect.indegree = 40;
+  m.projections[2]!.connect.indegree = 10; m.projections[3]!.connect.indegree = 10;
+  return m;
+}
+
+const MODELS: [string, object, number][] = [
+  ['cuba (clock-driven, delays in flight)', loadPreset('cuba') as object, 2000],
+  ['song2000 (Poisson sources, plastic weights)', loadPreset('song2000') as object, 20000],
+  ['brunel (lif_delta, external Poisson drive)', smallBrunel(), 2000],
+  ['triplet STDP, heterogeneous delays', {
+    seed: 3, dt: 0.1,
+    populations: [
+      { name: 'in', size: 200, model: 'poisson', params: { rate: 20 } },
+      { name: 'n', size: 20, model: 'lif', params: { tau_m: 20, c_m: 250, v_rest: -70, v_reset: -70, v_thresh: -55, t_ref: 2, tau_syn_e: 5, theta_plus: 0.2, tau_theta: 500 } },
+    ],
+    projections: [
+      { name: 'p', from: 'in', to: 'n', connect: { rule: 'fixed_probability', p: 0.3 }, weight: { uniform: [0, 2] }, delay: 2, receptor: 'exc', plasticity: { rule: 'triplet', w_max: 2, a3_plus: 0.05, a2_minus: 0.05 } },
+      { name: 'rec', from: 'n', to: 'n', connect: { rule: 'fixed_probability', p: 0.2 }, weight: -1, delay: { uniform: [0.5, 5] }, receptor: 'inh' },
+    ],
+  }, 3000],
+];
+
+describe('checkpoints', () => {
+  it.each(MODELS)('%s: T + save + load + T equals 2T', (_name, model, steps) => {
+    const valid = validateModel(model);
+    const straight = new Simulation(valid);
+    collect(straight, steps);
+    const second = collect(straight, steps);
+
+    const first = new Simulation(valid);
+    collect(first, steps);
+    const file = join(dir, 'state.ckpt');
+    saveCheckpoint(first, file);
+    const resumed = new Simulation(valid);
+    loadCheckpoint(resumed, file);
+    expect(resumed.step).toBe(steps);
+    const again = collect(resumed, steps);
+
+    expect(again.t.length).toBeGreaterThan(0);
+    expect(again).toEqual(second);
+    for (const p of straight.network.projections) expect(resumed.weights(p.name)).toEqual(straight.weights(p.name));
+  }, 60_000);
+
+  it('refuses a truncated, corrupted or foreign file, and a checkpoint of another model', () => {
+    const model = validateModel({ ...(loadPreset('poisson-lif') as object) });
+    const sim = new Simulation(model);
+    sim.run({ steps: 100 });
+    const file = join(dir, 'good.ckpt');
+    saveCheckpoint(sim, file);
+    const bytes = readFileSync(file);
+    const expectRefused = (data: Uint8Array, message: RegExp, m = model) => {
+      const f = join(dir, 'bad.ckpt');
+      writeFileSync(f, data);
+      expect(() => loadCheckpoint(new Simulation(m), f)).toThrow(FileFormatError);
+      expect(() => loadCheckpoint(new Simulation(m), f)).toThrow(message);
+    };
+    expectRefused(bytes.subarray(0, bytes.length - 10), /truncated: \d+ bytes of state expected, \d+ found/);
+    const flipped = Uint8Array.from(bytes);
+    flipped[flipped.length - 5]! ^= 0xff;
+    expectRefused(flipped, /corrupted: the checksum/);
+    expectRefused(new TextEncoder().encode('{"populations": []}'), /not a hebb checkpoint/);
+    expectRefused(bytes, /saved from a different model/, validateModel({ ...(loadPreset('poisson-lif') as object), seed: 2 }));
+    expect(() => loadCheckpoint(new Simulation(model), join(dir, 'missing.ckpt'))).toThrow(/cannot read the checkpoint \(ENOENT\)/);
+  });
+});
