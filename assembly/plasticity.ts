@@ -171,7 +171,9 @@ export function setModulator(pr: Projection, value: f64, t: f64): void {
 // A presynaptic spike of i reaches its synapses at t: depression, then i's traces.
 function preEvent(pr: Projection, i: i32, t: f64): void {
   const pl = pr.plasticity!;
-  const o1f = Math.exp(-(t - pl.base) / pl.tauMinus);  // stored o1 -> o1(t)
+  const g1 = grow(pl.tauPlus, t, pl.base);
+  // stored o1 -> o1(t); with equal time constants it is 1 / g1 (one exponential less).
+  const o1f = pl.tauMinus == pl.tauPlus ? 1.0 / g1 : Math.exp(-(t - pl.base) / pl.tauMinus);
   const s0 = <i32>unchecked(pr.rowPtr[i]), s1 = <i32>unchecked(pr.rowPtr[i + 1]);
   const wMax = pl.wMax;
   if (pl.rule == RULE_TRIPLET) {
@@ -197,14 +199,15 @@ function preEvent(pr: Projection, i: i32, t: f64): void {
       setW(pr, pl, s, clampW(pl, w - k * f * unchecked(pl.o1[j])));
     }
   }
-  bump(pl.r1, i, grow(pl.tauPlus, t, pl.base), pl.pairing);
+  bump(pl.r1, i, g1, pl.pairing);
   if (pl.rule == RULE_TRIPLET) bump(pl.r2, i, grow(pl.tauX, t, pl.base), pl.pairing);
 }
 
 // A postsynaptic spike of j reaches its synapses at t: potentiation, then j's traces.
 function postEvent(pr: Projection, j: i32, t: f64): void {
   const pl = pr.plasticity!;
-  const r1f = Math.exp(-(t - pl.base) / pl.tauPlus);
+  const g1 = grow(pl.tauMinus, t, pl.base);
+  const r1f = pl.tauMinus == pl.tauPlus ? 1.0 / g1 : Math.exp(-(t - pl.base) / pl.tauPlus);
   const c0 = <i32>unchecked(pl.colPtr[j]), c1 = <i32>unchecked(pl.colPtr[j + 1]);
   const wMax = pl.wMax;
   if (pl.rule == RULE_TRIPLET) {
@@ -230,7 +233,7 @@ function postEvent(pr: Projection, j: i32, t: f64): void {
       setW(pr, pl, s, clampW(pl, w + k * f * unchecked(pl.r1[i])));
     }
   }
-  bump(pl.o1, j, grow(pl.tauMinus, t, pl.base), pl.pairing);
+  bump(pl.o1, j, g1, pl.pairing);
   if (pl.rule == RULE_TRIPLET) bump(pl.o2, j, grow(pl.tauY, t, pl.base), pl.pairing);
 }
 

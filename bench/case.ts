@@ -7,6 +7,13 @@ import { loadPreset } from '../src/model/load.js';
 import { validateModel } from '../src/model/validate.js';
 import { Simulation } from '../src/sim/simulation.js';
 
+/** CUBA's excitatory-to-excitatory synapses made plastic (pair STDP, small amplitudes). */
+export function withStdp(model: { projections: Record<string, unknown>[] }): object {
+  const ee = model.projections[0]!;
+  ee.plasticity = { rule: 'stdp', w_max: 3.24, tau_plus: 20, tau_minus: 20, a_plus: 0.001, a_minus: 0.00105 };
+  return model;
+}
+
 export function scaledModel(name: 'cuba' | 'coba', n: number, seed: number, durationMs: number): object {
   const model = loadPreset(name) as { populations: { size: number }[]; projections: { connect: { p: number } }[] };
   const ne = Math.round(0.8 * n);
@@ -16,9 +23,22 @@ export function scaledModel(name: 'cuba' | 'coba', n: number, seed: number, dura
   return { ...model, seed, duration: durationMs, record: { spikes: [] } };
 }
 
+function caseModel(name: string, n: number, seed: number, duration: number): object {
+  if (name === 'cuba-stdp') return withStdp(scaledModel('cuba', n, seed, duration) as { projections: Record<string, unknown>[] });
+  if (name === 'song2000' || name === 'song2000-static') {
+    const m = loadPreset('song2000') as { projections: Record<string, unknown>[]; record?: unknown; duration: number; seed: number };
+    m.duration = duration;
+    m.seed = seed;
+    m.record = { spikes: [] };
+    if (name === 'song2000-static') delete m.projections[0]!.plasticity;
+    return m;
+  }
+  return scaledModel(name as 'cuba', n, seed, duration);
+}
+
 function main(): void {
   const [name = 'cuba', n = '4000', seed = '1', duration = '1000'] = process.argv.slice(2);
-  const model = validateModel(scaledModel(name as 'cuba', Number(n), Number(seed), Number(duration)), { limits: { maxNeurons: 1e8, maxSynapses: 1e9 } });
+  const model = validateModel(caseModel(name, Number(n), Number(seed), Number(duration)), { limits: { maxNeurons: 1e8, maxSynapses: 1e9 } });
   const sim = new Simulation(model);
   sim.run();
   const s = sim.summary();

@@ -55,9 +55,23 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
       });
     }
   }
+  // Plasticity: the same run with and without STDP, alternating.
+  const plasticity: Record<string, unknown>[] = [];
+  for (const [plastic, staticName, n, duration, label] of [
+    ['cuba-stdp', 'cuba', 4000, 1000, 'CUBA 4000, STDP on exc->exc, 1 s'],
+    ['song2000', 'song2000-static', 1, 100000, 'song2000, 100 s'],
+  ] as const) {
+    const withRuns: CaseResult[] = [], withoutRuns: CaseResult[] = [];
+    for (let r = 0; r < repeats; r++) {
+      withRuns.push(runChild(process.execPath, [caseJs, plastic, String(n), '1', String(duration)]));
+      withoutRuns.push(runChild(process.execPath, [caseJs, staticName, String(n), '1', String(duration)]));
+    }
+    const w = median(withRuns.map((x) => x.wall_s)), wo = median(withoutRuns.map((x) => x.wall_s));
+    plasticity.push({ case: label, plastic_s: w, static_s: wo, slowdown: w / wo, spikes: withRuns[0]!.spikes, static_spikes: withoutRuns[0]!.spikes });
+  }
   const stream: StreamResult[] = await benchStream();
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, stream }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, plasticity, stream }, null, 2)}\n`);
     return 0;
   }
   const f = (x: unknown, d = 3) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -67,6 +81,11 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
     ['model', 'N', 'synapses', 'build s', 'sim s', 'native s', 'wasm/native', 'spikes', 'rate Hz', 'native Hz', 'events/s', 'B/syn (+rows)', 'peak RSS MB'],
     rows.map((r) => [String(r.model), String(r.N), String(r.synapses), f(r.hebb_build_s), f(r.hebb_sim_s), f(r.native_sim_s), f(r.ratio_wasm_over_native, 2),
       String(r.hebb_spikes), f(r.hebb_rate_hz, 2), f(r.native_rate_hz, 2), `${(Number(r.hebb_events_per_s) / 1e6).toFixed(1)}M`, `${f(r.bytes_per_synapse, 2)} (+${f(r.row_pointer_bytes_per_synapse, 2)})`, f(r.peak_rss_mb, 0)]),
+  )}\n`);
+  process.stdout.write(`\nplasticity: the same run with and without STDP\n\n`);
+  process.stdout.write(`${table(
+    ['case', 'with STDP s', 'static s', 'slowdown', 'spikes (STDP)', 'spikes (static)'],
+    plasticity.map((x) => [String(x.case), f(x.plastic_s), f(x.static_s), f(x.slowdown, 2), String(x.spikes), String(x.static_spikes)]),
   )}\n`);
   process.stdout.write(`\nlive stream: one WebSocket client decoding every frame, run flat out (5 s of 20000 neurons at ~100 Hz)\n\n`);
   process.stdout.write(`${table(
