@@ -7,6 +7,7 @@ import { RasterPanel } from './raster.js';
 import { RatesPanel } from './rates.js';
 import { TracesPanel } from './traces.js';
 import { SummaryPanel } from './summary.js';
+import { WeightsPanel } from './weights.js';
 import { watchRun } from './stream.js';
 import { stats } from './stats.js';
 
@@ -14,6 +15,7 @@ const PANEL_TYPES: PanelType[] = [
   { frames: ['spikes', 'progress'], create: (h) => new RasterPanel(h) },
   { frames: ['spikes'], create: (h) => new RatesPanel(h) },
   { frames: ['state'], create: (h) => new TracesPanel(h) },
+  { frames: ['weights'], create: (h) => new WeightsPanel(h) },
   { frames: ['progress', 'done'], create: (h) => new SummaryPanel(h) },
 ];
 
@@ -49,22 +51,37 @@ async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
   return json as T;
 }
 
+// Options are presets ("cuba") or watchable experiments ("experiment:song2000").
 async function loadPresets(): Promise<void> {
   const presets = await api<{ name: string; description: string }[]>('GET', '/api/presets');
-  presetSelect.replaceChildren(...presets.map((p) => {
-    const o = document.createElement('option');
-    o.value = p.name;
-    o.textContent = p.name;
-    o.title = p.description;
-    return o;
-  }));
+  const experiments = (await api<{ name: string; description: string; watchable: boolean }[]>('GET', '/api/experiments')).filter((e) => e.watchable);
+  const group = (label: string, items: { value: string; text: string; title: string }[]) => {
+    const g = document.createElement('optgroup');
+    g.label = label;
+    g.append(...items.map((i) => {
+      const o = document.createElement('option');
+      o.value = i.value;
+      o.textContent = i.text;
+      o.title = i.title;
+      return o;
+    }));
+    return g;
+  };
+  presetSelect.replaceChildren(
+    group('presets', presets.map((p) => ({ value: p.name, text: p.name, title: p.description }))),
+    group('experiments', experiments.map((e) => ({ value: `experiment:${e.name}`, text: e.name, title: e.description }))),
+  );
   presetSelect.value = presets.some((p) => p.name === 'cuba') ? 'cuba' : presets[0]?.name ?? '';
   await loadModelText();
 }
 
 async function loadModelText(): Promise<void> {
-  const model = await api<object>('GET', `/api/presets/${presetSelect.value}`);
-  modelText.value = JSON.stringify(model, null, 2);
+  if (presetSelect.value.startsWith('experiment:')) {
+    modelText.value = '(an experiment\'s network: choose a preset to edit a model)';
+  } else {
+    const model = await api<object>('GET', `/api/presets/${presetSelect.value}`);
+    modelText.value = JSON.stringify(model, null, 2);
+  }
   modelEdited = false;
 }
 
@@ -102,6 +119,7 @@ async function start(): Promise<void> {
   issuesList.replaceChildren();
   statusLine.classList.remove('error');
   socket?.close();
+  socket = undefined;
   const speed = speedSelect.value;
   const body: Record<string, unknown> = {
     duration_ms: durationSelect.value === 'forever' ? null : Number(durationSelect.value),
@@ -116,6 +134,8 @@ async function start(): Promise<void> {
       showIssues([{ path: '', message: `the model is not valid JSON: ${(e as Error).message}` }]);
       return;
     }
+  } else if (presetSelect.value.startsWith('experiment:')) {
+    body.experiment = presetSelect.value.slice('experiment:'.length);
   } else {
     body.preset = presetSelect.value;
   }

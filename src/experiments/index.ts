@@ -3,8 +3,8 @@
 // plot-ready CSV.
 
 import type { Experiment } from './types.js';
-import { runStdpWindow, WINDOW_DEFAULTS } from './stdp-window.js';
-import { runSong2000, SONG_DEFAULTS } from './song2000.js';
+import { runStdpWindow, watchableWindowModel, WINDOW_DEFAULTS } from './stdp-window.js';
+import { runSong2000, songModel, SONG_DEFAULTS } from './song2000.js';
 import { runRstdp, RSTDP_DEFAULTS } from './rstdp.js';
 
 export type { Experiment, ExperimentResult, Check } from './types.js';
@@ -18,6 +18,7 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       delay: { type: 'number', default: WINDOW_DEFAULTS.delay, min: 0.1, description: 'synaptic delay (ms)' },
     },
     run: (o, ctx) => runStdpWindow({ ...WINDOW_DEFAULTS, ...(o as object) }, ctx),
+    model: (o) => watchableWindowModel({ ...WINDOW_DEFAULTS, ...(o as object) }),
   },
   song2000: {
     description: 'Song, Miller & Abbott 2000: STDP splits 1000 input weights to the bounds and regulates the output rate',
@@ -30,6 +31,7 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       seed: { type: 'integer', default: SONG_DEFAULTS.seed, min: 0, description: 'seed' },
     },
     run: (o, ctx) => runSong2000({ ...SONG_DEFAULTS, ...(o as object) }, ctx),
+    model: (o) => { const s = { ...SONG_DEFAULTS, ...(o as object) }; return songModel(s, s.input_rate, 1000); },
   },
   rstdp: {
     description: 'reward-modulated STDP learns to answer one of two input patterns and not the other',

@@ -21,13 +21,13 @@ export interface SongOptions {
 export const SONG_DEFAULTS: SongOptions = { duration_s: 400, input_rate: 30, compare_rate: 15, a_plus: 0.005, ratio: 1.05, seed: 1 };
 
 /** The song2000 preset with the experiment's options applied. */
-export function songModel(o: SongOptions, inputRate = o.input_rate): Record<string, unknown> {
+export function songModel(o: SongOptions, inputRate = o.input_rate, weightIntervalMs = 10_000): Record<string, unknown> {
   const m = loadPreset('song2000') as { duration: number; seed: number; populations: { params: { rate?: number } }[]; projections: { plasticity?: Record<string, number> }[]; record: { weights: { interval: number }[] } };
   m.duration = o.duration_s * 1000;
   m.seed = o.seed;
   m.populations[0]!.params.rate = inputRate;
   Object.assign(m.projections[0]!.plasticity!, { a_plus: o.a_plus, a_minus: o.a_plus * o.ratio });
-  m.record.weights[0]!.interval = 10_000;
+  m.record.weights[0]!.interval = weightIntervalMs;
   return m as unknown as Record<string, unknown>;
 }
 

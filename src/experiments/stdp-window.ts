@@ -110,6 +110,18 @@ export function windowModel(v: Variant, o: WindowOptions): object {
   };
 }
 
+/**
+ * The additive all-to-all variant's network, recording every synapse: in the
+ * live view the weight profile (synapse k = interval k) draws the window.
+ */
+export function watchableWindowModel(o: WindowOptions): Record<string, unknown> {
+  // Every synapse starts at W0, so the profile of weights is the window itself.
+  const m = windowModel({ ...variants()[0]!, weightDependent: true }, o) as Record<string, unknown> & { record: Record<string, unknown> };
+  const n = intervals(o).length;
+  m.record = { spikes: 'all', weights: [{ projection: 'plastic', synapses: Array.from({ length: n }, (_, k) => [k, k]), interval: 2 }] };
+  return m;
+}
+
 /** Runs one variant; returns the measured change per interval. */
 export function measureWindow(v: Variant, o: WindowOptions): { interval: number; dw: number; expected: number }[] {
   const model = validateModel(windowModel(v, o));

@@ -40,4 +40,6 @@ export interface Experiment {
   description: string;
   options: Record<string, OptionSpec>;
   run(options: Record<string, unknown>, ctx: ExperimentContext): Promise<ExperimentResult> | ExperimentResult;
+  /** The experiment's network as a model, to watch it run in the live view. */
+  model?(options: Record<string, unknown>): Record<string, unknown>;
 }

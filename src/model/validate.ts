@@ -95,14 +95,29 @@ export function escapePointer(key: string): string {
 
 export function schemaIssues(errors: ErrorObject[]): Issue[] {
   // A failed anyOf (a number or a distribution, a literal of a set) is one
-  // issue about the whole value, not one per alternative.
+  // issue about the whole value, not one per alternative, unless the value is
+  // an object and only one alternative takes objects (a plasticity block or
+  // null): then that alternative's own errors say what is wrong.
   const unions = errors.filter((e) => e.keyword === 'anyOf');
-  const insideUnion = (e: ErrorObject) =>
-    unions.some((u) => u !== e && e.schemaPath.startsWith(u.schemaPath.replace(/\/anyOf$/, '/anyOf/')));
+  const keepBranch = new Map<ErrorObject, string>();
+  for (const u of unions) {
+    const alternatives = ((u.parentSchema as { anyOf?: { type?: string; oneOf?: unknown; properties?: unknown }[] } | undefined)?.anyOf) ?? [];
+    const objectBranches = alternatives.map((a, k) => [a, k] as const).filter(([a]) => a.type === 'object' || a.oneOf !== undefined || a.properties !== undefined);
+    if (u.data !== null && typeof u.data === 'object' && !Array.isArray(u.data) && objectBranches.length === 1) {
+      keepBranch.set(u, `${u.schemaPath}/${objectBranches[0]![1]}/`);
+    }
+  }
+  const prefix = (u: ErrorObject) => u.schemaPath.replace(/\/anyOf$/, '/anyOf/');
+  const skip = (e: ErrorObject) => unions.some((u) => {
+    if (u === e) return keepBranch.has(u);
+    if (!e.schemaPath.startsWith(prefix(u))) return false;
+    const kept = keepBranch.get(u);
+    return kept === undefined || !e.schemaPath.startsWith(kept);
+  });
   const issues: Issue[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
-    if (insideUnion(e)) continue;
+    if (skip(e)) continue;
     const issue = describe(e);
     const key = `${issue.path}\u0000${issue.message}`;
     if (!seen.has(key)) {

@@ -77,13 +77,27 @@ export interface ProgressFrame {
   speed: number;
 }
 
+/**
+ * Weights of a projection at t_ms: chosen synapses (pairs = pre0, post0,
+ * pre1, post1, ...) and/or a histogram (bin edges and counts).
+ */
+export interface WeightsFrame {
+  type: 'weights';
+  t_ms: number;
+  projection: string;
+  pairs?: Uint32Array;
+  values?: Float32Array;
+  edges?: Float64Array;
+  counts?: Uint32Array;
+}
+
 /** Frames this watcher missed because it could not keep up. */
 export interface DroppedFrame { type: 'dropped'; frames: number; spikes: number }
 
 export interface DoneFrame { type: 'done'; state: RunState; summary: Record<string, unknown> }
 export interface ErrorFrame { type: 'error'; code: string; message: string }
 
-export type Frame = HelloFrame | SpikesFrame | StateFrame | ProgressFrame | DroppedFrame | DoneFrame | ErrorFrame;
+export type Frame = HelloFrame | SpikesFrame | StateFrame | WeightsFrame | ProgressFrame | DroppedFrame | DoneFrame | ErrorFrame;
 
 export function encodeFrame(frame: Frame): Uint8Array {
   return encode(frame, { extensionCodec: codec });

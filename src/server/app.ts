@@ -38,7 +38,8 @@ const Pace = Type.Union([
 ], { title: '{ "mode": "max" } or { "mode": "realtime", "speed": x }' });
 
 const CreateRun = Type.Object({
-  preset: Type.Optional(Type.String({ description: 'a preset name (or give "model")' })),
+  preset: Type.Optional(Type.String({ description: 'a preset name (or give "model" or "experiment")' })),
+  experiment: Type.Optional(Type.String({ description: 'an experiment whose network to watch (GET /api/experiments: watchable)' })),
   model: Type.Optional(Model),
   set: Type.Optional(Type.Array(Type.String(), { description: 'overrides PATH=VALUE, as hebb run --set' })),
   duration_ms: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: 'simulated time; null runs until stopped' })),
@@ -139,8 +140,8 @@ export async function buildApp(options: ServerOptions = {}): Promise<FastifyInst
   });
 
   app.get('/api/experiments', {
-    schema: { response: { 200: Type.Array(Type.Object({ name: Type.String(), description: Type.String() })) } },
-  }, async () => Object.entries(EXPERIMENTS).map(([name, e]) => ({ name, description: e.description })));
+    schema: { response: { 200: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), watchable: Type.Boolean() })) } },
+  }, async () => Object.entries(EXPERIMENTS).map(([name, e]) => ({ name, description: e.description, watchable: e.model !== undefined })));
 
   app.post('/api/models/validate', {
     schema: { body: Type.Object({ model: Model }, { additionalProperties: false }), response: { 200: Type.Object({ valid: Type.Boolean(), model: Type.Any() }), 400: ErrorReply, 413: ErrorReply } },
@@ -153,10 +154,17 @@ export async function buildApp(options: ServerOptions = {}): Promise<FastifyInst
     schema: { body: CreateRun, response: { 201: RunInfo, 400: ErrorReply, 413: ErrorReply, 429: ErrorReply } },
   }, async (request, reply) => {
     const body = request.body as CreateRun;
-    if ((body.preset === undefined) === (body.model === undefined)) {
-      throw err(400, 'HEBB_ERR_BAD_REQUEST', 'give exactly one of "preset" and "model"');
+    if ([body.preset, body.model, body.experiment].filter((x) => x !== undefined).length !== 1) {
+      throw err(400, 'HEBB_ERR_BAD_REQUEST', 'give exactly one of "preset", "model" and "experiment"');
     }
-    let source: unknown = body.preset !== undefined ? loadPreset(body.preset) : body.model;
+    let source: unknown;
+    if (body.experiment !== undefined) {
+      const exp = EXPERIMENTS[body.experiment];
+      if (!exp?.model) throw err(400, 'HEBB_ERR_BAD_REQUEST', `no watchable experiment named "${body.experiment}"; watchable: ${Object.entries(EXPERIMENTS).filter(([, e]) => e.model).map(([n]) => n).join(', ')}`);
+      source = exp.model(Object.fromEntries(Object.entries(exp.options).map(([k, o]) => [k, o.default])));
+    } else {
+      source = body.preset !== undefined ? loadPreset(body.preset) : body.model;
+    }
     source = applyOverrides(source, body.set ?? []);
     const patch: Record<string, unknown> = {};
     if (body.seed !== undefined) patch.seed = body.seed;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { Simulation } from '../sim/simulation.js';
 import { SpikeFiles } from '../record/spike-files.js';
 import { writeFileAtomic } from '../record/atomic.js';
-import { encodeFrame, PROTOCOL_VERSION, type Frame, type RunState } from '../protocol/messages.js';
+import { encodeFrame, PROTOCOL_VERSION, type Frame, type RunState, type WeightsFrame } from '../protocol/messages.js';
+import type { WeightSample } from '../sim/weights.js';
 import { SpikeFrameBuilder, StateFrameBuilder, populationInfo } from './frames.js';
 import type { ValidModel } from '../model/validate.js';
 import type { Pace, WorkerCommand, WorkerMessage } from './worker-protocol.js';
@@ -65,13 +66,26 @@ async function main(): Promise<void> {
   const dt = model.dt;
   const totalSteps = input.durationMs === null ? Infinity : Math.round(input.durationMs / dt);
   // No spikes.csv during the run: the server makes it from spikes.msgpack on download.
-  const files = new SpikeFiles(sim.network, { dir: input.outDir, csv: false, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: dt } });
+  const files = new SpikeFiles(sim.network, { dir: input.outDir, csv: false, weights: model.record?.weights ?? [], meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: dt } });
   const spikeFrames = new SpikeFrameBuilder(sim.network, dt);
   const stateFrames = new StateFrameBuilder(sim.network.probes.length);
   const pops = populationInfo(sim.network);
   const sink = {
     spikes: (c: Parameters<SpikeFiles['spikes']>[0]) => { files.spikes(c); spikeFrames.add(c); },
     state: (c: Parameters<SpikeFiles['state']>[0]) => { files.state(c); stateFrames.add(c); },
+    weights: (w: WeightSample) => {
+      files.weights(w);
+      const frame: WeightsFrame = { type: 'weights', t_ms: w.tMs, projection: w.projection };
+      if (w.synapses) {
+        frame.pairs = Uint32Array.from(w.synapses.pairs.flat());
+        frame.values = Float32Array.from(w.synapses.weights);
+      }
+      if (w.histogram) {
+        frame.edges = w.histogram.edges;
+        frame.counts = w.histogram.counts;
+      }
+      send(frame);
+    },
   };
 
   const hello: Frame = {

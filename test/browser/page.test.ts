@@ -72,7 +72,20 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     expect(problems).toEqual([]);
   });
 
+  it('starts the song2000 experiment and shows its weights evolving', async () => {
+    await page.selectOption('#preset', 'experiment:song2000');
+    await page.selectOption('#speed', '10');
+    await page.click('#start');
+    await page.waitForFunction(() => (window.__hebb.frames.weights ?? 0) >= 3, undefined, { timeout: 20_000 });
+    expect(await page.locator('.panel h2').allTextContents()).toContain('Weights: plastic');
+    await page.screenshot({ path: join(ARTIFACTS, 'page-song2000.png') });
+    await page.click('#stop');
+    await page.waitForFunction(() => window.__hebb.state === 'stopped');
+    expect(problems).toEqual([]);
+  });
+
   it('shows the errors of a bad model with their JSON paths', async () => {
+    await page.selectOption('#preset', 'cuba');
     await page.click('#edit');
     await page.fill('#model', JSON.stringify({ populations: [{ name: 'a', size: 10, model: 'lif', params: { tau_m: -3 } }] }));
     await page.click('#start');

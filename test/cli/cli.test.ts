@@ -164,6 +164,32 @@ describe('hebb run with bad input', () => {
   });
 });
 
+describe('checkpoints through the CLI', () => {
+  it('run T, save, load, run T more: the second half equals a 2T run', () => {
+    const d = tmp();
+    expect(hebb(['run', 'song2000', '--duration', '3000', '--save-state', join(d, 's.ckpt'), '--out', join(d, 'a'), '--quiet']).code).toBe(0);
+    const second = hebb(['run', 'song2000', '--duration', '3000', '--load-state', join(d, 's.ckpt'), '--out', join(d, 'b'), '--json']);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).start_ms).toBe(3000);
+    expect(hebb(['run', 'song2000', '--duration', '6000', '--out', join(d, 'c'), '--quiet']).code).toBe(0);
+    const lines = (f: string) => readFileSync(f, 'utf8').trimEnd().split('\n').slice(1);
+    expect([...lines(join(d, 'a', 'spikes.csv')), ...lines(join(d, 'b', 'spikes.csv'))]).toEqual(lines(join(d, 'c', 'spikes.csv')));
+  });
+
+  it('refuses a foreign or mismatched checkpoint with exit code 2 and writes nothing', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'x.ckpt'), 'not a checkpoint');
+    const r = hebb(['run', 'cuba', '--load-state', join(d, 'x.ckpt'), '--out', join(d, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/x\.ckpt: not a hebb checkpoint/);
+    expect(existsSync(join(d, 'out'))).toBe(false);
+    expect(hebb(['run', 'poisson-lif', '--duration', '10', '--save-state', join(d, 'p.ckpt'), '--out', join(d, 'o'), '--quiet']).code).toBe(0);
+    const m = hebb(['run', 'cuba', '--load-state', join(d, 'p.ckpt'), '--out', join(d, 'out2')]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/saved from a different model/);
+  });
+});
+
 describe('hebb validate, presets, help', () => {
   it('validate accepts a good model and rejects a bad one', () => {
     expect(hebb(['validate', 'coba']).stdout).toMatch(/preset coba: valid \(2 populations, 4,000 neurons, 4 projections/);
@@ -175,7 +201,7 @@ describe('hebb validate, presets, help', () => {
   it('presets lists the shipped models', () => {
     const r = hebb(['presets', '--json']);
     const names = JSON.parse(r.stdout).map((p: { name: string }) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['cuba', 'coba', 'brunel', 'poisson-lif']));
+    expect(names).toEqual(expect.arrayContaining(['cuba', 'coba', 'brunel', 'poisson-lif', 'song2000']));
   });
 
   it.each([['--help'], ['run', '--help'], ['validate', '-h'], ['help', 'presets'], ['bench', '--help']])('hebb %j prints help and exits 0', (...args) => {

@@ -140,6 +140,24 @@ describe('WebSocket stream', () => {
     expect(fromA.slice(fromA.length - fromB.length)).toEqual(fromB);
   });
 
+  it('streams weight histograms and chosen synapses of a plastic run (the song2000 experiment)', async () => {
+    const id = await createRun({ experiment: 'song2000', duration_ms: 5000, pace: { mode: 'max' } });
+    const c = connect(id);
+    await c.done;
+    c.ws.close();
+    const weights = c.frames.filter((f) => f.type === 'weights') as Extract<Frame, { type: 'weights' }>[];
+    expect(weights.length).toBe(6); // t = 0, 1, ..., 5 s
+    expect(weights.map((w) => w.t_ms)).toEqual([0, 1000, 2000, 3000, 4000, 5000]);
+    for (const w of weights) {
+      expect(w.projection).toBe('plastic');
+      expect(w.counts!.length).toBe(20);
+      expect(w.counts!.reduce((a, b) => a + b, 0)).toBe(1000);
+      expect(w.edges!.length).toBe(21);
+      expect(w.values!.length).toBe(8);
+      expect(w.pairs!.length).toBe(16);
+    }
+  });
+
   it('closes the socket of an unknown run with 4404', async () => {
     const c = connect('nosuchrun');
     const { code, reason } = await c.closed;

@@ -102,6 +102,26 @@ describe('model validation', () => {
     expect(issuesOf(delta)).toContainEqual({ path: '/projections/0/receptor', message: 'lif_delta has no synaptic receptors (a weight is a jump of v in mV); omit "receptor"' });
   });
 
+  it('checks plasticity blocks', () => {
+    const plastic = (pl: object, extra: object = {}) => {
+      const m = base() as Record<string, unknown> & { projections: Record<string, unknown>[] };
+      Object.assign(m.projections[0]!, { plasticity: pl, ...extra });
+      return m;
+    };
+    expect(issuesOf(plastic({ rule: 'stdpp', w_max: 1 }))).toContainEqual({ path: '/projections/0/plasticity/rule', message: 'unknown rule "stdpp" (did you mean "stdp"?); expected one of stdp, triplet, reward_stdp' });
+    expect(issuesOf(plastic({ rule: 'stdp' }))).toContainEqual({ path: '/projections/0/plasticity/w_max', message: 'is required' });
+    expect(issuesOf(plastic({ rule: 'stdp', w_max: 1, tau_plus: 0 }))).toContainEqual({ path: '/projections/0/plasticity/tau_plus', message: 'time constant must be > 0 ms (got 0)' });
+    expect(issuesOf(plastic({ rule: 'stdp', w_max: 1, a_minus: -0.1 }))).toContainEqual({ path: '/projections/0/plasticity/a_minus', message: 'must be >= 0 (got -0.1)' });
+    expect(issuesOf(plastic({ rule: 'stdp', w_max: 1, w_min: 2 }))).toContainEqual({ path: '/projections/0/plasticity/w_max', message: 'w_max must be above w_min (w_min 2, w_max 1)' });
+    expect(issuesOf(plastic({ rule: 'stdp', w_max: 0.5 }))).toContainEqual({ path: '/projections/0/weight', message: 'initial weight 1 is outside the plasticity bounds [0, 0.5]' });
+    expect(issuesOf(plastic({ rule: 'stdp', w_max: 2 }, { delay: { uniform: [1, 2] } }))).toContainEqual({ path: '/projections/0/delay', message: 'plastic synapses share one delay: give a number (the presynaptic trace serves all synapses of a neuron)' });
+    expect(issuesOf(plastic({ rule: 'triplet', w_max: 2, tau_y: -1 }))).toContainEqual({ path: '/projections/0/plasticity/tau_y', message: 'time constant must be > 0 ms (got -1)' });
+    expect(issuesOf(plastic({ rule: 'stdp', w_max: 2, tau_c: 5 }))).toContainEqual({ path: '/projections/0/plasticity/tau_c', message: 'unknown property "tau_c"; expected one of rule, pairing, delay, w_min, w_max, tau_plus, tau_minus, a_plus, a_minus, mu' });
+    expect(issuesOf(plastic({ rule: 'stdp', w_max: 2, pairing: 'closest' }))).toContainEqual({ path: '/projections/0/plasticity/pairing', message: 'must be "all" or "nearest" (got "closest")' });
+    const m = validateModel(plastic({ rule: 'triplet', w_max: 2 }));
+    expect(m.projections[0]!.plasticity).toMatchObject({ a3_plus: 6.2e-3, tau_x: 101, tau_y: 125, pairing: 'all', delay: 'axonal' });
+  });
+
   it('refuses projections onto sources and unknown recorded variables', () => {
     const m = base() as Record<string, unknown>;
     (m.populations as object[]).push({ name: 'src', size: 2, model: 'poisson', params: { rate: 5 } });
