@@ -8,6 +8,7 @@ export const MODEL_LIF_DELTA: i32 = 2;    // LIF with voltage jumps, event-drive
 export const MODEL_IZHIKEVICH: i32 = 3;   // Izhikevich 2003
 export const MODEL_POISSON: i32 = 4;      // Poisson spike source (event-driven)
 export const MODEL_SPIKE_SOURCE: i32 = 5; // spikes at given times
+export const MODEL_BINARY: i32 = 6;       // Hopfield / Boltzmann / Ising units
 
 // State variables (for init, probes and host views).
 export const VAR_V: i32 = 0;
@@ -18,6 +19,9 @@ export const VAR_IE: i32 = 4;
 export const VAR_RATE: i32 = 5;
 export const VAR_COUNT: i32 = 6;
 export const VAR_THETA: i32 = 7;
+export const VAR_STATE: i32 = 8;
+export const VAR_BIAS: i32 = 9;
+export const VAR_FIELD: i32 = 10;
 
 // Receptors.
 export const RECEPTOR_EXC: i32 = 0;

@@ -81,7 +81,7 @@ function rArr<T>(a: StaticArray<T>, exact: bool = true): i32 {
 function savePopulation(p: Population): void {
   wF64(p.iStep); wF64(<f64>p.baseStep); wF64(p.tBase); wF64(p.hasDrive ? 1 : 0); wF64(p.hasBias ? 1 : 0);
   wF64(p.rMax); wF64(p.nextT); wF64(p.events); wF64(p.totalSpikes); wF64(<f64>p.schedCursor);
-  wF64(<f64>p.nextWord); wF64(<f64>p.nextAccept);
+  wF64(<f64>p.nextWord); wF64(<f64>p.nextAccept); wF64(p.totalSpikesUnrecorded);
   wArr(p.v); wArr(p.ge); wArr(p.gi); wArr(p.u); wArr(p.ie); wArr(p.lastSpike); wArr(p.theta);
   wArr(p.vd); wArr(p.ied); wArr(p.refUntil); wArr(p.rate); wArr(p.srcCursor);
   wArr(p.heap.ids); wArr(p.heap.pos); wArr(p.heap.key); wArr(p.counts);
@@ -96,7 +96,7 @@ function savePopulation(p: Population): void {
 function loadPopulation(p: Population): void {
   p.iStep = rF64(); p.baseStep = <i32>rF64(); p.tBase = rF64(); p.hasDrive = rF64() != 0; p.hasBias = rF64() != 0;
   p.rMax = rF64(); p.nextT = rF64(); p.events = rF64(); p.totalSpikes = rF64(); p.schedCursor = <i32>rF64();
-  p.nextWord = <u32>rF64(); p.nextAccept = <u32>rF64();
+  p.nextWord = <u32>rF64(); p.nextAccept = <u32>rF64(); p.totalSpikesUnrecorded = rF64();
   rArr(p.v); rArr(p.ge); rArr(p.gi); rArr(p.u); rArr(p.ie); rArr(p.lastSpike); rArr(p.theta);
   rArr(p.vd); rArr(p.ied); rArr(p.refUntil); rArr(p.rate); rArr(p.srcCursor);
   rArr(p.heap.ids); rArr(p.heap.pos); rArr(p.heap.key); rArr(p.counts);

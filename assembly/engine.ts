@@ -14,8 +14,8 @@
 // fan-out, with no per-neuron buffers to sweep.
 
 import {
-  MODEL_LIF, MODEL_LIF_COND, MODEL_LIF_DELTA, MODEL_IZHIKEVICH, MODEL_POISSON, MODEL_SPIKE_SOURCE,
-  VAR_V, VAR_GE, VAR_GI, VAR_U, VAR_IE, VAR_RATE, VAR_COUNT, VAR_THETA, RECEPTOR_EXC,
+  MODEL_LIF, MODEL_LIF_COND, MODEL_LIF_DELTA, MODEL_IZHIKEVICH, MODEL_POISSON, MODEL_SPIKE_SOURCE, MODEL_BINARY,
+  VAR_V, VAR_GE, VAR_GI, VAR_U, VAR_IE, VAR_RATE, VAR_COUNT, VAR_THETA, VAR_STATE, VAR_BIAS, VAR_FIELD, RECEPTOR_EXC,
   STATUS_OK, STATUS_BAD_POPULATION, STATUS_BAD_PROJECTION, STATUS_BAD_VARIABLE, STATUS_BAD_ARGUMENT,
   STATUS_NOT_PREPARED, STATUS_ALREADY_PREPARED,
 } from "./abi";
@@ -30,12 +30,16 @@ import { uniform, normal, STREAM_INIT } from "./rng";
 import { PoissonInput, drawCounts } from "./poisson-input";
 import { preparePlasticity, stepPlasticity, normalizeIncoming } from "./plasticity";
 import * as ckpt from "./checkpoint";
+import { BinaryUnits, stepUnits, recomputeFields, energyOf, DYN_DETERMINISTIC, UPDATE_TYPEWRITER } from "./binary";
 
 export const pops: Array<Population> = [];
 export const projs: Array<Projection> = [];
 const incomingDelta: Array<Array<Projection>> = [];   // per population (lif_delta targets)
 const gridProjs: Array<Projection> = [];               // projections onto clock-driven targets
 const plasticProjs: Array<Projection> = [];            // projections with plasticity
+const couplings: Array<Projection> = [];               // projections between binary units
+const binaries: Array<BinaryUnits> = [];               // every population of binary units
+const binaryOwners: Array<i32> = [];
 const normProjs: Array<Projection> = [];               // projections with weight normalisation
 
 export let dt: f64 = 0.1;
@@ -47,7 +51,7 @@ export function setDt(h: f64): void { dt = h; }
 
 export function addPopulation(kind: i32, size: i32): i32 {
   if (prepared) return -STATUS_ALREADY_PREPARED;
-  if (kind < MODEL_LIF || kind > MODEL_SPIKE_SOURCE || size < 0) return -STATUS_BAD_ARGUMENT;
+  if (kind < MODEL_LIF || kind > MODEL_BINARY || size < 0) return -STATUS_BAD_ARGUMENT;
   const p = new Population(pops.length, kind, size, nNeurons);
   nNeurons += size;
   pops.push(p);
@@ -130,6 +134,15 @@ function writeState(p: Population, variable: i32, j: i32, x: f64): i32 {
   else if (variable == VAR_GI && p.isClockDriven()) p.gi[j] = <f32>(x / storedScale(p, p.tauI));
   else if (variable == VAR_U && k == MODEL_IZHIKEVICH) p.u[j] = <f32>x;
   else if (variable == VAR_THETA && p.thetaPlus != 0) p.theta[j] = <f32>(x / storedScale(p, p.tauTheta));
+  else if (variable == VAR_STATE && k == MODEL_BINARY) {
+    const b = p.bin!;
+    b.s[j] = x >= 0.5 * (<f64>b.lo + <f64>b.hi) ? b.hi : b.lo;
+    markFieldsDirty();
+  } else if (variable == VAR_BIAS && k == MODEL_BINARY) {
+    p.bin!.bias[j] = x;
+    p.bin!.tableT = NaN;
+    fastPathChecked = false;
+  }
   else if (variable == VAR_RATE && k == MODEL_POISSON) {
     if (prepared) setPoissonRate(p, j, x, <f64>step * dt);
     else p.rate[j] = x;
@@ -160,6 +173,9 @@ export function readState(p: Population, variable: i32, j: i32): f64 {
   else if (variable == VAR_GI && p.isClockDriven()) return <f64>p.gi[j] * storedScale(p, p.tauI);
   else if (variable == VAR_U && k == MODEL_IZHIKEVICH) return <f64>p.u[j];
   else if (variable == VAR_THETA && p.thetaPlus != 0) return <f64>p.theta[j] * storedScale(p, p.tauTheta);
+  else if (variable == VAR_STATE && k == MODEL_BINARY) return <f64>p.bin!.s[j];
+  else if (variable == VAR_BIAS && k == MODEL_BINARY) return p.bin!.bias[j];
+  else if (variable == VAR_FIELD && k == MODEL_BINARY) { ensureFields(); return p.bin!.h[j]; }
   else if (variable == VAR_IE) {
     if (k == MODEL_LIF_DELTA) return p.ied[j];
     if (p.isClockDriven()) return <f64>p.ie[j];
@@ -186,6 +202,13 @@ export function prepare(): i32 {
       plasticProjs.push(pr);
     }
     if (pr.normEvery > 0) normProjs.push(pr);
+    if (pr.post.kind == MODEL_BINARY || pr.pre.kind == MODEL_BINARY) {
+      // Binary units couple to binary units only, at once (no delay).
+      if (pr.post.kind != MODEL_BINARY || pr.pre.kind != MODEL_BINARY) return STATUS_BAD_PROJECTION;
+      couplings.push(pr);
+      pr.pre.bin!.out.push(pr);
+      continue;
+    }
     if (pr.post.kind == MODEL_LIF_DELTA) incomingDelta[pr.post.index].push(pr);
     else if (pr.post.isClockDriven()) gridProjs.push(pr);
     else return STATUS_BAD_PROJECTION;
@@ -200,8 +223,14 @@ export function prepare(): i32 {
     if (p.kind == MODEL_POISSON) restartPoisson(p, 0);
     else if (p.kind == MODEL_SPIKE_SOURCE) restartSource(p);
     else if (p.kind == MODEL_LIF_DELTA) restartDelta(p, 0);
+    else if (p.kind == MODEL_BINARY) {
+      binaries.push(p.bin!);
+      binaryOwners.push(p.index);
+      p.bin!.nextT = 0;
+    }
   }
   prepared = true;
+  markFieldsDirty();
   return STATUS_OK;
 }
 
@@ -357,6 +386,14 @@ function stepOnce(): void {
     else if (kind == MODEL_SPIKE_SOURCE) emitSource(p, slot, tStart, tEnd);
     else if (kind == MODEL_LIF_DELTA) {
       totalEvents += updateLifDelta(p, unchecked(incomingDelta[k]), projs, m, slot, tStart, tEnd);
+    } else if (kind == MODEL_BINARY) {
+      if (!fastPathChecked) checkFastPaths();
+      const b = p.bin!;
+      if (b.latticeL == 0) ensureFields();
+      const before = b.flips;
+      stepUnits(p, slot, m, tStart, dt);
+      totalEvents += b.flips - before;
+      if (b.hist.length > 0) recordJointState(b);
     }
   }
   for (let q = 0; q < gridProjs.length; q++) deliverGrid(unchecked(gridProjs[q]), m);
@@ -478,6 +515,73 @@ export function setRate(pop: i32, j: i32, rate: f64): i32 {
 }
 
 export function neuronCount(): i32 { return nNeurons; }
+
+// ---------------------------------------------------------------- binary units
+
+let fieldsDirty = true;
+let fastPathChecked = false;
+
+export function markFieldsDirty(): void {
+  fieldsDirty = true;
+  for (let k = 0; k < binaries.length; k++) binaries[k].fieldsDirty = true;
+}
+
+// Local fields are recomputed exactly when states or weights changed from
+// outside, or after a lattice fast path (which does not keep them).
+export function ensureFields(): void {
+  let dirty = fieldsDirty;
+  for (let k = 0; k < binaries.length && !dirty; k++) dirty = binaries[k].fieldsDirty;
+  if (!dirty) return;
+  recomputeFields(binaries, binaryOwners, couplings);
+  fieldsDirty = false;
+}
+
+// The lattice fast path applies to a population whose only coupling is a
+// lattice onto itself with one weight, one bias, +-1 stochastic units,
+// nothing clamped, typewriter order.
+function checkFastPaths(): void {
+  for (let k = 0; k < binaries.length; k++) {
+    const b = binaries[k];
+    b.latticeL = 0;
+    if (b.out.length != 1 || b.lo != -1 || b.dynamics == DYN_DETERMINISTIC || b.update != UPDATE_TYPEWRITER || b.anyClamped) continue;
+    const pr = b.out[0];
+    if (pr.latticeL == 0 || pr.post.bin !== b) continue;
+    let incoming = 0;
+    for (let q = 0; q < couplings.length; q++) if (couplings[q].post.bin === b) incoming++;
+    if (incoming != 1) continue;
+    let uniform = true;
+    const w0 = pr.weights.length > 0 ? pr.weights[0] : 0;
+    for (let s = 1; s < pr.weights.length && uniform; s++) uniform = pr.weights[s] == w0;
+    for (let i = 1; i < b.n && uniform; i++) uniform = b.bias[i] == b.bias[0];
+    if (!uniform) continue;
+    b.latticeL = pr.latticeL;
+    b.latticeJ = <f64>w0;
+    b.tableT = NaN;
+  }
+  fastPathChecked = true;
+}
+
+function recordJointState(b: BinaryUnits): void {
+  let idx = 0;
+  for (let i = 0; i < b.n; i++) if (unchecked(b.s[i]) == b.hi) idx |= 1 << i;
+  unchecked(b.hist[idx] += 1);
+}
+
+export function binaryOf(pop: i32): BinaryUnits | null {
+  const p = popAt(pop);
+  return p == null ? null : p.bin;
+}
+
+export function invalidateFastPaths(): void {
+  fastPathChecked = false;
+}
+
+export function energy(pop: i32): f64 {
+  const b = binaryOf(pop);
+  if (b == null) return NaN;
+  ensureFields();
+  return energyOf(b);
+}
 
 // Checkpoints (see checkpoint.ts): between runs, with the record buffers drained.
 export function saveCheckpoint(): i32 {

@@ -12,6 +12,7 @@ import * as proj from "./projection";
 import * as rng from "./rng";
 import { Population } from "./population";
 import * as plastic from "./plasticity";
+import { BinaryUnits } from "./binary";
 
 export * from "./abi";
 export { saveCheckpoint, loadCheckpoint, setAdaptiveThreshold, addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate, setRates } from "./engine";
@@ -37,6 +38,19 @@ export function philoxBlock(c0: u32, c1: u32, c2: u32, c3: u32, out: usize): voi
   store<u32>(out, rng.out1, 4);
   store<u32>(out, rng.out2, 8);
   store<u32>(out, rng.out3, 12);
+}
+// Four blocks at once (the vector path), words block-major to out (64 bytes).
+export function philoxBlocks4(c0: u32, c1: u32, c2: u32, c3: u32, out: usize): void {
+  rng.philoxX4(i32x4(<i32>c0, <i32>c0 + 1, <i32>c0 + 2, <i32>c0 + 3), i32x4.splat(<i32>c1), i32x4.splat(<i32>c2), i32x4.splat(<i32>c3));
+  for (let j = 0; j < 4; j++) {
+    store<u32>(out + (<usize>(4 * j) << 2), <u32>i32x4.extract_lane(rng.x4out0, 0));
+  }
+  const tmp = new StaticArray<u32>(16);
+  v128.store(changetype<usize>(tmp), rng.x4out0, 0);
+  v128.store(changetype<usize>(tmp), rng.x4out1, 16);
+  v128.store(changetype<usize>(tmp), rng.x4out2, 32);
+  v128.store(changetype<usize>(tmp), rng.x4out3, 48);
+  for (let j = 0; j < 4; j++) for (let w = 0; w < 4; w++) store<u32>(out + (<usize>(4 * j + w) << 2), tmp[4 * w + j]);
 }
 export function rngUniform(c0: u32, c1: u32, c2: u32, c3: u32): f64 { return rng.uniform(c0, c1, c2, c3); }
 export function rngNormal(c0: u32, c1: u32, c2: u32, c3: u32): f64 { return rng.normal(c0, c1, c2, c3); }
@@ -178,6 +192,130 @@ export function setDelayRandom(k: i32, kind: i32, a: f64, b: f64, lo: f64, hi: f
   return STATUS_OK;
 }
 
+// ---------------------------------------------------------------- binary units
+
+export { DYN_DETERMINISTIC, DYN_HEAT_BATH, DYN_METROPOLIS, UPDATE_RANDOM, UPDATE_SEQUENTIAL, UPDATE_TYPEWRITER, UPDATE_POISSON, UPDATE_SYNCHRONOUS } from "./binary";
+export { energy, markFieldsDirty } from "./engine";
+
+function openBinary(pop: i32): BinaryUnits | null {
+  return engine.binaryOf(pop);
+}
+
+// values01: {0, 1} units (else {-1, +1}); rate: updates per unit per second (poisson order).
+export function configureBinary(pop: i32, values01: bool, dynamics: i32, temperature: f64, update: i32, sweeps: f64, rate: f64): i32 {
+  const b = openBinary(pop);
+  if (b == null || engine.prepared) return STATUS_BAD_POPULATION;
+  b.setValues01(values01);
+  b.dynamics = dynamics; b.temperature = temperature; b.update = update; b.sweeps = sweeps; b.rate = rate;
+  return STATUS_OK;
+}
+// From step steps[k] on, the temperature is values[k].
+export function setTemperatureSchedule(pop: i32, stepsPtr: usize, valsPtr: usize, n: i32): i32 {
+  const b = openBinary(pop);
+  if (b == null) return STATUS_BAD_POPULATION;
+  b.tSteps = new StaticArray<i32>(n);
+  b.tVals = new StaticArray<f64>(n);
+  for (let k = 0; k < n; k++) {
+    b.tSteps[k] = load<i32>(stepsPtr + (<usize>k << 2));
+    b.tVals[k] = load<f64>(valsPtr + (<usize>k << 3));
+  }
+  b.tCursor = 0;
+  return STATUS_OK;
+}
+export function setTemperature(pop: i32, t: f64): i32 {
+  const b = openBinary(pop);
+  if (b == null || !(t > 0)) return STATUS_BAD_POPULATION;
+  b.temperature = t;
+  return STATUS_OK;
+}
+// Units held at their state (not updated), e.g. visible units on data.
+export function setClamped(pop: i32, j: i32, on: bool): i32 {
+  const b = openBinary(pop);
+  if (b == null || j < 0 || j >= b.n) return STATUS_BAD_POPULATION;
+  b.clamped[j] = on ? 1 : 0;
+  b.anyClamped = false;
+  for (let i = 0; i < b.n; i++) if (b.clamped[i] != 0) b.anyClamped = true;
+  engine.invalidateFastPaths();
+  return STATUS_OK;
+}
+// Counts of joint states (index = sum over units of (s_i == hi) << i), one per step.
+export function enableStateHistogram(pop: i32): i32 {
+  const b = openBinary(pop);
+  if (b == null || b.n > 24) return STATUS_BAD_POPULATION;
+  b.hist = new StaticArray<u32>(1 << b.n);
+  return STATUS_OK;
+}
+export function stateHistogramPtr(pop: i32): usize {
+  const b = openBinary(pop);
+  return b == null ? 0 : changetype<usize>(b.hist);
+}
+export function clearStateHistogram(pop: i32): void {
+  const b = openBinary(pop);
+  if (b != null) for (let k = 0; k < b.hist.length; k++) b.hist[k] = 0;
+}
+export function binaryStatePtr(pop: i32): usize {
+  const b = openBinary(pop);
+  return b == null ? 0 : changetype<usize>(b.s);
+}
+export function binaryFlips(pop: i32): f64 {
+  const b = openBinary(pop);
+  return b == null ? -1 : b.flips;
+}
+export function binaryUpdates(pop: i32): f64 {
+  const b = openBinary(pop);
+  return b == null ? -1 : b.updates;
+}
+export function latticeFastPath(pop: i32): i32 {
+  const b = openBinary(pop);
+  return b == null ? -1 : b.latticeL;
+}
+export function connectLattice(k: i32, L: i32): i32 {
+  const pr = openProj(k);
+  return pr == null ? STATUS_BAD_PROJECTION : proj.connectLattice(pr, L);
+}
+// Hebbian couplings w_ij = scale * sum_mu e_i^mu e_j^mu for every synapse of
+// the projection, from P patterns (f32, P x n, row-major) of the units.
+// Each row is a sum of P scaled copies of the patterns (f32x4), then
+// gathered to the row's targets.
+export function hebbianWeights(k: i32, patternsPtr: usize, nPatterns: i32, scale: f64): i32 {
+  const pr = engine.projAt(k);
+  if (pr == null || !pr.connected || pr.nPre != pr.nPost) return STATUS_BAD_PROJECTION;
+  const n = pr.nPost;
+  const np = (n + 3) & ~3;
+  const row = new StaticArray<f32>(np);
+  const rowPtr = changetype<usize>(row);
+  for (let j = 0; j < pr.nPre; j++) {
+    for (let q = 0; q < np; q++) unchecked(row[q] = 0);
+    for (let mu = 0; mu < nPatterns; mu++) {
+      const e = patternsPtr + ((<usize>mu * <usize>n) << 2);
+      const a = <f32>(scale * <f64>load<f32>(e + (<usize>j << 2)));
+      if (a == 0) continue;
+      const av = f32x4.splat(a);
+      const n4 = n & ~3;
+      for (let q = 0; q < n4; q += 4) {
+        const o = <usize>q << 2;
+        v128.store(rowPtr + o, f32x4.add(v128.load(rowPtr + o), f32x4.mul(av, v128.load(e + o))));
+      }
+      for (let q = n4; q < n; q++) unchecked(row[q] += a * load<f32>(e + (<usize>q << 2)));
+    }
+    const s1 = <i32>pr.rowPtr[j + 1];
+    for (let s = <i32>pr.rowPtr[j]; s < s1; s++) pr.weights[s] = row[pr.targets[s]];
+  }
+  engine.markFieldsDirty();
+  engine.invalidateFastPaths();
+  return STATUS_OK;
+}
+
+// All weights of a projection at once (f32, in synapse order), e.g. learned couplings.
+export function setWeights(k: i32, ptr: usize): i32 {
+  const pr = engine.projAt(k);
+  if (pr == null || !pr.connected) return STATUS_BAD_PROJECTION;
+  memory.copy(changetype<usize>(pr.weights), ptr, <usize>pr.nSyn << 2);
+  engine.markFieldsDirty();
+  engine.invalidateFastPaths();
+  return STATUS_OK;
+}
+
 // ---------------------------------------------------------------- plasticity
 
 export { RULE_PAIR, RULE_TRIPLET, RULE_REWARD, PAIRING_ALL, PAIRING_NEAREST } from "./plasticity";
@@ -263,7 +401,7 @@ export function neuronCount(): i32 { return engine.neuronCount(); }
 
 export function popSpikes(pop: i32): f64 {
   const p = engine.popAt(pop);
-  return p == null ? -1 : p.totalSpikes;
+  return p == null ? -1 : p.totalSpikes + p.totalSpikesUnrecorded;
 }
 export function popFirst(pop: i32): i32 {
   const p = engine.popAt(pop);
@@ -286,7 +424,7 @@ export function statePtr(pop: i32, variable: i32): usize {
   if (variable == VAR_RATE) return p.kind == MODEL_POISSON ? changetype<usize>(p.rate) : 0;
   if (variable == VAR_COUNT) return changetype<usize>(p.counts);
   if (variable == VAR_THETA) return p.thetaPlus != 0 ? changetype<usize>(p.theta) : 0;
-  return 0;
+  return 0;  // binary units: binaryStatePtr (i8)
 }
 export function stateOffset(pop: i32, variable: i32): f64 {
   const p = engine.popAt(pop);

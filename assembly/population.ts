@@ -3,11 +3,12 @@
 // reads from. Descriptors are objects; everything per neuron is a flat array.
 
 import {
-  MODEL_LIF, MODEL_LIF_COND, MODEL_LIF_DELTA, MODEL_IZHIKEVICH, MODEL_POISSON, MODEL_SPIKE_SOURCE,
+  MODEL_LIF, MODEL_LIF_COND, MODEL_LIF_DELTA, MODEL_IZHIKEVICH, MODEL_POISSON, MODEL_SPIKE_SOURCE, MODEL_BINARY,
   INTEGRATOR_EULER,
 } from "./abi";
 import { IndexedHeap } from "./heap";
 import { PoissonInput } from "./poisson-input";
+import { BinaryUnits } from "./binary";
 
 // Neuron count rounded up to whole SIMD vectors (4 x f32).
 export function padded(n: i32): i32 { return (n + 3) & ~3; }
@@ -86,12 +87,17 @@ export class Population {
   touchedList: StaticArray<i32> = new StaticArray<i32>(0);
   nTouched: i32 = 0;
 
+  // Binary units (see binary.ts).
+  bin: BinaryUnits | null = null;
+
   // External Poisson drives (see poisson-input.ts).
   inputs: Array<PoissonInput> = [];
 
   // Spike counts per neuron since the start (for rates).
   counts: StaticArray<u32> = new StaticArray<u32>(0);
   totalSpikes: f64 = 0;
+  // Spikes counted without passing through the history (lattice fast path, not recorded).
+  totalSpikesUnrecorded: f64 = 0;
 
   // Step-current schedule: at step schedSteps[k] the current becomes schedAmps[k].
   schedSteps: StaticArray<i32> = new StaticArray<i32>(0);
@@ -134,6 +140,8 @@ export class Population {
       this.touchedList = new StaticArray<i32>(n);
     } else if (kind == MODEL_POISSON) {
       this.rate = new StaticArray<f64>(n);
+    } else if (kind == MODEL_BINARY) {
+      this.bin = new BinaryUnits(n);
     } else if (kind == MODEL_SPIKE_SOURCE) {
       this.srcOffsets = new StaticArray<u32>(n + 1);
       this.srcCursor = new StaticArray<u32>(n);

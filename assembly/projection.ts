@@ -28,6 +28,8 @@ export class Projection {
   events: f64 = 0;
   connected: bool = false;
   plasticity: Plasticity | null = null;
+  // Side of a periodic square lattice when built by connectLattice (else 0).
+  latticeL: i32 = 0;
   // Weight normalisation: every normEvery steps, incoming weights of each
   // target neuron are scaled to sum to normTotal (0: never).
   normEvery: i32 = 0;
@@ -224,6 +226,34 @@ export function connectOneToOne(p: Projection): i32 {
 
 export function connectAllToAll(p: Projection, autapses: bool): i32 {
   return connectFixedProbability(p, 1.0, autapses);
+}
+
+// Periodic L x L lattice onto the same population: each site couples to its
+// four neighbours (up, down, left, right, wrapping around).
+export function connectLattice(p: Projection, L: i32): i32 {
+  if (p.nPre != L * L || p.nPost != L * L || L < 3) return STATUS_BAD_ARGUMENT;
+  const n = L * L;
+  const status = allocSynapses(p, <f64>(4 * n));
+  if (status != STATUS_OK) return status;
+  for (let i = 0; i < n; i++) {
+    const y = i / L, x = i - y * L;
+    const row = [((y + L - 1) % L) * L + x, ((y + 1) % L) * L + x, y * L + (x + L - 1) % L, y * L + (x + 1) % L];
+    sortI32(row);
+    p.rowPtr[i] = <u32>(4 * i);
+    for (let k = 0; k < 4; k++) p.targets[4 * i + k] = <u32>row[k];
+  }
+  p.rowPtr[n] = <u32>(4 * n);
+  p.latticeL = L;
+  return STATUS_OK;
+}
+
+function sortI32(a: Array<i32>): void {
+  for (let x = 1; x < a.length; x++) {
+    const v = a[x];
+    let y = x - 1;
+    while (y >= 0 && a[y] > v) { a[y + 1] = a[y]; y--; }
+    a[y + 1] = v;
+  }
 }
 
 // Explicit pairs (pre[s], post[s]); optional per-pair weights and delays

@@ -63,6 +63,33 @@ export function philox(c0: u32, c1: u32, c2: u32, c3: u32): void {
   out0 = c0; out1 = c1; out2 = c2; out3 = c3;
 }
 
+// Four Philox blocks at once, in f32x4-width lanes: counter words c0..c3 hold
+// one block per lane; the result words go to x4out (lane j = block j),
+// bit for bit what four philox() calls give. The 32 x 32 -> 64-bit products
+// are i64x2.extmul (pmuludq), so a round costs a handful of vector ops.
+export let x4out0: v128 = i32x4.splat(0);
+export let x4out1: v128 = i32x4.splat(0);
+export let x4out2: v128 = i32x4.splat(0);
+export let x4out3: v128 = i32x4.splat(0);
+
+export function philoxX4(c0: v128, c1: v128, c2: v128, c3: v128): void {
+  let k0 = key0, k1 = key1;
+  const m0 = i32x4.splat(<i32>M0), m1 = i32x4.splat(<i32>M1);
+  for (let r = 0; r < 10; r++) {
+    const p0lo = i64x2.extmul_low_i32x4_u(c0, m0), p0hi = i64x2.extmul_high_i32x4_u(c0, m0);
+    const p1lo = i64x2.extmul_low_i32x4_u(c2, m1), p1hi = i64x2.extmul_high_i32x4_u(c2, m1);
+    const lo0 = i32x4.shuffle(p0lo, p0hi, 0, 2, 4, 6), hi0 = i32x4.shuffle(p0lo, p0hi, 1, 3, 5, 7);
+    const lo1 = i32x4.shuffle(p1lo, p1hi, 0, 2, 4, 6), hi1 = i32x4.shuffle(p1lo, p1hi, 1, 3, 5, 7);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>k0));
+    c1 = lo1;
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>k1));
+    c3 = lo0;
+    k0 += W0;
+    k1 += W1;
+  }
+  x4out0 = c0; x4out1 = c1; x4out2 = c2; x4out3 = c3;
+}
+
 // 53-bit uniform in [0, 1) from two words.
 @inline function toUnit(lo: u32, hi: u32): f64 {
   return <f64>((((<u64>hi) << 32) | <u64>lo) >> 11) * 1.1102230246251565e-16;

@@ -6,6 +6,8 @@ import type { Kernel } from '../kernel/wasm.js';
 import type { ValidModel } from '../model/validate.js';
 import type { Population, Projection, Value } from '../model/schema.js';
 import { msToSteps } from '../model/units.js';
+import { makePatterns, storkeyWeights } from './patterns.js';
+import { Philox, STREAM_USER_TS } from './philox.js';
 
 export interface BuiltPopulation {
   name: string;
@@ -33,6 +35,8 @@ export interface StateProbe {
 
 export interface Network {
   populations: BuiltPopulation[];
+  /** Patterns of binary populations, +-1, P x N row-major, by population name. */
+  patterns: Record<string, Float32Array>;
   projections: BuiltProjection[];
   probes: StateProbe[];
   /** Probe sampling interval in steps. */
@@ -43,7 +47,7 @@ export interface Network {
 /** Kernel variable index of a state variable name. */
 export function variableIndex(kernel: Kernel, name: string): number {
   const k = kernel.k;
-  const table: Record<string, number> = { v: k.VAR_V, ge: k.VAR_GE, gi: k.VAR_GI, u: k.VAR_U, i_e: k.VAR_IE, rate: k.VAR_RATE, count: k.VAR_COUNT, theta: k.VAR_THETA };
+  const table: Record<string, number> = { v: k.VAR_V, ge: k.VAR_GE, gi: k.VAR_GI, u: k.VAR_U, i_e: k.VAR_IE, rate: k.VAR_RATE, count: k.VAR_COUNT, theta: k.VAR_THETA, state: k.VAR_STATE, bias: k.VAR_BIAS, field: k.VAR_FIELD };
   const index = table[name];
   if (index === undefined) throw new Error(`unknown state variable ${name}`);
   return index;
@@ -54,6 +58,7 @@ function modelKind(kernel: Kernel, model: Population['model']): number {
   return {
     lif: k.MODEL_LIF, lif_cond: k.MODEL_LIF_COND, lif_delta: k.MODEL_LIF_DELTA,
     izhikevich: k.MODEL_IZHIKEVICH, poisson: k.MODEL_POISSON, spike_source: k.MODEL_SPIKE_SOURCE,
+    binary: k.MODEL_BINARY,
   }[model];
 }
 
@@ -76,18 +81,24 @@ export function buildNetwork(kernel: Kernel, model: ValidModel, options: { recor
 
   const populations: BuiltPopulation[] = [];
   const byName = new Map<string, BuiltPopulation>();
+  const patterns: Record<string, Float32Array> = {};
   for (const pop of model.populations) {
     const index = x.addPopulation(modelKind(kernel, pop.model), pop.size);
     kernel.check(index < 0 ? index : 0, `population "${pop.name}"`);
     const built: BuiltPopulation = { name: pop.name, model: pop.model, size: pop.size, index, first: x.popFirst(index) };
     populations.push(built);
     byName.set(pop.name, built);
-    configurePopulation(kernel, pop, index, dt);
+    if (pop.model === 'binary') {
+      if (pop.patterns) patterns[pop.name] = makePatterns(pop.patterns, pop.size, pop.params!.values === '01', model.seed, index);
+      configureBinary(kernel, pop, index, dt, model.seed, patterns[pop.name]);
+    } else {
+      configurePopulation(kernel, pop, index, dt);
+    }
   }
 
   const projections: BuiltProjection[] = model.projections.map((pr) => {
     const pre = byName.get(pr.from)!, post = byName.get(pr.to)!;
-    return buildProjection(kernel, pr, pre, post, model);
+    return buildProjection(kernel, pr, pre, post, model, patterns[pr.to]);
   });
 
   const recorded = model.record?.spikes ?? 'all';
@@ -110,7 +121,59 @@ export function buildNetwork(kernel: Kernel, model: ValidModel, options: { recor
   if (probes.length) x.setProbeInterval(probeEverySteps, Math.max(64, Math.floor((1 << 20) / probes.length)));
 
   kernel.check(x.prepare(), 'prepare');
-  return { populations, projections, probes, probeEverySteps, neurons: x.neuronCount() };
+  return { populations, projections, patterns, probes, probeEverySteps, neurons: x.neuronCount() };
+}
+
+function configureBinary(kernel: Kernel, pop: Extract<Population, { model: 'binary' }>, index: number, dt: number, seed: number, pats: Float32Array | undefined): void {
+  const x = kernel.exports;
+  const k = kernel.k;
+  const p = pop.params!;
+  const what = `population "${pop.name}"`;
+  const dynamics = { deterministic: k.DYN_DETERMINISTIC, heat_bath: k.DYN_HEAT_BATH, metropolis: k.DYN_METROPOLIS }[p.dynamics!];
+  const update = { random: k.UPDATE_RANDOM, sequential: k.UPDATE_SEQUENTIAL, typewriter: k.UPDATE_TYPEWRITER, poisson: k.UPDATE_POISSON, synchronous: k.UPDATE_SYNCHRONOUS }[p.update!];
+  kernel.check(x.configureBinary(index, p.values === '01' ? 1 : 0, dynamics, p.temperature!, update, p.sweeps_per_step!, p.rate!), what);
+  kernel.check(x.initState(index, k.VAR_BIAS, 0, p.bias! - p.threshold!, 0, -Infinity, Infinity), what);
+  if (pop.init?.bias !== undefined) kernel.check(x.initState(index, k.VAR_BIAS, ...valueArgs(pop.init.bias)), `${what} init bias`);
+  const sched = p.temperature_schedule;
+  if (sched && sched.times.length) {
+    const sp = kernel.write(Int32Array.from(sched.times, (t) => msToSteps(t, dt))), vp = kernel.write(Float64Array.from(sched.values));
+    kernel.check(x.setTemperatureSchedule(index, sp, vp, sched.times.length), `${what} temperature schedule`);
+    kernel.free(sp);
+    kernel.free(vp);
+  }
+  const [lo, hi] = p.values === '01' ? [0, 1] : [-1, 1];
+  const st = pop.init?.state ?? 'random';
+  const states = new Int8Array(pop.size);
+  if (st === 'random') {
+    const rng = new Philox(seed);
+    for (let i = 0; i < pop.size; i++) states[i] = rng.uniform(i, 0, index, STREAM_USER_TS | 2) < 0.5 ? lo : hi;
+  } else if (typeof st === 'number') {
+    states.fill(st);
+  } else if (Array.isArray(st)) {
+    st.forEach((v, i) => { states[i] = v; });
+  } else {
+    // A stored pattern with a fraction of units flipped (a cue).
+    const e = pats!.subarray(st.pattern * pop.size, (st.pattern + 1) * pop.size);
+    for (let i = 0; i < pop.size; i++) states[i] = e[i]! > 0 ? hi : lo;
+    const flips = Math.round((st.flip ?? 0) * pop.size);
+    const rng = new Philox(seed);
+    const order = Uint32Array.from({ length: pop.size }, (_, i) => i);
+    for (let q = 0; q < flips; q++) {
+      const r = q + Math.floor(rng.uniform(q, st.pattern, index, STREAM_USER_TS | 3) * (pop.size - q));
+      const t = order[q]!; order[q] = order[r]!; order[r] = t;
+      const i = order[q]!;
+      states[i] = states[i] === hi ? lo : hi;
+    }
+  }
+  writeBinaryStates(kernel, index, states);
+}
+
+/** Writes the states of a binary population (lo/hi values) and marks the fields for recomputation. */
+export function writeBinaryStates(kernel: Kernel, pop: number, states: Int8Array): void {
+  const x = kernel.exports;
+  const ptr = x.binaryStatePtr(pop);
+  new Int8Array(x.memory.buffer, ptr, states.length).set(states);
+  x.markFieldsDirty();
 }
 
 function configurePopulation(kernel: Kernel, pop: Population, index: number, dt: number): void {
@@ -197,7 +260,7 @@ function setIzhikevichU(kernel: Kernel, pop: number, size: number, b: number): v
   kernel.free(tmp);
 }
 
-function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, post: BuiltPopulation, model: ValidModel): BuiltProjection {
+function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, post: BuiltPopulation, model: ValidModel, postPatterns?: Float32Array): BuiltProjection {
   const x = kernel.exports;
   const k = kernel.k;
   const name = pr.name ?? `${pr.from}->${pr.to}`;
@@ -226,6 +289,9 @@ function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, p
     case 'all_but_one':
       kernel.check(x.connectAllButOne(index), what);
       break;
+    case 'lattice':
+      kernel.check(x.connectLattice(index, c.shape[0]), what);
+      break;
     case 'list': {
       const ptrs = [
         kernel.write(Uint32Array.from(c.pre)),
@@ -238,11 +304,28 @@ function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, p
       break;
     }
   }
-  if (!listWeights) {
+  if (pr.learn === 'hebbian') {
+    const n = post.size;
+    const ptr = kernel.write(postPatterns!);
+    kernel.check(x.hebbianWeights(index, ptr, postPatterns!.length / n, 1 / n), what);
+    kernel.free(ptr);
+  } else if (pr.learn === 'storkey') {
+    const n = post.size;
+    const dense = storkeyWeights(postPatterns!, n);
+    const rowPtr = kernel.readU32(x.projRowPtr(index), pre.size + 1);
+    const targets = kernel.readU32(x.projTargetsPtr(index), rowPtr[pre.size]!);
+    // Synapse j -> i carries w_ij (row of the source j, target i).
+    const w = new Float32Array(targets.length);
+    for (let j = 0; j < pre.size; j++) for (let s = rowPtr[j]!; s < rowPtr[j + 1]!; s++) w[s] = dense[targets[s]! * n + j]!;
+    const ptr = kernel.write(w);
+    kernel.check(x.setWeights(index, ptr), what);
+    kernel.free(ptr);
+  } else if (!listWeights) {
     const w = pr.weight!;
     if (typeof w === 'number') kernel.check(x.setWeightConst(index, w), what);
     else kernel.check(x.setWeightRandom(index, ...weightArgs(w)), what);
   }
+  if (pre.model === 'binary') return { name, from: pr.from, to: pr.to, index };
   const listDelays = c.rule === 'list' && c.delays !== undefined;
   if (!listDelays) {
     const d = pr.delay ?? model.dt;

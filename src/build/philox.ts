@@ -12,6 +12,7 @@ export const STREAM_CONNECT = 2 << 24;
 export const STREAM_WEIGHT = 3 << 24;
 export const STREAM_DELAY = 4 << 24;
 export const STREAM_POISSON = 5 << 24;
+export const STREAM_USER_TS = 7 << 24;
 
 /** High and low 32 bits of the 64-bit product of two u32. */
 function mulhilo(a: number, b: number): [hi: number, lo: number] {

@@ -53,6 +53,22 @@ export interface KernelExports {
   normalizeIncoming(proj: number, total: number): number;
   traceValue(proj: number, post: number, i: number): number;
   eligibilityValue(proj: number, s: number): number;
+  configureBinary(pop: number, values01: number, dynamics: number, temperature: number, update: number, sweeps: number, rate: number): number;
+  setTemperatureSchedule(pop: number, stepsPtr: number, valsPtr: number, n: number): number;
+  setTemperature(pop: number, t: number): number;
+  setClamped(pop: number, j: number, on: number): number;
+  enableStateHistogram(pop: number): number;
+  stateHistogramPtr(pop: number): number;
+  clearStateHistogram(pop: number): void;
+  binaryStatePtr(pop: number): number;
+  binaryFlips(pop: number): number;
+  binaryUpdates(pop: number): number;
+  latticeFastPath(pop: number): number;
+  connectLattice(proj: number, L: number): number;
+  hebbianWeights(proj: number, patternsPtr: number, nPatterns: number, scale: number): number;
+  setWeights(proj: number, ptr: number): number;
+  energy(pop: number): number;
+  markFieldsDirty(): void;
   prepare(): number;
   saveCheckpoint(): number;
   loadCheckpoint(ptr: number, n: number): number;
@@ -100,6 +116,9 @@ export interface KernelConstants {
   STREAM_INIT: number; STREAM_CONNECT: number; STREAM_WEIGHT: number; STREAM_DELAY: number; STREAM_POISSON: number; STREAM_USER: number;
   STATUS_OK: number;
   RULE_PAIR: number; RULE_TRIPLET: number; RULE_REWARD: number; PAIRING_ALL: number; PAIRING_NEAREST: number;
+  MODEL_BINARY: number; VAR_STATE: number; VAR_BIAS: number; VAR_FIELD: number;
+  DYN_DETERMINISTIC: number; DYN_HEAT_BATH: number; DYN_METROPOLIS: number;
+  UPDATE_RANDOM: number; UPDATE_SEQUENTIAL: number; UPDATE_TYPEWRITER: number; UPDATE_POISSON: number; UPDATE_SYNCHRONOUS: number;
 }
 
 const STATUS_NAMES: Record<number, string> = {
@@ -192,7 +211,7 @@ export class Kernel {
   readU8(ptr: number, n: number): Uint8Array { this.views(); return this.u8v.slice(ptr, ptr + n); }
 
   /** Copies an array into fresh kernel memory; returns its pointer (free it with free()). */
-  write(data: Float64Array | Float32Array | Uint32Array | Int32Array | Uint16Array | Uint8Array): number {
+  write(data: Float64Array | Float32Array | Uint32Array | Int32Array | Uint16Array | Uint8Array | Int8Array): number {
     const ptr = this.exports.alloc(Math.max(data.byteLength, 16));
     this.views();
     this.u8v.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ptr);

@@ -100,6 +100,49 @@ const SpikeSourceParams = Type.Object({
   }),
 }, { additionalProperties: false });
 
+const BinaryParams = Type.Object({
+  values: Type.Union([Type.Literal('pm1'), Type.Literal('01')], { title: '"pm1" or "01"', default: 'pm1', description: 'unit states: pm1 = {-1, +1} (Hopfield, Ising), 01 = {0, 1} (Boltzmann machines); a unit turning on is a spike' }),
+  dynamics: Type.Union([Type.Literal('deterministic'), Type.Literal('heat_bath'), Type.Literal('metropolis')], {
+    title: '"deterministic", "heat_bath" or "metropolis"', default: 'deterministic',
+    description: 'deterministic: s = hi if h + bias >= 0; heat_bath: P(hi) = sigmoid(g (h + bias) / T) (Gibbs; g = 2 for pm1, 1 for 01); metropolis: flip with min(1, exp(-dE/T))',
+  }),
+  temperature: Type.Number({ description: 'T of the stochastic dynamics (energy units, k_B = 1)', default: 1 }),
+  update: Type.Union([Type.Literal('sequential'), Type.Literal('random'), Type.Literal('typewriter'), Type.Literal('poisson'), Type.Literal('synchronous')], {
+    title: '"sequential", "random", "typewriter", "poisson" or "synchronous"', default: 'sequential',
+    description: 'sequential: sweeps in a fresh random order; random: units drawn at random (Glauber); typewriter: sweeps in index order; poisson: each unit on its own Poisson clock (rate); synchronous: all units from the same old state',
+  }),
+  sweeps_per_step: Type.Number({ description: 'updates per step, in units of the population size (sweeps)', default: 1 }),
+  rate: Type.Number({ description: 'poisson order: updates per unit per second (Hz)', default: 1000 }),
+  threshold: Type.Number({ description: 'threshold theta of every unit (Hopfield: s = hi if h >= theta); the bias is -theta', default: 0 }),
+  bias: Type.Number({ description: 'bias b of every unit (Boltzmann, Ising field h)', default: 0 }),
+  temperature_schedule: Type.Optional(Type.Object({
+    times: Type.Array(Type.Number(), { description: 'times at which the temperature changes (ms, ascending)' }),
+    values: Type.Array(Type.Number(), { description: 'temperature from each time on (annealing)' }),
+  }, { additionalProperties: false })),
+}, { additionalProperties: false, default: {} });
+
+const Patterns = Type.Union([
+  Type.Object({ random: Type.Object({
+    count: Type.Integer({ minimum: 0, description: 'number of patterns' }),
+    p_on: Type.Optional(Type.Number({ description: 'probability of a unit being on', default: 0.5 })),
+  }, { additionalProperties: false }) }, { additionalProperties: false }),
+  Type.Object({ list: Type.Array(Type.Array(Type.Number()), { description: 'patterns, one value per unit (lo or hi)' }) }, { additionalProperties: false }),
+  Type.Object({ mnist: Type.Object({
+    count: Type.Integer({ minimum: 1, description: 'number of digit images' }),
+    digits: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 9 }), { description: 'digit classes to take, in turn (default 0-9)' })),
+    binarize: Type.Optional(Type.Number({ description: 'intensity above which a pixel is on', default: 0.5 })),
+  }, { additionalProperties: false }) }, { additionalProperties: false }),
+], { title: '{ "random": { count, p_on } }, { "list": [[...]] } or { "mnist": { count, digits, binarize } }', description: 'patterns stored by learned couplings (learn) and used as cues' });
+export type Patterns = Static<typeof Patterns>;
+
+const BinaryState = Type.Union([
+  Type.Number(),
+  Type.Literal('random'),
+  Type.Object({ pattern: Type.Integer({ minimum: 0 }), flip: Type.Optional(Type.Number({ description: 'fraction of units flipped at random', default: 0 })) }, { additionalProperties: false }),
+  Type.Array(Type.Number()),
+], { title: 'a value, "random", { "pattern": k, "flip": fraction } or one value per unit' });
+export type BinaryState = Static<typeof BinaryState>;
+
 const StepCurrent = Type.Object({
   times: Type.Array(Type.Number(), { description: 'times at which the current changes (ms, ascending)' }),
   amplitudes: Type.Array(Type.Number(), { description: 'current from each time on (pA; mV/ms for izhikevich)' }),
@@ -143,12 +186,18 @@ const PopPoisson = Type.Object({
   ...popBase, model: Type.Literal('poisson'), params: PoissonParams,
   init: Type.Optional(Init(['rate'])),
 }, { additionalProperties: false, description: 'independent Poisson spike trains, exact event times' });
+const PopBinary = Type.Object({
+  ...popBase, model: Type.Literal('binary'), params: Type.Optional(BinaryParams),
+  patterns: Type.Optional(Patterns),
+  init: Type.Optional(Type.Object({ state: Type.Optional(BinaryState), bias: Type.Optional(Value) }, { additionalProperties: false })),
+}, { additionalProperties: false, description: 'binary units: Hopfield neurons, stochastic Boltzmann units, Ising spins; couplings between them act at once' });
+
 const PopSpikeSource = Type.Object({
   ...popBase, model: Type.Literal('spike_source'), params: SpikeSourceParams,
 }, { additionalProperties: false, description: 'neurons that fire at given times' });
 
-export const POPULATION_VARIANTS = [PopLif, PopLifCond, PopLifDelta, PopIzhikevich, PopPoisson, PopSpikeSource] as const;
-export const MODEL_NAMES = ['lif', 'lif_cond', 'lif_delta', 'izhikevich', 'poisson', 'spike_source'] as const;
+export const POPULATION_VARIANTS = [PopLif, PopLifCond, PopLifDelta, PopIzhikevich, PopPoisson, PopSpikeSource, PopBinary] as const;
+export const MODEL_NAMES = ['lif', 'lif_cond', 'lif_delta', 'izhikevich', 'poisson', 'spike_source', 'binary'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 const PopulationUnion = Type.Union([...POPULATION_VARIANTS]);
@@ -159,6 +208,7 @@ export type LifDeltaPopulation = Static<typeof PopLifDelta>;
 export type IzhikevichPopulation = Static<typeof PopIzhikevich>;
 export type PoissonPopulation = Static<typeof PopPoisson>;
 export type SpikeSourcePopulation = Static<typeof PopSpikeSource>;
+export type BinaryPopulation = Static<typeof PopBinary>;
 
 // oneOf + discriminator: ajv checks only the branch the tag names, so errors
 // point into the right model's params.
@@ -178,6 +228,7 @@ export const MODEL_VARIABLES: Record<ModelName, readonly string[]> = {
   izhikevich: ['v', 'u', 'ge', 'gi', 'i_e'],
   poisson: ['rate'],
   spike_source: [],
+  binary: ['state', 'bias', 'field'],
 };
 
 /** What a weight means on each target model. */
@@ -188,6 +239,7 @@ export const WEIGHT_UNITS: Record<ModelName, string> = {
   izhikevich: 'mV/ms (jump of the synaptic current)',
   poisson: '',
   spike_source: '',
+  binary: 'energy units (the coupling w_ij of the energy -1/2 sum w_ij s_i s_j)',
 };
 
 // ------------------------------------------------------------------ connectivity
@@ -220,6 +272,10 @@ const ConnectVariants = [
     description: 'source i connects to every target except target i (equal sizes): lateral inhibition wiring',
   }),
   Type.Object({
+    rule: Type.Literal('lattice'),
+    shape: Type.Tuple([Type.Integer({ minimum: 3 }), Type.Integer({ minimum: 3 })], { description: '[L, L]: a periodic square lattice; each unit couples to its 4 neighbours' }),
+  }, { additionalProperties: false }),
+  Type.Object({
     rule: Type.Literal('list'),
     pre: Type.Array(Type.Integer({ minimum: 0 }), { description: 'source neuron of each synapse' }),
     post: Type.Array(Type.Integer({ minimum: 0 }), { description: 'target neuron of each synapse' }),
@@ -227,7 +283,7 @@ const ConnectVariants = [
     delays: Type.Optional(Type.Array(Type.Number(), { description: 'delay of each synapse (ms; then omit "delay")' })),
   }, { additionalProperties: false }),
 ] as const;
-export const CONNECT_RULES = ['fixed_probability', 'fixed_indegree', 'fixed_outdegree', 'one_to_one', 'all_to_all', 'all_but_one', 'list'] as const;
+export const CONNECT_RULES = ['fixed_probability', 'fixed_indegree', 'fixed_outdegree', 'one_to_one', 'all_to_all', 'all_but_one', 'lattice', 'list'] as const;
 const ConnectUnion = Type.Union([...ConnectVariants]);
 export type Connect = Static<typeof ConnectUnion>;
 export const Connect = Type.Unsafe<Connect>({
@@ -318,6 +374,10 @@ export const Projection = Type.Object({
     title: 'a plasticity block or null',
     description: 'synaptic plasticity (null or absent: static synapses)',
   })),
+  learn: Type.Optional(Type.Union([Type.Literal('hebbian'), Type.Literal('storkey')], {
+    title: '"hebbian" or "storkey"',
+    description: 'couplings between binary units learned from the population\'s patterns: hebbian w_ij = (1/N) sum_mu e_i e_j (zero diagonal); storkey: the Storkey (1997) rule, higher capacity. Replaces "weight".',
+  })),
   normalize: Type.Optional(Type.Object({
     total: Type.Number({ description: 'sum of the incoming weights of each target neuron' }),
     interval: Type.Number({ description: 'how often the incoming weights are rescaled to that sum (ms)' }),
@@ -346,6 +406,10 @@ export type WeightRecord = Static<typeof WeightRecord>;
 
 export const Record_ = Type.Object({
   weights: Type.Optional(Type.Array(WeightRecord)),
+  energy: Type.Optional(Type.Object({
+    populations: Type.Array(Type.String(), { description: 'binary populations whose summed energy (and overlaps with their patterns) is recorded' }),
+    interval: Type.Number({ description: 'sampling interval (ms)' }),
+  }, { additionalProperties: false })),
   spikes: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Literal('all')], {
     description: 'populations whose spikes are recorded ("all" by default)',
   })),

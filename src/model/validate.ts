@@ -257,6 +257,14 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
     if (w.histogram?.range && !(w.histogram.range[0] < w.histogram.range[1])) add(`${at}/histogram/range`, `low must be below high (got [${w.histogram.range.join(', ')}])`);
     if (!w.synapses && !w.histogram) add(at, 'record "synapses", a "histogram", or both');
   });
+  if (rec?.energy) {
+    rec.energy.populations.forEach((name, i) => {
+      const entry = pops.get(name);
+      if (!entry) add(`/record/energy/populations/${i}`, unknownPopulation(name, pops));
+      else if (entry.pop.model !== 'binary') add(`/record/energy/populations/${i}`, `"${name}" is not a population of binary units`);
+    });
+    if (stepOk && !(msToSteps(rec.energy.interval, dt) >= 1)) add('/record/energy/interval', `sampling interval must be >= dt = ${dt} ms (got ${rec.energy.interval})`);
+  }
   if (rec?.spikes !== undefined && rec.spikes !== 'all') {
     rec.spikes.forEach((name, i) => {
       if (!pops.has(name)) add(`/record/spikes/${i}`, unknownPopulation(name, pops));
@@ -339,6 +347,9 @@ function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): 
     case 'poisson':
       if (!(pop.params.rate >= 0)) add(`${at}/params/rate`, `rate must be >= 0 Hz (got ${pop.params.rate})`);
       break;
+    case 'binary':
+      checkBinary(pop, at, add);
+      break;
     case 'spike_source': {
       const lists = pop.params.spike_times;
       if (lists.length !== pop.size) {
@@ -355,7 +366,7 @@ function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): 
       break;
     }
   }
-  if ('init' in pop && pop.init) {
+  if ('init' in pop && pop.init && pop.model !== 'binary') {
     if ('theta' in pop.init && !((pop.params as { theta_plus?: number } | undefined)?.theta_plus! > 0)) {
       add(`${at}/init/theta`, 'the population has no adaptive threshold (set params.theta_plus > 0)');
     }
@@ -383,6 +394,65 @@ function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): 
       else if (q > 0 && t < c.times[q - 1]!) add(`${at}/current/times/${q}`, `times must be ascending (${t} ms after ${c.times[q - 1]} ms)`);
     });
   }
+}
+
+/** Number of patterns a binary population defines. */
+export function patternCount(pop: Population): number {
+  if (pop.model !== 'binary' || !pop.patterns) return 0;
+  const p = pop.patterns;
+  if ('random' in p) return p.random.count;
+  if ('list' in p) return p.list.length;
+  return p.mnist.count;
+}
+
+function checkBinary(pop: Extract<Population, { model: 'binary' }>, at: string, add: Add): void {
+  const p = pop.params!;
+  const [lo, hi] = p.values === '01' ? [0, 1] : [-1, 1];
+  if (!(p.temperature! > 0)) add(`${at}/params/temperature`, `temperature must be > 0 (got ${p.temperature})`);
+  if (!(p.sweeps_per_step! > 0)) add(`${at}/params/sweeps_per_step`, `must be > 0 (got ${p.sweeps_per_step})`);
+  if (!(p.rate! > 0)) add(`${at}/params/rate`, `must be > 0 Hz (got ${p.rate})`);
+  if (p.threshold !== 0 && p.bias !== 0) add(`${at}/params/bias`, 'give a threshold or a bias, not both (the bias is -threshold)');
+  const sched = p.temperature_schedule;
+  if (sched) {
+    if (sched.times.length !== sched.values.length) add(`${at}/params/temperature_schedule/values`, `needs one temperature per time: ${sched.times.length} (got ${sched.values.length})`);
+    sched.values.forEach((v, q) => { if (!(v > 0)) add(`${at}/params/temperature_schedule/values/${q}`, `temperature must be > 0 (got ${v})`); });
+    sched.times.forEach((t, q) => {
+      if (!(t >= 0)) add(`${at}/params/temperature_schedule/times/${q}`, `times must be >= 0 ms (got ${t})`);
+      else if (q > 0 && t < sched.times[q - 1]!) add(`${at}/params/temperature_schedule/times/${q}`, `times must be ascending (${t} ms after ${sched.times[q - 1]} ms)`);
+    });
+  }
+  const pat = pop.patterns;
+  if (pat) {
+    if ('list' in pat) {
+      pat.list.forEach((e, mu) => {
+        if (e.length !== pop.size) add(`${at}/patterns/list/${mu}`, `a pattern needs one value per unit: ${pop.size} (got ${e.length})`);
+        const bad = e.findIndex((x) => x !== lo && x !== hi);
+        if (bad >= 0) add(`${at}/patterns/list/${mu}/${bad}`, `pattern values must be ${lo} or ${hi} (got ${e[bad]})`);
+      });
+    } else if ('random' in pat) {
+      const q = pat.random.p_on ?? 0.5;
+      if (!(q >= 0 && q <= 1)) add(`${at}/patterns/random/p_on`, `must be within [0, 1] (got ${q})`);
+    } else {
+      if (pop.size !== 784) add(`${at}/patterns/mnist`, `MNIST patterns are 28 x 28 images: the population needs 784 units (got ${pop.size})`);
+      const b = pat.mnist.binarize ?? 0.5;
+      if (!(b >= 0 && b < 1)) add(`${at}/patterns/mnist/binarize`, `must be within [0, 1) (got ${b})`);
+    }
+  }
+  const st = pop.init?.state;
+  if (st !== undefined) {
+    if (typeof st === 'number') {
+      if (st !== lo && st !== hi) add(`${at}/init/state`, `a state must be ${lo} or ${hi} (got ${st})`);
+    } else if (Array.isArray(st)) {
+      if (st.length !== pop.size) add(`${at}/init/state`, `needs one state per unit: ${pop.size} (got ${st.length})`);
+      const bad = st.findIndex((x) => x !== lo && x !== hi);
+      if (bad >= 0) add(`${at}/init/state/${bad}`, `a state must be ${lo} or ${hi} (got ${st[bad]})`);
+    } else if (st !== 'random') {
+      const n = patternCount(pop);
+      if (st.pattern >= n) add(`${at}/init/state/pattern`, n ? `pattern ${st.pattern} does not exist (the population has ${n})` : 'the population has no patterns');
+      if (st.flip !== undefined && !(st.flip >= 0 && st.flip <= 1)) add(`${at}/init/state/flip`, `must be within [0, 1] (got ${st.flip})`);
+    }
+  }
+  if (pop.init?.bias !== undefined) checkValue(pop.init.bias, `${at}/init/bias`, add);
 }
 
 function checkValue(v: Value, at: string, add: Add): void {
@@ -463,6 +533,14 @@ function checkProjection(
       if (nPre !== nPost) add(`${at}/connect`, `all_but_one needs populations of equal size ("${pr.from}" ${nPre}, "${pr.to}" ${nPost})`);
       expected = nPre * (nPost - 1);
       break;
+    case 'lattice': {
+      const [a, b] = c.shape;
+      if (a !== b) add(`${at}/connect/shape`, `the lattice must be square (got ${a} x ${b})`);
+      if (!same) add(`${at}/to`, 'a lattice couples a population to itself');
+      if (nPre !== a * b) add(`${at}/connect/shape`, `a ${a} x ${b} lattice needs ${a * b} units; "${pr.from}" has ${nPre}`);
+      expected = 4 * nPre;
+      break;
+    }
     case 'list': {
       const n = c.pre.length;
       if (c.post.length !== n) add(`${at}/connect/post`, `needs one entry per source: ${n} (got ${c.post.length})`);
@@ -483,6 +561,18 @@ function checkProjection(
   }
 
   const listWeights = c.rule === 'list' && c.weights !== undefined;
+  const binaryPre = pre.model === 'binary', binaryPost = post.model === 'binary';
+  if (binaryPre !== binaryPost) {
+    add(`${at}/${binaryPre ? 'to' : 'from'}`, 'binary units couple only to binary units');
+    return expected;
+  }
+  if (binaryPre) {
+    checkCoupling(pr, pre, post, at, add);
+    if (pr.learn === undefined && pr.weight === undefined && !listWeights) add(`${at}/weight`, 'is required');
+    return expected;
+  }
+  if (pr.learn !== undefined) add(`${at}/learn`, 'learned couplings are for binary units');
+  if (c.rule === 'lattice') add(`${at}/connect/rule`, 'lattices couple binary units');
   if (pr.weight === undefined && !listWeights) add(`${at}/weight`, 'is required');
   if (pr.weight !== undefined) checkValue(pr.weight, `${at}/weight`, add);
   if (post.model === 'lif_cond') {
@@ -525,6 +615,41 @@ function checkProjection(
     }
   }
   return expected;
+}
+
+// Couplings between binary units: immediate, symmetric (w_ij = w_ji), no self-coupling.
+function checkCoupling(pr: Projection, pre: Population, post: Population, at: string, add: Add): void {
+  const c = pr.connect;
+  const same = pr.from === pr.to;
+  for (const key of ['delay', 'receptor', 'plasticity', 'normalize'] as const) {
+    if (pr[key] !== undefined && pr[key] !== null) add(`${at}/${key}`, `couplings between binary units act at once and have no ${key}; omit "${key}"`);
+  }
+  if (pr.learn !== undefined) {
+    if (!same) add(`${at}/learn`, 'learned couplings connect a population to itself');
+    if (c.rule !== 'all_to_all' || c.allow_autapses !== false) add(`${at}/connect`, 'learned couplings need { "rule": "all_to_all", "allow_autapses": false }');
+    if (pr.weight !== undefined) add(`${at}/weight`, 'give either "weight" or "learn", not both');
+    if (patternCount(post) === 0) add(`${at}/learn`, `population "${pr.to}" has no patterns to learn`);
+    return;
+  }
+  const symmetricHint = 'couplings of binary units must be symmetric (w_ij = w_ji): use all_to_all or lattice with one weight, "learn", or a symmetric list';
+  if (pr.weight !== undefined && typeof pr.weight !== 'number') add(`${at}/weight`, `${symmetricHint}; random weights are not`);
+  if (c.rule === 'list') {
+    const w = c.weights ?? c.pre.map(() => (typeof pr.weight === 'number' ? pr.weight : NaN));
+    const key = (i: number, j: number) => `${i},${j}`;
+    const table = new Map<string, number>();
+    c.pre.forEach((i, s) => table.set(key(i, c.post[s]!), w[s]!));
+    c.pre.forEach((i, s) => {
+      const j = c.post[s]!;
+      if (same && i === j) add(`${at}/connect/pre/${s}`, `unit ${i} cannot couple to itself`);
+      else if (same && table.get(key(j, i)) !== w[s]) add(`${at}/connect`, `${symmetricHint}: ${i}->${j} has weight ${w[s]}, ${j}->${i} ${table.has(key(j, i)) ? `has ${table.get(key(j, i))}` : 'is missing'}`);
+    });
+  } else if (same) {
+    if (c.rule === 'all_to_all' && c.allow_autapses !== false) add(`${at}/connect/allow_autapses`, 'a unit cannot couple to itself: set "allow_autapses": false');
+    else if (c.rule !== 'all_to_all' && c.rule !== 'lattice') add(`${at}/connect/rule`, `${symmetricHint}; ${c.rule} is not`);
+  } else if (c.rule !== 'all_to_all') {
+    add(`${at}/connect/rule`, `between two populations of binary units, use all_to_all both ways with one weight (or set the couplings from code); ${c.rule} is not symmetric`);
+  }
+  void pre;
 }
 
 function checkPlasticity(pr: Projection, post: Population, at: string, add: Add): void {

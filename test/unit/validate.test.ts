@@ -33,7 +33,7 @@ describe('model validation', () => {
   });
 
   it.each([
-    ['unknown model', '/populations/0/model', 'lfi', '/populations/0/model', 'unknown model "lfi" (did you mean "lif"?); expected one of lif, lif_cond, lif_delta, izhikevich, poisson, spike_source'],
+    ['unknown model', '/populations/0/model', 'lfi', '/populations/0/model', 'unknown model "lfi" (did you mean "lif"?); expected one of lif, lif_cond, lif_delta, izhikevich, poisson, spike_source, binary'],
     ['negative size', '/populations/0/size', -3, '/populations/0/size', 'must be >= 0 (got -3)'],
     ['fractional size', '/populations/0/size', 2.5, '/populations/0/size', 'must be an integer (got 2.5)'],
     ['p above 1', '/projections/0/connect/p', 1.5, '/projections/0/connect/p', 'must be <= 1 (got 1.5)'],
@@ -44,7 +44,7 @@ describe('model validation', () => {
     ['unknown parameter', '/populations/0/params', { tau_mm: 5 }, '/populations/0/params/tau_mm', 'unknown property "tau_mm" (did you mean "tau_m"?)'],
     ['negative time constant', '/populations/0/params', { tau_m: -5 }, '/populations/0/params/tau_m', 'membrane time constant must be > 0 ms (got -5)'],
     ['reset above threshold', '/populations/0/params', { v_reset: -40, v_thresh: -50 }, '/populations/0/params/v_reset', 'reset potential must be below the threshold (v_reset -40 mV, v_thresh -50 mV)'],
-    ['unknown rule', '/projections/0/connect', { rule: 'random' }, '/projections/0/connect/rule', 'unknown rule "random"; expected one of fixed_probability, fixed_indegree, fixed_outdegree, one_to_one, all_to_all, all_but_one, list'],
+    ['unknown rule', '/projections/0/connect', { rule: 'random' }, '/projections/0/connect/rule', 'unknown rule "random"; expected one of fixed_probability, fixed_indegree, fixed_outdegree, one_to_one, all_to_all, all_but_one, lattice, list'],
     ['weight of the wrong type', '/projections/0/weight', 'heavy', '/projections/0/weight', 'must be a number, { "uniform": [low, high] } or { "normal": [mean, sd], "clip": [low, high] } (got "heavy")'],
     ['a zero time step', '/dt', 0, '/dt', 'time step must be > 0 ms (got 0)'],
   ])('rejects %s with the path and the rule', (_what, path, value, issuePath, message) => {
