@@ -349,12 +349,12 @@ function isingSweeps(p: Population, b: BinaryUnits, slot: i32, dt: f64): void {
   const want = b.carry + b.sweeps;
   const sweeps = <i32>Math.floor(want);
   b.carry = want - <f64>sweeps;
-  if ((L & 15) == 0) {
-    // Row by row, 16 sites per four Philox blocks computed at once (draws k..k+3:
-    // the same words the one-block path would use).
+  if ((L & 15) == 0 && !record) {
+    // Row by row, 16 sites from four Philox blocks computed at once (site q of
+    // a group takes word q of the lanes stored in order). Branch-free: near Tc
+    // a flip is a coin toss, and a mispredicted branch costs more than the update.
     const words = changetype<usize>(isingWords);
     for (let w = 0; w < sweeps; w++) {
-      const off = dt * <f64>(w + 1) / <f64>sweeps;
       for (let y = 0; y < L; y++) {
         const row = y * L;
         const rowUp = (y == 0 ? n - L : row - L), rowDown = (y == L - 1 ? 0 : row + L);
@@ -363,26 +363,37 @@ function isingSweeps(p: Population, b: BinaryUnits, slot: i32, dt: f64): void {
           b.draws = k + 4;
           const hiWord = <i32>(k / 4294967296.0);
           philoxX4(i32x4(<i32>k, <i32>k + 1, <i32>k + 2, <i32>k + 3), i32x4.splat(hiWord), i32x4.splat(<i32>popIndex), i32x4.splat(<i32>STREAM_UNIT));
-          // Word w of block j goes to site 4 j + w.
           v128.store(words, x4out0, 0);
           v128.store(words, x4out1, 16);
           v128.store(words, x4out2, 32);
           v128.store(words, x4out3, 48);
+          const base = row + x;
           for (let q = 0; q < 16; q++) {
-            const i = row + x + q, xx = x + q;
-            const r = load<u32>(words + (<usize>(((q & 3) << 2) | (q >> 2)) << 2));
-            const f = isingSiteAt(s, table, i, rowUp + xx, rowDown + xx, xx == 0 ? row + L - 1 : i - 1, xx == L - 1 ? row : i + 1, r, heat);
-            if (f != 0) {
-              flips++;
-              if (f > 0) { ups++; if (record) p.pushSpike(slot, i, off); }
+            const i = base + q, xx = x + q;
+            const left = select<i32>(row + L - 1, i - 1, xx == 0);
+            const right = select<i32>(row, i + 1, xx == L - 1);
+            const sum = <i32>load<i8>(s + <usize>(rowUp + xx)) + <i32>load<i8>(s + <usize>(rowDown + xx))
+              + <i32>load<i8>(s + <usize>left) + <i32>load<i8>(s + <usize>right);
+            const k2 = (sum + 4) >> 1;
+            const si = <i32>load<i8>(s + <usize>i);
+            const r = load<u32>(words + (<usize>q << 2));
+            let sn: i32;
+            if (heat) {
+              sn = (<i32>(r < load<u32>(table + (<usize>k2 << 2))) << 1) - 1;
+            } else {
+              const flip = <i32>(r < load<u32>(table + (<usize>(k2 + 5 * ((si + 1) >> 1)) << 2)));
+              sn = si - ((si * flip) << 1);
             }
+            store<i8>(s + <usize>i, <i8>sn);
+            flips += <i32>(sn != si);
+            ups += <i32>(sn > si);
           }
         }
       }
       b.updates += <f64>n;
     }
     b.flips += <f64>flips;
-    if (!record) p.totalSpikesUnrecorded += <f64>ups;
+    p.totalSpikesUnrecorded += <f64>ups;
     b.fieldsDirty = true;
     return;
   }

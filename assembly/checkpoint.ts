@@ -10,8 +10,9 @@
 
 import { Population } from "./population";
 import { Projection } from "./projection";
+import { BinaryUnits } from "./binary";
 
-const MAGIC: u32 = 0x48454231;  // "HEB1"
+const MAGIC: u32 = 0x48454232;  // "HEB2"
 
 let buf = new StaticArray<u8>(1 << 16);
 let len: i32 = 0;
@@ -91,6 +92,9 @@ function savePopulation(p: Population): void {
     wArr(p.histIds[s], n);
     wArr(p.histOffs[s], n);
   }
+  const b = p.bin;
+  wU32(b == null ? 0 : 1);
+  if (b != null) saveBinary(b);
 }
 
 function loadPopulation(p: Population): void {
@@ -109,6 +113,25 @@ function loadPopulation(p: Population): void {
     p.histCount[s] = rArr(p.histIds[s], false);
     rArr(p.histOffs[s], false);
   }
+  const b = p.bin;
+  if ((rU32() != 0) != (b != null)) { bad = true; return; }
+  if (b != null) loadBinary(b);
+}
+
+// Fields are saved as they are (not recomputed), so a continued run adds in
+// the same order as an uninterrupted one, bit for bit.
+function saveBinary(b: BinaryUnits): void {
+  wF64(b.temperature); wF64(b.draws); wF64(b.carry); wF64(<f64>b.cursor); wF64(b.nextT);
+  wF64(b.flips); wF64(b.updates); wF64(b.fieldsDirty ? 1 : 0); wF64(b.anyClamped ? 1 : 0); wF64(<f64>b.tCursor);
+  wF64(b.tableT);
+  wArr(b.s); wArr(b.h); wArr(b.bias); wArr(b.clamped); wArr(b.perm); wArr(b.hist);
+}
+
+function loadBinary(b: BinaryUnits): void {
+  b.temperature = rF64(); b.draws = rF64(); b.carry = rF64(); b.cursor = <i32>rF64(); b.nextT = rF64();
+  b.flips = rF64(); b.updates = rF64(); b.fieldsDirty = rF64() != 0; b.anyClamped = rF64() != 0; b.tCursor = <i32>rF64();
+  rF64(); b.tableT = NaN;  // the acceptance table is rebuilt for the loaded temperature
+  rArr(b.s); rArr(b.h); rArr(b.bias); rArr(b.clamped); rArr(b.perm); rArr(b.hist);
 }
 
 function saveProjection(pr: Projection): void {

@@ -113,6 +113,17 @@ export function initState(pop: i32, variable: i32, kind: i32, a: f64, b: f64, lo
   return STATUS_OK;
 }
 
+// Sets a state variable neuron by neuron from n f64 values at ptr.
+export function setStateValues(pop: i32, variable: i32, ptr: usize, n: i32): i32 {
+  const p = popAt(pop);
+  if (p == null || n != p.size) return STATUS_BAD_POPULATION;
+  for (let j = 0; j < n; j++) {
+    const status = writeState(p, variable, j, load<f64>(ptr + (<usize>j << 3)));
+    if (status != STATUS_OK) return status;
+  }
+  return STATUS_OK;
+}
+
 function writeState(p: Population, variable: i32, j: i32, x: f64): i32 {
   const k = p.kind;
   if (variable == VAR_V) {

@@ -15,7 +15,7 @@ import * as plastic from "./plasticity";
 import { BinaryUnits } from "./binary";
 
 export * from "./abi";
-export { saveCheckpoint, loadCheckpoint, setAdaptiveThreshold, addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, prepare, run, setSchedule, setRate, setRates } from "./engine";
+export { saveCheckpoint, loadCheckpoint, setAdaptiveThreshold, addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, setStateValues, prepare, run, setSchedule, setRate, setRates } from "./engine";
 export { setRecordCapacity, recTimesPtr, recIdsPtr, clearRecorded } from "./engine";
 export { addProbe, setProbeInterval, samplesPtr, clearSamples, probeCount } from "./engine";
 export { setMaxSynapses } from "./projection";
@@ -40,17 +40,23 @@ export function philoxBlock(c0: u32, c1: u32, c2: u32, c3: u32, out: usize): voi
   store<u32>(out, rng.out3, 12);
 }
 // Four blocks at once (the vector path), words block-major to out (64 bytes).
+// Test hook: four consecutive Philox blocks from counter (c0..c0+3, c1, c2, c3)
+// by the SIMD path, written block by block (16 words) to out.
 export function philoxBlocks4(c0: u32, c1: u32, c2: u32, c3: u32, out: usize): void {
   rng.philoxX4(i32x4(<i32>c0, <i32>c0 + 1, <i32>c0 + 2, <i32>c0 + 3), i32x4.splat(<i32>c1), i32x4.splat(<i32>c2), i32x4.splat(<i32>c3));
+  // x4outW holds word W of each block in its lanes; transpose to block order.
   for (let j = 0; j < 4; j++) {
-    store<u32>(out + (<usize>(4 * j) << 2), <u32>i32x4.extract_lane(rng.x4out0, 0));
+    store<u32>(out + (<usize>(4 * j + 0) << 2), <u32>laneOf(rng.x4out0, j));
+    store<u32>(out + (<usize>(4 * j + 1) << 2), <u32>laneOf(rng.x4out1, j));
+    store<u32>(out + (<usize>(4 * j + 2) << 2), <u32>laneOf(rng.x4out2, j));
+    store<u32>(out + (<usize>(4 * j + 3) << 2), <u32>laneOf(rng.x4out3, j));
   }
-  const tmp = new StaticArray<u32>(16);
-  v128.store(changetype<usize>(tmp), rng.x4out0, 0);
-  v128.store(changetype<usize>(tmp), rng.x4out1, 16);
-  v128.store(changetype<usize>(tmp), rng.x4out2, 32);
-  v128.store(changetype<usize>(tmp), rng.x4out3, 48);
-  for (let j = 0; j < 4; j++) for (let w = 0; w < 4; w++) store<u32>(out + (<usize>(4 * j + w) << 2), tmp[4 * w + j]);
+}
+function laneOf(v: v128, j: i32): i32 {
+  if (j == 0) return i32x4.extract_lane(v, 0);
+  if (j == 1) return i32x4.extract_lane(v, 1);
+  if (j == 2) return i32x4.extract_lane(v, 2);
+  return i32x4.extract_lane(v, 3);
 }
 export function rngUniform(c0: u32, c1: u32, c2: u32, c3: u32): f64 { return rng.uniform(c0, c1, c2, c3); }
 export function rngNormal(c0: u32, c1: u32, c2: u32, c3: u32): f64 { return rng.normal(c0, c1, c2, c3); }

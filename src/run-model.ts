@@ -35,13 +35,14 @@ export async function runModel(model: ValidModel, options: RunModelOptions = {})
   // A bad checkpoint is refused before any output file is opened.
   if (options.loadState) loadCheckpoint(simulation, options.loadState);
   const files = options.outDir
-    ? new SpikeFiles(simulation.network, { dir: options.outDir, weights: model.record?.weights ?? [], meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: model.dt } })
+    ? new SpikeFiles(simulation.network, { dir: options.outDir, weights: model.record?.weights ?? [], ...energyFiles(simulation, model), meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: model.dt } })
     : undefined;
   const sinks = [files, options.sink].filter((s): s is SimulationSink => s !== undefined);
   const sink: SimulationSink = {
     spikes: (c) => { for (const s of sinks) s.spikes?.(c); },
     state: (c) => { for (const s of sinks) s.state?.(c); },
     weights: (w) => { for (const s of sinks) s.weights?.(w); },
+    energy: (e) => { for (const s of sinks) s.energy?.(e); },
   };
   let interrupted = false;
   try {
@@ -65,6 +66,14 @@ export async function runModel(model: ValidModel, options: RunModelOptions = {})
     const rec = model.record?.weights ?? [];
     if (rec.some((w) => w.synapses?.length)) written.push('weights.csv');
     if (rec.some((w) => w.histogram)) written.push('weight_histograms.csv');
+    const energy = energyFiles(simulation, model).energy;
+    if (energy) written.push('energy.csv', ...(energy.overlaps ? ['overlaps.csv'] : []));
   }
   return { summary, files: written, simulation };
+}
+
+function energyFiles(simulation: Simulation, model: ValidModel): { energy?: { overlaps: boolean } } {
+  const pops = model.record?.energy?.populations ?? [];
+  if (!pops.length) return {};
+  return { energy: { overlaps: pops.some((name) => simulation.network.patterns[name] !== undefined) } };
 }

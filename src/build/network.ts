@@ -4,7 +4,7 @@
 
 import type { Kernel } from '../kernel/wasm.js';
 import type { ValidModel } from '../model/validate.js';
-import type { Population, Projection, Value } from '../model/schema.js';
+import type { Population, Projection, Value, InitValue } from '../model/schema.js';
 import { msToSteps } from '../model/units.js';
 import { makePatterns, storkeyWeights } from './patterns.js';
 import { Philox, STREAM_USER_TS } from './philox.js';
@@ -60,6 +60,16 @@ function modelKind(kernel: Kernel, model: Population['model']): number {
     izhikevich: k.MODEL_IZHIKEVICH, poisson: k.MODEL_POISSON, spike_source: k.MODEL_SPIKE_SOURCE,
     binary: k.MODEL_BINARY,
   }[model];
+}
+
+/** Sets a state variable from a Value (drawn in the kernel) or one number per neuron. */
+function setInitial(kernel: Kernel, index: number, variable: number, v: InitValue, what: string): void {
+  const x = kernel.exports;
+  if (!Array.isArray(v)) return kernel.check(x.initState(index, variable, ...valueArgs(v)), what);
+  const ptr = kernel.write(Float64Array.from(v));
+  const status = x.setStateValues(index, variable, ptr, v.length);
+  kernel.free(ptr);
+  kernel.check(status, what);
 }
 
 /** Arguments of the kernel's distribution calls: kind 0 const, 1 uniform, 2 normal. */
@@ -133,7 +143,7 @@ function configureBinary(kernel: Kernel, pop: Extract<Population, { model: 'bina
   const update = { random: k.UPDATE_RANDOM, sequential: k.UPDATE_SEQUENTIAL, typewriter: k.UPDATE_TYPEWRITER, poisson: k.UPDATE_POISSON, synchronous: k.UPDATE_SYNCHRONOUS }[p.update!];
   kernel.check(x.configureBinary(index, p.values === '01' ? 1 : 0, dynamics, p.temperature!, update, p.sweeps_per_step!, p.rate!), what);
   kernel.check(x.initState(index, k.VAR_BIAS, 0, p.bias! - p.threshold!, 0, -Infinity, Infinity), what);
-  if (pop.init?.bias !== undefined) kernel.check(x.initState(index, k.VAR_BIAS, ...valueArgs(pop.init.bias)), `${what} init bias`);
+  if (pop.init?.bias !== undefined) setInitial(kernel, index, k.VAR_BIAS, pop.init.bias, `${what} init bias`);
   const sched = p.temperature_schedule;
   if (sched && sched.times.length) {
     const sp = kernel.write(Int32Array.from(sched.times, (t) => msToSteps(t, dt))), vp = kernel.write(Float64Array.from(sched.values));
@@ -180,7 +190,7 @@ function configurePopulation(kernel: Kernel, pop: Population, index: number, dt:
   const x = kernel.exports;
   const k = kernel.k;
   const what = `population "${pop.name}"`;
-  const init = (name: string, v: Value) => kernel.check(x.initState(index, variableIndex(kernel, name), ...valueArgs(v)), `${what} init ${name}`);
+  const init = (name: string, v: InitValue) => setInitial(kernel, index, variableIndex(kernel, name), v, `${what} init ${name}`);
   switch (pop.model) {
     case 'lif': {
       const p = pop.params!;
@@ -229,7 +239,7 @@ function configurePopulation(kernel: Kernel, pop: Population, index: number, dt:
     }
   }
   if ('init' in pop && pop.init) {
-    for (const [name, v] of Object.entries(pop.init) as [string, Value | undefined][]) if (v !== undefined) init(name, v);
+    for (const [name, v] of Object.entries(pop.init) as [string, InitValue | undefined][]) if (v !== undefined) init(name, v);
   }
   if (pop.model === 'izhikevich' && !(pop.init && 'u' in pop.init)) setIzhikevichU(kernel, index, pop.size, pop.params!.b!);
   if ('poisson_input' in pop && pop.poisson_input) {

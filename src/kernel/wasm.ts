@@ -15,6 +15,7 @@ export interface KernelExports {
   free(ptr: number): void;
   setSeed(lo: number, hi: number): void;
   philoxBlock(c0: number, c1: number, c2: number, c3: number, out: number): void;
+  philoxBlocks4(c0: number, c1: number, c2: number, c3: number, out: number): void;
   rngUniform(c0: number, c1: number, c2: number, c3: number): number;
   rngNormal(c0: number, c1: number, c2: number, c3: number): number;
   setDt(dtMs: number): void;
@@ -31,6 +32,7 @@ export interface KernelExports {
   addPoissonInput(pop: number, rate: number, weight: number, receptor: number): number;
   setAdaptiveThreshold(pop: number, thetaPlus: number, tauTheta: number): number;
   initState(pop: number, variable: number, kind: number, a: number, b: number, lo: number, hi: number): number;
+  setStateValues(pop: number, variable: number, ptr: number, n: number): number;
   addProjection(pre: number, post: number, receptor: number): number;
   connectFixedProbability(proj: number, p: number, autapses: number): number;
   connectFixedIndegree(proj: number, k: number, autapses: number, multapses: number): number;
@@ -209,6 +211,7 @@ export class Kernel {
   readI32(ptr: number, n: number): Int32Array { this.views(); return this.i32v.slice(ptr >>> 2, (ptr >>> 2) + n); }
   readU16(ptr: number, n: number): Uint16Array { this.views(); return this.u16v.slice(ptr >>> 1, (ptr >>> 1) + n); }
   readU8(ptr: number, n: number): Uint8Array { this.views(); return this.u8v.slice(ptr, ptr + n); }
+  readI8(ptr: number, n: number): Int8Array { this.views(); return new Int8Array(this.u8v.buffer.slice(ptr, ptr + n)); }
 
   /** Copies an array into fresh kernel memory; returns its pointer (free it with free()). */
   write(data: Float64Array | Float32Array | Uint32Array | Int32Array | Uint16Array | Uint8Array | Int8Array): number {

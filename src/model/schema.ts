@@ -32,6 +32,12 @@ export const Value = Type.Union([Type.Number(), Uniform, Normal], {
 });
 export type Value = Static<typeof Value>;
 
+/** Initial values: a Value, or one number per neuron. */
+export const InitValue = Type.Union([Type.Number(), Uniform, Normal, Type.Array(Type.Number())], {
+  title: 'a number, { "uniform": [low, high] }, { "normal": [mean, sd], "clip": [low, high] } or one value per neuron',
+});
+export type InitValue = Static<typeof InitValue>;
+
 // ------------------------------------------------------------------ neuron models
 
 const LifParams = Type.Object({
@@ -157,7 +163,7 @@ const PoissonInputs = Type.Array(Type.Object({
 });
 
 const Init = (vars: string[]) => Type.Object(
-  Object.fromEntries(vars.map((v) => [v, Type.Optional(Value)])),
+  Object.fromEntries(vars.map((v) => [v, Type.Optional(InitValue)])),
   { additionalProperties: false, description: `initial values: ${vars.join(', ')}` },
 );
 
@@ -189,7 +195,7 @@ const PopPoisson = Type.Object({
 const PopBinary = Type.Object({
   ...popBase, model: Type.Literal('binary'), params: Type.Optional(BinaryParams),
   patterns: Type.Optional(Patterns),
-  init: Type.Optional(Type.Object({ state: Type.Optional(BinaryState), bias: Type.Optional(Value) }, { additionalProperties: false })),
+  init: Type.Optional(Type.Object({ state: Type.Optional(BinaryState), bias: Type.Optional(InitValue) }, { additionalProperties: false })),
 }, { additionalProperties: false, description: 'binary units: Hopfield neurons, stochastic Boltzmann units, Ising spins; couplings between them act at once' });
 
 const PopSpikeSource = Type.Object({

@@ -5,7 +5,7 @@
 
 import AjvModule, { type ErrorObject } from 'ajv';
 import { ModelError, type Issue } from '../errors.js';
-import { Model, MODEL_VARIABLES, MODEL_NAMES, CONNECT_RULES, PLASTICITY_RULES, PairStdp, TripletStdp, RewardStdp, type Value, type Population, type Projection } from './schema.js';
+import { Model, MODEL_VARIABLES, MODEL_NAMES, CONNECT_RULES, PLASTICITY_RULES, PairStdp, TripletStdp, RewardStdp, type Value, type InitValue, type Population, type Projection } from './schema.js';
 import { msToSteps } from './units.js';
 import { closest } from './closest.js';
 
@@ -370,9 +370,15 @@ function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): 
     if ('theta' in pop.init && !((pop.params as { theta_plus?: number } | undefined)?.theta_plus! > 0)) {
       add(`${at}/init/theta`, 'the population has no adaptive threshold (set params.theta_plus > 0)');
     }
-    for (const [name, value] of Object.entries(pop.init)) {
-      if (value !== undefined) checkValue(value as Value, `${at}/init/${name}`, add);
-      if (name === 'rate') checkNonNegative(value as Value, `${at}/init/rate`, 'rates', add);
+    for (const [name, value] of Object.entries(pop.init) as [string, InitValue | undefined][]) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) {
+        checkPerNeuron(value, pop.size, `${at}/init/${name}`, add);
+        if (name === 'rate') value.forEach((r, j) => { if (r < 0) add(`${at}/init/rate/${j}`, `rates must be >= 0 (got ${r})`); });
+        continue;
+      }
+      checkValue(value, `${at}/init/${name}`, add);
+      if (name === 'rate') checkNonNegative(value, `${at}/init/rate`, 'rates', add);
     }
   }
   if ('poisson_input' in pop && pop.poisson_input) {
@@ -452,7 +458,13 @@ function checkBinary(pop: Extract<Population, { model: 'binary' }>, at: string, 
       if (st.flip !== undefined && !(st.flip >= 0 && st.flip <= 1)) add(`${at}/init/state/flip`, `must be within [0, 1] (got ${st.flip})`);
     }
   }
-  if (pop.init?.bias !== undefined) checkValue(pop.init.bias, `${at}/init/bias`, add);
+  const bias = pop.init?.bias;
+  if (Array.isArray(bias)) checkPerNeuron(bias, pop.size, `${at}/init/bias`, add);
+  else if (bias !== undefined) checkValue(bias, `${at}/init/bias`, add);
+}
+
+function checkPerNeuron(values: number[], size: number, at: string, add: Add): void {
+  if (values.length !== size) add(at, `needs one value per neuron: ${size} (got ${values.length})`);
 }
 
 function checkValue(v: Value, at: string, add: Add): void {

@@ -14,6 +14,7 @@ import { AtomicFile } from './atomic.js';
 import { MsgpackStreamWriter } from './msgpack-stream.js';
 import type { SpikeChunk, StateChunk, SimulationSink } from '../sim/simulation.js';
 import type { WeightSample } from '../sim/weights.js';
+import type { EnergySample } from '../sim/energy.js';
 import type { WeightRecord } from '../model/schema.js';
 import type { Network } from '../build/network.js';
 
@@ -150,6 +151,8 @@ export interface SpikeFileOptions {
   meta?: Record<string, unknown>;
   /** The model's weight records (for weights.csv and weight_histograms.csv). */
   weights?: readonly WeightRecord[];
+  /** Energy is recorded (energy.csv, and overlaps.csv when patterns are stored). */
+  energy?: { overlaps: boolean };
 }
 
 /**
@@ -165,6 +168,8 @@ export class SpikeFiles implements SimulationSink {
   private readonly stateCsv: AtomicFile | undefined;
   private readonly weightsCsv: AtomicFile | undefined;
   private readonly histCsv: AtomicFile | undefined;
+  private readonly energyCsv: AtomicFile | undefined;
+  private readonly overlapsCsv: AtomicFile | undefined;
   private readonly network: Network;
   count = 0;
 
@@ -195,6 +200,25 @@ export class SpikeFiles implements SimulationSink {
       this.histCsv = new AtomicFile(join(options.dir, 'weight_histograms.csv'));
       this.histCsv.write('t_ms,projection,bin,low,high,count\n');
     }
+    if (options.energy) {
+      this.energyCsv = new AtomicFile(join(options.dir, 'energy.csv'));
+      this.energyCsv.write('t_ms,population,energy,magnetisation,flips\n');
+      if (options.energy.overlaps) {
+        this.overlapsCsv = new AtomicFile(join(options.dir, 'overlaps.csv'));
+        this.overlapsCsv.write('t_ms,population,pattern,overlap\n');
+      }
+    }
+  }
+
+  energy(sample: EnergySample): void {
+    const t = formatMs(sample.tMs);
+    let text = '', overlaps = '';
+    for (const p of sample.populations) {
+      text += `${t},${p.name},${p.energy},${p.magnetisation},${p.flips}\n`;
+      p.overlaps.forEach((m, mu) => { overlaps += `${t},${p.name},${mu},${m}\n`; });
+    }
+    this.energyCsv?.write(text);
+    if (overlaps) this.overlapsCsv?.write(overlaps);
   }
 
   weights(sample: WeightSample): void {
@@ -253,6 +277,8 @@ export class SpikeFiles implements SimulationSink {
     this.stateCsv?.commit();
     this.weightsCsv?.commit();
     this.histCsv?.commit();
+    this.energyCsv?.commit();
+    this.overlapsCsv?.commit();
     if (!this.columns) return;
     for (const c of this.columns) c.close();
     const file = new AtomicFile(join(this.dir, 'spikes.msgpack'));
@@ -288,6 +314,8 @@ export class SpikeFiles implements SimulationSink {
     this.stateCsv?.abort();
     this.weightsCsv?.abort();
     this.histCsv?.abort();
+    this.energyCsv?.abort();
+    this.overlapsCsv?.abort();
     if (this.columns) for (const c of this.columns) { c.close(); c.remove(); }
   }
 }

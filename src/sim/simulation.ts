@@ -8,6 +8,8 @@ import { buildNetwork, type Network, type BuiltPopulation } from '../build/netwo
 import type { ValidModel } from '../model/validate.js';
 import { msToSteps } from '../model/units.js';
 import { weightMonitors, type WeightMonitor, type WeightSample } from './weights.js';
+import { energyMonitor, type EnergyMonitor, type EnergySample } from './energy.js';
+import { writeBinaryStates } from '../build/network.js';
 
 /** Spikes of one chunk: time (ms) and global neuron id, in step order. */
 export interface SpikeChunk {
@@ -26,6 +28,7 @@ export interface SimulationSink {
   spikes?(chunk: SpikeChunk): void;
   state?(chunk: StateChunk): void;
   weights?(sample: WeightSample): void;
+  energy?(sample: EnergySample): void;
 }
 
 export interface RunOptions {
@@ -78,6 +81,7 @@ export class Simulation {
   private samplesTaken = 0;
   private chunkSteps = 16;
   readonly monitors: WeightMonitor[];
+  readonly energyMonitor: EnergyMonitor | undefined;
   private monitorsStarted = false;
   /** Where this session started (0, or the step of a loaded checkpoint): the summary counts from here. */
   private startStep = 0;
@@ -90,6 +94,7 @@ export class Simulation {
     this.kernel = new Kernel(options.flavor ?? defaultFlavor());
     this.network = buildNetwork(this.kernel, model, options);
     this.monitors = weightMonitors(this.kernel, this.network, model);
+    this.energyMonitor = energyMonitor(this.kernel, this.network, model);
     this.totalSteps = msToSteps(model.duration, model.dt);
     this.buildMs = performance.now() - t0;
     this.markStart();
@@ -168,17 +173,23 @@ export class Simulation {
     if (!this.monitorsStarted) {
       // Weights at the start, then every interval.
       this.monitorsStarted = true;
-      if (this.step === 0) for (const m of this.monitors) options.sink?.weights?.(m.sample(0));
+      if (this.step === 0) {
+        for (const m of this.monitors) options.sink?.weights?.(m.sample(0));
+        if (this.energyMonitor && options.sink?.energy) options.sink.energy(this.energyMonitor.sample(0));
+      }
     }
     const c0 = performance.now();
     let want = Math.min(this.chunkSteps, target - this.step);
     // Stop at the next weight sample.
     for (const m of this.monitors) want = Math.min(want, m.everySteps - (this.step % m.everySteps));
+    const em = this.energyMonitor;
+    if (em) want = Math.min(want, em.everySteps - (this.step % em.everySteps));
     const done = this.kernel.exports.run(want);
     if (done < 0) throw new Error(`kernel run failed (${done})`);
     const c1 = performance.now();
     this.drain(options.sink);
     for (const m of this.monitors) if (this.step % m.everySteps === 0) options.sink?.weights?.(m.sample(this.timeMs));
+    if (em && this.step % em.everySteps === 0 && options.sink?.energy) options.sink.energy(em.sample(this.timeMs));
     const took = c1 - c0;
     this.simulateMs += took;
     this.outputMs += performance.now() - c1;
@@ -223,6 +234,87 @@ export class Simulation {
     const proj = this.network.projections.find((p) => p.name === projection);
     if (!proj) throw new Error(`no projection "${projection}"`);
     this.kernel.check(this.kernel.exports.setModulator(proj.index, value), `modulator of ${projection}`);
+  }
+
+  private binaryPopulation(population: string): BuiltPopulation {
+    const pop = this.network.populations.find((p) => p.name === population);
+    if (!pop || pop.model !== 'binary') throw new Error(`no population of binary units "${population}"`);
+    return pop;
+  }
+
+  /** States of a binary population (-1/+1, or 0/1 for "01" units). */
+  binaryStates(population: string): Int8Array {
+    const pop = this.binaryPopulation(population);
+    return this.kernel.readI8(this.kernel.exports.binaryStatePtr(pop.index), pop.size);
+  }
+
+  /** Sets the states of a binary population; the local fields follow. */
+  setBinaryStates(population: string, states: ArrayLike<number>): void {
+    const pop = this.binaryPopulation(population);
+    if (states.length !== pop.size) throw new Error(`${population}: ${states.length} states for ${pop.size} units`);
+    writeBinaryStates(this.kernel, pop.index, Int8Array.from(states));
+  }
+
+  /** Energy of a binary population: -1/2 sum s_i h_i - sum b_i s_i over its units. */
+  energy(population: string): number {
+    return this.kernel.exports.energy(this.binaryPopulation(population).index);
+  }
+
+  /** Temperature of a stochastic binary population from now on (> 0). */
+  setTemperature(population: string, temperature: number): void {
+    if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`temperature must be a finite number > 0 (got ${temperature})`);
+    const pop = this.binaryPopulation(population);
+    this.kernel.check(this.kernel.exports.setTemperature(pop.index, temperature), `temperature of ${population}`);
+  }
+
+  /** Clamps units of a binary population to their current states (or releases them). */
+  setClamped(population: string, units: ArrayLike<number>, clamped = true): void {
+    const pop = this.binaryPopulation(population);
+    for (let k = 0; k < units.length; k++) this.kernel.check(this.kernel.exports.setClamped(pop.index, units[k]!, clamped ? 1 : 0), `clamp of ${population}[${units[k]}]`);
+  }
+
+  /**
+   * Counts joint states of a small binary population (n <= 24) from now on,
+   * one count per step: index sum_i [s_i = hi] 2^i.
+   */
+  enableStateHistogram(population: string): void {
+    const pop = this.binaryPopulation(population);
+    if (pop.size > 24) throw new Error(`${population}: a joint-state histogram needs at most 24 units (has ${pop.size})`);
+    this.kernel.check(this.kernel.exports.enableStateHistogram(pop.index), `state histogram of ${population}`);
+  }
+
+  /** The joint-state counts since enableStateHistogram or the last clear. */
+  stateHistogram(population: string, clear = false): Uint32Array {
+    const pop = this.binaryPopulation(population);
+    const x = this.kernel.exports;
+    const ptr = x.stateHistogramPtr(pop.index);
+    const counts = this.kernel.readU32(ptr, 2 ** pop.size);
+    if (clear) x.clearStateHistogram(pop.index);
+    return counts;
+  }
+
+  /**
+   * Replaces a projection's weights (in its CSR order, as weights() reads
+   * them). Couplings of binary units must stay symmetric: the caller sets
+   * both directions.
+   */
+  setWeights(projection: string, weights: ArrayLike<number>): void {
+    const proj = this.network.projections.find((p) => p.name === projection);
+    if (!proj) throw new Error(`no projection "${projection}"`);
+    const x = this.kernel.exports;
+    const n = x.projSynapses(proj.index);
+    if (weights.length !== n) throw new Error(`${projection}: ${weights.length} weights for ${n} synapses`);
+    if (x.projWeights64Ptr(proj.index)) throw new Error(`${projection} is plastic: its weights belong to its learning rule`);
+    const ptr = this.kernel.write(Float32Array.from(weights));
+    const status = x.setWeights(proj.index, ptr);
+    this.kernel.free(ptr);
+    this.kernel.check(status, `weights of ${projection}`);
+  }
+
+  /** Flips and updates done so far by a binary population. */
+  binaryCounts(population: string): { flips: number; updates: number } {
+    const pop = this.binaryPopulation(population);
+    return { flips: this.kernel.exports.binaryFlips(pop.index), updates: this.kernel.exports.binaryUpdates(pop.index) };
   }
 
   /** Current weights of a projection (the f64 master copy when plastic). */

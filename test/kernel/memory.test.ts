@@ -15,6 +15,16 @@ const cases: [string, object][] = [
     m.projections[2]!.connect.indegree = 20; m.projections[3]!.connect.indegree = 20;
     return { ...m, duration: 20_000 };
   })()],
+  ['Boltzmann units (poisson order, recorded spikes)', {
+    dt: 1, duration: 80_000,
+    populations: [{ name: 'b', size: 50, model: 'binary', params: { values: '01', dynamics: 'heat_bath', update: 'poisson', rate: 200 } }],
+    projections: [{ from: 'b', to: 'b', connect: { rule: 'all_to_all', allow_autapses: false }, weight: -0.1 }],
+  }],
+  ['Ising lattice (recorded spikes)', {
+    dt: 1, duration: 80_000,
+    populations: [{ name: 's', size: 256, model: 'binary', params: { dynamics: 'heat_bath', update: 'typewriter', temperature: 2.5 } }],
+    projections: [{ from: 's', to: 's', connect: { rule: 'lattice', shape: [16, 16] }, weight: 1 }],
+  }],
 ];
 
 describe('kernel memory', () => {

@@ -45,6 +45,19 @@ describe('Philox4x32-10', () => {
     }
   });
 
+  it('the four-lane SIMD Philox gives the scalar blocks, carries in the low word included', () => {
+    const kernel = new Kernel('release');
+    const twin = new Philox(987654321);
+    kernel.exports.setSeed(...twin.key);
+    const out = kernel.exports.alloc(64);
+    for (const c0 of [0, 17, 0xfffffffd, 0x7fffffff]) {
+      kernel.exports.philoxBlocks4(c0, 5, 6, 7, out);
+      const words = Array.from(kernel.readU32(out, 16));
+      const expected = [0, 1, 2, 3].flatMap((j) => twin.block((c0 + j) >>> 0, 5, 6, 7));
+      expect(words).toEqual(expected);
+    }
+  });
+
   it('uniforms are 53-bit, in [0, 1), with the right mean and variance', () => {
     expect(toUnit(0, 0)).toBe(0);
     expect(toUnit(0xffffffff, 0xffffffff)).toBe(1 - 2 ** -53);

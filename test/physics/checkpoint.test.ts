@@ -41,6 +41,21 @@ const MODELS: [string, object, number][] = [
       { name: 'rec', from: 'n', to: 'n', connect: { rule: 'fixed_probability', p: 0.2 }, weight: -1, delay: { uniform: [0.5, 5] }, receptor: 'inh' },
     ],
   }, 3000],
+  ['Boltzmann units, poisson order, annealing', {
+    seed: 4, dt: 1,
+    populations: [{ name: 'b', size: 30, model: 'binary', params: { values: '01', dynamics: 'heat_bath', update: 'poisson', rate: 300, temperature: 2, temperature_schedule: { times: [50, 120], values: [1, 0.7] } }, init: { bias: { normal: [0.5, 0.5] } } }],
+    projections: [{ from: 'b', to: 'b', connect: { rule: 'all_to_all', allow_autapses: false }, weight: -0.05 }],
+  }, 100],
+  ['Ising lattice (fast path), Metropolis', {
+    seed: 5, dt: 1,
+    populations: [{ name: 's', size: 1024, model: 'binary', params: { dynamics: 'metropolis', update: 'typewriter', temperature: 2.3, sweeps_per_step: 0.7 } }],
+    projections: [{ from: 's', to: 's', connect: { rule: 'lattice', shape: [32, 32] }, weight: 1 }],
+  }, 100],
+  ['Hopfield, random sequential order', {
+    seed: 6, dt: 1,
+    populations: [{ name: 'h', size: 200, model: 'binary', params: { sweeps_per_step: 0.1 }, patterns: { random: { count: 10 } }, init: { state: { pattern: 1, flip: 0.4 } } }],
+    projections: [{ from: 'h', to: 'h', connect: { rule: 'all_to_all', allow_autapses: false }, learn: 'hebbian' }],
+  }, 15],
 ];
 
 describe('checkpoints', () => {
@@ -62,6 +77,11 @@ describe('checkpoints', () => {
     expect(again.t.length).toBeGreaterThan(0);
     expect(again).toEqual(second);
     for (const p of straight.network.projections) expect(resumed.weights(p.name)).toEqual(straight.weights(p.name));
+    for (const p of straight.network.populations.filter((q) => q.model === 'binary')) {
+      expect(resumed.binaryStates(p.name)).toEqual(straight.binaryStates(p.name));
+      expect(resumed.energy(p.name)).toBe(straight.energy(p.name));
+      expect(resumed.binaryCounts(p.name)).toEqual(straight.binaryCounts(p.name));
+    }
   }, 60_000);
 
   it('refuses a truncated, corrupted or foreign file, and a checkpoint of another model', () => {

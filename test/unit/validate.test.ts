@@ -134,6 +134,28 @@ describe('model validation', () => {
     ]));
   });
 
+  it('checks binary units, their patterns and their couplings', () => {
+    const hop = (pop: object = {}, proj: object = {}) => ({
+      populations: [{ name: 'h', size: 4, model: 'binary', ...pop }],
+      projections: [{ from: 'h', to: 'h', connect: { rule: 'all_to_all', allow_autapses: false }, weight: 1, ...proj }],
+    });
+    expect(issuesOf(hop({ params: { dynamics: 'heat_bath', temperature: 0 } }))).toContainEqual({ path: '/populations/0/params/temperature', message: 'temperature must be > 0 (got 0)' });
+    expect(issuesOf(hop({ params: { temperature: -2 } }))).toContainEqual({ path: '/populations/0/params/temperature', message: 'temperature must be > 0 (got -2)' });
+    expect(issuesOf(hop({ params: { temperature_schedule: { times: [0, 10], values: [2, 0] } } }))).toContainEqual({ path: '/populations/0/params/temperature_schedule/values/1', message: 'temperature must be > 0 (got 0)' });
+    expect(issuesOf(hop({ patterns: { list: [[1, -1, 1]] } }))).toContainEqual({ path: '/populations/0/patterns/list/0', message: 'a pattern needs one value per unit: 4 (got 3)' });
+    expect(issuesOf(hop({ patterns: { list: [[1, -1, 1, 0]] } }))).toContainEqual({ path: '/populations/0/patterns/list/0/3', message: 'pattern values must be -1 or 1 (got 0)' });
+    expect(issuesOf(hop({ patterns: { mnist: { count: 3 } } }))).toContainEqual({ path: '/populations/0/patterns/mnist', message: 'MNIST patterns are 28 x 28 images: the population needs 784 units (got 4)' });
+    expect(issuesOf(hop({ init: { state: { pattern: 0 } } }))).toContainEqual({ path: '/populations/0/init/state/pattern', message: 'the population has no patterns' });
+    expect(issuesOf(hop({ init: { bias: [1, 2] } }))).toContainEqual({ path: '/populations/0/init/bias', message: 'needs one value per neuron: 4 (got 2)' });
+    const asymmetric = { connect: { rule: 'list', pre: [0, 1], post: [1, 0], weights: [0.5, -0.5] }, weight: undefined };
+    expect(issuesOf(hop({}, asymmetric))).toContainEqual({ path: '/projections/0/connect', message: 'couplings of binary units must be symmetric (w_ij = w_ji): use all_to_all or lattice with one weight, "learn", or a symmetric list: 0->1 has weight 0.5, 1->0 has -0.5' });
+    expect(issuesOf(hop({}, { connect: { rule: 'fixed_probability', p: 0.5 } }))).toContainEqual({ path: '/projections/0/connect/rule', message: 'couplings of binary units must be symmetric (w_ij = w_ji): use all_to_all or lattice with one weight, "learn", or a symmetric list; fixed_probability is not' });
+    expect(issuesOf(hop({}, { connect: { rule: 'all_to_all' } }))).toContainEqual({ path: '/projections/0/connect/allow_autapses', message: 'a unit cannot couple to itself: set "allow_autapses": false' });
+    expect(issuesOf(hop({}, { learn: 'hebbian', weight: undefined }))).toContainEqual({ path: '/projections/0/learn', message: 'population "h" has no patterns to learn' });
+    expect(issuesOf(hop({}, { delay: 2 }))).toContainEqual({ path: '/projections/0/delay', message: 'couplings between binary units act at once and have no delay; omit "delay"' });
+    expect(issuesOf(hop({ size: 10 }, { connect: { rule: 'lattice', shape: [3, 3] } })).map((i) => i.path)).toContain('/projections/0/connect/shape');
+  });
+
   it('checks spike source times', () => {
     const m = { populations: [{ name: 's', size: 2, model: 'spike_source', params: { spike_times: [[1, 0.5], [0]] } }] };
     expect(issuesOf(m)).toEqual([
