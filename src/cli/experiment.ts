@@ -37,6 +37,11 @@ export function experimentOptions(exp: Experiment, args: string[]): Record<strin
       if (spec.type === 'integer' && !Number.isInteger(x)) throw new UsageError(`must be an integer (got ${raw})`, `--${name}`);
       if (spec.min !== undefined && x < spec.min) throw new UsageError(`must be >= ${spec.min} (got ${raw})`, `--${name}`);
       value = x;
+    } else if (spec.type === 'numbers') {
+      const xs = raw.split(',').map((v) => v.trim());
+      const bad = xs.find((v) => v === '' || !Number.isFinite(Number(v)) || (spec.min !== undefined && Number(v) < spec.min));
+      if (bad !== undefined) throw new UsageError(`must be a comma-separated list of numbers${spec.min !== undefined ? ` >= ${spec.min}` : ''} (got "${raw}")`, `--${name}`);
+      value = xs.map(Number);
     } else if (spec.type === 'boolean') {
       if (raw !== 'true' && raw !== 'false') throw new UsageError(`must be true or false (got "${raw}")`, `--${name}`);
       value = raw === 'true';

@@ -6,6 +6,9 @@ import type { Experiment } from './types.js';
 import { runStdpWindow, watchableWindowModel, WINDOW_DEFAULTS } from './stdp-window.js';
 import { runSong2000, songModel, SONG_DEFAULTS } from './song2000.js';
 import { runRstdp, RSTDP_DEFAULTS } from './rstdp.js';
+import { runBoltzmannExact, runBoltzmannLearn, EXACT_DEFAULTS, LEARN_DEFAULTS } from './boltzmann.js';
+import { runIsing, isingModel, ISING_DEFAULTS, ONSAGER_TC } from './ising.js';
+import { runHopfieldRecall, runHopfieldCapacity, hopfieldModel, RECALL_DEFAULTS, CAPACITY_DEFAULTS } from './hopfield.js';
 
 export type { Experiment, ExperimentResult, Check } from './types.js';
 
@@ -41,5 +44,71 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       seed: { type: 'integer', default: RSTDP_DEFAULTS.seed, min: 0, description: 'seed' },
     },
     run: (o, ctx) => runRstdp({ ...RSTDP_DEFAULTS, ...(o as object) }, ctx),
+  },
+  'hopfield-recall': {
+    description: 'a Hopfield network recalls a stored pattern from a corrupted cue: overlaps and energy over time',
+    options: {
+      n: { type: 'integer', default: RECALL_DEFAULTS.n, min: 2, description: 'units (random patterns; MNIST patterns use 784)' },
+      patterns: { type: 'integer', default: RECALL_DEFAULTS.patterns, min: 1, description: 'stored patterns P' },
+      flip: { type: 'number', default: RECALL_DEFAULTS.flip, min: 0, description: 'fraction of the cue\'s bits flipped' },
+      sweeps: { type: 'integer', default: RECALL_DEFAULTS.sweeps, min: 1, description: 'sweeps of asynchronous updates' },
+      rule: { type: 'string', default: RECALL_DEFAULTS.rule, choices: ['hebbian', 'storkey'], description: 'learning rule' },
+      source: { type: 'string', default: RECALL_DEFAULTS.source, choices: ['random', 'mnist'], description: 'patterns: random or MNIST digits' },
+      update: { type: 'string', default: RECALL_DEFAULTS.update, choices: ['sequential', 'random', 'poisson', 'typewriter'], description: 'update order' },
+      seed: { type: 'integer', default: RECALL_DEFAULTS.seed, min: 0, description: 'seed' },
+    },
+    run: (o, ctx) => runHopfieldRecall({ ...RECALL_DEFAULTS, ...(o as object) }, ctx),
+    model: (o) => hopfieldModel({ ...RECALL_DEFAULTS, ...(o as object) }),
+  },
+  'hopfield-capacity': {
+    description: 'fraction of stored patterns recalled against alpha = P/N for several N; the transition near alpha_c = 0.138',
+    options: {
+      sizes: { type: 'numbers', default: CAPACITY_DEFAULTS.sizes, min: 10, description: 'network sizes N' },
+      alpha_min: { type: 'number', default: CAPACITY_DEFAULTS.alpha_min, min: 0, description: 'smallest alpha' },
+      alpha_max: { type: 'number', default: CAPACITY_DEFAULTS.alpha_max, min: 0, description: 'largest alpha' },
+      alpha_step: { type: 'number', default: CAPACITY_DEFAULTS.alpha_step, min: 0.001, description: 'alpha step' },
+      tested: { type: 'integer', default: CAPACITY_DEFAULTS.tested, min: 1, description: 'patterns tested per point' },
+      max_sweeps: { type: 'integer', default: CAPACITY_DEFAULTS.max_sweeps, min: 1, description: 'sweeps allowed to settle' },
+      seed: { type: 'integer', default: CAPACITY_DEFAULTS.seed, min: 0, description: 'seed' },
+    },
+    run: (o, ctx) => runHopfieldCapacity({ ...CAPACITY_DEFAULTS, ...(o as object) }, ctx),
+  },
+  ising: {
+    description: '2D Ising model through the transition: |m|, energy, specific heat, susceptibility beside Onsager and Yang',
+    options: {
+      sizes: { type: 'numbers', default: ISING_DEFAULTS.sizes, min: 4, description: 'lattice sizes L' },
+      temperatures: { type: 'numbers', default: ISING_DEFAULTS.temperatures, min: 0.01, description: 'temperatures T (J = 1)' },
+      sweeps: { type: 'integer', default: ISING_DEFAULTS.sweeps, min: 1, description: 'measured sweeps per point' },
+      burn_in: { type: 'integer', default: ISING_DEFAULTS.burn_in, min: 0, description: 'sweeps before measuring' },
+      dynamics: { type: 'string', default: ISING_DEFAULTS.dynamics, choices: ['heat_bath', 'metropolis'], description: 'single-spin dynamics' },
+      seed: { type: 'integer', default: ISING_DEFAULTS.seed, min: 0, description: 'seed' },
+    },
+    run: (o, ctx) => runIsing({ ...ISING_DEFAULTS, ...(o as object) }, ctx),
+    // The page watches the largest lattice at T_c, where domains of every size come and go.
+    model: (o) => { const s = { ...ISING_DEFAULTS, ...(o as object) }; return isingModel(Math.max(...s.sizes), Number(ONSAGER_TC.toFixed(4)), { ...s, duration: 1e6, record: true }); },
+  },
+  'boltzmann-exact': {
+    description: 'Gibbs and Metropolis samples of up to 12 stochastic units against the exact Boltzmann distribution (KL)',
+    options: {
+      n: { type: 'integer', default: EXACT_DEFAULTS.n, min: 1, description: 'units (at most 12)' },
+      temperature: { type: 'number', default: EXACT_DEFAULTS.temperature, min: 0.01, description: 'temperature T' },
+      weight_sd: { type: 'number', default: EXACT_DEFAULTS.weight_sd, min: 0, description: 'standard deviation of the random couplings' },
+      bias_sd: { type: 'number', default: EXACT_DEFAULTS.bias_sd, min: 0, description: 'standard deviation of the random biases' },
+      sweeps: { type: 'integer', default: EXACT_DEFAULTS.sweeps, min: 1, description: 'samples (one per sweep)' },
+      seed: { type: 'integer', default: EXACT_DEFAULTS.seed, min: 0, description: 'seed' },
+    },
+    run: (o, ctx) => runBoltzmannExact({ ...EXACT_DEFAULTS, ...(o as object) }, ctx),
+  },
+  'boltzmann-learn': {
+    description: 'a Boltzmann machine learns bars and stripes by persistent Gibbs chains: KL learning curve, fully visible and with hidden units',
+    options: {
+      hidden: { type: 'integer', default: LEARN_DEFAULTS.hidden, min: 1, description: 'hidden units' },
+      iterations: { type: 'integer', default: LEARN_DEFAULTS.iterations, min: 1, description: 'gradient steps' },
+      chains: { type: 'integer', default: LEARN_DEFAULTS.chains, min: 1, description: 'persistent Gibbs chains' },
+      rate: { type: 'number', default: LEARN_DEFAULTS.rate, min: 0, description: 'learning rate (decays as 1 / (1 + 4 t / iterations))' },
+      eval_every: { type: 'integer', default: LEARN_DEFAULTS.eval_every, min: 1, description: 'iterations between exact KL evaluations' },
+      seed: { type: 'integer', default: LEARN_DEFAULTS.seed, min: 0, description: 'seed' },
+    },
+    run: (o, ctx) => runBoltzmannLearn({ ...LEARN_DEFAULTS, ...(o as object) }, ctx),
   },
 };

@@ -26,7 +26,8 @@ export interface ExperimentContext {
   shouldStop?(): boolean;
 }
 
-export type OptionType = 'number' | 'integer' | 'string' | 'boolean';
+/** numbers: a comma-separated list on the command line ("500,1000,2000"). */
+export type OptionType = 'number' | 'integer' | 'numbers' | 'string' | 'boolean';
 
 export interface OptionSpec {
   type: OptionType;

@@ -255,6 +255,16 @@ export class Simulation {
     writeBinaryStates(this.kernel, pop.index, Int8Array.from(states));
   }
 
+  /** Sets the biases b_i of a binary population (one per unit). */
+  setBiases(population: string, biases: ArrayLike<number>): void {
+    const pop = this.binaryPopulation(population);
+    if (biases.length !== pop.size) throw new Error(`${population}: ${biases.length} biases for ${pop.size} units`);
+    const ptr = this.kernel.write(Float64Array.from(biases));
+    const status = this.kernel.exports.setStateValues(pop.index, this.kernel.k.VAR_BIAS, ptr, pop.size);
+    this.kernel.free(ptr);
+    this.kernel.check(status, `biases of ${population}`);
+  }
+
   /** Energy of a binary population: -1/2 sum s_i h_i - sum b_i s_i over its units. */
   energy(population: string): number {
     return this.kernel.exports.energy(this.binaryPopulation(population).index);
@@ -291,6 +301,20 @@ export class Simulation {
     const counts = this.kernel.readU32(ptr, 2 ** pop.size);
     if (clear) x.clearStateHistogram(pop.index);
     return counts;
+  }
+
+  /** Source and target (indices within their populations) of each synapse, in the CSR order of weights(). */
+  synapsePairs(projection: string): { pre: Uint32Array; post: Uint32Array } {
+    const proj = this.network.projections.find((p) => p.name === projection);
+    if (!proj) throw new Error(`no projection "${projection}"`);
+    const x = this.kernel.exports;
+    const n = x.projSynapses(proj.index);
+    const nPre = this.network.populations.find((p) => p.name === proj.from)!.size;
+    const rowPtr = this.kernel.readU32(x.projRowPtr(proj.index), nPre + 1);
+    const post = this.kernel.readU32(x.projTargetsPtr(proj.index), n);
+    const pre = new Uint32Array(n);
+    for (let i = 0; i < nPre; i++) pre.fill(i, rowPtr[i]!, rowPtr[i + 1]!);
+    return { pre, post };
   }
 
   /**
