@@ -148,6 +148,24 @@ export function energyOf(b: BinaryUnits): f64 {
   return e;
 }
 
+// Energy of a periodic L x L lattice with one coupling J and one bias:
+// -J sum over bonds (right and down neighbours) - b sum s.
+export function latticeEnergy(b: BinaryUnits): f64 {
+  const L = b.latticeL, s = changetype<usize>(b.s);
+  let bonds: i32 = 0, sum: i32 = 0;
+  for (let y = 0; y < L; y++) {
+    const row = y * L, down = (y == L - 1 ? 0 : row + L);
+    for (let x = 0; x < L; x++) {
+      const si = <i32>load<i8>(s + <usize>(row + x));
+      const right = <i32>load<i8>(s + <usize>(row + (x == L - 1 ? 0 : x + 1)));
+      const below = <i32>load<i8>(s + <usize>(down + x));
+      bonds += si * (right + below);
+      sum += si;
+    }
+  }
+  return -b.latticeJ * <f64>bonds - unchecked(b.bias[0]) * <f64>sum;
+}
+
 // ---------------------------------------------------------------- updates
 
 // One update of unit i with uniform u; returns true when it flipped on.

@@ -30,7 +30,7 @@ import { uniform, normal, STREAM_INIT } from "./rng";
 import { PoissonInput, drawCounts } from "./poisson-input";
 import { preparePlasticity, stepPlasticity, normalizeIncoming } from "./plasticity";
 import * as ckpt from "./checkpoint";
-import { BinaryUnits, stepUnits, recomputeFields, energyOf, DYN_DETERMINISTIC, UPDATE_TYPEWRITER } from "./binary";
+import { BinaryUnits, stepUnits, recomputeFields, energyOf, latticeEnergy, DYN_DETERMINISTIC, UPDATE_TYPEWRITER } from "./binary";
 
 export const pops: Array<Population> = [];
 export const projs: Array<Projection> = [];
@@ -590,8 +590,21 @@ export function invalidateFastPaths(): void {
 export function energy(pop: i32): f64 {
   const b = binaryOf(pop);
   if (b == null) return NaN;
+  // A lattice on the fast path sums its bonds directly: no fields to rebuild.
+  if (prepared && !fastPathChecked) checkFastPaths();
+  if (b.latticeL > 0) return latticeEnergy(b);
   ensureFields();
   return energyOf(b);
+}
+
+// Mean state on the +-1 scale (01 units count as 2 s - 1).
+export function magnetisation(pop: i32): f64 {
+  const b = binaryOf(pop);
+  if (b == null || b.n == 0) return NaN;
+  let sum: i32 = 0;
+  const s = changetype<usize>(b.s);
+  for (let i = 0; i < b.n; i++) sum += <i32>load<i8>(s + <usize>i);
+  return b.lo == 0 ? 2.0 * <f64>sum / <f64>b.n - 1.0 : <f64>sum / <f64>b.n;
 }
 
 // Checkpoints (see checkpoint.ts): between runs, with the record buffers drained.

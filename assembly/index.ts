@@ -201,7 +201,7 @@ export function setDelayRandom(k: i32, kind: i32, a: f64, b: f64, lo: f64, hi: f
 // ---------------------------------------------------------------- binary units
 
 export { DYN_DETERMINISTIC, DYN_HEAT_BATH, DYN_METROPOLIS, UPDATE_RANDOM, UPDATE_SEQUENTIAL, UPDATE_TYPEWRITER, UPDATE_POISSON, UPDATE_SYNCHRONOUS } from "./binary";
-export { energy, markFieldsDirty } from "./engine";
+export { energy, magnetisation, markFieldsDirty } from "./engine";
 
 function openBinary(pop: i32): BinaryUnits | null {
   return engine.binaryOf(pop);

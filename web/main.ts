@@ -1,21 +1,26 @@
 // The page: pick a model, start, pause and stop runs, and watch them. On
 // load it starts the default demo (CUBA, in real time, until stopped).
 
-import type { Frame } from '../src/protocol/messages.js';
+import type { Frame, HelloFrame } from '../src/protocol/messages.js';
 import { PanelSet, type PanelType } from './panels.js';
 import { RasterPanel } from './raster.js';
 import { RatesPanel } from './rates.js';
 import { TracesPanel } from './traces.js';
 import { SummaryPanel } from './summary.js';
 import { WeightsPanel } from './weights.js';
+import { EnergyPanel, StateImagePanel } from './energy.js';
 import { watchRun } from './stream.js';
 import { stats } from './stats.js';
 
+const recordsSpikes = (h: HelloFrame) => h.run.populations.some((p) => p.recorded !== false);
+
 const PANEL_TYPES: PanelType[] = [
-  { frames: ['spikes', 'progress'], create: (h) => new RasterPanel(h) },
-  { frames: ['spikes'], create: (h) => new RatesPanel(h) },
+  { frames: ['spikes', 'progress'], applies: recordsSpikes, create: (h) => new RasterPanel(h) },
+  { frames: ['spikes'], applies: recordsSpikes, create: (h) => new RatesPanel(h) },
   { frames: ['state'], create: (h) => new TracesPanel(h) },
   { frames: ['weights'], create: (h) => new WeightsPanel(h) },
+  { frames: ['energy'], applies: (h) => (h.run.images ?? []).length > 0, create: (h) => new StateImagePanel(h) },
+  { frames: ['energy'], create: (h) => new EnergyPanel(h) },
   { frames: ['progress', 'done'], create: (h) => new SummaryPanel(h) },
 ];
 
@@ -122,7 +127,7 @@ async function start(): Promise<void> {
   socket = undefined;
   const speed = speedSelect.value;
   const body: Record<string, unknown> = {
-    duration_ms: durationSelect.value === 'forever' ? null : Number(durationSelect.value),
+    ...(durationSelect.value === 'model' ? {} : { duration_ms: durationSelect.value === 'forever' ? null : Number(durationSelect.value) }),
     pace: speed === 'max' ? { mode: 'max' } : { mode: 'realtime', speed: Number(speed) },
     seed: Number(seedInput.value || 1),
     stop_when_unwatched: true,

@@ -17,6 +17,8 @@ export interface Panel {
 export interface PanelType {
   /** Frame types that create and feed this panel. */
   frames: readonly Frame['type'][];
+  /** False when the run has nothing for this panel (default: true). */
+  applies?(hello: HelloFrame): boolean;
   create(hello: HelloFrame): Panel;
 }
 
@@ -36,7 +38,7 @@ export class PanelSet {
   frame(frame: Frame): void {
     if (!this.hello) return;
     for (const type of this.types) {
-      if (!type.frames.includes(frame.type)) continue;
+      if (!type.frames.includes(frame.type) || type.applies?.(this.hello) === false) continue;
       let panel = this.live.get(type);
       if (!panel) {
         panel = type.create(this.hello);

@@ -70,6 +70,7 @@ export interface KernelExports {
   hebbianWeights(proj: number, patternsPtr: number, nPatterns: number, scale: number): number;
   setWeights(proj: number, ptr: number): number;
   energy(pop: number): number;
+  magnetisation(pop: number): number;
   markFieldsDirty(): void;
   prepare(): number;
   saveCheckpoint(): number;

@@ -28,7 +28,14 @@ for (const [type, Ctor] of TYPED) {
 
 // ------------------------------------------------------------------ frames
 
-export interface PopulationInfo { name: string; size: number; model: string; first: number; clock: boolean }
+/** recorded: its spikes are streamed (false: counted only). */
+export interface PopulationInfo { name: string; size: number; model: string; first: number; clock: boolean; recorded?: boolean }
+
+/**
+ * A binary population drawn as an image: rows x cols units (row-major), and
+ * its stored patterns (pattern-major, 1 = on), up to a few.
+ */
+export interface ImageInfo { population: string; rows: number; cols: number; patterns: Uint8Array; count: number }
 export interface ProbeInfo { population: string; variable: string; neuron: number }
 
 export interface HelloFrame {
@@ -43,6 +50,8 @@ export interface HelloFrame {
     populations: PopulationInfo[];
     probes: ProbeInfo[];
     state: RunState;
+    /** Binary populations with an image shape (lattices, MNIST digits, square sizes). */
+    images?: ImageInfo[];
   };
 }
 
@@ -91,13 +100,27 @@ export interface WeightsFrame {
   counts?: Uint32Array;
 }
 
+/**
+ * Energy samples of binary populations taken at times[r]: the summed energy,
+ * and per population its energy, magnetisation and overlaps with its stored
+ * patterns (rows x patterns, row-major). state: the latest states of image
+ * populations (1 = on), to draw the lattice or the recalled pattern.
+ */
+export interface EnergyFrame {
+  type: 'energy';
+  times: Float64Array;
+  energy: Float64Array;
+  populations: { name: string; energy: Float64Array; magnetisation: Float32Array; overlaps: Float32Array; patterns: number }[];
+  states: { population: string; bits: Uint8Array }[];
+}
+
 /** Frames this watcher missed because it could not keep up. */
 export interface DroppedFrame { type: 'dropped'; frames: number; spikes: number }
 
 export interface DoneFrame { type: 'done'; state: RunState; summary: Record<string, unknown> }
 export interface ErrorFrame { type: 'error'; code: string; message: string }
 
-export type Frame = HelloFrame | SpikesFrame | StateFrame | WeightsFrame | ProgressFrame | DroppedFrame | DoneFrame | ErrorFrame;
+export type Frame = HelloFrame | SpikesFrame | StateFrame | WeightsFrame | EnergyFrame | ProgressFrame | DroppedFrame | DoneFrame | ErrorFrame;
 
 export function encodeFrame(frame: Frame): Uint8Array {
   return encode(frame, { extensionCodec: codec });

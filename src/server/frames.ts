@@ -3,7 +3,9 @@
 import type { SpikeChunk, StateChunk } from '../sim/simulation.js';
 import type { Network } from '../build/network.js';
 import { PopulationLookup } from '../record/spike-files.js';
-import type { PopulationInfo, SpikeBlock, SpikesFrame, StateFrame } from '../protocol/messages.js';
+import type { PopulationInfo, SpikeBlock, SpikesFrame, StateFrame, EnergyFrame, ImageInfo } from '../protocol/messages.js';
+import type { ValidModel } from '../model/validate.js';
+import { imageShape, MAX_IMAGE_PATTERNS, MAX_STREAMED_OVERLAPS, type EnergySample } from '../sim/energy.js';
 
 const CLOCK_MODELS = new Set(['lif', 'lif_cond', 'izhikevich']);
 
@@ -77,6 +79,66 @@ export class StateFrameBuilder {
     const frame: StateFrame = { type: 'state', times: Float64Array.from(this.times), values: Float32Array.from(this.values), probes: this.probes };
     this.times = [];
     this.values = [];
+    return frame;
+  }
+}
+
+/** The image populations of a run and their first stored patterns, for the hello frame. */
+export function imageInfo(model: ValidModel, network: Network): ImageInfo[] {
+  const out: ImageInfo[] = [];
+  for (const pop of network.populations) {
+    const shape = imageShape(model, pop.name);
+    if (!shape) continue;
+    const pats = network.patterns[pop.name];
+    const count = pats ? Math.min(MAX_IMAGE_PATTERNS, pats.length / pop.size) : 0;
+    const patterns = new Uint8Array(count * pop.size);
+    for (let k = 0; k < patterns.length; k++) patterns[k] = pats![k]! > 0 ? 1 : 0;
+    out.push({ population: pop.name, rows: shape[0], cols: shape[1], patterns, count });
+  }
+  return out;
+}
+
+/** Collects energy samples of an interval into one frame, with the latest states of image populations. */
+export class EnergyFrameBuilder {
+  private times: number[] = [];
+  private energy: number[] = [];
+  private perPop: { energy: number[]; magnetisation: number[]; overlaps: number[]; patterns: number }[] = [];
+  private names: string[] = [];
+
+  /** readState: the current states of an image population (read when a frame is taken). */
+  constructor(private readonly imagePopulations: readonly string[], private readonly readState: (population: string) => Int8Array) {}
+
+  add(sample: EnergySample): void {
+    if (this.names.length === 0) {
+      this.names = sample.populations.map((p) => p.name);
+      this.perPop = sample.populations.map((p) => ({ energy: [], magnetisation: [], overlaps: [], patterns: Math.min(MAX_STREAMED_OVERLAPS, p.overlaps.length) }));
+    }
+    this.times.push(sample.tMs);
+    this.energy.push(sample.energy);
+    sample.populations.forEach((p, k) => {
+      const acc = this.perPop[k]!;
+      acc.energy.push(p.energy);
+      acc.magnetisation.push(p.magnetisation);
+      for (let mu = 0; mu < acc.patterns; mu++) acc.overlaps.push(p.overlaps[mu]!);
+    });
+  }
+
+  get rows(): number { return this.times.length; }
+
+  take(): EnergyFrame {
+    const frame: EnergyFrame = {
+      type: 'energy',
+      times: Float64Array.from(this.times),
+      energy: Float64Array.from(this.energy),
+      populations: this.perPop.map((acc, k) => ({
+        name: this.names[k]!, energy: Float64Array.from(acc.energy), magnetisation: Float32Array.from(acc.magnetisation),
+        overlaps: Float32Array.from(acc.overlaps), patterns: acc.patterns,
+      })),
+      states: this.imagePopulations.map((population) => ({ population, bits: Uint8Array.from(this.readState(population), (v) => (v > 0 ? 1 : 0)) })),
+    };
+    this.times = [];
+    this.energy = [];
+    for (const acc of this.perPop) { acc.energy = []; acc.magnetisation = []; acc.overlaps = []; }
     return frame;
   }
 }

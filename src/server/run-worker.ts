@@ -10,7 +10,8 @@ import { SpikeFiles } from '../record/spike-files.js';
 import { writeFileAtomic } from '../record/atomic.js';
 import { encodeFrame, PROTOCOL_VERSION, type Frame, type RunState, type WeightsFrame } from '../protocol/messages.js';
 import type { WeightSample } from '../sim/weights.js';
-import { SpikeFrameBuilder, StateFrameBuilder, populationInfo } from './frames.js';
+import type { EnergySample } from '../sim/energy.js';
+import { SpikeFrameBuilder, StateFrameBuilder, EnergyFrameBuilder, populationInfo, imageInfo } from './frames.js';
 import type { ValidModel } from '../model/validate.js';
 import type { Pace, WorkerCommand, WorkerMessage } from './worker-protocol.js';
 
@@ -66,10 +67,15 @@ async function main(): Promise<void> {
   const dt = model.dt;
   const totalSteps = input.durationMs === null ? Infinity : Math.round(input.durationMs / dt);
   // No spikes.csv during the run: the server makes it from spikes.msgpack on download.
-  const files = new SpikeFiles(sim.network, { dir: input.outDir, csv: false, weights: model.record?.weights ?? [], meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: dt } });
+  const energyPops = model.record?.energy?.populations ?? [];
+  const energy = energyPops.length ? { energy: { overlaps: energyPops.some((n) => sim.network.patterns[n] !== undefined) } } : {};
+  const files = new SpikeFiles(sim.network, { dir: input.outDir, csv: false, weights: model.record?.weights ?? [], ...energy, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: dt } });
   const spikeFrames = new SpikeFrameBuilder(sim.network, dt);
   const stateFrames = new StateFrameBuilder(sim.network.probes.length);
-  const pops = populationInfo(sim.network);
+  const images = imageInfo(model, sim.network);
+  const energyFrames = new EnergyFrameBuilder(images.map((i) => i.population), (name) => sim.binaryStates(name));
+  const recorded = model.record?.spikes ?? 'all';
+  const pops = populationInfo(sim.network).map((p) => ({ ...p, recorded: recorded === 'all' || recorded.includes(p.name) }));
   const sink = {
     spikes: (c: Parameters<SpikeFiles['spikes']>[0]) => { files.spikes(c); spikeFrames.add(c); },
     state: (c: Parameters<SpikeFiles['state']>[0]) => { files.state(c); stateFrames.add(c); },
@@ -86,11 +92,12 @@ async function main(): Promise<void> {
       }
       send(frame);
     },
+    energy: (e: EnergySample) => { files.energy(e); energyFrames.add(e); },
   };
 
   const hello: Frame = {
     type: 'hello', v: PROTOCOL_VERSION,
-    run: { id: input.id, name: model.name ?? 'model', dt_ms: dt, duration_ms: input.durationMs, populations: pops, probes: sim.network.probes, state },
+    run: { id: input.id, name: model.name ?? 'model', dt_ms: dt, duration_ms: input.durationMs, populations: pops, probes: sim.network.probes, state, ...(images.length ? { images } : {}) },
   };
   post({ kind: 'ready', hello: encodeFrame(hello) });
 
@@ -125,6 +132,7 @@ async function main(): Promise<void> {
       send(spikeFrames.take(frameStep * dt, step1 * dt, frameStep, step1), n);
     }
     if (stateFrames.rows > 0) send(stateFrames.take());
+    if (energyFrames.rows > 0) send(energyFrames.take());
     frameStep = step1;
   };
 

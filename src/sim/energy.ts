@@ -16,8 +16,6 @@ export interface BinaryPopulationSample {
   flips: number;
   /** Overlap with each stored pattern, on the +-1 scale. */
   overlaps: Float64Array;
-  /** The states, +-1 (0/1 units as stored), for images of the lattice or the recalled pattern. */
-  state: Int8Array;
 }
 
 export interface EnergySample {
@@ -54,19 +52,21 @@ export class EnergyMonitor {
     const populations = this.watched.map(({ pop, patterns, values01 }) => {
       const energy = x.energy(pop.index);
       total += energy;
-      const state = this.kernel.readI8(x.binaryStatePtr(pop.index), pop.size);
       const n = pop.size;
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += values01 ? 2 * state[i]! - 1 : state[i]!;
       const count = patterns ? patterns.length / n : 0;
       const overlaps = new Float64Array(count);
-      for (let mu = 0; mu < count; mu++) {
-        let m = 0;
-        const base = mu * n;
-        for (let i = 0; i < n; i++) m += patterns![base + i]! * (values01 ? 2 * state[i]! - 1 : state[i]!);
-        overlaps[mu] = m / n;
+      if (count) {
+        // States are read only when there are patterns to compare them with.
+        const state = this.kernel.readI8(x.binaryStatePtr(pop.index), n);
+        const pm = values01 ? Float64Array.from(state, (v) => 2 * v - 1) : state;
+        for (let mu = 0; mu < count; mu++) {
+          let m = 0;
+          const base = mu * n;
+          for (let i = 0; i < n; i++) m += patterns![base + i]! * pm[i]!;
+          overlaps[mu] = m / n;
+        }
       }
-      return { name: pop.name, energy, magnetisation: n ? sum / n : 0, flips: x.binaryFlips(pop.index), overlaps, state };
+      return { name: pop.name, energy, magnetisation: x.magnetisation(pop.index), flips: x.binaryFlips(pop.index), overlaps };
     });
     return { tMs, energy: total, populations };
   }
@@ -75,4 +75,24 @@ export class EnergyMonitor {
 /** The energy monitor of a model, if it records energy. */
 export function energyMonitor(kernel: Kernel, network: Network, model: ValidModel): EnergyMonitor | undefined {
   return model.record?.energy?.populations.length ? new EnergyMonitor(kernel, network, model) : undefined;
+}
+
+/** Patterns shipped to the page per image population, at most. */
+export const MAX_IMAGE_PATTERNS = 16;
+/** Overlaps streamed per population, at most (the first patterns). */
+export const MAX_STREAMED_OVERLAPS = 16;
+
+/**
+ * Rows x cols of a binary population drawn as an image: the shape of its
+ * lattice, 28 x 28 for MNIST patterns, a square when its size is one
+ * (16 to 65536 units); undefined otherwise.
+ */
+export function imageShape(model: ValidModel, population: string): [number, number] | undefined {
+  const pop = model.populations.find((p) => p.name === population);
+  if (!pop || pop.model !== 'binary') return undefined;
+  const lattice = model.projections.find((pr) => pr.to === population && pr.from === population && pr.connect.rule === 'lattice');
+  if (lattice && lattice.connect.rule === 'lattice') return [lattice.connect.shape[0], lattice.connect.shape[1]];
+  if (pop.patterns && 'mnist' in pop.patterns) return [28, 28];
+  const side = Math.round(Math.sqrt(pop.size));
+  return side * side === pop.size && pop.size >= 16 && pop.size <= 65536 ? [side, side] : undefined;
 }

@@ -84,6 +84,45 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     expect(problems).toEqual([]);
   });
 
+  it('starts the Ising preset: the lattice drawn live, energy and magnetisation traced', async () => {
+    await page.selectOption('#preset', 'ising');
+    await page.selectOption('#speed', '1');
+    await page.click('#start');
+    await page.waitForFunction(() => (window.__hebb.frames.energy ?? 0) >= 5, undefined, { timeout: 20_000 });
+    const titles = await page.locator('.panel h2').allTextContents();
+    expect(titles).toEqual(expect.arrayContaining(['State', 'Energy']));
+    expect(titles).not.toContain('Spike raster');
+    // The lattice canvas holds both spin states (T = T_c: domains of both signs).
+    const shades = await page.evaluate(() => {
+      const c = document.querySelector('.state-image canvas') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let dark = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i]! < 128) dark++;
+      return { dark, total: d.length / 4, w: c.width };
+    });
+    expect(shades.w).toBe(128);
+    expect(shades.dark).toBeGreaterThan(0.05 * shades.total);
+    expect(shades.dark).toBeLessThan(0.95 * shades.total);
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-ising.png') });
+    await page.click('#stop');
+    await page.waitForFunction(() => window.__hebb.state === 'stopped');
+    expect(problems).toEqual([]);
+  });
+
+  it('starts the Hopfield preset: the cued digit is recalled, the overlap reaching 1', async () => {
+    await page.selectOption('#preset', 'hopfield');
+    await page.selectOption('#duration', 'model');
+    await page.selectOption('#speed', '10');
+    await page.click('#start');
+    await page.waitForFunction(() => window.__hebb.state === 'done', undefined, { timeout: 30_000 });
+    await page.selectOption('#duration', 'forever');
+    expect(await page.locator('.panel h2').allTextContents()).toEqual(expect.arrayContaining(['State and stored patterns', 'Energy', 'Spike raster']));
+    await page.waitForFunction(() => document.querySelectorAll('.state-image figcaption')[2]?.textContent === 'pattern 1: m = 1.00');
+    await page.screenshot({ path: join(ARTIFACTS, 'page-hopfield.png') });
+    expect(problems).toEqual([]);
+  });
+
   it('shows the errors of a bad model with their JSON paths', async () => {
     await page.selectOption('#preset', 'cuba');
     await page.click('#edit');
