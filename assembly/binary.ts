@@ -20,7 +20,7 @@
 
 import { Projection } from "./projection";
 import { Population } from "./population";
-import { philox, philoxX4, x4out0, x4out1, x4out2, x4out3, out0, out1, out2, out3, STREAM_UNIT } from "./rng";
+import { philox, philoxX4, philoxX8, x8out0, x8out1, x8out2, x8out3, x4out0, x4out1, x4out2, x4out3, out0, out1, out2, out3, STREAM_UNIT } from "./rng";
 
 export const DYN_DETERMINISTIC: i32 = 0;
 export const DYN_HEAT_BATH: i32 = 1;
@@ -194,7 +194,7 @@ export function latticeEnergy(b: BinaryUnits): f64 {
 @inline function draw(b: BinaryUnits, index: u32): void {
   const k = b.draws;
   b.draws = k + 1;
-  philox(<u32>k, <u32>(k / 4294967296.0), index, STREAM_UNIT);
+  philox(<u32>(<u64>k), <u32>(k / 4294967296.0), index, STREAM_UNIT);
 }
 
 /**
@@ -335,7 +335,7 @@ function isingTable(b: BinaryUnits): void {
   }
 }
 
-const isingWords = new StaticArray<u32>(16);
+const isingWords = new StaticArray<u32>(32);
 
 // One site with its neighbours' offsets given (no division in the loop);
 // returns 1 when the spin turned up, -1 when it turned down, 0 otherwise.
@@ -367,8 +367,8 @@ function isingSweeps(p: Population, b: BinaryUnits, slot: i32, dt: f64): void {
   const want = b.carry + b.sweeps;
   const sweeps = <i32>Math.floor(want);
   b.carry = want - <f64>sweeps;
-  if ((L & 15) == 0 && !record) {
-    // Row by row, 16 sites from four Philox blocks computed at once (site q of
+  if ((L & 31) == 0 && !record) {
+    // Row by row, 32 sites from eight Philox blocks computed at once (site q of
     // a group takes word q of the lanes stored in order). Branch-free: near Tc
     // a flip is a coin toss, and a mispredicted branch costs more than the update.
     const words = changetype<usize>(isingWords);
@@ -376,17 +376,26 @@ function isingSweeps(p: Population, b: BinaryUnits, slot: i32, dt: f64): void {
       for (let y = 0; y < L; y++) {
         const row = y * L;
         const rowUp = (y == 0 ? n - L : row - L), rowDown = (y == L - 1 ? 0 : row + L);
-        for (let x = 0; x < L; x += 16) {
-          const k = b.draws;
-          b.draws = k + 4;
-          const hiWord = <i32>(k / 4294967296.0);
-          philoxX4(i32x4(<i32>k, <i32>k + 1, <i32>k + 2, <i32>k + 3), i32x4.splat(hiWord), i32x4.splat(<i32>popIndex), i32x4.splat(<i32>STREAM_UNIT));
+        for (let x = 0; x < L; x += 32) {
+          let k = b.draws;
+          // The eight blocks share the high counter word: a group that would
+          // wrap the low word starts at the next high word instead.
+          if (<u32>(<u64>k) > 0xfffffff8) k = (Math.floor(k / 4294967296.0) + 1) * 4294967296.0;
+          b.draws = k + 8;
+          const c1 = i32x4.splat(<i32>(<u32>(k / 4294967296.0)));
+          const k0 = <i32>(<u32>(<u64>k));
+          const c2 = i32x4.splat(<i32>popIndex), c3 = i32x4.splat(<i32>STREAM_UNIT);
+          philoxX8(i32x4(k0, k0 + 1, k0 + 2, k0 + 3), c1, c2, c3, i32x4(k0 + 4, k0 + 5, k0 + 6, k0 + 7), c1, c2, c3);
           v128.store(words, x4out0, 0);
           v128.store(words, x4out1, 16);
           v128.store(words, x4out2, 32);
           v128.store(words, x4out3, 48);
+          v128.store(words, x8out0, 64);
+          v128.store(words, x8out1, 80);
+          v128.store(words, x8out2, 96);
+          v128.store(words, x8out3, 112);
           const base = row + x;
-          for (let q = 0; q < 16; q++) {
+          for (let q = 0; q < 32; q++) {
             const i = base + q, xx = x + q;
             const left = select<i32>(row + L - 1, i - 1, xx == 0);
             const right = select<i32>(row, i + 1, xx == L - 1);

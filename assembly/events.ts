@@ -38,7 +38,7 @@ export function restartPoisson(p: Population, t: f64): void {
 @inline function drawPoisson(p: Population): f64 {
   const k = p.events;
   p.events = k + 1;
-  philox(<u32>k, <u32>(k / 4294967296.0), <u32>p.index, STREAM_POISSON);
+  philox(<u32>(<u64>k), <u32>(k / 4294967296.0), <u32>p.index, STREAM_POISSON);
   p.nextWord = out2;
   p.nextAccept = out3;
   return <f64>((((<u64>out1) << 32) | <u64>out0) >> 11) * 1.1102230246251565e-16;

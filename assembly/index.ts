@@ -489,3 +489,7 @@ export function projDelayRange(k: i32, max: bool): i32 {
   const p = engine.projAt(k);
   return p == null ? -1 : max ? p.dMax : p.dMin;
 }
+
+// ---------------------------------------------------------------- bench references
+
+export { referenceIsingInit, referenceIsingSweeps } from "./reference";

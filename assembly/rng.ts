@@ -90,6 +90,42 @@ export function philoxX4(c0: v128, c1: v128, c2: v128, c3: v128): void {
   x4out0 = c0; x4out1 = c1; x4out2 = c2; x4out3 = c3;
 }
 
+// Eight blocks: two independent sets of four, interleaved so that one set's
+// multiplies overlap the other's shuffles. Results in x4out (first set) and
+// x8out (second set).
+export let x8out0: v128 = i32x4.splat(0);
+export let x8out1: v128 = i32x4.splat(0);
+export let x8out2: v128 = i32x4.splat(0);
+export let x8out3: v128 = i32x4.splat(0);
+
+export function philoxX8(c0: v128, c1: v128, c2: v128, c3: v128, d0: v128, d1: v128, d2: v128, d3: v128): void {
+  let k0 = key0, k1 = key1;
+  const m0 = i32x4.splat(<i32>M0), m1 = i32x4.splat(<i32>M1);
+  for (let r = 0; r < 10; r++) {
+    const p0lo = i64x2.extmul_low_i32x4_u(c0, m0), p0hi = i64x2.extmul_high_i32x4_u(c0, m0);
+    const p1lo = i64x2.extmul_low_i32x4_u(c2, m1), p1hi = i64x2.extmul_high_i32x4_u(c2, m1);
+    const q0lo = i64x2.extmul_low_i32x4_u(d0, m0), q0hi = i64x2.extmul_high_i32x4_u(d0, m0);
+    const q1lo = i64x2.extmul_low_i32x4_u(d2, m1), q1hi = i64x2.extmul_high_i32x4_u(d2, m1);
+    const kk0 = i32x4.splat(<i32>k0), kk1 = i32x4.splat(<i32>k1);
+    const lo0 = i32x4.shuffle(p0lo, p0hi, 0, 2, 4, 6), hi0 = i32x4.shuffle(p0lo, p0hi, 1, 3, 5, 7);
+    const lo1 = i32x4.shuffle(p1lo, p1hi, 0, 2, 4, 6), hi1 = i32x4.shuffle(p1lo, p1hi, 1, 3, 5, 7);
+    const mo0 = i32x4.shuffle(q0lo, q0hi, 0, 2, 4, 6), ho0 = i32x4.shuffle(q0lo, q0hi, 1, 3, 5, 7);
+    const mo1 = i32x4.shuffle(q1lo, q1hi, 0, 2, 4, 6), ho1 = i32x4.shuffle(q1lo, q1hi, 1, 3, 5, 7);
+    c0 = v128.xor(v128.xor(hi1, c1), kk0);
+    c1 = lo1;
+    c2 = v128.xor(v128.xor(hi0, c3), kk1);
+    c3 = lo0;
+    d0 = v128.xor(v128.xor(ho1, d1), kk0);
+    d1 = mo1;
+    d2 = v128.xor(v128.xor(ho0, d3), kk1);
+    d3 = mo0;
+    k0 += W0;
+    k1 += W1;
+  }
+  x4out0 = c0; x4out1 = c1; x4out2 = c2; x4out3 = c3;
+  x8out0 = d0; x8out1 = d1; x8out2 = d2; x8out3 = d3;
+}
+
 // 53-bit uniform in [0, 1) from two words.
 @inline function toUnit(lo: u32, hi: u32): f64 {
   return <f64>((((<u64>hi) << 32) | <u64>lo) >> 11) * 1.1102230246251565e-16;

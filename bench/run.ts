@@ -10,6 +10,7 @@ import { packagePath } from '../src/paths.js';
 import { buildNative } from './native.js';
 import { table } from '../src/cli/table.js';
 import { benchStream, type StreamResult } from './stream.js';
+import { benchIsing, benchHopfield } from './energy.js';
 
 export interface CaseResult {
   impl: string; model: string; N: number; wall_s: number; build_s?: number; setup_s?: number;
@@ -70,8 +71,10 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
     plasticity.push({ case: label, plastic_s: w, static_s: wo, slowdown: w / wo, spikes: withRuns[0]!.spikes, static_spikes: withoutRuns[0]!.spikes });
   }
   const stream: StreamResult[] = await benchStream();
+  const ising = benchIsing({ L: 256, repeats });
+  const hopfield = benchHopfield({ N: options.quick ? 4000 : 10000, repeats });
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, plasticity, stream }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, plasticity, stream, ising, hopfield }, null, 2)}\n`);
     return 0;
   }
   const f = (x: unknown, d = 3) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -91,6 +94,19 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
   process.stdout.write(`${table(
     ['source', 'spikes', 'MB on the wire', 'wall s', 'spikes/s', 'bytes/spike', 'frames dropped'],
     stream.map((x) => [x.source, String(x.spikes), (x.bytes / 1e6).toFixed(1), x.wall_s.toFixed(2), `${(x.spikes_per_s / 1e6).toFixed(2)}M`, x.bytes_per_spike.toFixed(3), String(x.dropped_frames)]),
+  )}\n`);
+  const M = (x: number) => `${(x / 1e6).toFixed(1)}M`;
+  process.stdout.write(`\nIsing ${ising.L} x ${ising.L}, heat bath at T = ${ising.T}, ${ising.sweeps} sweeps: single-spin updates per second\n`);
+  process.stdout.write('references in the same process: a plain WASM sweep (table + xorshift32, assembly/reference.ts) and the same loop in plain JS\n\n');
+  process.stdout.write(`${table(
+    ['hebb (Philox)', 'plain WASM', 'plain JS', 'hebb / WASM', 'hebb / JS', '|m| hebb', '|m| WASM'],
+    [[M(ising.hebb_updates_per_s), M(ising.wasm_reference_updates_per_s), M(ising.js_reference_updates_per_s), f(ising.ratio_over_wasm, 2), f(ising.ratio_over_js, 2), f(ising.hebb_abs_m), f(ising.reference_abs_m)]],
+  )}\n`);
+  process.stdout.write(`\nHopfield N = ${hopfield.N}, ${hopfield.patterns} Hebbian patterns, cue with 20 % flipped, ${hopfield.sweeps} sweeps of random sequential updates\n`);
+  process.stdout.write('reference in the same process: plain JS, dense f32 matrix, incremental fields\n\n');
+  process.stdout.write(`${table(
+    ['build s', 'updates/s', 'field updates/s', 'reference updates/s', 'hebb / reference', 'flips', 'final overlap'],
+    [[f(hopfield.build_s, 2), M(hopfield.hebb_updates_per_s), M(hopfield.hebb_field_updates_per_s), M(hopfield.reference_updates_per_s), f(hopfield.ratio, 2), String(hopfield.flips), f(hopfield.final_overlap)]],
   )}\n`);
   return 0;
 }

@@ -71,6 +71,8 @@ export interface KernelExports {
   setWeights(proj: number, ptr: number): number;
   energy(pop: number): number;
   magnetisation(pop: number): number;
+  referenceIsingInit(L: number, T: number, seed: number): void;
+  referenceIsingSweeps(L: number, sweeps: number, seed: number): number;
   markFieldsDirty(): void;
   prepare(): number;
   saveCheckpoint(): number;
