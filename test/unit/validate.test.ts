@@ -154,6 +154,7 @@ describe('model validation', () => {
     expect(issuesOf(hop({}, { learn: 'hebbian', weight: undefined }))).toContainEqual({ path: '/projections/0/learn', message: 'population "h" has no patterns to learn' });
     expect(issuesOf(hop({}, { delay: 2 }))).toContainEqual({ path: '/projections/0/delay', message: 'couplings between binary units act at once and have no delay; omit "delay"' });
     expect(issuesOf(hop({ size: 10 }, { connect: { rule: 'lattice', shape: [3, 3] } })).map((i) => i.path)).toContain('/projections/0/connect/shape');
+    expect(issuesOf(hop({ size: 20 }, { connect: { rule: 'lattice', shape: [4, 5] } }))).toContainEqual({ path: '/projections/0/connect/shape', message: 'the lattice must be square (got 4 x 5)' });
   });
 
   it('checks spike source times', () => {
