@@ -337,6 +337,27 @@ function isingTable(b: BinaryUnits): void {
 
 const isingWords = new StaticArray<u32>(32);
 
+// Eight Philox blocks (32 words) of a population's unit stream into words.
+// The blocks share the high counter word: a group that would wrap the low
+// word starts at the next high word instead.
+@inline function isingDraw8(b: BinaryUnits, popIndex: u32, words: usize): void {
+  let k = b.draws;
+  if (<u32>(<u64>k) > 0xfffffff8) k = (Math.floor(k / 4294967296.0) + 1) * 4294967296.0;
+  b.draws = k + 8;
+  const c1 = i32x4.splat(<i32>(<u32>(k / 4294967296.0)));
+  const k0 = <i32>(<u32>(<u64>k));
+  const c2 = i32x4.splat(<i32>popIndex), c3 = i32x4.splat(<i32>STREAM_UNIT);
+  philoxX8(i32x4(k0, k0 + 1, k0 + 2, k0 + 3), c1, c2, c3, i32x4(k0 + 4, k0 + 5, k0 + 6, k0 + 7), c1, c2, c3);
+  v128.store(words, x4out0, 0);
+  v128.store(words, x4out1, 16);
+  v128.store(words, x4out2, 32);
+  v128.store(words, x4out3, 48);
+  v128.store(words, x8out0, 64);
+  v128.store(words, x8out1, 80);
+  v128.store(words, x8out2, 96);
+  v128.store(words, x8out3, 112);
+}
+
 // One site with its neighbours' offsets given (no division in the loop);
 // returns 1 when the spin turned up, -1 when it turned down, 0 otherwise.
 @inline function isingSiteAt(
@@ -376,44 +397,30 @@ function isingSweeps(p: Population, b: BinaryUnits, slot: i32, dt: f64): void {
       for (let y = 0; y < L; y++) {
         const row = y * L;
         const rowUp = (y == 0 ? n - L : row - L), rowDown = (y == L - 1 ? 0 : row + L);
+        // Site 0's left neighbour wraps to the end of the row (not updated yet this sweep).
+        let left = <i32>load<i8>(s + <usize>(row + L - 1));
         for (let x = 0; x < L; x += 32) {
-          let k = b.draws;
-          // The eight blocks share the high counter word: a group that would
-          // wrap the low word starts at the next high word instead.
-          if (<u32>(<u64>k) > 0xfffffff8) k = (Math.floor(k / 4294967296.0) + 1) * 4294967296.0;
-          b.draws = k + 8;
-          const c1 = i32x4.splat(<i32>(<u32>(k / 4294967296.0)));
-          const k0 = <i32>(<u32>(<u64>k));
-          const c2 = i32x4.splat(<i32>popIndex), c3 = i32x4.splat(<i32>STREAM_UNIT);
-          philoxX8(i32x4(k0, k0 + 1, k0 + 2, k0 + 3), c1, c2, c3, i32x4(k0 + 4, k0 + 5, k0 + 6, k0 + 7), c1, c2, c3);
-          v128.store(words, x4out0, 0);
-          v128.store(words, x4out1, 16);
-          v128.store(words, x4out2, 32);
-          v128.store(words, x4out3, 48);
-          v128.store(words, x8out0, 64);
-          v128.store(words, x8out1, 80);
-          v128.store(words, x8out2, 96);
-          v128.store(words, x8out3, 112);
+          isingDraw8(b, popIndex, words);
           const base = row + x;
           for (let q = 0; q < 32; q++) {
             const i = base + q, xx = x + q;
-            const left = select<i32>(row + L - 1, i - 1, xx == 0);
             const right = select<i32>(row, i + 1, xx == L - 1);
-            const sum = <i32>load<i8>(s + <usize>(rowUp + xx)) + <i32>load<i8>(s + <usize>(rowDown + xx))
-              + <i32>load<i8>(s + <usize>left) + <i32>load<i8>(s + <usize>right);
-            const k2 = (sum + 4) >> 1;
+            // The left neighbour is the spin just updated: it stays in a
+            // register, and the two thresholds it chooses between are looked
+            // up before it is known, so the chain from site to site is a
+            // select and a compare, not a store, a load and a table load.
+            const partial = <i32>load<i8>(s + <usize>(rowUp + xx)) + <i32>load<i8>(s + <usize>(rowDown + xx)) + <i32>load<i8>(s + <usize>right);
             const si = <i32>load<i8>(s + <usize>i);
+            const off = heat ? 0 : 5 * ((si + 1) >> 1);
+            const tUp = load<u32>(table + (<usize>(((partial + 5) >> 1) + off) << 2));
+            const tDown = load<u32>(table + (<usize>(((partial + 3) >> 1) + off) << 2));
             const r = load<u32>(words + (<usize>q << 2));
-            let sn: i32;
-            if (heat) {
-              sn = (<i32>(r < load<u32>(table + (<usize>k2 << 2))) << 1) - 1;
-            } else {
-              const flip = <i32>(r < load<u32>(table + (<usize>(k2 + 5 * ((si + 1) >> 1)) << 2)));
-              sn = si - ((si * flip) << 1);
-            }
+            const accept = <i32>(r < select<u32>(tUp, tDown, left > 0));
+            const sn = heat ? (accept << 1) - 1 : si - ((si * accept) << 1);
             store<i8>(s + <usize>i, <i8>sn);
             flips += <i32>(sn != si);
             ups += <i32>(sn > si);
+            left = sn;
           }
         }
       }
