@@ -493,3 +493,7 @@ export function projDelayRange(k: i32, max: bool): i32 {
 // ---------------------------------------------------------------- bench references
 
 export { referenceIsingInit, referenceIsingSweeps } from "./reference";
+
+// ---------------------------------------------------------------- dense kernels (rate-coded modules)
+
+export { gemm, gemv, ger, sigmoid, tanh, addRows, sumRows, bernoulli, axpy, adam, sumSquares, scale } from "./dense";

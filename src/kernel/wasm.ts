@@ -72,6 +72,18 @@ export interface KernelExports {
   energy(pop: number): number;
   magnetisation(pop: number): number;
   referenceIsingInit(L: number, T: number, seed: number): void;
+  gemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number, A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number): void;
+  gemv(transA: number, m: number, k: number, A: number, x: number, beta: number, y: number): void;
+  ger(m: number, n: number, alpha: number, x: number, y: number, A: number): void;
+  sigmoid(n: number, x: number, out: number): void;
+  tanh(n: number, x: number, out: number): void;
+  addRows(m: number, n: number, X: number, b: number): void;
+  sumRows(m: number, n: number, X: number, alpha: number, beta: number, out: number): void;
+  bernoulli(n: number, p: number, out: number, counterLo: number, counterHi: number, stream: number): void;
+  axpy(n: number, alpha: number, x: number, y: number): void;
+  adam(n: number, w: number, g: number, m: number, v: number, lrT: number, b1: number, b2: number, epsT: number): void;
+  sumSquares(n: number, x: number): number;
+  scale(n: number, alpha: number, x: number): void;
   referenceIsingSweeps(L: number, sweeps: number, seed: number): number;
   markFieldsDirty(): void;
   prepare(): number;

@@ -1,0 +1,313 @@
+// Dense f32 kernels for the rate-coded modules (MLP, RBM, LSTM, RNN), in
+// 128-bit SIMD. Matrices are row-major; pointers are byte addresses in
+// linear memory, lengths are element counts.
+//
+// gemm: C (m x n) = alpha * op(A) op(B) + beta * C, op(A) m x k, op(B) k x n.
+// The micro-kernel holds a 4 x 8 block of C in eight f32x4 registers and
+// walks k, broadcasting one element of A per row and loading eight of B:
+// 16 vector multiply-adds per four scalar and two vector loads. Column
+// panels of B (k x 8) stay in cache while every row block of A passes, so
+// B is read from memory once. A transposed A is read with strides; a
+// transposed B is copied to a scratch transpose first (it is the small
+// operand in every use here).
+
+import { philox, out0, out1, out2, out3 } from "./rng";
+
+export const STREAM_DENSE: u32 = 9 << 24;
+
+let scratch: usize = 0;
+let scratchBytes: usize = 0;
+
+function scratchOf(bytes: usize): usize {
+  if (bytes > scratchBytes) {
+    if (scratch != 0) heap.free(scratch);
+    scratch = heap.alloc(bytes);
+    scratchBytes = bytes;
+  }
+  return scratch;
+}
+
+// C block rows i..i+3, columns j..j+7, over p = 0..k-1.
+// a(r, p) is at A + ((i + r) * ars + p * acs) * 4; B row p at B + (p * ldb + j) * 4.
+@inline function kernel4x8(
+  k: i32, A: usize, ars: i32, acs: i32, i: i32, B: usize, ldb: i32, j: i32,
+  C: usize, ldc: i32, alpha: f32, beta: f32,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let a0 = A + (<usize>(i * ars) << 2), a1 = a0 + (<usize>ars << 2), a2 = a1 + (<usize>ars << 2), a3 = a2 + (<usize>ars << 2);
+  const astep = <usize>acs << 2;
+  let b = B + (<usize>j << 2);
+  const bstep = <usize>ldb << 2;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    const x0 = f32x4.splat(load<f32>(a0)), x1 = f32x4.splat(load<f32>(a1));
+    const x2 = f32x4.splat(load<f32>(a2)), x3 = f32x4.splat(load<f32>(a3));
+    c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+    c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+    c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+    c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+    a0 += astep; a1 += astep; a2 += astep; a3 += astep;
+    b += bstep;
+  }
+  const va = f32x4.splat(alpha);
+  let c = C + (<usize>(i * ldc + j) << 2);
+  const cstep = <usize>ldc << 2;
+  if (beta == 0) {
+    v128.store(c, f32x4.mul(va, c00)); v128.store(c, f32x4.mul(va, c01), 16); c += cstep;
+    v128.store(c, f32x4.mul(va, c10)); v128.store(c, f32x4.mul(va, c11), 16); c += cstep;
+    v128.store(c, f32x4.mul(va, c20)); v128.store(c, f32x4.mul(va, c21), 16); c += cstep;
+    v128.store(c, f32x4.mul(va, c30)); v128.store(c, f32x4.mul(va, c31), 16);
+  } else {
+    const vb = f32x4.splat(beta);
+    v128.store(c, f32x4.add(f32x4.mul(va, c00), f32x4.mul(vb, v128.load(c)))); v128.store(c, f32x4.add(f32x4.mul(va, c01), f32x4.mul(vb, v128.load(c, 16))), 16); c += cstep;
+    v128.store(c, f32x4.add(f32x4.mul(va, c10), f32x4.mul(vb, v128.load(c)))); v128.store(c, f32x4.add(f32x4.mul(va, c11), f32x4.mul(vb, v128.load(c, 16))), 16); c += cstep;
+    v128.store(c, f32x4.add(f32x4.mul(va, c20), f32x4.mul(vb, v128.load(c)))); v128.store(c, f32x4.add(f32x4.mul(va, c21), f32x4.mul(vb, v128.load(c, 16))), 16); c += cstep;
+    v128.store(c, f32x4.add(f32x4.mul(va, c30), f32x4.mul(vb, v128.load(c)))); v128.store(c, f32x4.add(f32x4.mul(va, c31), f32x4.mul(vb, v128.load(c, 16))), 16);
+  }
+}
+
+// One element of C, for the edges the 4 x 8 blocks do not cover.
+@inline function dot1(k: i32, A: usize, ars: i32, acs: i32, i: i32, B: usize, ldb: i32, j: i32): f32 {
+  let s: f32 = 0;
+  let a = A + (<usize>(i * ars) << 2), b = B + (<usize>j << 2);
+  const astep = <usize>acs << 2, bstep = <usize>ldb << 2;
+  for (let p = 0; p < k; p++) {
+    s += load<f32>(a) * load<f32>(b);
+    a += astep;
+    b += bstep;
+  }
+  return s;
+}
+
+// transA: A is stored k x m (lda its row length); transB: B is stored n x k.
+export function gemm(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32,
+  A: usize, lda: i32, B: usize, ldb: i32, beta: f32, C: usize, ldc: i32,
+): void {
+  if (transB) {
+    // Copy B^T (k x n) into scratch; then it is an ordinary operand.
+    const T = scratchOf(<usize>(k * n) << 2);
+    for (let j = 0; j < n; j++) {
+      const row = B + (<usize>(j * ldb) << 2);
+      for (let p = 0; p < k; p++) store<f32>(T + (<usize>(p * n + j) << 2), load<f32>(row + (<usize>p << 2)));
+    }
+    B = T;
+    ldb = n;
+  }
+  const ars = transA ? 1 : lda, acs = transA ? lda : 1;
+  const m4 = m & ~3, n8 = n & ~7;
+  for (let j = 0; j < n8; j += 8) {
+    for (let i = 0; i < m4; i += 4) kernel4x8(k, A, ars, acs, i, B, ldb, j, C, ldc, alpha, beta);
+    for (let i = m4; i < m; i++) {
+      for (let jj = j; jj < j + 8; jj++) {
+        const c = C + (<usize>(i * ldc + jj) << 2);
+        const v = alpha * dot1(k, A, ars, acs, i, B, ldb, jj);
+        store<f32>(c, beta == 0 ? v : v + beta * load<f32>(c));
+      }
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    for (let jj = n8; jj < n; jj++) {
+      const c = C + (<usize>(i * ldc + jj) << 2);
+      const v = alpha * dot1(k, A, ars, acs, i, B, ldb, jj);
+      store<f32>(c, beta == 0 ? v : v + beta * load<f32>(c));
+    }
+  }
+}
+
+// y (m) = A (m x k) x + beta y, or with transA: y (k) = A^T x (A still m x k).
+export function gemv(transA: bool, m: i32, k: i32, A: usize, x: usize, beta: f32, y: usize): void {
+  if (!transA) {
+    const k4 = k & ~3;
+    for (let i = 0; i < m; i++) {
+      const row = A + (<usize>(i * k) << 2);
+      let acc = f32x4.splat(0);
+      for (let p = 0; p < k4; p += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(row + (<usize>p << 2)), v128.load(x + (<usize>p << 2))));
+      let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+      for (let p = k4; p < k; p++) s += load<f32>(row + (<usize>p << 2)) * load<f32>(x + (<usize>p << 2));
+      const yi = y + (<usize>i << 2);
+      store<f32>(yi, beta == 0 ? s : s + beta * load<f32>(yi));
+    }
+    return;
+  }
+  // y = A^T x: y += x_i * row_i, rows streamed once.
+  const k4 = k & ~3;
+  if (beta == 0) memory.fill(y, 0, <usize>k << 2);
+  else if (beta != 1) for (let p = 0; p < k; p++) store<f32>(y + (<usize>p << 2), beta * load<f32>(y + (<usize>p << 2)));
+  for (let i = 0; i < m; i++) {
+    const xi = load<f32>(x + (<usize>i << 2));
+    if (xi == 0) continue;
+    const vx = f32x4.splat(xi);
+    const row = A + (<usize>(i * k) << 2);
+    for (let p = 0; p < k4; p += 4) {
+      const yp = y + (<usize>p << 2);
+      v128.store(yp, f32x4.add(v128.load(yp), f32x4.mul(vx, v128.load(row + (<usize>p << 2)))));
+    }
+    for (let p = k4; p < k; p++) store<f32>(y + (<usize>p << 2), load<f32>(y + (<usize>p << 2)) + xi * load<f32>(row + (<usize>p << 2)));
+  }
+}
+
+// A (m x n) += alpha x y^T.
+export function ger(m: i32, n: i32, alpha: f32, x: usize, y: usize, A: usize): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < m; i++) {
+    const xi = alpha * load<f32>(x + (<usize>i << 2));
+    if (xi == 0) continue;
+    const vx = f32x4.splat(xi);
+    const row = A + (<usize>(i * n) << 2);
+    for (let j = 0; j < n4; j += 4) {
+      const r = row + (<usize>j << 2);
+      v128.store(r, f32x4.add(v128.load(r), f32x4.mul(vx, v128.load(y + (<usize>j << 2)))));
+    }
+    for (let j = n4; j < n; j++) store<f32>(row + (<usize>j << 2), load<f32>(row + (<usize>j << 2)) + xi * load<f32>(y + (<usize>j << 2)));
+  }
+}
+
+// ---------------------------------------------------------------- elementwise
+
+// exp(x) for f32x4: 2^n e^r with |r| <= ln2/2 and a degree-6 polynomial
+// (Cephes expf; relative error about 2e-7), inputs clamped to [-87, 88].
+@inline function exp4(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.4426950408889634)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const r2 = f32x4.mul(r, r);
+  p = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1.0));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+@inline function sigmoid4(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+}
+
+@inline function expScalar(x: f32): f32 {
+  return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
+}
+
+// out = sigmoid(x) (out may be x).
+export function sigmoid(n: i32, x: usize, out: usize): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) v128.store(out + (<usize>i << 2), sigmoid4(v128.load(x + (<usize>i << 2))));
+  for (let i = n4; i < n; i++) store<f32>(out + (<usize>i << 2), 1.0 / (1.0 + expScalar(-load<f32>(x + (<usize>i << 2)))));
+}
+
+// tanh(x) = 1 - 2 / (1 + e^{2x}): no cancellation for large |x|, absolute error ~1e-7 near 0.
+export function tanh(n: i32, x: usize, out: usize): void {
+  const n4 = n & ~3;
+  const one = f32x4.splat(1.0), two = f32x4.splat(2.0);
+  for (let i = 0; i < n4; i += 4) {
+    const e = exp4(f32x4.mul(two, v128.load(x + (<usize>i << 2))));
+    v128.store(out + (<usize>i << 2), f32x4.sub(one, f32x4.div(two, f32x4.add(one, e))));
+  }
+  for (let i = n4; i < n; i++) {
+    const e = expScalar(2 * load<f32>(x + (<usize>i << 2)));
+    store<f32>(out + (<usize>i << 2), 1.0 - 2.0 / (1.0 + e));
+  }
+}
+
+// Adds a row vector b (n) to each of m rows of X (m x n).
+export function addRows(m: i32, n: i32, X: usize, b: usize): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < m; i++) {
+    const row = X + (<usize>(i * n) << 2);
+    for (let j = 0; j < n4; j += 4) v128.store(row + (<usize>j << 2), f32x4.add(v128.load(row + (<usize>j << 2)), v128.load(b + (<usize>j << 2))));
+    for (let j = n4; j < n; j++) store<f32>(row + (<usize>j << 2), load<f32>(row + (<usize>j << 2)) + load<f32>(b + (<usize>j << 2)));
+  }
+}
+
+// out (n) = alpha * (column sums of X (m x n)) + beta * out.
+export function sumRows(m: i32, n: i32, X: usize, alpha: f32, beta: f32, out: usize): void {
+  for (let j = 0; j < n; j++) store<f32>(out + (<usize>j << 2), beta * load<f32>(out + (<usize>j << 2)));
+  const n4 = n & ~3;
+  const va = f32x4.splat(alpha);
+  for (let i = 0; i < m; i++) {
+    const row = X + (<usize>(i * n) << 2);
+    for (let j = 0; j < n4; j += 4) {
+      const o = out + (<usize>j << 2);
+      v128.store(o, f32x4.add(v128.load(o), f32x4.mul(va, v128.load(row + (<usize>j << 2)))));
+    }
+    for (let j = n4; j < n; j++) store<f32>(out + (<usize>j << 2), load<f32>(out + (<usize>j << 2)) + alpha * load<f32>(row + (<usize>j << 2)));
+  }
+}
+
+// out = 1 where u < p else 0, with u uniform from the Philox stream
+// (seed, STREAM_DENSE | stream, counter + block): four units per block.
+export function bernoulli(n: i32, p: usize, out: usize, counterLo: u32, counterHi: u32, stream: u32): void {
+  const scale: f32 = 4294967296.0;
+  for (let i = 0; i < n; i += 4) {
+    philox(counterLo + <u32>(i >> 2), counterHi, stream, STREAM_DENSE);
+    const w0 = out0, w1 = out1, w2 = out2, w3 = out3;
+    const q = p + (<usize>i << 2), o = out + (<usize>i << 2);
+    store<f32>(o, <f64>w0 < <f64>(load<f32>(q) * scale) ? 1 : 0);
+    if (i + 1 < n) store<f32>(o, <f64>w1 < <f64>(load<f32>(q, 4) * scale) ? 1 : 0, 4);
+    if (i + 2 < n) store<f32>(o, <f64>w2 < <f64>(load<f32>(q, 8) * scale) ? 1 : 0, 8);
+    if (i + 3 < n) store<f32>(o, <f64>w3 < <f64>(load<f32>(q, 12) * scale) ? 1 : 0, 12);
+  }
+}
+
+// y += alpha x.
+export function axpy(n: i32, alpha: f32, x: usize, y: usize): void {
+  const n4 = n & ~3;
+  const va = f32x4.splat(alpha);
+  for (let i = 0; i < n4; i += 4) {
+    const yi = y + (<usize>i << 2);
+    v128.store(yi, f32x4.add(v128.load(yi), f32x4.mul(va, v128.load(x + (<usize>i << 2)))));
+  }
+  for (let i = n4; i < n; i++) store<f32>(y + (<usize>i << 2), load<f32>(y + (<usize>i << 2)) + alpha * load<f32>(x + (<usize>i << 2)));
+}
+
+// One Adam step (Kingma & Ba 2015) on n parameters w with gradient g and
+// moments m, v: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+// w -= lr_t m / (sqrt(v) + eps_t), with the bias corrections folded into
+// lr_t = lr sqrt(1 - b2^t) / (1 - b1^t) and eps_t = eps sqrt(1 - b2^t).
+export function adam(n: i32, w: usize, g: usize, m: usize, v: usize, lrT: f32, b1: f32, b2: f32, epsT: f32): void {
+  const n4 = n & ~3;
+  const vb1 = f32x4.splat(b1), vb2 = f32x4.splat(b2), c1 = f32x4.splat(1 - b1), c2 = f32x4.splat(1 - b2);
+  const vlr = f32x4.splat(lrT), veps = f32x4.splat(epsT);
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const gi = v128.load(g + o);
+    const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(c1, gi));
+    const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(c2, f32x4.mul(gi, gi)));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    v128.store(w + o, f32x4.sub(v128.load(w + o), f32x4.div(f32x4.mul(vlr, mi), f32x4.add(f32x4.sqrt(vi), veps))));
+  }
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i << 2;
+    const gi = load<f32>(g + o);
+    const mi = b1 * load<f32>(m + o) + (1 - b1) * gi;
+    const vi = b2 * load<f32>(v + o) + (1 - b2) * gi * gi;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    store<f32>(w + o, load<f32>(w + o) - lrT * mi / (Mathf.sqrt(vi) + epsT));
+  }
+}
+
+// Sum of squares (for gradient norms and clipping).
+export function sumSquares(n: i32, x: usize): f64 {
+  const n4 = n & ~3;
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < n4; i += 4) { const v = v128.load(x + (<usize>i << 2)); acc = f32x4.add(acc, f32x4.mul(v, v)); }
+  let s = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) + <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+  for (let i = n4; i < n; i++) { const v = <f64>load<f32>(x + (<usize>i << 2)); s += v * v; }
+  return s;
+}
+
+// x *= alpha.
+export function scale(n: i32, alpha: f32, x: usize): void {
+  const n4 = n & ~3;
+  const va = f32x4.splat(alpha);
+  for (let i = 0; i < n4; i += 4) v128.store(x + (<usize>i << 2), f32x4.mul(va, v128.load(x + (<usize>i << 2))));
+  for (let i = n4; i < n; i++) store<f32>(x + (<usize>i << 2), alpha * load<f32>(x + (<usize>i << 2)));
+}
