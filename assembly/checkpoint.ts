@@ -85,7 +85,7 @@ function savePopulation(p: Population): void {
   wF64(<f64>p.nextWord); wF64(<f64>p.nextAccept); wF64(p.totalSpikesUnrecorded);
   wArr(p.v); wArr(p.ge); wArr(p.gi); wArr(p.u); wArr(p.ie); wArr(p.lastSpike); wArr(p.theta);
   wArr(p.vd); wArr(p.ied); wArr(p.refUntil); wArr(p.rate); wArr(p.srcCursor);
-  wArr(p.heap.ids); wArr(p.heap.pos); wArr(p.heap.key); wArr(p.counts);
+  wArr(p.heap.ids); wArr(p.heap.pos); wArr(p.heap.key); wArr(p.counts); wArr(p.regLast);
   wU32(<u32>p.histR);
   for (let s = 0; s < p.histR; s++) {
     const n = p.histCount[s];
@@ -103,7 +103,7 @@ function loadPopulation(p: Population): void {
   p.nextWord = <u32>rF64(); p.nextAccept = <u32>rF64(); p.totalSpikesUnrecorded = rF64();
   rArr(p.v); rArr(p.ge); rArr(p.gi); rArr(p.u); rArr(p.ie); rArr(p.lastSpike); rArr(p.theta);
   rArr(p.vd); rArr(p.ied); rArr(p.refUntil); rArr(p.rate); rArr(p.srcCursor);
-  rArr(p.heap.ids); rArr(p.heap.pos); rArr(p.heap.key); rArr(p.counts);
+  rArr(p.heap.ids); rArr(p.heap.pos); rArr(p.heap.key); rArr(p.counts); rArr(p.regLast);
   if (<i32>rU32() != p.histR) { bad = true; return; }
   for (let s = 0; s < p.histR; s++) {
     // Peek the count, make room, then read both arrays of the slot.

@@ -20,10 +20,11 @@ import {
   STATUS_NOT_PREPARED, STATUS_ALREADY_PREPARED,
 } from "./abi";
 import { Population } from "./population";
+import { IndexedHeap } from "./heap";
 import { Projection, lowerBoundDelay, finishDelays } from "./projection";
 import { updateLif, updateLifCond, updateIzhikevich } from "./models";
 import {
-  emitPoisson, emitSource, restartPoisson, restartSource, restartDelta, updateLifDelta,
+  emitPoisson, emitSource, restartPoisson, restartSource, restartRegular, emitRegular, restartDelta, updateLifDelta,
   deltaVoltageAt, setPoissonRate, changeDeltaCurrent, writeDeltaVoltage,
 } from "./events";
 import { uniform, normal, STREAM_INIT } from "./rng";
@@ -231,7 +232,7 @@ export function prepare(): i32 {
     computePropagators(p);
     for (let q = 0; q < p.inputs.length; q++) p.inputs[q].prepare(dt);
     applySchedule(p, 0);
-    if (p.kind == MODEL_POISSON) restartPoisson(p, 0);
+    if (p.kind == MODEL_POISSON) { if (p.regular) restartRegular(p, 0); else restartPoisson(p, 0); }
     else if (p.kind == MODEL_SPIKE_SOURCE) restartSource(p);
     else if (p.kind == MODEL_LIF_DELTA) restartDelta(p, 0);
     else if (p.kind == MODEL_BINARY) {
@@ -393,7 +394,7 @@ function stepOnce(): void {
     if (kind == MODEL_LIF) updateLif(p, m, slot, dt);
     else if (kind == MODEL_LIF_COND) updateLifCond(p, m, slot, dt);
     else if (kind == MODEL_IZHIKEVICH) updateIzhikevich(p, m, slot, dt);
-    else if (kind == MODEL_POISSON) emitPoisson(p, slot, tStart, tEnd);
+    else if (kind == MODEL_POISSON) { if (p.regular) emitRegular(p, slot, tStart, tEnd); else emitPoisson(p, slot, tStart, tEnd); }
     else if (kind == MODEL_SPIKE_SOURCE) emitSource(p, slot, tStart, tEnd);
     else if (kind == MODEL_LIF_DELTA) {
       totalEvents += updateLifDelta(p, unchecked(incomingDelta[k]), projs, m, slot, tStart, tEnd);
@@ -513,7 +514,18 @@ export function setRates(pop: i32, ratesPtr: usize): i32 {
   const p = popAt(pop);
   if (p == null || p.kind != MODEL_POISSON) return STATUS_BAD_POPULATION;
   for (let j = 0; j < p.size; j++) unchecked(p.rate[j] = load<f64>(ratesPtr + (<usize>j << 3)));
-  if (prepared) restartPoisson(p, <f64>step * dt);
+  if (prepared) { if (p.regular) restartRegular(p, <f64>step * dt); else restartPoisson(p, <f64>step * dt); }
+  return STATUS_OK;
+}
+
+// Makes a poisson population a set of regular (periodic) generators (before prepare).
+export function setRegular(pop: i32): i32 {
+  const p = popAt(pop);
+  if (p == null || p.kind != MODEL_POISSON || prepared) return STATUS_BAD_POPULATION;
+  p.regular = true;
+  p.heap = new IndexedHeap(p.size);
+  p.regLast = new StaticArray<f64>(p.size);
+  for (let j = 0; j < p.size; j++) p.regLast[j] = -Infinity;
   return STATUS_OK;
 }
 

@@ -46,7 +46,8 @@ export function restartPoisson(p: Population, t: f64): void {
 
 export function setPoissonRate(p: Population, j: i32, rate: f64, t: f64): void {
   unchecked(p.rate[j] = rate);
-  restartPoisson(p, t);
+  if (p.regular) restartRegular(p, t);
+  else restartPoisson(p, t);
 }
 
 export function emitPoisson(p: Population, slot: i32, tStart: f64, tEnd: f64): void {
@@ -60,6 +61,45 @@ export function emitPoisson(p: Population, slot: i32, tStart: f64, tEnd: f64): v
     t += candidateInterval(p, drawPoisson(p));
   }
   p.nextT = t;
+}
+
+// ------------------------------------------------------------- regular generators
+//
+// Neurons of a poisson population set regular fire periodically at their
+// rates. A neuron that has not fired starts at a random phase (so the
+// population is not synchronous); after a rate change a neuron's next spike
+// is its last spike plus the new period (or now, if that has passed).
+
+export function restartRegular(p: Population, t: f64): void {
+  for (let j = 0; j < p.size; j++) {
+    const r = unchecked(p.rate[j]);
+    let next = Infinity;
+    if (r > 0) {
+      const period = 1000.0 / r;
+      const last = unchecked(p.regLast[j]);
+      if (last == -Infinity) {
+        philox(<u32>j, 0xffffffff, <u32>p.index, STREAM_POISSON);
+        next = t + period * (<f64>out0 / 4294967296.0);
+      } else {
+        next = Math.max(t, last + period);
+      }
+    }
+    unchecked(p.heap.key[j] = next);
+  }
+  p.heap.heapify();
+}
+
+export function emitRegular(p: Population, slot: i32, tStart: f64, tEnd: f64): void {
+  const heap = p.heap;
+  while (heap.topKey() <= tEnd) {
+    const j = heap.topId();
+    const t = unchecked(heap.key[j]);
+    // A spike exactly at tStart belongs to the previous step: it was emitted there.
+    p.pushSpike(slot, j, Math.max(t - tStart, 0));
+    unchecked(p.regLast[j] = t);
+    const r = unchecked(p.rate[j]);
+    heap.update(j, r > 0 ? t + 1000.0 / r : Infinity);
+  }
 }
 
 // ------------------------------------------------------------- spike source

@@ -81,6 +81,10 @@ export class Population {
   nextAccept: u32 = 0;                                 // Poisson: thinning word of the next candidate
   srcOffsets: StaticArray<u32> = new StaticArray<u32>(0); // spike_source: times of j in [off[j], off[j+1])
   srcTimes: StaticArray<f64> = new StaticArray<f64>(0);
+  // Regular generators (a poisson population set regular): each neuron fires
+  // every 1/rate, its next spike time the key of the heap.
+  regular: bool = false;
+  regLast: StaticArray<f64> = new StaticArray<f64>(0);
   srcCursor: StaticArray<u32> = new StaticArray<u32>(0);
   heap: IndexedHeap = new IndexedHeap(0);
   touched: StaticArray<u8> = new StaticArray<u8>(0);

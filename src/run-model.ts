@@ -35,7 +35,7 @@ export async function runModel(model: ValidModel, options: RunModelOptions = {})
   // A bad checkpoint is refused before any output file is opened.
   if (options.loadState) loadCheckpoint(simulation, options.loadState);
   const files = options.outDir
-    ? new SpikeFiles(simulation.network, { dir: options.outDir, weights: model.record?.weights ?? [], ...energyFiles(simulation, model), meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: model.dt } })
+    ? new SpikeFiles(simulation.network, { dir: options.outDir, weights: model.record?.weights ?? [], ...energyFiles(simulation, model), modules: (model.modules ?? []).length > 0, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: model.dt } })
     : undefined;
   const sinks = [files, options.sink].filter((s): s is SimulationSink => s !== undefined);
   const sink: SimulationSink = {
@@ -43,6 +43,7 @@ export async function runModel(model: ValidModel, options: RunModelOptions = {})
     state: (c) => { for (const s of sinks) s.state?.(c); },
     weights: (w) => { for (const s of sinks) s.weights?.(w); },
     energy: (e) => { for (const s of sinks) s.energy?.(e); },
+    modules: (m) => { for (const s of sinks) s.modules?.(m); },
   };
   let interrupted = false;
   try {
@@ -68,6 +69,7 @@ export async function runModel(model: ValidModel, options: RunModelOptions = {})
     if (rec.some((w) => w.histogram)) written.push('weight_histograms.csv');
     const energy = energyFiles(simulation, model).energy;
     if (energy) written.push('energy.csv', ...(energy.overlaps ? ['overlaps.csv'] : []));
+    if ((model.modules ?? []).length) written.push('modules.csv');
   }
   return { summary, files: written, simulation };
 }

@@ -224,6 +224,7 @@ function configurePopulation(kernel: Kernel, pop: Population, index: number, dt:
       break;
     }
     case 'poisson':
+      if (pop.params.process === 'regular') kernel.check(x.setRegular(index), `${what} regular`);
       init('rate', pop.params.rate);
       break;
     case 'spike_source': {

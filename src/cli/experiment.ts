@@ -58,7 +58,8 @@ export function writeExperiment(name: string, outDir: string, params: Record<str
   const summary = { experiment: name, params: { ...params, ...result.params }, results: result.results, checks: result.checks };
   writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   for (const [file, text] of Object.entries(result.files)) writeFileAtomic(join(outDir, file), text);
-  return ['summary.json', ...Object.keys(result.files)];
+  for (const [file, bytes] of Object.entries(result.binaries ?? {})) writeFileAtomic(join(outDir, file), bytes);
+  return ['summary.json', ...Object.keys(result.files), ...Object.keys(result.binaries ?? {})];
 }
 
 export const experimentCommand: Command = {

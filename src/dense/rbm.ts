@@ -183,6 +183,22 @@ export class Rbm {
     return P.toArray();
   }
 
+  /**
+   * Block Gibbs chains from the given visible states (count x nv): steps of
+   * h ~ p(h | v), v ~ p(v | h); returns the last step's probabilities.
+   */
+  gibbsFrom(v0: Float32Array, count: number, steps: number): { visible: Float32Array; hidden: Float32Array } {
+    const V = this.buf('gv', count, this.nv).set(v0.subarray(0, count * this.nv));
+    const H = this.buf('gh', count, this.nh), Hs = this.buf('ghs', count, this.nh), P = this.buf('gp', count, this.nv);
+    for (let s = 0; s < steps; s++) {
+      this.hiddenProbs(V, H);
+      this.sample(H, Hs);
+      this.visibleProbs(Hs, P);
+      if (s < steps - 1) this.sample(P, V);
+    }
+    return { visible: P.toArray(), hidden: H.toArray() };
+  }
+
   /** Hidden probabilities of the digits at indices (the input of the next RBM of a stack). */
   transform(data: Float32Array, indices: ArrayLike<number>): Float32Array {
     const n = indices.length, nv = this.nv;

@@ -6,6 +6,8 @@ import type { Experiment } from './types.js';
 import { runStdpWindow, watchableWindowModel, WINDOW_DEFAULTS } from './stdp-window.js';
 import { runSong2000, songModel, SONG_DEFAULTS } from './song2000.js';
 import { runRstdp, RSTDP_DEFAULTS } from './rstdp.js';
+import { runLstmVsRnn, LSTM_DEFAULTS } from './lstm-vs-rnn.js';
+import { runRbmMnist, RBM_DEFAULTS } from './rbm-mnist.js';
 import { runBoltzmannExact, runBoltzmannLearn, EXACT_DEFAULTS, LEARN_DEFAULTS } from './boltzmann.js';
 import { runIsing, isingModel, ISING_DEFAULTS, ONSAGER_TC } from './ising.js';
 import { runHopfieldRecall, runHopfieldCapacity, hopfieldModel, RECALL_DEFAULTS, CAPACITY_DEFAULTS } from './hopfield.js';
@@ -110,5 +112,31 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       seed: { type: 'integer', default: LEARN_DEFAULTS.seed, min: 0, description: 'seed' },
     },
     run: (o, ctx) => runBoltzmannLearn({ ...LEARN_DEFAULTS, ...(o as object) }, ctx),
+  },
+  'lstm-vs-rnn': {
+    description: 'the adding problem at T = 10, 50, 100, 200: an LSTM learns where a vanilla RNN fails; gradient norms t steps back',
+    options: {
+      lengths: { type: 'numbers', default: LSTM_DEFAULTS.lengths, min: 2, description: 'sequence lengths T' },
+      steps: { type: 'integer', default: LSTM_DEFAULTS.steps, min: 1, description: 'Adam steps per model and length' },
+      hidden: { type: 'integer', default: LSTM_DEFAULTS.hidden, min: 1, description: 'hidden units' },
+      batch: { type: 'integer', default: LSTM_DEFAULTS.batch, min: 1, description: 'sequences per batch' },
+      lr: { type: 'number', default: LSTM_DEFAULTS.lr, min: 0, description: 'Adam learning rate' },
+      seed: { type: 'integer', default: LSTM_DEFAULTS.seed, min: 0, description: 'seed' },
+    },
+    run: (o, ctx) => runLstmVsRnn({ ...LSTM_DEFAULTS, ...(o as object) }, ctx),
+  },
+  'rbm-mnist': {
+    description: 'RBMs on MNIST digits: CD-1, CD-10 and persistent CD learning curves, filters and samples; the engine samples the trained machine',
+    options: {
+      hidden: { type: 'integer', default: RBM_DEFAULTS.hidden, min: 1, description: 'hidden units' },
+      epochs: { type: 'integer', default: RBM_DEFAULTS.epochs, min: 1, description: 'passes over the training digits' },
+      batch: { type: 'integer', default: RBM_DEFAULTS.batch, min: 1, description: 'digits per update' },
+      lr: { type: 'number', default: RBM_DEFAULTS.lr, min: 0, description: 'learning rate (SGD, momentum 0.9)' },
+      train: { type: 'integer', default: RBM_DEFAULTS.train, min: 1, description: 'training digits' },
+      test: { type: 'integer', default: RBM_DEFAULTS.test, min: 1, description: 'held-out digits' },
+      dbn_hidden: { type: 'integer', default: RBM_DEFAULTS.dbn_hidden, min: 0, description: 'hidden units of a second RBM stacked on the first (0: none)' },
+      seed: { type: 'integer', default: RBM_DEFAULTS.seed, min: 0, description: 'seed (and of the train/test split)' },
+    },
+    run: (o, ctx) => runRbmMnist({ ...RBM_DEFAULTS, ...(o as object) }, ctx),
   },
 };

@@ -15,6 +15,8 @@ export interface ExperimentResult {
   checks: Check[];
   /** Plot-ready files (CSV) written beside summary.json: name -> contents. */
   files: Record<string, string>;
+  /** Binary files (PNG images) written beside them: name -> bytes. */
+  binaries?: Record<string, Uint8Array>;
 }
 
 export interface ExperimentContext {

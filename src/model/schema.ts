@@ -98,6 +98,10 @@ const IzhikevichParams = Type.Object({
 
 const PoissonParams = Type.Object({
   rate: num('firing rate of every neuron (Hz); init.rate sets one per neuron'),
+  process: Type.Optional(Type.Union([Type.Literal('poisson'), Type.Literal('regular')], {
+    title: '"poisson" or "regular"', default: 'poisson',
+    description: 'poisson: independent Poisson trains; regular: each neuron fires every 1/rate, starting at a random phase',
+  })),
 }, { additionalProperties: false });
 
 const SpikeSourceParams = Type.Object({
@@ -422,6 +426,38 @@ export const Record_ = Type.Object({
   state: Type.Optional(Type.Array(StateRecord)),
 }, { additionalProperties: false });
 
+// ------------------------------------------------------------------ rate-coded modules
+
+const Encoder = Type.Union([
+  Type.Object({
+    kind: Type.Literal('count'),
+    window: Type.Optional(Type.Number({ description: 'spike counts over the last window (ms; default the module interval)' })),
+  }, { additionalProperties: false }),
+  Type.Object({
+    kind: Type.Literal('exponential'),
+    tau: Type.Number({ description: 'time constant of the exponential filter of each spike train (ms)' }),
+  }, { additionalProperties: false }),
+], { title: '{ "kind": "count", "window" } or { "kind": "exponential", "tau" }' });
+
+export const MODULE_TYPES = ['lstm', 'rnn', 'rbm', 'mlp'] as const;
+
+export const Module = Type.Object({
+  name: Type.String({ minLength: 1, pattern: '^[A-Za-z_][A-Za-z0-9_\\-]*$', description: 'unique module name' }),
+  type: Type.Union(MODULE_TYPES.map((t) => Type.Literal(t)), {
+    title: '"lstm", "rnn", "rbm" or "mlp"',
+    description: 'lstm / rnn: one time step per update, output = (h + 1) / 2 of its hidden units; rbm: output = P(h = 1 | v), visible = input; mlp: output = its softmax',
+  }),
+  input: Type.String({ description: 'population whose spikes are encoded as rates (the module input)' }),
+  output: Type.String({ description: 'poisson population whose rates the module sets (process "poisson" or "regular")' }),
+  interval: Type.Optional(Type.Number({ description: 'time between module updates (ms)', default: 10 })),
+  encoder: Type.Optional(Encoder),
+  input_scale: Type.Optional(Type.Number({ description: 'input rate (Hz) encoded as 1', default: 100 })),
+  max_rate: Type.Optional(Type.Number({ description: 'output rate (Hz) of activity 1', default: 100 })),
+  hidden: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { description: 'mlp: sizes of the hidden layers' })),
+  seed: Type.Optional(Type.Integer({ minimum: 0, description: 'seed of the initial weights (default the model seed)' })),
+}, { additionalProperties: false, description: 'a rate-coded module: spikes -> rates -> layer -> rates -> spikes' });
+export type Module = Static<typeof Module>;
+
 export const Model = Type.Object({
   name: Type.Optional(Type.String({ description: 'model name' })),
   description: Type.Optional(Type.String()),
@@ -430,7 +466,7 @@ export const Model = Type.Object({
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'seed of every random draw', default: 1 })),
   populations: Type.Array(Population, { minItems: 1 }),
   projections: Type.Optional(Type.Array(Projection, { default: [] })),
-  modules: Type.Optional(Type.Array(Type.Never(), { maxItems: 0, default: [], description: 'rate-coded modules' })),
+  modules: Type.Optional(Type.Array(Module, { default: [], description: 'rate-coded modules (LSTM, RNN, RBM, MLP) bridged between populations' })),
   record: Type.Optional(Record_),
 }, { additionalProperties: false, $id: 'hebb-model' });
 export type Model = Static<typeof Model>;

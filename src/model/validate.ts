@@ -176,7 +176,6 @@ function describe(e: ErrorObject): Issue {
     case 'minItems':
       return { path, message: `must have at least ${p.limit} item${p.limit === 1 ? '' : 's'}` };
     case 'maxItems':
-      if (path === '/modules') return { path, message: 'rate-coded modules are not available in this version of hebb' };
       return { path, message: `must have at most ${p.limit} items` };
     case 'const':
       return { path, message: `must be ${JSON.stringify(p.allowedValue)} (got ${got(e.data)})` };
@@ -237,6 +236,25 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
   if (expectedSynapses > limits.maxSynapses) {
     limit('/projections', `the model expects ${Math.round(expectedSynapses)} synapses, more than the limit of ${limits.maxSynapses}`);
   }
+
+  const moduleNames = new Set<string>();
+  (m.modules ?? []).forEach((mod, k) => {
+    const at = `/modules/${k}`;
+    if (moduleNames.has(mod.name)) add(`${at}/name`, `duplicate module name "${mod.name}"`);
+    moduleNames.add(mod.name);
+    const input = pops.get(mod.input)?.pop, output = pops.get(mod.output)?.pop;
+    if (!input) add(`${at}/input`, unknownPopulation(mod.input, pops));
+    if (!output) add(`${at}/output`, unknownPopulation(mod.output, pops));
+    else if (output.model !== 'poisson') add(`${at}/output`, `the module sets rates: "${mod.output}" must be a poisson population (process "poisson" or "regular"), not ${output.model}`);
+    if (stepOk && !(msToSteps(mod.interval!, dt) >= 1)) add(`${at}/interval`, `update interval must be >= dt = ${dt} ms (got ${mod.interval})`);
+    const enc = mod.encoder;
+    if (enc?.kind === 'count' && enc.window !== undefined && !(enc.window >= mod.interval!)) add(`${at}/encoder/window`, `the count window must be at least the module interval, ${mod.interval} ms (got ${enc.window})`);
+    if (enc?.kind === 'exponential' && !(enc.tau > 0)) add(`${at}/encoder/tau`, `time constant must be > 0 ms (got ${enc.tau})`);
+    if (!(mod.input_scale! > 0)) add(`${at}/input_scale`, `must be > 0 Hz (got ${mod.input_scale})`);
+    if (!(mod.max_rate! >= 0)) add(`${at}/max_rate`, `must be >= 0 Hz (got ${mod.max_rate})`);
+    if (mod.hidden !== undefined && mod.type !== 'mlp') add(`${at}/hidden`, `only an mlp has hidden layers; the ${mod.type}'s size is its output population's`);
+    if (input && output && mod.type === 'mlp' && output.size < 2) add(`${at}/output`, `an mlp's softmax needs at least 2 outputs ("${mod.output}" has ${output.size})`);
+  });
 
   const rec = m.record;
   const projByName = new Map(m.projections.map((pr) => [pr.name ?? `${pr.from}->${pr.to}`, pr]));

@@ -15,6 +15,7 @@ import { MsgpackStreamWriter } from './msgpack-stream.js';
 import type { SpikeChunk, StateChunk, SimulationSink } from '../sim/simulation.js';
 import type { WeightSample } from '../sim/weights.js';
 import type { EnergySample } from '../sim/energy.js';
+import type { ModuleSample } from '../modules/runtime.js';
 import type { WeightRecord } from '../model/schema.js';
 import type { Network } from '../build/network.js';
 
@@ -153,6 +154,8 @@ export interface SpikeFileOptions {
   weights?: readonly WeightRecord[];
   /** Energy is recorded (energy.csv, and overlaps.csv when patterns are stored). */
   energy?: { overlaps: boolean };
+  /** The model has rate-coded modules (modules.csv). */
+  modules?: boolean;
 }
 
 /**
@@ -170,6 +173,7 @@ export class SpikeFiles implements SimulationSink {
   private readonly histCsv: AtomicFile | undefined;
   private readonly energyCsv: AtomicFile | undefined;
   private readonly overlapsCsv: AtomicFile | undefined;
+  private readonly modulesCsv: AtomicFile | undefined;
   private readonly network: Network;
   count = 0;
 
@@ -200,6 +204,10 @@ export class SpikeFiles implements SimulationSink {
       this.histCsv = new AtomicFile(join(options.dir, 'weight_histograms.csv'));
       this.histCsv.write('t_ms,projection,bin,low,high,count\n');
     }
+    if (options.modules) {
+      this.modulesCsv = new AtomicFile(join(options.dir, 'modules.csv'));
+      this.modulesCsv.write('t_ms,module,unit,activity\n');
+    }
     if (options.energy) {
       this.energyCsv = new AtomicFile(join(options.dir, 'energy.csv'));
       this.energyCsv.write('t_ms,population,energy,magnetisation,flips\n');
@@ -208,6 +216,14 @@ export class SpikeFiles implements SimulationSink {
         this.overlapsCsv.write('t_ms,population,pattern,overlap\n');
       }
     }
+  }
+
+  modules(sample: ModuleSample): void {
+    if (!this.modulesCsv) return;
+    const t = formatMs(sample.tMs);
+    let text = '';
+    sample.activity.forEach((a, j) => { text += `${t},${sample.module},${j},${a}\n`; });
+    this.modulesCsv.write(text);
   }
 
   energy(sample: EnergySample): void {
@@ -279,6 +295,7 @@ export class SpikeFiles implements SimulationSink {
     this.histCsv?.commit();
     this.energyCsv?.commit();
     this.overlapsCsv?.commit();
+    this.modulesCsv?.commit();
     if (!this.columns) return;
     for (const c of this.columns) c.close();
     const file = new AtomicFile(join(this.dir, 'spikes.msgpack'));
@@ -316,6 +333,7 @@ export class SpikeFiles implements SimulationSink {
     this.histCsv?.abort();
     this.energyCsv?.abort();
     this.overlapsCsv?.abort();
+    this.modulesCsv?.abort();
     if (this.columns) for (const c of this.columns) { c.close(); c.remove(); }
   }
 }

@@ -1,0 +1,182 @@
+// RBMs on the MNIST digits of the `mnist` package (seeded 8000 / 2000
+// split): CD-1, CD-10 and persistent CD side by side, with held-out
+// reconstruction error, pseudo-log-likelihood and free energy after every
+// epoch; the learned filters and samples of each as PNG grids and as data;
+// optionally a second RBM on the first one's hidden probabilities (a deep
+// belief network trained greedily). Last, the CD-1 machine is sampled by the
+// engine's stochastic binary units (heat-bath, one block sweep per step) and
+// its unit statistics compared with the dense Gibbs sampler's.
+
+import { Dense } from '../dense/tensor.js';
+import { Rbm, type CdOptions } from '../dense/rbm.js';
+import { loadDigits, split, permutation, SIDE } from '../data/mnist.js';
+import { encodePng, imageGrid } from '../record/png.js';
+import { validateModel } from '../model/validate.js';
+import { Simulation } from '../sim/simulation.js';
+import type { ExperimentContext, ExperimentResult, Check } from './types.js';
+
+export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; train: number; test: number; dbn_hidden: number; seed: number }
+export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, train: 8000, test: 2000, dbn_hidden: 0, seed: 1 };
+
+const METHODS: { name: string; cd: Omit<CdOptions, 'batch'> }[] = [
+  { name: 'cd1', cd: { k: 1, persistent: false } },
+  { name: 'cd10', cd: { k: 10, persistent: false } },
+  { name: 'pcd', cd: { k: 1, persistent: true } },
+];
+
+interface EpochPoint { method: string; epoch: number; seconds: number; reconstruction_error: number; pseudo_log_likelihood: number; free_energy: number }
+
+export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): ExperimentResult {
+  const digits = loadDigits();
+  const sp = split(digits, o.train, o.test, o.seed);
+  const curves: EpochPoint[] = [];
+  const finals: Record<string, EpochPoint> = {};
+  const binaries: Record<string, Uint8Array> = {};
+  const images: Record<string, { filters: number[][]; samples: number[][] }> = {};
+  let cd1: Rbm | undefined;
+  const total = METHODS.length * o.epochs;
+  let done = 0;
+  for (const m of METHODS) {
+    if (ctx.shouldStop?.()) break;
+    const dense = new Dense();
+    dense.setSeed(o.seed);
+    const rbm = new Rbm(dense, SIDE * SIDE, o.hidden, o.seed);
+    rbm.initVisibleBias(digits.images, sp.train);
+    const opt = rbm.optimizer({ kind: 'sgd', lr: o.lr, momentum: 0.9 });
+    const start = rbm.evaluate(digits.images, sp.test);
+    curves.push({ method: m.name, epoch: 0, seconds: 0, ...start });
+    for (let e = 1; e <= o.epochs && !ctx.shouldStop?.(); e++) {
+      const order = Array.from(permutation(sp.train.length, o.seed * 100 + e), (i) => sp.train[i]!);
+      const t0 = performance.now();
+      rbm.trainEpoch(digits.images, order, opt, { ...m.cd, batch: o.batch });
+      const seconds = (performance.now() - t0) / 1000;
+      const point = { method: m.name, epoch: e, seconds, ...rbm.evaluate(digits.images, sp.test) };
+      curves.push(point);
+      finals[m.name] = point;
+      ctx.fraction?.(++done, total);
+      ctx.progress?.(`${m.name} epoch ${e}: ${seconds.toFixed(2)} s, reconstruction ${point.reconstruction_error.toFixed(2)}, PLL ${point.pseudo_log_likelihood.toFixed(2)}`);
+    }
+    // Filters: each hidden unit's incoming weights as a 28 x 28 image.
+    const W = rbm.W.toArray();
+    const nShow = Math.min(100, o.hidden);
+    const filters = Array.from({ length: nShow }, (_, j) => Array.from({ length: SIDE * SIDE }, (_, i) => W[i * o.hidden + j]!));
+    const samples = rbm.samples(20, 1000);
+    const sampleList = Array.from({ length: 20 }, (_, k) => Array.from(samples.subarray(k * SIDE * SIDE, (k + 1) * SIDE * SIDE)));
+    images[m.name] = { filters: filters.map((f) => f.map((v) => Number(v.toFixed(4)))), samples: sampleList.map((s) => s.map((v) => Number(v.toFixed(3)))) };
+    const fg = imageGrid(filters.flat(), nShow, SIDE, SIDE, 10, true);
+    binaries[`filters_${m.name}.png`] = encodePng(fg.pixels, fg.width, fg.height);
+    const sg = imageGrid(samples, 20, SIDE, SIDE, 10, false);
+    binaries[`samples_${m.name}.png`] = encodePng(sg.pixels, sg.width, sg.height);
+    if (m.name === 'cd1') cd1 = rbm;
+  }
+
+  const checks: Check[] = [];
+  for (const [name, f] of Object.entries(finals)) {
+    const first = curves.find((c) => c.method === name && c.epoch === 0)!;
+    checks.push({ name: `${name}: held-out pseudo-log-likelihood improved from the start`, measured: f.pseudo_log_likelihood, expected: first.pseudo_log_likelihood, tolerance: 0, pass: f.pseudo_log_likelihood > first.pseudo_log_likelihood + 50 });
+    checks.push({ name: `${name}: held-out reconstruction error (squared, per digit) below a third of the start`, measured: f.reconstruction_error, expected: first.reconstruction_error / 3, tolerance: 0, pass: f.reconstruction_error < first.reconstruction_error / 3 });
+  }
+
+  // A second layer on the CD-1 machine's hidden probabilities.
+  let dbn: Record<string, number> | undefined;
+  if (o.dbn_hidden > 0 && cd1) {
+    const h1 = cd1.transform(digits.images, sp.train);
+    const h1Test = cd1.transform(digits.images, sp.test);
+    const dense = new Dense();
+    dense.setSeed(o.seed + 1);
+    const top = new Rbm(dense, o.hidden, o.dbn_hidden, o.seed + 1);
+    const ids = Uint32Array.from({ length: sp.train.length }, (_, i) => i);
+    top.initVisibleBias(h1, ids);
+    const opt = top.optimizer({ kind: 'sgd', lr: o.lr, momentum: 0.9 });
+    const testIds = Uint32Array.from({ length: sp.test.length }, (_, i) => i);
+    const start = top.evaluate(h1Test, testIds);
+    for (let e = 1; e <= o.epochs; e++) top.trainEpoch(h1, Array.from(permutation(ids.length, o.seed * 200 + e)), opt, { k: 1, persistent: false, batch: o.batch });
+    const end = top.evaluate(h1Test, testIds);
+    dbn = { hidden: o.dbn_hidden, reconstruction_error_start: start.reconstruction_error, reconstruction_error: end.reconstruction_error };
+    checks.push({ name: 'second RBM of the stack: reconstruction error of the first layer\'s code fell', measured: end.reconstruction_error, expected: start.reconstruction_error, tolerance: 0, pass: end.reconstruction_error < start.reconstruction_error });
+  }
+
+  // The engine's binary units sample the same machine.
+  let engine: Record<string, number> | undefined;
+  if (cd1) {
+    const chains = Math.min(200, sp.test.length);
+    const starts = new Float32Array(chains * SIDE * SIDE);
+    for (let k = 0; k < chains; k++) for (let i = 0; i < SIDE * SIDE; i++) starts[k * SIDE * SIDE + i] = digits.images[sp.test[k]! * SIDE * SIDE + i]! > 0.5 ? 1 : 0;
+    engine = compareWithEngine(cd1, starts, chains, 20, o.seed);
+    checks.push({ name: 'engine binary units vs dense Gibbs sampler: correlation of the mean visible activations', measured: engine.visible_correlation!, expected: 1, tolerance: 0.05, pass: engine.visible_correlation! >= 0.95 });
+    checks.push({ name: 'engine binary units vs dense Gibbs sampler: mean hidden activation', measured: engine.engine_mean_hidden!, expected: engine.dense_mean_hidden!, tolerance: 0.02, pass: Math.abs(engine.engine_mean_hidden! - engine.dense_mean_hidden!) <= 0.02 });
+  }
+
+  const final = finals.cd1 ?? Object.values(finals)[0];
+  return {
+    params: { ...o, visible: SIDE * SIDE, split_seed: o.seed, optimizer: 'SGD, momentum 0.9', statistics: 'hidden probabilities' },
+    results: {
+      curves,
+      final: final ? { reconstruction_error: final.reconstruction_error, pseudo_log_likelihood: final.pseudo_log_likelihood, free_energy: final.free_energy, seconds_per_epoch: final.seconds } : {},
+      by_method: finals,
+      ...(dbn ? { dbn } : {}),
+      ...(engine ? { engine_sampling: engine } : {}),
+      images,
+    },
+    checks,
+    files: {
+      'rbm_curves.csv': `${['method,epoch,seconds,reconstruction_error,pseudo_log_likelihood,free_energy', ...curves.map((c) => `${c.method},${c.epoch},${c.seconds},${c.reconstruction_error},${c.pseudo_log_likelihood},${c.free_energy}`)].join('\n')}\n`,
+    },
+    binaries,
+  };
+}
+
+/**
+ * Samples the trained RBM two ways from the same starting states (held-out
+ * digits, binarised): the engine's 0/1 heat-bath units (hidden population
+ * first, so a step is h | v then v | h) and the dense block Gibbs sampler,
+ * for the same number of steps. Both are exact Gibbs samplers of the same
+ * machine, so the mean activations after those steps agree up to sampling
+ * noise: the correlation of the two mean visible images and the mean hidden
+ * activations are compared.
+ */
+function compareWithEngine(rbm: Rbm, starts: Float32Array, chains: number, steps: number, seed: number): Record<string, number> {
+  const nv = rbm.nv, nh = rbm.nh;
+  const W = rbm.W.toArray(), b = Array.from(rbm.b.data), c = Array.from(rbm.c.data);
+  const sim = new Simulation(validateModel({
+    dt: 1, duration: 1e6, seed,
+    populations: [
+      { name: 'h', size: nh, model: 'binary', params: { values: '01', dynamics: 'heat_bath', update: 'typewriter' }, init: { state: 0, bias: c } },
+      { name: 'v', size: nv, model: 'binary', params: { values: '01', dynamics: 'heat_bath', update: 'typewriter' }, init: { state: 0, bias: b } },
+    ],
+    projections: [
+      { name: 'vh', from: 'v', to: 'h', connect: { rule: 'all_to_all' }, weight: 0 },
+      { name: 'hv', from: 'h', to: 'v', connect: { rule: 'all_to_all' }, weight: 0 },
+    ],
+    record: { spikes: [] },
+  }));
+  const vh = sim.synapsePairs('vh'), hv = sim.synapsePairs('hv');
+  sim.setWeights('vh', Float64Array.from(vh.pre, (i, s) => W[i * nh + vh.post[s]!]!));
+  sim.setWeights('hv', Float64Array.from(hv.pre, (j, s) => W[hv.post[s]! * nh + j]!));
+  const meanV = new Float64Array(nv);
+  let meanH = 0;
+  const zeros = new Int8Array(nh);
+  for (let k = 0; k < chains; k++) {
+    sim.setBinaryStates('v', starts.subarray(k * nv, (k + 1) * nv));
+    sim.setBinaryStates('h', zeros);
+    sim.run({ steps });
+    const v = sim.binaryStates('v'), h = sim.binaryStates('h');
+    for (let i = 0; i < nv; i++) meanV[i]! += v[i]! / chains;
+    for (let j = 0; j < nh; j++) meanH += h[j]! / (chains * nh);
+  }
+  const dense = rbm.gibbsFrom(starts, chains, steps);
+  const meanD = new Float64Array(nv);
+  for (let k = 0; k < chains; k++) for (let i = 0; i < nv; i++) meanD[i]! += dense.visible[k * nv + i]! / chains;
+  let meanHD = 0;
+  for (const x of dense.hidden) meanHD += x / dense.hidden.length;
+  return { chains, steps, visible_correlation: correlation(meanV, meanD), engine_mean_hidden: meanH, dense_mean_hidden: meanHD };
+}
+
+function correlation(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) { ma += a[i]! / n; mb += b[i]! / n; }
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < n; i++) { sab += (a[i]! - ma) * (b[i]! - mb); saa += (a[i]! - ma) ** 2; sbb += (b[i]! - mb) ** 2; }
+  return sab / Math.sqrt(saa * sbb);
+}

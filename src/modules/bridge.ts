@@ -1,0 +1,46 @@
+// Bridges between spikes and rates. The encoder turns a population's spikes
+// into rates from its neurons' spike counts (kept by the kernel): counts
+// over a sliding window, or an exponential filter r <- r e^{-d/tau} + n/tau
+// (spikes counted at the update times). The decoder sets the rates of a
+// poisson population (Poisson or regular trains) to max_rate x activity.
+
+import type { Kernel } from '../kernel/wasm.js';
+
+export type EncoderSpec = { kind: 'count'; window?: number | undefined } | { kind: 'exponential'; tau: number };
+
+export class SpikeEncoder {
+  private last: Float64Array;
+  private history: Float64Array[] = [];   // count windows: spikes per interval, newest last
+  private readonly rates: Float64Array;
+  private readonly windowIntervals: number;
+
+  constructor(private readonly kernel: Kernel, private readonly pop: number, private readonly size: number, private readonly spec: EncoderSpec, private readonly intervalMs: number) {
+    this.last = this.counts();
+    this.rates = new Float64Array(size);
+    this.windowIntervals = spec.kind === 'count' ? Math.max(1, Math.round((spec.window ?? intervalMs) / intervalMs)) : 1;
+  }
+
+  private counts(): Float64Array {
+    const x = this.kernel.exports;
+    return Float64Array.from(this.kernel.readU32(x.statePtr(this.pop, this.kernel.k.VAR_COUNT), this.size));
+  }
+
+  /** Rates (Hz) of the input neurons after the interval just simulated. */
+  update(): Float64Array {
+    const now = this.counts();
+    const n = new Float64Array(this.size);
+    for (let j = 0; j < this.size; j++) n[j] = now[j]! - this.last[j]!;
+    this.last = now;
+    if (this.spec.kind === 'exponential') {
+      const decay = Math.exp(-this.intervalMs / this.spec.tau);
+      for (let j = 0; j < this.size; j++) this.rates[j] = this.rates[j]! * decay + (1000 * n[j]!) / this.spec.tau;
+      return this.rates;
+    }
+    this.history.push(n);
+    if (this.history.length > this.windowIntervals) this.history.shift();
+    const span = (this.history.length * this.intervalMs) / 1000;
+    this.rates.fill(0);
+    for (const h of this.history) for (let j = 0; j < this.size; j++) this.rates[j]! += h[j]! / span;
+    return this.rates;
+  }
+}

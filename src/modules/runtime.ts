@@ -1,0 +1,91 @@
+// Rate-coded modules in a running simulation: every `interval` ms the
+// encoder reads the input population's spikes as rates, the layer takes one
+// step, and its activity in [0, 1] sets the output population's rates
+// (max_rate x activity) until the next update. Weights start random
+// (seeded); code reaches the layer (module.rbm, .mlp, .recurrent) to load
+// or train them.
+
+import type { Kernel } from '../kernel/wasm.js';
+import type { Network } from '../build/network.js';
+import type { ValidModel } from '../model/validate.js';
+import type { Module } from '../model/schema.js';
+import { msToSteps } from '../model/units.js';
+import { Dense } from '../dense/tensor.js';
+import { Rbm } from '../dense/rbm.js';
+import { Mlp } from '../dense/mlp.js';
+import { RecurrentNet } from '../dense/recurrent.js';
+import { SpikeEncoder } from './bridge.js';
+
+export interface ModuleSample {
+  tMs: number;
+  module: string;
+  /** Encoded input (rate / input_scale), one per input neuron. */
+  input: Float32Array;
+  /** Activity in [0, 1], one per output neuron (its rate is max_rate x activity). */
+  activity: Float32Array;
+}
+
+export class RateModule {
+  readonly name: string;
+  readonly type: Module['type'];
+  readonly everySteps: number;
+  readonly output: string;
+  readonly maxRate: number;
+  readonly rbm: Rbm | undefined;
+  readonly mlp: Mlp | undefined;
+  readonly recurrent: RecurrentNet | undefined;
+  private readonly encoder: SpikeEncoder;
+  private readonly inputScale: number;
+  private readonly state: { h: Float32Array; C: Float32Array } | undefined;
+  private readonly nOut: number;
+
+  constructor(kernel: Kernel, dense: Dense, network: Network, model: ValidModel, spec: Module) {
+    const input = network.populations.find((p) => p.name === spec.input)!;
+    const output = network.populations.find((p) => p.name === spec.output)!;
+    this.name = spec.name;
+    this.type = spec.type;
+    this.output = spec.output;
+    this.maxRate = spec.max_rate!;
+    this.inputScale = spec.input_scale!;
+    this.nOut = output.size;
+    const interval = spec.interval!;
+    this.everySteps = Math.max(1, msToSteps(interval, model.dt));
+    this.encoder = new SpikeEncoder(kernel, input.index, input.size, spec.encoder ?? { kind: 'count' }, this.everySteps * model.dt);
+    const seed = spec.seed ?? model.seed;
+    if (spec.type === 'rbm') this.rbm = new Rbm(dense, input.size, output.size, seed);
+    else if (spec.type === 'mlp') this.mlp = new Mlp(dense, [input.size, ...(spec.hidden ?? []), output.size], 'sigmoid', seed);
+    else {
+      this.recurrent = new RecurrentNet(dense, { cell: spec.type, inputs: input.size, hidden: output.size, outputs: 1 }, seed);
+      this.state = { h: new Float32Array(output.size), C: new Float32Array(output.size) };
+    }
+  }
+
+  /** Encodes the last interval's input, steps the layer; returns the sample (the caller sets the rates). */
+  update(tMs: number): ModuleSample {
+    const rates = this.encoder.update();
+    const x = Float32Array.from(rates, (r) => r / this.inputScale);
+    let activity: Float32Array;
+    if (this.rbm) {
+      const dense = this.rbm.dense;
+      const v = dense.mat(1, x.length, x.map((u) => Math.min(1, Math.max(0, u))));
+      const h = dense.mat(1, this.nOut);
+      this.rbm.hiddenProbs(v, h);
+      activity = h.toArray();
+      v.free(); h.free();
+    } else if (this.mlp) {
+      activity = this.mlp.forward(x, 1).toArray();
+    } else {
+      this.recurrent!.stepOnce(x, this.state!);
+      activity = Float32Array.from(this.state!.h, (h) => (h + 1) / 2);
+    }
+    return { tMs, module: this.name, input: x, activity };
+  }
+}
+
+export function rateModules(kernel: Kernel, network: Network, model: ValidModel): RateModule[] {
+  const specs = model.modules ?? [];
+  if (!specs.length) return [];
+  const dense = new Dense();
+  dense.setSeed(model.seed);
+  return specs.map((spec) => new RateModule(kernel, dense, network, model, spec));
+}
