@@ -1,7 +1,7 @@
 // Bridges between spikes and rates. The encoder turns a population's spikes
 // into rates from its neurons' spike counts (kept by the kernel): counts
-// over a sliding window, or an exponential filter r <- r e^{-d/tau} + n/tau
-// (spikes counted at the update times). The decoder sets the rates of a
+// over a sliding window, or an exponential filter with time constant tau
+// updated every interval d from the interval's count n. The decoder sets the rates of a
 // poisson population (Poisson or regular trains) to max_rate x activity.
 
 import type { Kernel } from '../kernel/wasm.js';
@@ -32,8 +32,12 @@ export class SpikeEncoder {
     for (let j = 0; j < this.size; j++) n[j] = now[j]! - this.last[j]!;
     this.last = now;
     if (this.spec.kind === 'exponential') {
+      // The interval's spikes are taken as spread evenly over it: their
+      // summed kernels (1000/tau) e^{-(t - t_k)/tau} at the update time are
+      // n 1000 (1 - e^{-d/tau}) / d, so a steady rate r reads as r.
       const decay = Math.exp(-this.intervalMs / this.spec.tau);
-      for (let j = 0; j < this.size; j++) this.rates[j] = this.rates[j]! * decay + (1000 * n[j]!) / this.spec.tau;
+      const gain = (1000 * (1 - decay)) / this.intervalMs;
+      for (let j = 0; j < this.size; j++) this.rates[j] = this.rates[j]! * decay + gain * n[j]!;
       return this.rates;
     }
     this.history.push(n);
