@@ -9,6 +9,7 @@ import { TracesPanel } from './traces.js';
 import { SummaryPanel } from './summary.js';
 import { WeightsPanel } from './weights.js';
 import { EnergyPanel, StateImagePanel } from './energy.js';
+import { ModulesPanel } from './modules.js';
 import { watchRun } from './stream.js';
 import { stats } from './stats.js';
 
@@ -16,6 +17,7 @@ const recordsSpikes = (h: HelloFrame) => h.run.populations.some((p) => p.recorde
 
 const PANEL_TYPES: PanelType[] = [
   { frames: ['spikes', 'progress'], applies: recordsSpikes, create: (h) => new RasterPanel(h) },
+  { frames: ['modules'], create: (h) => new ModulesPanel(h) },
   { frames: ['spikes'], applies: recordsSpikes, create: (h) => new RatesPanel(h) },
   { frames: ['state'], create: (h) => new TracesPanel(h) },
   { frames: ['weights'], create: (h) => new WeightsPanel(h) },

@@ -8,6 +8,8 @@ import { runSong2000, songModel, SONG_DEFAULTS } from './song2000.js';
 import { runRstdp, RSTDP_DEFAULTS } from './rstdp.js';
 import { runLstmVsRnn, LSTM_DEFAULTS } from './lstm-vs-rnn.js';
 import { runRbmMnist, RBM_DEFAULTS } from './rbm-mnist.js';
+import { runBridgeDemo, bridgeModel, BRIDGE_DEFAULTS } from './bridge-demo.js';
+import { loadDigits, image } from '../data/mnist.js';
 import { runBoltzmannExact, runBoltzmannLearn, EXACT_DEFAULTS, LEARN_DEFAULTS } from './boltzmann.js';
 import { runIsing, isingModel, ISING_DEFAULTS, ONSAGER_TC } from './ising.js';
 import { runHopfieldRecall, runHopfieldCapacity, hopfieldModel, RECALL_DEFAULTS, CAPACITY_DEFAULTS } from './hopfield.js';
@@ -138,5 +140,18 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       seed: { type: 'integer', default: RBM_DEFAULTS.seed, min: 0, description: 'seed (and of the train/test split)' },
     },
     run: (o, ctx) => runRbmMnist({ ...RBM_DEFAULTS, ...(o as object) }, ctx),
+  },
+  'bridge-demo': {
+    description: 'spiking pixels drive a trained RBM through the spike-to-rate bridge; its hidden activity drives regular generators and LIF neurons',
+    options: {
+      digits: { type: 'integer', default: BRIDGE_DEFAULTS.digits, min: 1, description: 'digits presented' },
+      present_ms: { type: 'number', default: BRIDGE_DEFAULTS.present_ms, min: 20, description: 'presentation time per digit (ms)' },
+      max_input_rate: { type: 'number', default: BRIDGE_DEFAULTS.max_input_rate, min: 1, description: 'rate of a white pixel (Hz)' },
+      hidden: { type: 'integer', default: BRIDGE_DEFAULTS.hidden, min: 1, description: 'hidden units of the RBM' },
+      seed: { type: 'integer', default: BRIDGE_DEFAULTS.seed, min: 0, description: 'seed' },
+    },
+    run: (o, ctx) => runBridgeDemo({ ...BRIDGE_DEFAULTS, ...(o as object) }, ctx),
+    // Watching: one digit held, an untrained RBM, until stopped.
+    model: (o) => ({ ...bridgeModel({ ...BRIDGE_DEFAULTS, ...(o as object) }, image(loadDigits(), 0)), duration: 1e6 }),
   },
 };

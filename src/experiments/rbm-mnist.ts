@@ -74,7 +74,7 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
   for (const [name, f] of Object.entries(finals)) {
     const first = curves.find((c) => c.method === name && c.epoch === 0)!;
     checks.push({ name: `${name}: held-out pseudo-log-likelihood improved from the start`, measured: f.pseudo_log_likelihood, expected: first.pseudo_log_likelihood, tolerance: 0, pass: f.pseudo_log_likelihood > first.pseudo_log_likelihood + 50 });
-    checks.push({ name: `${name}: held-out reconstruction error (squared, per digit) below a third of the start`, measured: f.reconstruction_error, expected: first.reconstruction_error / 3, tolerance: 0, pass: f.reconstruction_error < first.reconstruction_error / 3 });
+    checks.push({ name: `${name}: held-out reconstruction error (squared, per digit) below half of the start`, measured: f.reconstruction_error, expected: first.reconstruction_error / 2, tolerance: 0, pass: f.reconstruction_error < first.reconstruction_error / 2 });
   }
 
   // A second layer on the CD-1 machine's hidden probabilities.

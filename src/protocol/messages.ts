@@ -114,13 +114,16 @@ export interface EnergyFrame {
   states: { population: string; bits: Uint8Array }[];
 }
 
+/** Activity (0..1) of a rate-coded module's output units at times[r] (rows x units, row-major). */
+export interface ModulesFrame { type: 'modules'; module: string; units: number; times: Float64Array; activity: Float32Array }
+
 /** Frames this watcher missed because it could not keep up. */
 export interface DroppedFrame { type: 'dropped'; frames: number; spikes: number }
 
 export interface DoneFrame { type: 'done'; state: RunState; summary: Record<string, unknown> }
 export interface ErrorFrame { type: 'error'; code: string; message: string }
 
-export type Frame = HelloFrame | SpikesFrame | StateFrame | WeightsFrame | EnergyFrame | ProgressFrame | DroppedFrame | DoneFrame | ErrorFrame;
+export type Frame = HelloFrame | SpikesFrame | StateFrame | WeightsFrame | EnergyFrame | ModulesFrame | ProgressFrame | DroppedFrame | DoneFrame | ErrorFrame;
 
 export function encodeFrame(frame: Frame): Uint8Array {
   return encode(frame, { extensionCodec: codec });

@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../record/atomic.js';
 import { encodeFrame, PROTOCOL_VERSION, type Frame, type RunState, type WeightsFrame } from '../protocol/messages.js';
 import type { WeightSample } from '../sim/weights.js';
 import type { EnergySample } from '../sim/energy.js';
+import type { ModuleSample } from '../modules/runtime.js';
 import { SpikeFrameBuilder, StateFrameBuilder, EnergyFrameBuilder, populationInfo, imageInfo } from './frames.js';
 import type { ValidModel } from '../model/validate.js';
 import type { Pace, WorkerCommand, WorkerMessage } from './worker-protocol.js';
@@ -69,10 +70,11 @@ async function main(): Promise<void> {
   // No spikes.csv during the run: the server makes it from spikes.msgpack on download.
   const energyPops = model.record?.energy?.populations ?? [];
   const energy = energyPops.length ? { energy: { overlaps: energyPops.some((n) => sim.network.patterns[n] !== undefined) } } : {};
-  const files = new SpikeFiles(sim.network, { dir: input.outDir, csv: false, weights: model.record?.weights ?? [], ...energy, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: dt } });
+  const files = new SpikeFiles(sim.network, { dir: input.outDir, csv: false, weights: model.record?.weights ?? [], ...energy, modules: (model.modules ?? []).length > 0, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: dt } });
   const spikeFrames = new SpikeFrameBuilder(sim.network, dt);
   const stateFrames = new StateFrameBuilder(sim.network.probes.length);
   const images = imageInfo(model, sim.network);
+  const moduleRows: Record<string, { times: number[]; rows: Float32Array[] }> = {};
   const energyFrames = new EnergyFrameBuilder(images.map((i) => i.population), (name) => sim.binaryStates(name));
   const recorded = model.record?.spikes ?? 'all';
   const pops = populationInfo(sim.network).map((p) => ({ ...p, recorded: recorded === 'all' || recorded.includes(p.name) }));
@@ -93,6 +95,12 @@ async function main(): Promise<void> {
       send(frame);
     },
     energy: (e: EnergySample) => { files.energy(e); energyFrames.add(e); },
+    modules: (m: ModuleSample) => {
+      files.modules(m);
+      const q = (moduleRows[m.module] ??= { times: [], rows: [] });
+      q.times.push(m.tMs);
+      q.rows.push(m.activity);
+    },
   };
 
   const hello: Frame = {
@@ -133,6 +141,15 @@ async function main(): Promise<void> {
     }
     if (stateFrames.rows > 0) send(stateFrames.take());
     if (energyFrames.rows > 0) send(energyFrames.take());
+    for (const [module, q] of Object.entries(moduleRows)) {
+      if (!q.times.length) continue;
+      const units = q.rows[0]!.length;
+      const activity = new Float32Array(q.rows.length * units);
+      q.rows.forEach((r, k) => activity.set(r, k * units));
+      send({ type: 'modules', module, units, times: Float64Array.from(q.times), activity });
+      q.times = [];
+      q.rows = [];
+    }
     frameStep = step1;
   };
 

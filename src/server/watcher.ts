@@ -18,7 +18,7 @@ export const DEFAULT_WATCHER_LIMITS: WatcherLimits = { highWaterBytes: 1 << 20, 
 
 interface Queued { bytes: Uint8Array; droppable: boolean; spikes: number }
 
-const DROPPABLE = new Set(['spikes', 'state', 'weights', 'energy']);
+const DROPPABLE = new Set(['spikes', 'state', 'weights', 'energy', 'modules']);
 
 export class Watcher {
   private queue: Queued[] = [];

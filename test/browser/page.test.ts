@@ -123,6 +123,19 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     expect(problems).toEqual([]);
   });
 
+  it('starts the bridge demo: module activity beside the raster', async () => {
+    await page.selectOption('#preset', 'experiment:bridge-demo');
+    await page.selectOption('#speed', '1');
+    await page.click('#start');
+    await page.waitForFunction(() => (window.__hebb.frames.modules ?? 0) >= 5, undefined, { timeout: 20_000 });
+    expect(await page.locator('.panel h2').allTextContents()).toEqual(expect.arrayContaining(['Spike raster', 'Rate-coded modules (activity 0-1)']));
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-bridge.png') });
+    await page.click('#stop');
+    await page.waitForFunction(() => window.__hebb.state === 'stopped');
+    expect(problems).toEqual([]);
+  });
+
   it('shows the errors of a bad model with their JSON paths', async () => {
     await page.selectOption('#preset', 'cuba');
     await page.click('#edit');

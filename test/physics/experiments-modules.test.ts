@@ -1,0 +1,39 @@
+// The rate-coded module experiments at reduced budgets: their checks pass
+// and their results have the shape DESIGN.md fixes.
+import { describe, it, expect } from 'vitest';
+import { EXPERIMENTS } from '../../src/experiments/index.js';
+import { experimentOptions } from '../../src/cli/experiment.js';
+
+async function run(name: string, args: string[] = []) {
+  const exp = EXPERIMENTS[name]!;
+  return exp.run(experimentOptions(exp, args), {});
+}
+
+describe('rate-coded module experiments', () => {
+  it('lstm-vs-rnn at T = 50: the LSTM learns the adding problem, the RNN stays at chance', async () => {
+    const r = await run('lstm-vs-rnn', ['--lengths', '50', '--steps', '1200']);
+    for (const c of r.checks) expect(c.pass, `${c.name}: ${c.measured}`).toBe(true);
+    const rows = (r.results as { rows: { T: number; lstm_accuracy: number; rnn_accuracy: number }[] }).rows;
+    expect(rows[0]!.T).toBe(50);
+    expect(rows[0]!.lstm_accuracy).toBeGreaterThan(0.5);
+    expect(rows[0]!.rnn_accuracy).toBeLessThan(0.2);
+    expect(r.files['gradient_norms.csv']!.split('\n').length).toBe(2 * 50 + 2);
+  }, 120_000);
+
+  it('rbm-mnist (2 epochs, 64 hidden): curves, filters and samples, and the engine samples the machine like the dense sampler', async () => {
+    const r = await run('rbm-mnist', ['--epochs', '2', '--hidden', '64', '--test', '500']);
+    const failed = r.checks.filter((c) => !c.pass && !c.name.startsWith('pcd'));
+    expect(failed.map((c) => `${c.name}: ${c.measured}`)).toEqual([]);
+    const res = r.results as { curves: unknown[]; final: { reconstruction_error: number; pseudo_log_likelihood: number } };
+    expect(res.curves.length).toBe(3 * 3);
+    expect(Number.isFinite(res.final.pseudo_log_likelihood)).toBe(true);
+    const png = r.binaries!['filters_cd1.png']!;
+    expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+  }, 120_000);
+
+  it('bridge-demo: spikes through the bridge reproduce the RBM response and drive the LIF neurons', async () => {
+    const r = await run('bridge-demo', ['--digits', '4']);
+    for (const c of r.checks) expect(c.pass, `${c.name}: ${c.measured}`).toBe(true);
+    expect(r.files['raster.csv']!.split('\n')[0]).toBe('t_ms,population,neuron');
+  }, 60_000);
+});
