@@ -196,8 +196,14 @@ export function ger(m: i32, n: i32, alpha: f32, x: usize, y: usize, A: usize): v
 
 // out = sigmoid(x) (out may be x).
 export function sigmoid(n: i32, x: usize, out: usize): void {
-  const n4 = n & ~3;
-  for (let i = 0; i < n4; i += 4) v128.store(out + (<usize>i << 2), sigmoid4(v128.load(x + (<usize>i << 2))));
+  const n4 = n & ~3, n8 = n & ~7;
+  // Two vectors per iteration: independent chains fill the divider's latency.
+  for (let i = 0; i < n8; i += 8) {
+    const a = v128.load(x + (<usize>i << 2)), b = v128.load(x + (<usize>i << 2), 16);
+    v128.store(out + (<usize>i << 2), sigmoid4(a));
+    v128.store(out + (<usize>i << 2), sigmoid4(b), 16);
+  }
+  for (let i = n8; i < n4; i += 4) v128.store(out + (<usize>i << 2), sigmoid4(v128.load(x + (<usize>i << 2))));
   for (let i = n4; i < n; i++) store<f32>(out + (<usize>i << 2), 1.0 / (1.0 + expScalar(-load<f32>(x + (<usize>i << 2)))));
 }
 

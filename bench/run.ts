@@ -11,6 +11,7 @@ import { buildNative } from './native.js';
 import { table } from '../src/cli/table.js';
 import { benchStream, type StreamResult } from './stream.js';
 import { benchIsing, benchHopfield } from './energy.js';
+import { benchKernels, benchEpochs } from './dense.js';
 
 export interface CaseResult {
   impl: string; model: string; N: number; wall_s: number; build_s?: number; setup_s?: number;
@@ -73,8 +74,10 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
   const stream: StreamResult[] = await benchStream();
   const ising = benchIsing({ L: 256, repeats });
   const hopfield = benchHopfield({ N: options.quick ? 4000 : 10000, repeats });
+  const kernels = benchKernels();
+  const epochs = benchEpochs(options.quick);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, plasticity, stream, ising, hopfield }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, plasticity, stream, ising, hopfield, kernels, epochs }, null, 2)}\n`);
     return 0;
   }
   const f = (x: unknown, d = 3) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -108,6 +111,13 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
     ['build s', 'updates/s', 'field updates/s', 'reference updates/s', 'hebb / reference', 'flips', 'final overlap'],
     [[f(hopfield.build_s, 2), M(hopfield.hebb_updates_per_s), M(hopfield.hebb_field_updates_per_s), M(hopfield.reference_updates_per_s), f(hopfield.ratio, 2), String(hopfield.flips), f(hopfield.final_overlap)]],
   )}\n`);
+  process.stdout.write('\ndense kernels (f32x4 SIMD, assembly/dense.ts) against plain TypeScript loops on the same data (sigmoid, tanh: G elements/s)\n\n');
+  process.stdout.write(`${table(
+    ['op', 'shape', 'SIMD GFLOP/s', 'TS GFLOP/s', 'speed-up'],
+    kernels.map((x) => [x.op, x.shape, f(x.simd_gflops, 2), f(x.ts_gflops, 2), f(x.speedup, 1)]),
+  )}\n`);
+  process.stdout.write('\ntraining time per epoch (the fastest epoch)\n\n');
+  process.stdout.write(`${table(['model', 's per epoch', 'metric', 'value'], epochs.map((x) => [x.model, f(x.seconds_per_epoch, 3), x.metric, f(x.value, 3)]))}\n`);
   return 0;
 }
 
