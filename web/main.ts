@@ -10,6 +10,8 @@ import { SummaryPanel } from './summary.js';
 import { WeightsPanel } from './weights.js';
 import { EnergyPanel, StateImagePanel } from './energy.js';
 import { ModulesPanel } from './modules.js';
+import { renderResults } from './results.js';
+import type uPlot from 'uplot';
 import { watchRun } from './stream.js';
 import { stats } from './stats.js';
 
@@ -74,16 +76,20 @@ async function loadPresets(): Promise<void> {
     }));
     return g;
   };
+  const results = await api<{ name: string; experiment: string; modified: string }[]>('GET', '/api/results');
   presetSelect.replaceChildren(
     group('presets', presets.map((p) => ({ value: p.name, text: p.name, title: p.description }))),
     group('experiments', experiments.map((e) => ({ value: `experiment:${e.name}`, text: e.name, title: e.description }))),
+    ...(results.length ? [group('results of hebb experiment (out/)', results.map((r) => ({ value: `result:${r.name}`, text: `${r.name} (${r.experiment})`, title: `written ${r.modified}` })))] : []),
   );
   presetSelect.value = presets.some((p) => p.name === 'cuba') ? 'cuba' : presets[0]?.name ?? '';
   await loadModelText();
 }
 
 async function loadModelText(): Promise<void> {
-  if (presetSelect.value.startsWith('experiment:')) {
+  if (presetSelect.value.startsWith('result:')) {
+    modelText.value = '(the results of an experiment: choose a preset to edit a model)';
+  } else if (presetSelect.value.startsWith('experiment:')) {
     modelText.value = '(an experiment\'s network: choose a preset to edit a model)';
   } else {
     const model = await api<object>('GET', `/api/presets/${presetSelect.value}`);
@@ -122,11 +128,28 @@ function onFrame(frame: Frame): void {
   panels.frame(frame);
 }
 
+let resultPlots: uPlot[] = [];
+
+async function showResult(name: string): Promise<void> {
+  const summary = await api<Parameters<typeof renderResults>[1]>('GET', `/api/results/${encodeURIComponent(name)}`);
+  for (const p of resultPlots) p.destroy();
+  panels.clear();
+  setRunState('');
+  resultPlots = renderResults($('panels'), summary, name);
+  stats.frames.results = (stats.frames.results ?? 0) + 1;
+}
+
 async function start(): Promise<void> {
   issuesList.replaceChildren();
   statusLine.classList.remove('error');
   socket?.close();
   socket = undefined;
+  for (const p of resultPlots) p.destroy();
+  resultPlots = [];
+  if (presetSelect.value.startsWith('result:')) {
+    await showResult(presetSelect.value.slice('result:'.length)).catch((e) => status(String((e as Error).message), true));
+    return;
+  }
   const speed = speedSelect.value;
   const body: Record<string, unknown> = {
     ...(durationSelect.value === 'model' ? {} : { duration_ms: durationSelect.value === 'forever' ? null : Number(durationSelect.value) }),

@@ -35,6 +35,14 @@ export class PanelSet {
     this.hello = hello;
   }
 
+  /** Removes every panel (and forgets the run). */
+  clear(): void {
+    for (const p of this.live.values()) p.destroy();
+    this.live.clear();
+    this.container.replaceChildren();
+    this.hello = undefined;
+  }
+
   frame(frame: Frame): void {
     if (!this.hello) return;
     for (const type of this.types) {

@@ -4,7 +4,8 @@
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import websocket from '@fastify/websocket';
 import { Type, type Static } from '@sinclair/typebox';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Model } from '../model/schema.js';
 import { validateModel, schemaIssues, type Limits } from '../model/validate.js';
 import { applyOverrides, listPresets, loadPreset } from '../model/load.js';
@@ -20,6 +21,8 @@ export interface ServerOptions extends RunManagerOptions {
   logger?: boolean;
   /** Largest request body (bytes); larger ones get 413. */
   bodyLimit?: number;
+  /** Where `hebb experiment` writes (default out/): the page shows the summaries found there. */
+  resultsDir?: string;
 }
 
 export const DEFAULT_SERVER_LIMITS = { maxNeurons: 500_000, maxSynapses: 50_000_000, maxDurationMs: 3_600_000 };
@@ -142,6 +145,33 @@ export async function buildApp(options: ServerOptions = {}): Promise<FastifyInst
   app.get('/api/experiments', {
     schema: { response: { 200: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), watchable: Type.Boolean() })) } },
   }, async () => Object.entries(EXPERIMENTS).map(([name, e]) => ({ name, description: e.description, watchable: e.model !== undefined })));
+
+  // Experiment results written by `hebb experiment` (out/NAME/summary.json), for the page's results view.
+  const resultsDir = resolve(options.resultsDir ?? 'out');
+  app.get('/api/results', {
+    schema: { response: { 200: Type.Array(Type.Object({ name: Type.String(), experiment: Type.String(), modified: Type.String() })) } },
+  }, async () => {
+    if (!existsSync(resultsDir)) return [];
+    const found: { name: string; experiment: string; modified: string }[] = [];
+    for (const name of readdirSync(resultsDir)) {
+      const file = join(resultsDir, name, 'summary.json');
+      if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name) || !existsSync(file)) continue;
+      try {
+        const summary = JSON.parse(readFileSync(file, 'utf8')) as { experiment?: unknown };
+        if (typeof summary.experiment === 'string') found.push({ name, experiment: summary.experiment, modified: statSync(file).mtime.toISOString() });
+      } catch { /* a torn or foreign file is not a result */ }
+    }
+    return found.sort((a, b) => a.name.localeCompare(b.name));
+  });
+
+  app.get('/api/results/:name', {
+    schema: { params: Type.Object({ name: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' }) }) },
+  }, async (request) => {
+    const { name } = request.params as { name: string };
+    const file = join(resultsDir, name, 'summary.json');
+    if (name.startsWith('.') || !existsSync(file)) throw err(404, 'HEBB_ERR_NO_RESULT', `no experiment result "${name}" in ${resultsDir}`);
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  });
 
   app.post('/api/models/validate', {
     schema: { body: Type.Object({ model: Model }, { additionalProperties: false }), response: { 200: Type.Object({ valid: Type.Boolean(), model: Type.Any() }), 400: ErrorReply, 413: ErrorReply } },

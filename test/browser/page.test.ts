@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { startServer } from '../../src/server/start.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { EXPERIMENTS } from '../../src/experiments/index.js';
+import { experimentOptions, writeExperiment } from '../../src/cli/experiment.js';
 
 const CHROMIUM = process.env.HEBB_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -26,7 +30,14 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
   beforeAll(async () => {
     expect(available, `Chromium is required here (HEBB_CI is set) but ${CHROMIUM} is missing`).toBe(true);
     mkdirSync(ARTIFACTS, { recursive: true });
-    ({ app, url } = await startServer({ port: 0 }));
+    // Results of two small experiments, as `hebb experiment` writes them, for the results view.
+    const resultsDir = mkdtempSync(join(tmpdir(), 'hebb-results-'));
+    for (const [name, args] of [['rbm-mnist', ['--epochs', '1', '--hidden', '16', '--train', '600', '--test', '100']], ['lstm-vs-rnn', ['--lengths', '10', '--steps', '100']]] as const) {
+      const exp = EXPERIMENTS[name]!;
+      const params = experimentOptions(exp, [...args]);
+      writeExperiment(name, join(resultsDir, name), params, await exp.run(params, {}));
+    }
+    ({ app, url } = await startServer({ port: 0, resultsDir }));
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -133,6 +144,21 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     await page.screenshot({ path: join(ARTIFACTS, 'page-bridge.png') });
     await page.click('#stop');
     await page.waitForFunction(() => window.__hebb.state === 'stopped');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the results of experiments: checks, learning curves, RBM filters and samples as image grids', async () => {
+    await page.selectOption('#preset', 'result:rbm-mnist');
+    await page.click('#start');
+    await page.waitForFunction(() => document.querySelectorAll('.state-image canvas').length >= 6);
+    const titles = await page.locator('.panel h2').allTextContents();
+    expect(titles).toEqual(expect.arrayContaining(['rbm-mnist: checks against theory (rbm-mnist)', 'Learning curves', 'Images']));
+    expect(await page.locator('.uplot').count()).toBeGreaterThanOrEqual(3);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-rbm-results.png'), fullPage: true });
+    await page.selectOption('#preset', 'result:lstm-vs-rnn');
+    await page.click('#start');
+    await page.waitForFunction(() => [...document.querySelectorAll('.panel h2')].some((h) => h.textContent === 'rows'));
+    await page.screenshot({ path: join(ARTIFACTS, 'page-lstm-results.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
 
