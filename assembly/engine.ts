@@ -21,7 +21,7 @@ import {
 } from "./abi";
 import { Population } from "./population";
 import { IndexedHeap } from "./heap";
-import { Projection, lowerBoundDelay, finishDelays } from "./projection";
+import { Projection, lowerBoundDelay, finishDelays, checkDense } from "./projection";
 import { updateLif, updateLifCond, updateIzhikevich } from "./models";
 import {
   emitPoisson, emitSource, restartPoisson, restartSource, restartRegular, emitRegular, restartDelta, updateLifDelta,
@@ -204,6 +204,7 @@ export function prepare(): i32 {
     const pr = projs[q];
     if (!pr.connected) return STATUS_BAD_PROJECTION;
     finishDelays(pr);
+    checkDense(pr);
     if (pr.dMax > pr.pre.maxOutDelay) pr.pre.maxOutDelay = pr.dMax;
     const pl = pr.plasticity;
     if (pl != null) {
@@ -413,7 +414,10 @@ function stepOnce(): void {
     const p = unchecked(pops[k]);
     if (p.inputs.length > 0 && p.isClockDriven()) deliverPoissonInputs(p, m);
   }
-  for (let q = 0; q < plasticProjs.length; q++) stepPlasticity(unchecked(plasticProjs[q]), m, dt);
+  for (let q = 0; q < plasticProjs.length; q++) {
+    const pr = unchecked(plasticProjs[q]);
+    if (!pr.frozen) stepPlasticity(pr, m, dt);
+  }
   for (let q = 0; q < normProjs.length; q++) {
     const pr = unchecked(normProjs[q]);
     if ((m + 1) % pr.normEvery == 0) normalizeIncoming(pr, pr.normTotal);
@@ -449,6 +453,22 @@ function deliverGrid(pr: Projection, m: i32): void {
         s1 = lowerBoundDelay(pr.delays, s0, s1, d + 1);
       }
       events += <f64>(s1 - s0);
+      if (pr.dense) {
+        // Targets 0..n-1: the row adds to the target array as a vector
+        // (ge, gi are padded to whole vectors; the tail goes one by one).
+        const n = s1 - s0, n4 = n & ~3;
+        const g4 = f32x4.splat(gain);
+        const w0 = weights + (<usize>s0 << 2);
+        for (let j = 0; j < n4; j += 4) {
+          const a = tgtVar + (<usize>j << 2);
+          v128.store(a, f32x4.add(v128.load(a), f32x4.mul(g4, v128.load(w0 + (<usize>j << 2)))));
+        }
+        for (let j = n4; j < n; j++) {
+          const a = tgtVar + (<usize>j << 2);
+          store<f32>(a, load<f32>(a) + gain * load<f32>(w0 + (<usize>j << 2)));
+        }
+        continue;
+      }
       // s in [rowPtr[i], rowPtr[i+1]) lies inside targets/weights by construction.
       for (let s = s0; s < s1; s++) {
         const o = <usize>s << 2;
@@ -516,6 +536,22 @@ export function setRates(pop: i32, ratesPtr: usize): i32 {
   for (let j = 0; j < p.size; j++) unchecked(p.rate[j] = load<f64>(ratesPtr + (<usize>j << 3)));
   if (prepared) { if (p.regular) restartRegular(p, <f64>step * dt); else restartPoisson(p, <f64>step * dt); }
   return STATUS_OK;
+}
+
+// Freezes (or thaws) learning: plastic projections keep their weights and
+// adaptive thresholds neither grow nor decay, from the current step on.
+export function freezeLearning(frozen: bool): void {
+  for (let q = 0; q < plasticProjs.length; q++) plasticProjs[q].frozen = frozen;
+  for (let k = 0; k < pops.length; k++) {
+    const p = pops[k];
+    if (p.thetaPlus == 0 || p.thetaFrozen == frozen) continue;
+    // Store the true values first: the lazy form depends on the decay time.
+    if (prepared) p.renormalize(step, dt);
+    if (frozen) { p.tauThetaLearning = p.tauTheta; p.tauTheta = Infinity; }
+    else p.tauTheta = p.tauThetaLearning;
+    p.thetaFrozen = frozen;
+    if (prepared) p.lazyDecayFactors(step, dt);
+  }
 }
 
 // Makes a poisson population a set of regular (periodic) generators (before prepare).

@@ -15,7 +15,7 @@ import * as plastic from "./plasticity";
 import { BinaryUnits } from "./binary";
 
 export * from "./abi";
-export { saveCheckpoint, loadCheckpoint, setAdaptiveThreshold, addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, setStateValues, setRegular, prepare, run, setSchedule, setRate, setRates } from "./engine";
+export { saveCheckpoint, loadCheckpoint, setAdaptiveThreshold, addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, setStateValues, setRegular, freezeLearning, prepare, run, setSchedule, setRate, setRates } from "./engine";
 export { setRecordCapacity, recTimesPtr, recIdsPtr, clearRecorded } from "./engine";
 export { addProbe, setProbeInterval, samplesPtr, clearSamples, probeCount } from "./engine";
 export { setMaxSynapses } from "./projection";

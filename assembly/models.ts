@@ -10,6 +10,7 @@
 // to v_reset, and the rare threshold candidate is checked against its last
 // spike in the scalar path.
 
+import { exp4 } from "./simd-math";
 import { Population } from "./population";
 import { INTEGRATOR_EULER, MODEL_IZHIKEVICH } from "./abi";
 
@@ -28,7 +29,7 @@ function fireLanes(p: Population, slot: i32, i: i32, mask: i32, step: i32, dt: f
     if (izh) unchecked(p.u[j] += <f32>p.d);
     else if (step - unchecked(p.lastSpike[j]) <= p.refSteps) continue;
     unchecked(p.lastSpike[j] = step);
-    if (p.thetaPlus != 0) unchecked(p.theta[j] += <f32>(p.thetaPlus * p.gainTheta));
+    if (p.thetaPlus != 0 && !p.thetaFrozen) unchecked(p.theta[j] += <f32>(p.thetaPlus * p.gainTheta));
     p.pushSpike(slot, j, dt);
   }
 }
@@ -210,22 +211,37 @@ export function updateLifCond(p: Population, step: i32, slot: i32, dt: f64): voi
   return count;
 }
 
+// Exponential Euler, four neurons at a time: with the conductances held over
+// dt, v relaxes exactly towards v_inf = (ge E_ex + gi E_in + I) / g_tot
+// (u = v - E_L, the stored value) with time constant C / g_tot.
 function updateLifCondExp(p: Population, step: i32, slot: i32, dt: f64): void {
-  const n = p.size;
-  // u = v - E_L (the stored value)
-  const gl = <f32>p.gL, eex = <f32>(p.eEx - p.eL), ein = <f32>(p.eIn - p.eL);
-  const istep = <f32>p.iStep, de = <f32>p.decayE, di = <f32>p.decayI, th = <f32>(p.vThresh - p.vOffset);
-  const mdc = <f32>(-dt / p.cM);
-  for (let j = 0; j < n; j++) {
-    const e = unchecked(p.ge[j]) * de, g = unchecked(p.gi[j]) * di;
-    const v = unchecked(p.v[j]);
-    const gt = gl + e + g;
-    const vinf = (e * eex + g * ein + unchecked(p.ie[j]) + istep) / gt;
-    const vn = vinf + (v - vinf) * Mathf.exp(mdc * gt);
-    unchecked(p.v[j] = vn);
-    const thj = p.thetaPlus != 0 ? th + unchecked(p.theta[j]) * <f32>p.decayTheta : th;
-    if (vn >= thj) fireLanes(p, slot, j, 1, step, dt);
+  const theta = p.thetaPlus != 0;
+  const count = condExpLoop(ptr(p.v), ptr(p.ge), ptr(p.gi), ptr(p.ie), theta ? ptr(p.theta) : 0, p.size, candidateBuffer(p),
+    <f32>p.gL, <f32>(p.eEx - p.eL), <f32>(p.eIn - p.eL), <f32>p.iStep, <f32>p.decayE, <f32>p.decayI,
+    <f32>(p.vThresh - p.vOffset), <f32>(-dt / p.cM), theta ? <f32>p.decayTheta : 0);
+  fireCandidates(p, count, slot, step, dt);
+}
+
+// Scalar parameters, splat where used: nine vector parameters live across
+// the loop would not fit the registers beside exp4's and would spill.
+@noinline function condExpLoop(
+  vP: usize, geP: usize, giP: usize, ieP: usize, thP: usize, n: i32, cand: usize,
+  gl: f32, eex: f32, ein: f32, istep: f32, de: f32, di: f32, th: f32, mdc: f32, dth: f32,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const e = f32x4.mul(f32x4.splat(de), v128.load(geP + o)), g = f32x4.mul(f32x4.splat(di), v128.load(giP + o));
+    const v = v128.load(vP + o);
+    const gt = f32x4.add(f32x4.splat(gl), f32x4.add(e, g));
+    const vinf = f32x4.div(f32x4.add(f32x4.add(f32x4.mul(e, f32x4.splat(eex)), f32x4.mul(g, f32x4.splat(ein))), f32x4.add(v128.load(ieP + o), f32x4.splat(istep))), gt);
+    const vn = f32x4.add(vinf, f32x4.mul(f32x4.sub(v, vinf), exp4(f32x4.mul(f32x4.splat(mdc), gt))));
+    v128.store(vP + o, vn);
+    const thr = thP != 0 ? f32x4.add(f32x4.splat(th), f32x4.mul(f32x4.splat(dth), v128.load(thP + o))) : f32x4.splat(th);
+    const mask = i32x4.bitmask(f32x4.ge(vn, thr));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
   }
+  return count;
 }
 
 // Izhikevich (2003): dv/dt = 0.04 v^2 + 5 v + 140 - u + I, du/dt = a (b v - u),

@@ -168,6 +168,26 @@ export function setModulator(pr: Projection, value: f64, t: f64): void {
   }
 }
 
+// w[s0 + j] = clamp(w[s0 + j] - k o1[j]) for j < n, two synapses per vector.
+function depressRow(pr: Projection, pl: Plasticity, s0: i32, n: i32, k: f64): void {
+  const w = changetype<usize>(pl.w) + (<usize>s0 << 3);
+  const wf = changetype<usize>(pr.weights) + (<usize>s0 << 2);
+  const o1 = changetype<usize>(pl.o1);
+  const kv = f64x2.splat(k), lo = f64x2.splat(pl.wMin), hi = f64x2.splat(pl.wMax);
+  const n2 = n & ~1;
+  for (let j = 0; j < n2; j += 2) {
+    const a = w + (<usize>j << 3);
+    const v = f64x2.pmin(hi, f64x2.pmax(lo, f64x2.sub(v128.load(a), f64x2.mul(kv, v128.load(o1 + (<usize>j << 3))))));
+    v128.store(a, v);
+    v128.store64_lane(wf + (<usize>j << 2), f32x4.demote_f64x2_zero(v), 0);
+  }
+  for (let j = n2; j < n; j++) {
+    const v = clampW(pl, load<f64>(w + (<usize>j << 3)) - k * load<f64>(o1 + (<usize>j << 3)));
+    store<f64>(w + (<usize>j << 3), v);
+    store<f32>(wf + (<usize>j << 2), <f32>v);
+  }
+}
+
 // A presynaptic spike of i reaches its synapses at t: depression, then i's traces.
 function preEvent(pr: Projection, i: i32, t: f64): void {
   const pl = pr.plasticity!;
@@ -176,7 +196,13 @@ function preEvent(pr: Projection, i: i32, t: f64): void {
   const o1f = pl.tauMinus == pl.tauPlus ? 1.0 / g1 : Math.exp(-(t - pl.base) / pl.tauMinus);
   const s0 = <i32>unchecked(pr.rowPtr[i]), s1 = <i32>unchecked(pr.rowPtr[i + 1]);
   const wMax = pl.wMax;
-  if (pl.rule == RULE_TRIPLET) {
+  if (pr.dense && (pl.rule == RULE_TRIPLET || (pl.rule == RULE_PAIR && pl.mu == 0))) {
+    // Targets 0..n-1: w_row -= k o1 as f64x2 vectors, mirrored to f32.
+    const k = pl.rule == RULE_TRIPLET
+      ? wMax * (pl.a2m + pl.a3m * unchecked(pl.r2[i]) * Math.exp(-(t - pl.base) / pl.tauX)) * o1f
+      : wMax * pl.aMinus * o1f;
+    depressRow(pr, pl, s0, s1 - s0, k);
+  } else if (pl.rule == RULE_TRIPLET) {
     const r2 = unchecked(pl.r2[i]) * Math.exp(-(t - pl.base) / pl.tauX);
     const k = wMax * (pl.a2m + pl.a3m * r2) * o1f;
     for (let s = s0; s < s1; s++) {
@@ -308,16 +334,28 @@ export function stepPlasticity(pr: Projection, m: i32, dt: f64): void {
 }
 
 // Scales the incoming weights of every postsynaptic neuron so they sum to `total`.
+let normFactors = new StaticArray<f64>(0);
+
 export function normalizeIncoming(pr: Projection, total: f64): void {
-  const n = pr.nPost;
+  const n = pr.nPost, nSyn = pr.nSyn;
   const pl = pr.plasticity;
-  const sums = new StaticArray<f64>(n);
-  for (let s = 0; s < pr.nSyn; s++) sums[pr.targets[s]] += pl != null ? pl.w[s] : <f64>pr.weights[s];
-  for (let s = 0; s < pr.nSyn; s++) {
-    const sum = sums[pr.targets[s]];
-    if (!(sum > 0)) continue;
-    if (pl != null) setW(pr, pl, s, pl.w[s] * total / sum);
-    else pr.weights[s] = <f32>(<f64>pr.weights[s] * total / sum);
+  if (normFactors.length < n) normFactors = new StaticArray<f64>(n);
+  const f = normFactors;
+  for (let j = 0; j < n; j++) unchecked(f[j] = 0);
+  const targets = pr.targets;
+  if (pl != null) {
+    const w = pl.w;
+    for (let s = 0; s < nSyn; s++) unchecked(f[unchecked(targets[s])] += unchecked(w[s]));
+  } else {
+    for (let s = 0; s < nSyn; s++) unchecked(f[unchecked(targets[s])] += <f64>unchecked(pr.weights[s]));
+  }
+  // Targets with no weight at all are left as they are.
+  for (let j = 0; j < n; j++) { const sum = unchecked(f[j]); unchecked(f[j] = sum > 0 ? total / sum : 1.0); }
+  if (pl != null) {
+    const w = pl.w;
+    for (let s = 0; s < nSyn; s++) setW(pr, pl, s, unchecked(w[s]) * unchecked(f[unchecked(targets[s])]));
+  } else {
+    for (let s = 0; s < nSyn; s++) unchecked(pr.weights[s] = <f32>(<f64>unchecked(pr.weights[s]) * unchecked(f[unchecked(targets[s])])));
   }
 }
 

@@ -55,6 +55,9 @@ export class Population {
   // stored lazily like ge (same base). Off when thetaPlus is 0.
   thetaPlus: f64 = 0;
   tauTheta: f64 = 1e7;
+  // Frozen: theta neither grows nor decays (testing a trained network); the decay time is kept here.
+  thetaFrozen: bool = false;
+  tauThetaLearning: f64 = 1e7;
   decayTheta: f64 = 1;
   gainTheta: f64 = 1;  // exp((m + 1 - base) dt / tauTheta): a spike of step m is at t_{m+1}
   theta: StaticArray<f32> = new StaticArray<f32>(0);
@@ -191,9 +194,15 @@ export class Population {
     const k = <f64>(m - this.baseStep) * dt;
     const de = <f32>Math.exp(-k / this.tauE), di = <f32>Math.exp(-k / this.tauI);
     const n = this.ge.length;
+    // Values that have decayed below 1e-20 become 0: left alone they would
+    // turn subnormal within a few time constants, and arithmetic on
+    // subnormal floats is a hundred times slower (WebAssembly does not flush them).
     for (let j = 0; j < n; j++) {
-      unchecked(this.ge[j] *= de);
-      unchecked(this.gi[j] *= di);
+      let e = unchecked(this.ge[j]) * de, g = unchecked(this.gi[j]) * di;
+      if (Mathf.abs(e) < 1e-20) e = 0;
+      if (Mathf.abs(g) < 1e-20) g = 0;
+      unchecked(this.ge[j] = e);
+      unchecked(this.gi[j] = g);
     }
     if (this.thetaPlus != 0) {
       const dth = <f32>Math.exp(-k / this.tauTheta);

@@ -28,6 +28,11 @@ export class Projection {
   events: f64 = 0;
   connected: bool = false;
   plasticity: Plasticity | null = null;
+  // Frozen: the weights stay as they are (testing a trained network).
+  frozen: bool = false;
+  // Dense: every row holds all targets 0..nPost-1 in order with one delay
+  // (all-to-all), so a row's targets are its offsets and rows go as vectors.
+  dense: bool = false;
   // Side of a periodic square lattice when built by connectLattice (else 0).
   latticeL: i32 = 0;
   // Weight normalisation: every normEvery steps, incoming weights of each
@@ -339,6 +344,18 @@ export function setDelayRandom(p: Projection, kind: i32, a: f64, b: f64, lo: f64
 // After connection, weights and delays: per-synapse delays are sorted within
 // each row (by delay, then target) so that transmission at a given delay
 // reads one contiguous run of the row.
+export function checkDense(pr: Projection): void {
+  pr.dense = false;
+  if (pr.delayConst == 0 || pr.nSyn != pr.nPre * pr.nPost) return;
+  const n = pr.nPost;
+  for (let i = 0; i < pr.nPre; i++) {
+    const s0 = <i32>pr.rowPtr[i];
+    if (<i32>pr.rowPtr[i + 1] - s0 != n) return;
+    for (let j = 0; j < n; j++) if (<i32>unchecked(pr.targets[s0 + j]) != j) return;
+  }
+  pr.dense = true;
+}
+
 export function finishDelays(p: Projection): void {
   if (p.delays.length == 0) {
     p.dMin = p.delayConst;

@@ -34,6 +34,7 @@ export interface KernelExports {
   initState(pop: number, variable: number, kind: number, a: number, b: number, lo: number, hi: number): number;
   setStateValues(pop: number, variable: number, ptr: number, n: number): number;
   setRegular(pop: number): number;
+  freezeLearning(frozen: number): void;
   addProjection(pre: number, post: number, receptor: number): number;
   connectFixedProbability(proj: number, p: number, autapses: number): number;
   connectFixedIndegree(proj: number, k: number, autapses: number, multapses: number): number;

@@ -355,6 +355,26 @@ export class Simulation {
     return { flips: this.kernel.exports.binaryFlips(pop.index), updates: this.kernel.exports.binaryUpdates(pop.index) };
   }
 
+  /** Freezes learning (plastic weights and adaptive thresholds stay as they are) or thaws it. */
+  freezeLearning(frozen = true): void {
+    this.kernel.exports.freezeLearning(frozen ? 1 : 0);
+  }
+
+  /** Spike counts of every neuron of a population since the start. */
+  spikeCounts(population: string): Uint32Array {
+    const pop = this.network.populations.find((p) => p.name === population);
+    if (!pop) throw new Error(`no population "${population}"`);
+    const x = this.kernel.exports;
+    return this.kernel.readU32(x.statePtr(pop.index, this.kernel.k.VAR_COUNT), pop.size);
+  }
+
+  /** Normalises a plastic projection's incoming weights per target to sum to `total` now. */
+  normalizeWeights(projection: string, total: number): void {
+    const proj = this.network.projections.find((p) => p.name === projection);
+    if (!proj) throw new Error(`no projection "${projection}"`);
+    this.kernel.check(this.kernel.exports.normalizeIncoming(proj.index, total), `normalise ${projection}`);
+  }
+
   /** Current weights of a projection (the f64 master copy when plastic). */
   weights(projection: string): Float64Array {
     const proj = this.network.projections.find((p) => p.name === projection);

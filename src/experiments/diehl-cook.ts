@@ -1,0 +1,103 @@
+// Unsupervised digit learning with STDP after Diehl & Cook (2015), "Unsupervised
+// learning of digit recognition using spike-timing-dependent plasticity",
+// Front. Comput. Neurosci. 9:99, with the parameters of their published code:
+//
+// - 784 Poisson inputs firing at pixel / 4 Hz (0-255 scale: at most 63.75 Hz);
+// - N excitatory conductance-based LIF neurons (tau 100 ms, rest and reset
+//   -65 mV, threshold -52 mV + theta, refractory 5 ms, E_exc 0, E_inh -100 mV,
+//   tau_ge 1 ms, tau_gi 2 ms) with an adaptive threshold theta (+0.05 mV per
+//   spike, decay 1e7 ms);
+// - N inhibitory neurons (tau 10 ms, rest -60, reset -45, threshold -40 mV,
+//   refractory 2 ms, E_inh -85 mV), excitatory i -> inhibitory i (10.4),
+//   inhibitory i -> every excitatory neuron but i (17): lateral inhibition;
+// - input -> excitatory all to all, initial weights uniform in [0.003, 0.303],
+//   plastic with their rule: at a presynaptic spike w -= 0.0001 post1, at a
+//   postsynaptic spike w += 0.01 pre post2 (the value before this spike);
+//   traces set to 1 at a spike (nearest pairing), pre and post1 decay with
+//   20 ms, post2 with 40 ms; w in [0, 1]. This is the triplet rule of
+//   Pfister & Gerstner with A2+ = 0, A3+ = 0.01, A2- = 0.0001, A3- = 0 and
+//   nearest-spike traces;
+// - before each digit, each excitatory neuron's input weights are scaled to sum to 78.
+//
+// Conductances are in units of the leak conductance (g_L = 1 nS, so c_m =
+// tau in pF), as in their dimensionless code.
+
+import { PIXELS } from '../data/mnist.js';
+
+export const DC = {
+  dt: 0.5,
+  presentMs: 350,
+  restMs: 150,
+  /** Rate of a white pixel at the start intensity (Hz). */
+  maxRate: 63.75,
+  /** A digit that evokes fewer spikes than this is shown again with the input rates raised by a half of the start. */
+  minSpikes: 5,
+  maxBoosts: 16,
+  weightTotal: 78,
+};
+
+export function diehlCookModel(neurons: number, seed: number): Record<string, unknown> {
+  return {
+    name: 'diehl-cook', dt: DC.dt, duration: 1e9, seed,
+    populations: [
+      { name: 'input', size: PIXELS, model: 'poisson', params: { rate: 0 } },
+      {
+        name: 'exc', size: neurons, model: 'lif_cond',
+        params: { c_m: 100, g_l: 1, e_l: -65, e_ex: 0, e_in: -100, v_reset: -65, v_thresh: -52, t_ref: 5, tau_syn_e: 1, tau_syn_i: 2, theta_plus: 0.05, tau_theta: 1e7 },
+        init: { v: -65 },
+      },
+      {
+        name: 'inh', size: neurons, model: 'lif_cond',
+        params: { c_m: 10, g_l: 1, e_l: -60, e_ex: 0, e_in: -85, v_reset: -45, v_thresh: -40, t_ref: 2, tau_syn_e: 1, tau_syn_i: 2 },
+        init: { v: -60 },
+      },
+    ],
+    projections: [
+      {
+        name: 'input->exc', from: 'input', to: 'exc', connect: { rule: 'all_to_all' }, weight: { uniform: [0.003, 0.303] }, delay: DC.dt, receptor: 'exc',
+        plasticity: { rule: 'triplet', pairing: 'nearest', w_min: 0, w_max: 1, tau_plus: 20, tau_minus: 20, tau_x: 20, tau_y: 40, a2_plus: 0, a3_plus: 0.01, a2_minus: 0.0001, a3_minus: 0 },
+      },
+      { name: 'exc->inh', from: 'exc', to: 'inh', connect: { rule: 'one_to_one' }, weight: 10.4, delay: DC.dt, receptor: 'exc' },
+      { name: 'inh->exc', from: 'inh', to: 'exc', connect: { rule: 'all_but_one' }, weight: 17, delay: DC.dt, receptor: 'inh' },
+    ],
+    record: { spikes: [] },
+  };
+}
+
+/** Each neuron's class: the class of the digits it answered most, on average (-1 if it never answered). */
+export function assignLabels(responses: ArrayLike<number>[], labels: ArrayLike<number>, neurons: number, classes = 10): Int8Array {
+  const sums = new Float64Array(classes * neurons), counts = new Float64Array(classes);
+  responses.forEach((r, k) => {
+    const c = labels[k]!;
+    counts[c]! += 1;
+    for (let j = 0; j < neurons; j++) sums[c * neurons + j]! += r[j]!;
+  });
+  const out = new Int8Array(neurons).fill(-1);
+  for (let j = 0; j < neurons; j++) {
+    let best = -1, bestRate = 0;
+    for (let c = 0; c < classes; c++) {
+      if (!counts[c]) continue;
+      const rate = sums[c * neurons + j]! / counts[c]!;
+      if (rate > bestRate) { bestRate = rate; best = c; }
+    }
+    out[j] = best;
+  }
+  return out;
+}
+
+/** The class whose labelled neurons answered most, on average per neuron (-1 with no spikes at all). */
+export function vote(response: ArrayLike<number>, assignments: Int8Array, classes = 10): number {
+  const sums = new Float64Array(classes), counts = new Float64Array(classes);
+  for (let j = 0; j < assignments.length; j++) {
+    const c = assignments[j]!;
+    if (c < 0) continue;
+    sums[c]! += response[j]!;
+    counts[c]! += 1;
+  }
+  let best = -1, bestScore = 0;
+  for (let c = 0; c < classes; c++) {
+    const score = counts[c] ? sums[c]! / counts[c]! : 0;
+    if (score > bestScore) { bestScore = score; best = c; }
+  }
+  return best;
+}
