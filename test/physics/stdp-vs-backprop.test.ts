@@ -1,0 +1,53 @@
+// STDP against backprop, small and fast: both beat chance by a wide margin;
+// the labelling and voting logic on hand-made responses; the report's structure;
+// bad arguments refused.
+import { describe, it, expect } from 'vitest';
+import { EXPERIMENTS } from '../../src/experiments/index.js';
+import { experimentOptions } from '../../src/cli/experiment.js';
+import { assignLabels, vote } from '../../src/experiments/diehl-cook.js';
+
+describe('stdp-vs-backprop', () => {
+  it('labels each neuron with the class it answers most, and votes by the mean response per class', () => {
+    // Neurons 0, 1 answer class 3; neuron 2 answers class 7 (more to 7 on average); neuron 3 never answers.
+    const responses = [[5, 2, 0, 0], [4, 3, 1, 0], [0, 0, 6, 0], [1, 0, 2, 0]];
+    const labels = [3, 3, 7, 3];
+    const a = assignLabels(responses, labels, 4);
+    expect(Array.from(a)).toEqual([3, 3, 7, -1]);
+    expect(vote([1, 1, 0, 9], a)).toBe(3);
+    expect(vote([0, 1, 3, 9], a)).toBe(7);           // class 3: (0 + 1) / 2 < class 7: 3 / 1
+    expect(vote([0, 0, 0, 5], a)).toBe(-1);          // only an unlabelled neuron answered: no vote
+  });
+
+  it('a small network (60 neurons, 600 digits, one pass) and a small MLP both beat chance by a wide margin', async () => {
+    const exp = EXPERIMENTS['stdp-vs-backprop']!;
+    const r = await exp.run(experimentOptions(exp, ['--neurons', '60', '--train', '600', '--test', '200', '--epochs', '1', '--mlp_epochs', '3']), {});
+    for (const c of r.checks) expect(c.pass, `${c.name}: ${c.measured}`).toBe(true);
+    const res = r.results as { stdp: { accuracy: number; confusion: number[][]; synaptic_ops_per_inference: number; labels_used: number }; mlp: { accuracy: number; synaptic_ops_per_inference: number }; curves: { method: string }[]; images: { stdp_weights: number[][] } };
+    expect(res.stdp.accuracy).toBeGreaterThan(0.4);
+    expect(res.mlp.accuracy).toBeGreaterThan(0.4);
+    expect(res.stdp.confusion.flat().reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(200);
+    expect(res.mlp.synaptic_ops_per_inference).toBe(784 * 60 + 60 * 10);
+    expect(res.stdp.synaptic_ops_per_inference).toBeGreaterThan(0);
+    expect(res.stdp.labels_used).toBe(600);
+    expect(res.images.stdp_weights.length).toBe(60);
+    expect(res.images.stdp_weights[0]!.length).toBe(784);
+    expect(new Set(res.curves.map((c) => c.method))).toEqual(new Set(['stdp', 'mlp']));
+    // The report: one file, uPlot and the data inside, no external resource.
+    const html = r.files['report.html']!;
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('uPlot');
+    expect(html).toContain('<script id="data" type="application/json">');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    const data = JSON.parse(html.split('<script id="data" type="application/json">')[1]!.split('</script>')[0]!.replace(/<\\\//g, '</')) as { results: { stdp: { accuracy: number } } };
+    expect(data.results.stdp.accuracy).toBe(res.stdp.accuracy);
+    for (const row of ['operations used', 'feedback paths', 'phases clocked', 'neurons send', 'target outputs']) expect(html.includes(row) || JSON.stringify(r.results).includes(row)).toBe(true);
+  }, 120_000);
+
+  it('refuses bad arguments with the option named', async () => {
+    const exp = EXPERIMENTS['stdp-vs-backprop']!;
+    expect(() => experimentOptions(exp, ['--neurons', '0'])).toThrow('--neurons: must be >= 1 (got 0)');
+    expect(() => experimentOptions(exp, ['--neuron', '400'])).toThrow(/--neuron: unknown option \(did you mean --neurons\?\)/);
+    expect(() => experimentOptions(exp, ['--train', 'many'])).toThrow('--train: must be a number (got "many")');
+    expect(() => exp.run(experimentOptions(exp, ['--train', '9000', '--test', '2000']), {})).toThrow('--train 9000 + --test 2000 exceed the 10000 digits of the mnist package');
+  });
+});
