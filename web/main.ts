@@ -11,13 +11,19 @@ import { WeightsPanel } from './weights.js';
 import { EnergyPanel, StateImagePanel } from './energy.js';
 import { ModulesPanel } from './modules.js';
 import { renderResults } from './results.js';
+import { LogPanel, ImagesPanel, CurvesPanel } from './experiment.js';
 import type uPlot from 'uplot';
 import { watchRun } from './stream.js';
 import { stats } from './stats.js';
 
 const recordsSpikes = (h: HelloFrame) => h.run.populations.some((p) => p.recorded !== false);
 
+const isExperiment = (h: HelloFrame) => h.run.populations.length === 0;
+
 const PANEL_TYPES: PanelType[] = [
+  { frames: ['progress', 'log', 'results'], applies: isExperiment, create: (h) => new LogPanel(h) },
+  { frames: ['curve'], create: (h) => new CurvesPanel(h) },
+  { frames: ['images'], create: (h) => new ImagesPanel(h) },
   { frames: ['spikes', 'progress'], applies: recordsSpikes, create: (h) => new RasterPanel(h) },
   { frames: ['modules'], create: (h) => new ModulesPanel(h) },
   { frames: ['spikes'], applies: recordsSpikes, create: (h) => new RatesPanel(h) },
@@ -25,7 +31,7 @@ const PANEL_TYPES: PanelType[] = [
   { frames: ['weights'], create: (h) => new WeightsPanel(h) },
   { frames: ['energy'], applies: (h) => (h.run.images ?? []).length > 0, create: (h) => new StateImagePanel(h) },
   { frames: ['energy'], create: (h) => new EnergyPanel(h) },
-  { frames: ['progress', 'done'], create: (h) => new SummaryPanel(h) },
+  { frames: ['progress', 'done'], applies: (h) => !isExperiment(h), create: (h) => new SummaryPanel(h) },
 ];
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -63,7 +69,8 @@ async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
 // Options are presets ("cuba") or watchable experiments ("experiment:song2000").
 async function loadPresets(): Promise<void> {
   const presets = await api<{ name: string; description: string }[]>('GET', '/api/presets');
-  const experiments = (await api<{ name: string; description: string; watchable: boolean }[]>('GET', '/api/experiments')).filter((e) => e.watchable);
+  const allExperiments = await api<{ name: string; description: string; watchable: boolean }[]>('GET', '/api/experiments');
+  const experiments = allExperiments.filter((e) => e.watchable);
   const group = (label: string, items: { value: string; text: string; title: string }[]) => {
     const g = document.createElement('optgroup');
     g.label = label;
@@ -79,7 +86,8 @@ async function loadPresets(): Promise<void> {
   const results = await api<{ name: string; experiment: string; modified: string }[]>('GET', '/api/results');
   presetSelect.replaceChildren(
     group('presets', presets.map((p) => ({ value: p.name, text: p.name, title: p.description }))),
-    group('experiments', experiments.map((e) => ({ value: `experiment:${e.name}`, text: e.name, title: e.description }))),
+    group('watch an experiment\'s network', experiments.map((e) => ({ value: `experiment:${e.name}`, text: e.name, title: e.description }))),
+    group('run an experiment (results when it ends)', allExperiments.map((e) => ({ value: `run:${e.name}`, text: e.name, title: e.description }))),
     ...(results.length ? [group('results of hebb experiment (out/)', results.map((r) => ({ value: `result:${r.name}`, text: `${r.name} (${r.experiment})`, title: `written ${r.modified}` })))] : []),
   );
   presetSelect.value = presets.some((p) => p.name === 'cuba') ? 'cuba' : presets[0]?.name ?? '';
@@ -87,7 +95,9 @@ async function loadPresets(): Promise<void> {
 }
 
 async function loadModelText(): Promise<void> {
-  if (presetSelect.value.startsWith('result:')) {
+  if (presetSelect.value.startsWith('run:')) {
+    modelText.value = '(an experiment run with its default options; hebb experiment NAME --help lists them)';
+  } else if (presetSelect.value.startsWith('result:')) {
     modelText.value = '(the results of an experiment: choose a preset to edit a model)';
   } else if (presetSelect.value.startsWith('experiment:')) {
     modelText.value = '(an experiment\'s network: choose a preset to edit a model)';
@@ -164,6 +174,9 @@ async function start(): Promise<void> {
       showIssues([{ path: '', message: `the model is not valid JSON: ${(e as Error).message}` }]);
       return;
     }
+  } else if (presetSelect.value.startsWith('run:')) {
+    for (const k of ['duration_ms', 'pace', 'seed']) delete body[k];
+    body.run_experiment = presetSelect.value.slice('run:'.length);
   } else if (presetSelect.value.startsWith('experiment:')) {
     body.experiment = presetSelect.value.slice('experiment:'.length);
   } else {

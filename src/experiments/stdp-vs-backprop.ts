@@ -22,6 +22,7 @@ import { loadDigits, split, permutation, PIXELS, type Digits } from '../data/mni
 import { diehlCookModel, assignLabels, vote, DC } from './diehl-cook.js';
 import { reportHtml } from './stdp-report.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
+import type { ImagesFrame } from '../protocol/messages.js';
 
 export interface SvbOptions { neurons: number; train: number; test: number; epochs: number; mlp_epochs: number; seed: number }
 export const SVB_DEFAULTS: SvbOptions = { neurons: 400, train: 8000, test: 2000, epochs: 3, mlp_epochs: 20, seed: 1 };
@@ -126,6 +127,7 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
       recent.push({ response: r.response, label: digits.labels[idx]! });
       if (recent.length > window) recent.shift();
       shown++;
+      if (ctx.emit && shown % 200 === 0) ctx.emit(weightImages(net.sim, o.neurons, shown));
       if (checkpoints.has(shown) && shown < total) {
         const e0 = performance.now();
         const assignments = assignLabels(recent.map((x) => x.response), recent.map((x) => x.label), o.neurons);
@@ -135,6 +137,7 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
         evalMs += spent;
         evalInPass += spent;
         ctx.progress?.(`STDP: ${shown} digits shown, accuracy on ${curveTest.length} test digits ${(100 * curve[curve.length - 1]!.accuracy).toFixed(1)} %`);
+        emitPoint(ctx, 'stdp', shown, curve[curve.length - 1]!.accuracy);
       }
       ctx.fraction?.(shown, total + o.test);
     }
@@ -149,6 +152,8 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
   const stdpTestMs = performance.now() - e0;
   const stdpAcc = accuracy(final.predictions, digits, sp.test);
   curve.push({ method: 'stdp', digits: shown, accuracy: stdpAcc });
+  emitPoint(ctx, 'stdp', shown, stdpAcc);
+  ctx.emit?.(weightImages(net.sim, o.neurons, shown));
   const weights = net.sim.weights('input->exc');
   const filters = Array.from({ length: o.neurons }, (_, j) => Array.from({ length: PIXELS }, (_, i) => Number(weights[i * o.neurons + j]!.toFixed(4))));
 
@@ -162,6 +167,7 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
     mlp.trainEpoch(digits.images, digits.labels, order, opt, 32);
     mlpMs += performance.now() - t0;
     curve.push({ method: 'mlp', digits: epoch * o.train, accuracy: accuracy(mlp.predict(digits.images, curveTest), digits, curveTest) });
+    emitPoint(ctx, 'backprop', epoch * o.train, curve[curve.length - 1]!.accuracy);
   }
   const mlpPred = mlp.predict(digits.images, sp.test);
   const mlpAcc = accuracy(mlpPred, digits, sp.test);
@@ -202,6 +208,22 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
       'report.html': reportHtml({ params, results, checks }),
     },
   };
+}
+
+/** The input weights of the excitatory neurons as 28 x 28 images (each scaled to its maximum), for the live view. */
+function weightImages(sim: Simulation, neurons: number, shown: number): ImagesFrame {
+  const w = sim.weights('input->exc');
+  const pixels = new Uint8Array(neurons * PIXELS);
+  for (let j = 0; j < neurons; j++) {
+    let mx = 0;
+    for (let i = 0; i < PIXELS; i++) mx = Math.max(mx, w[i * neurons + j]!);
+    for (let i = 0; i < PIXELS; i++) pixels[j * PIXELS + i] = mx > 0 ? Math.round((255 * w[i * neurons + j]!) / mx) : 0;
+  }
+  return { type: 'images', title: `input weights of the ${neurons} STDP neurons after ${shown} digits`, rows: 28, cols: 28, count: neurons, pixels };
+}
+
+function emitPoint(ctx: ExperimentContext, series: string, digits: number, acc: number): void {
+  ctx.emit?.({ type: 'curve', chart: 'test accuracy', series, x: Float64Array.of(digits), y: Float64Array.of(acc), x_label: 'training digits presented', y_label: 'accuracy' });
 }
 
 /** What each algorithm needs, with this project's answer for each. */

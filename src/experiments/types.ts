@@ -1,3 +1,5 @@
+import type { ImagesFrame, CurveFrame } from '../protocol/messages.js';
+
 // What an experiment is: options in, a summary (params, results, checks
 // against theory or literature) and plot-ready files out.
 
@@ -26,6 +28,8 @@ export interface ExperimentContext {
   fraction?(done: number, total: number): void;
   /** True when the user asked to stop (Ctrl-C): finish early with what there is. */
   shouldStop?(): boolean;
+  /** Live views while it runs (the server streams them to the page). */
+  emit?(frame: ImagesFrame | CurveFrame): void;
 }
 
 /** numbers: a comma-separated list on the command line ("500,1000,2000"). */

@@ -117,13 +117,25 @@ export interface EnergyFrame {
 /** Activity (0..1) of a rate-coded module's output units at times[r] (rows x units, row-major). */
 export interface ModulesFrame { type: 'modules'; module: string; units: number; times: Float64Array; activity: Float32Array }
 
+/** An experiment's images, e.g. the input weights of STDP neurons: count images of rows x cols, values 0-255. */
+export interface ImagesFrame { type: 'images'; title: string; rows: number; cols: number; count: number; pixels: Uint8Array }
+
+/** Points of an experiment's curve (accuracy against digits shown, ...): one series, x and y. */
+export interface CurveFrame { type: 'curve'; chart: string; series: string; x: Float64Array; y: Float64Array; x_label: string; y_label: string }
+
+/** A line of an experiment's progress, and the fraction done. */
+export interface LogFrame { type: 'log'; message: string; fraction: number }
+
+/** The summary of a finished experiment: { experiment, params, results, checks }. */
+export interface ResultsFrame { type: 'results'; summary: Record<string, unknown> }
+
 /** Frames this watcher missed because it could not keep up. */
 export interface DroppedFrame { type: 'dropped'; frames: number; spikes: number }
 
 export interface DoneFrame { type: 'done'; state: RunState; summary: Record<string, unknown> }
 export interface ErrorFrame { type: 'error'; code: string; message: string }
 
-export type Frame = HelloFrame | SpikesFrame | StateFrame | WeightsFrame | EnergyFrame | ModulesFrame | ProgressFrame | DroppedFrame | DoneFrame | ErrorFrame;
+export type Frame = HelloFrame | SpikesFrame | StateFrame | WeightsFrame | EnergyFrame | ModulesFrame | ImagesFrame | CurveFrame | LogFrame | ResultsFrame | ProgressFrame | DroppedFrame | DoneFrame | ErrorFrame;
 
 export function encodeFrame(frame: Frame): Uint8Array {
   return encode(frame, { extensionCodec: codec });

@@ -13,6 +13,7 @@ import { ModelError, UsageError, HebbError, type Issue, formatIssue } from '../e
 import { RunManager, TooManyRunsError, type RunManagerOptions } from './runs.js';
 import { registerStatic } from './static.js';
 import { EXPERIMENTS } from '../experiments/index.js';
+import { experimentOptions } from '../cli/experiment.js';
 import { spikeCsvStream } from '../record/spikes-csv.js';
 
 export interface ServerOptions extends RunManagerOptions {
@@ -43,6 +44,8 @@ const Pace = Type.Union([
 const CreateRun = Type.Object({
   preset: Type.Optional(Type.String({ description: 'a preset name (or give "model" or "experiment")' })),
   experiment: Type.Optional(Type.String({ description: 'an experiment whose network to watch (GET /api/experiments: watchable)' })),
+  run_experiment: Type.Optional(Type.String({ description: 'an experiment to run in full (its progress, live views and results stream; its files download when it ends)' })),
+  options: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Array(Type.Number())]), { description: 'run_experiment: its options (as hebb experiment --help lists them)' })),
   model: Type.Optional(Model),
   set: Type.Optional(Type.Array(Type.String(), { description: 'overrides PATH=VALUE, as hebb run --set' })),
   duration_ms: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: 'simulated time; null runs until stopped' })),
@@ -65,7 +68,7 @@ const RunInfo = Type.Object({
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) });
 const FileParams = Type.Object({
   id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }),
-  file: Type.Union([Type.Literal('spikes.msgpack'), Type.Literal('spikes.csv'), Type.Literal('summary.json'), Type.Literal('state.csv')], { title: 'spikes.msgpack, spikes.csv, summary.json or state.csv' }),
+  file: Type.Union([Type.Literal('spikes.msgpack'), Type.Literal('spikes.csv'), Type.Literal('summary.json'), Type.Literal('state.csv'), Type.Literal('report.html')], { title: 'spikes.msgpack, spikes.csv, summary.json, state.csv or report.html' }),
 });
 
 function links(id: string): Record<string, string> {
@@ -184,9 +187,20 @@ export async function buildApp(options: ServerOptions = {}): Promise<FastifyInst
     schema: { body: CreateRun, response: { 201: RunInfo, 400: ErrorReply, 413: ErrorReply, 429: ErrorReply } },
   }, async (request, reply) => {
     const body = request.body as CreateRun;
-    if ([body.preset, body.model, body.experiment].filter((x) => x !== undefined).length !== 1) {
-      throw err(400, 'HEBB_ERR_BAD_REQUEST', 'give exactly one of "preset", "model" and "experiment"');
+    if ([body.preset, body.model, body.experiment, body.run_experiment].filter((x) => x !== undefined).length !== 1) {
+      throw err(400, 'HEBB_ERR_BAD_REQUEST', 'give exactly one of "preset", "model", "experiment" and "run_experiment"');
     }
+    if (body.run_experiment !== undefined) {
+      const exp = EXPERIMENTS[body.run_experiment];
+      if (!exp) throw err(400, 'HEBB_ERR_BAD_REQUEST', `no experiment named "${body.run_experiment}"; experiments: ${Object.keys(EXPERIMENTS).join(', ')}`);
+      // The CLI's parser checks the options (types, minimums, choices, names).
+      const args = Object.entries(body.options ?? {}).flatMap(([k, v]) => [`--${k}`, Array.isArray(v) ? v.join(',') : String(v)]);
+      const options = experimentOptions(exp, args);
+      const run = runs.create({ experiment: body.run_experiment, options }, { durationMs: null, pace: { mode: 'max' }, waitForWatcher: false, stopWhenUnwatched: body.stop_when_unwatched ?? false });
+      reply.code(201);
+      return { ...run.info(), links: links(run.id) };
+    }
+    if (body.options !== undefined) throw err(400, 'HEBB_ERR_BAD_REQUEST', '"options" go with "run_experiment"');
     let source: unknown;
     if (body.experiment !== undefined) {
       const exp = EXPERIMENTS[body.experiment];
@@ -248,7 +262,7 @@ export async function buildApp(options: ServerOptions = {}): Promise<FastifyInst
 
   const CONTENT_TYPES: Record<string, string> = {
     'spikes.msgpack': 'application/vnd.msgpack', 'spikes.csv': 'text/csv; charset=utf-8',
-    'summary.json': 'application/json; charset=utf-8', 'state.csv': 'text/csv; charset=utf-8',
+    'summary.json': 'application/json; charset=utf-8', 'state.csv': 'text/csv; charset=utf-8', 'report.html': 'text/html; charset=utf-8',
   };
   app.get('/api/runs/:id/files/:file', { schema: { params: FileParams, response: { 404: ErrorReply, 409: ErrorReply } } }, async (request, reply) => {
     const { id, file } = request.params as Static<typeof FileParams>;

@@ -12,6 +12,10 @@ import { Watcher, DEFAULT_WATCHER_LIMITS, type WatcherLimits } from './watcher.j
 import type { Pace, WorkerCommand, WorkerMessage } from './worker-protocol.js';
 import type { ValidModel } from '../model/validate.js';
 import type { WorkerInput } from './run-worker.js';
+import type { ExperimentWorkerInput } from './experiment-worker.js';
+
+/** What a run runs: a model, or an experiment's function with its options. */
+export type RunSpec = { model: ValidModel } | { experiment: string; options: Record<string, unknown> };
 import { HebbError } from '../errors.js';
 import { packagePath } from '../paths.js';
 
@@ -65,20 +69,38 @@ export class Run {
   private readonly ended: Promise<void>;
   private started = false;
 
-  constructor(model: ValidModel, options: RunOptions, runsDir: string, private readonly watcherLimits: WatcherLimits) {
+  /** Set for experiment runs: [0] = 1 asks the experiment to stop (it polls; it cannot read messages while it computes). */
+  private readonly stopFlag: Int32Array | undefined;
+  /** An experiment run (its function, not a model advanced step by step). */
+  readonly experiment: string | undefined;
+
+  constructor(spec: RunSpec, options: RunOptions, runsDir: string, private readonly watcherLimits: WatcherLimits) {
     this.id = randomUUID().slice(0, 8);
-    this.name = model.name ?? 'model';
-    this.dtMs = model.dt;
     this.options = options;
-    this.state = options.waitForWatcher ? 'waiting' : 'running';
-    this.started = !options.waitForWatcher;
     this.outDir = join(runsDir, this.id);
     mkdirSync(this.outDir, { recursive: true });
-    const workerData: WorkerInput = {
-      id: this.id, model, durationMs: options.durationMs, pace: options.pace, outDir: this.outDir, startRunning: !options.waitForWatcher,
-    };
-    // Always the compiled worker, also when this module runs from source (tests).
-    this.worker = new Worker(packagePath('dist', 'src', 'server', 'run-worker.js'), { workerData });
+    if ('experiment' in spec) {
+      this.name = spec.experiment;
+      this.experiment = spec.experiment;
+      this.dtMs = 0;
+      this.state = 'running';
+      this.started = true;
+      const stop = new SharedArrayBuffer(4);
+      this.stopFlag = new Int32Array(stop);
+      const workerData: ExperimentWorkerInput = { id: this.id, experiment: spec.experiment, options: spec.options, outDir: this.outDir, stop };
+      this.worker = new Worker(packagePath('dist', 'src', 'server', 'experiment-worker.js'), { workerData });
+    } else {
+      const model = spec.model;
+      this.name = model.name ?? 'model';
+      this.dtMs = model.dt;
+      this.state = options.waitForWatcher ? 'waiting' : 'running';
+      this.started = !options.waitForWatcher;
+      const workerData: WorkerInput = {
+        id: this.id, model, durationMs: options.durationMs, pace: options.pace, outDir: this.outDir, startRunning: !options.waitForWatcher,
+      };
+      // Always the compiled worker, also when this module runs from source (tests).
+      this.worker = new Worker(packagePath('dist', 'src', 'server', 'run-worker.js'), { workerData });
+    }
     this.worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     this.ended = new Promise((resolve) => {
       this.worker.on('exit', () => resolve());
@@ -175,6 +197,7 @@ export class Run {
   }
 
   command(cmd: WorkerCommand): void {
+    if (this.stopFlag && cmd.cmd === 'stop') Atomics.store(this.stopFlag, 0, 1);
     if (cmd.cmd === 'pace') this.options = { ...this.options, pace: cmd.pace };
     if (cmd.cmd === 'start' || cmd.cmd === 'resume') this.started = true;
     if (!this.finished) this.worker.postMessage(cmd);
@@ -220,10 +243,11 @@ export class RunManager {
     this.watcherLimits = options.watcherLimits ?? DEFAULT_WATCHER_LIMITS;
   }
 
-  create(model: ValidModel, options: RunOptions): Run {
+  create(spec: ValidModel | RunSpec, options: RunOptions): Run {
     const active = [...this.runs.values()].filter((r) => !r.finished).length;
     if (active >= this.maxActiveRuns) throw new TooManyRunsError(this.maxActiveRuns);
-    const run = new Run(model, options, this.runsDir, this.watcherLimits);
+    const runSpec: RunSpec = 'populations' in spec ? { model: spec } : spec;
+    const run = new Run(runSpec, options, this.runsDir, this.watcherLimits);
     this.runs.set(run.id, run);
     this.evictFinished();
     return run;
