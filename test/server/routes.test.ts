@@ -90,7 +90,7 @@ describe('runs', () => {
     for (const payload of [{}, { preset: 'cuba', model: tiny() }]) {
       const r = await app.inject({ method: 'POST', url: '/api/runs', payload });
       expect(r.statusCode).toBe(400);
-      expect(r.json().message).toBe('give exactly one of "preset", "model" and "experiment"');
+      expect(r.json().message).toBe('give exactly one of "preset", "model", "experiment" and "run_experiment"');
     }
     const r = await app.inject({ method: 'POST', url: '/api/runs', payload: { preset: 'cuba', pace: { mode: 'realtime', speed: -1 } } });
     expect(r.statusCode).toBe(400);
