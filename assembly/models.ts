@@ -52,6 +52,14 @@ function clampRefractory(p: Population, step: i32): void {
 // re-deriving the constants inside the loop under register pressure.
 let candidates = new StaticArray<u32>(1024);
 
+// A silent neuron relaxes towards v_inf = 0 (the rest potential, as stored)
+// and would pass through the subnormal floats, where arithmetic is a hundred
+// times slower (WebAssembly does not flush them): potentials within 1e-30 mV
+// of rest are set to rest.
+@inline function flushTiny(v: v128): v128 {
+  return v128.and(v, f32x4.ge(f32x4.abs(v), f32x4.splat(<f32>1e-30)));
+}
+
 @inline function candidateBuffer(p: Population): usize {
   const need = (p.size >> 2) + 1;
   if (candidates.length < need) candidates = new StaticArray<u32>(need);
@@ -100,7 +108,7 @@ export function updateLif(p: Population, step: i32, slot: i32, dt: f64): void {
     const vn = f32x4.add(
       f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
       f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
-    v128.store(vP + o, vn);
+    v128.store(vP + o, flushTiny(vn));
     const mask = i32x4.bitmask(f32x4.ge(vn, th));
     if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
   }
@@ -119,7 +127,7 @@ export function updateLif(p: Population, step: i32, slot: i32, dt: f64): void {
     const vn = f32x4.add(
       f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
       f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
-    v128.store(vP + o, vn);
+    v128.store(vP + o, flushTiny(vn));
     const mask = i32x4.bitmask(f32x4.ge(vn, th));
     if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
   }
@@ -139,7 +147,7 @@ export function updateLif(p: Population, step: i32, slot: i32, dt: f64): void {
     const vn = f32x4.add(
       f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
       f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
-    v128.store(vP + o, vn);
+    v128.store(vP + o, flushTiny(vn));
     const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(thP + o)))));
     if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
   }
@@ -185,7 +193,7 @@ export function updateLifCond(p: Population, step: i32, slot: i32, dt: f64): voi
     const vn = f32x4.add(
       f32x4.add(f32x4.mul(c1, v), c),
       f32x4.add(f32x4.mul(f32x4.mul(ke, e), f32x4.sub(eex, v)), f32x4.mul(f32x4.mul(ki, g), f32x4.sub(ein, v))));
-    v128.store(vP + o, vn);
+    v128.store(vP + o, flushTiny(vn));
     const mask = i32x4.bitmask(f32x4.ge(vn, th));
     if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
   }
@@ -204,7 +212,7 @@ export function updateLifCond(p: Population, step: i32, slot: i32, dt: f64): voi
     const vn = f32x4.add(
       f32x4.add(f32x4.mul(c1, v), c),
       f32x4.add(f32x4.mul(f32x4.mul(ke, e), f32x4.sub(eex, v)), f32x4.mul(f32x4.mul(ki, g), f32x4.sub(ein, v))));
-    v128.store(vP + o, vn);
+    v128.store(vP + o, flushTiny(vn));
     const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(thP + o)))));
     if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
   }
@@ -235,7 +243,7 @@ function updateLifCondExp(p: Population, step: i32, slot: i32, dt: f64): void {
     const v = v128.load(vP + o);
     const gt = f32x4.add(f32x4.splat(gl), f32x4.add(e, g));
     const vinf = f32x4.div(f32x4.add(f32x4.add(f32x4.mul(e, f32x4.splat(eex)), f32x4.mul(g, f32x4.splat(ein))), f32x4.add(v128.load(ieP + o), f32x4.splat(istep))), gt);
-    const vn = f32x4.add(vinf, f32x4.mul(f32x4.sub(v, vinf), exp4(f32x4.mul(f32x4.splat(mdc), gt))));
+    const vn = flushTiny(f32x4.add(vinf, f32x4.mul(f32x4.sub(v, vinf), exp4(f32x4.mul(f32x4.splat(mdc), gt)))));
     v128.store(vP + o, vn);
     const thr = thP != 0 ? f32x4.add(f32x4.splat(th), f32x4.mul(f32x4.splat(dth), v128.load(thP + o))) : f32x4.splat(th);
     const mask = i32x4.bitmask(f32x4.ge(vn, thr));
