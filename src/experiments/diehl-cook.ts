@@ -101,3 +101,43 @@ export function vote(response: ArrayLike<number>, assignments: Int8Array, classe
   }
   return best;
 }
+
+/**
+ * Each neuron's response profile over the classes: its mean response to each
+ * class, normalised to sum to 1 over the classes (all zeros if it never
+ * answered). Row-major [class][neuron].
+ */
+export function classProportions(responses: ArrayLike<number>[], labels: ArrayLike<number>, neurons: number, classes = 10): Float64Array {
+  const p = new Float64Array(classes * neurons), counts = new Float64Array(classes);
+  responses.forEach((r, k) => {
+    const c = labels[k]!;
+    counts[c]! += 1;
+    for (let j = 0; j < neurons; j++) p[c * neurons + j]! += r[j]!;
+  });
+  for (let c = 0; c < classes; c++) if (counts[c]) for (let j = 0; j < neurons; j++) p[c * neurons + j]! /= counts[c]!;
+  for (let j = 0; j < neurons; j++) {
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += p[c * neurons + j]!;
+    if (sum > 0) for (let c = 0; c < classes; c++) p[c * neurons + j]! /= sum;
+  }
+  return p;
+}
+
+/**
+ * The class with the largest proportion-weighted response: every spike of a
+ * neuron counts for each class in proportion to how much of the neuron's
+ * response that class drew during labelling (the "proportion weighting" of
+ * BindsNET's Diehl & Cook reproduction). Unlike `vote`, a neuron that answers
+ * two classes splits its evidence instead of giving all of it to one.
+ * -1 with no spikes at all.
+ */
+export function proportionVote(response: ArrayLike<number>, proportions: Float64Array, classes = 10): number {
+  const neurons = proportions.length / classes;
+  let best = -1, bestScore = 0;
+  for (let c = 0; c < classes; c++) {
+    let score = 0;
+    for (let j = 0; j < neurons; j++) score += response[j]! * proportions[c * neurons + j]!;
+    if (score > bestScore) { bestScore = score; best = c; }
+  }
+  return best;
+}

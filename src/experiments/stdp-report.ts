@@ -52,8 +52,8 @@ function table(head, rows, cls) {
 }
 app.append(el('h2', {}, 'Results'));
 app.append(table(['', 'STDP (spiking, unsupervised)', 'backprop (MLP)'], [
-  ['test accuracy', pct(R.stdp.accuracy), pct(R.mlp.accuracy)],
-  ['training wall time', f(R.stdp.train_ms / 1000, 1) + ' s (' + R.stdp.digits_shown + ' digits shown, ' + f(R.stdp.ms_per_training_digit, 1) + ' ms each)', f(R.mlp.train_ms / 1000, 1) + ' s (' + R.mlp.epochs + ' epochs)'],
+  ['test accuracy', pct(R.stdp.accuracy) + ' (proportion-weighted vote; Diehl & Cook\'s plain vote: ' + pct(R.stdp.accuracy_plain_vote) + ')', pct(R.mlp.accuracy)],
+  ['training wall time', f(R.stdp.train_ms / 1000, 1) + ' s (' + R.stdp.digits_shown + ' digits shown, ' + f(R.stdp.ms_per_training_digit, 1) + ' ms each); labelling ' + f(R.stdp.labelling_ms / 1000, 1) + ' s', f(R.mlp.train_ms / 1000, 1) + ' s (' + R.mlp.epochs + ' epochs)'],
   ['labels used', f(R.stdp.labels_used, 0) + ': ' + R.stdp.label_use, f(R.mlp.labels_used, 0) + ': ' + R.mlp.label_use],
   ['synaptic operations per inference', f(R.stdp.synaptic_ops_per_inference, 0) + ' ' + R.stdp.op_kind, f(R.mlp.synaptic_ops_per_inference, 0) + ' ' + R.mlp.op_kind],
   ['energy per inference (estimate)', f(R.stdp.energy_per_inference_uJ.fp32_accumulate) + ' µJ at 0.9 pJ per fp32 add; ' + f(R.stdp.energy_per_inference_uJ.loihi) + ' µJ at 23.6 pJ per Loihi synaptic op', f(R.mlp.energy_per_inference_uJ.fp32_mac) + ' µJ at 4.6 pJ per fp32 multiply-accumulate'],

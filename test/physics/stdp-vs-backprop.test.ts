@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { EXPERIMENTS } from '../../src/experiments/index.js';
 import { experimentOptions } from '../../src/cli/experiment.js';
-import { assignLabels, vote } from '../../src/experiments/diehl-cook.js';
+import { assignLabels, vote, classProportions, proportionVote } from '../../src/experiments/diehl-cook.js';
 
 describe('stdp-vs-backprop', () => {
   it('labels each neuron with the class it answers most, and votes by the mean response per class', () => {
@@ -16,6 +16,22 @@ describe('stdp-vs-backprop', () => {
     expect(vote([1, 1, 0, 9], a)).toBe(3);
     expect(vote([0, 1, 3, 9], a)).toBe(7);           // class 3: (0 + 1) / 2 < class 7: 3 / 1
     expect(vote([0, 0, 0, 5], a)).toBe(-1);          // only an unlabelled neuron answered: no vote
+  });
+
+  it('weights each spike by the share of the neuron\'s labelling response each class drew', () => {
+    // Neuron 0 answers 3 and 7 alike, neuron 1 only 7, neuron 2 only 3, neuron 3 never.
+    const responses = [[4, 0, 2, 0], [4, 6, 0, 0]];
+    const labels = [3, 7];
+    const p = classProportions(responses, labels, 4);
+    expect(p.length).toBe(40);
+    expect([p[3 * 4 + 0], p[7 * 4 + 0], p[3 * 4 + 1], p[7 * 4 + 1], p[3 * 4 + 2], p[7 * 4 + 2]]).toEqual([0.5, 0.5, 0, 1, 1, 0]);
+    for (let c = 0; c < 10; c++) expect(p[c * 4 + 3]).toBe(0);
+    expect(proportionVote([10, 1, 0, 0], p)).toBe(7);    // 3: 5, 7: 5 + 1
+    expect(proportionVote([10, 0, 1, 0], p)).toBe(3);    // 3: 5 + 1, 7: 5
+    expect(proportionVote([0, 0, 0, 9], p)).toBe(-1);    // only a neuron with no profile answered
+    // The plain vote gives neuron 0 wholly to one class; here it counts for both.
+    const a = assignLabels(responses, labels, 4);
+    expect(vote([10, 1, 0, 0], a)).toBe(a[0]);
   });
 
   it('a small network (60 neurons, 600 digits, one pass) and a small MLP both beat chance by a wide margin', async () => {
