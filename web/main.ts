@@ -45,6 +45,7 @@ const stopButton = $<HTMLButtonElement>('stop');
 const editButton = $<HTMLButtonElement>('edit');
 const editor = $<HTMLElement>('editor');
 const modelText = $<HTMLTextAreaElement>('model');
+const editorHelp = $<HTMLElement>('editor-help');
 const issuesList = $<HTMLUListElement>('issues');
 const statusLine = $<HTMLElement>('status');
 
@@ -69,7 +70,7 @@ async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
 // Options are presets ("cuba") or watchable experiments ("experiment:song2000").
 async function loadPresets(): Promise<void> {
   const presets = await api<{ name: string; description: string }[]>('GET', '/api/presets');
-  const allExperiments = await api<{ name: string; description: string; watchable: boolean }[]>('GET', '/api/experiments');
+  allExperiments = await api<ExperimentInfo[]>('GET', '/api/experiments');
   const experiments = allExperiments.filter((e) => e.watchable);
   const group = (label: string, items: { value: string; text: string; title: string }[]) => {
     const g = document.createElement('optgroup');
@@ -94,9 +95,21 @@ async function loadPresets(): Promise<void> {
   await loadModelText();
 }
 
+interface ExperimentInfo { name: string; description: string; watchable: boolean; options: Record<string, { type: string; default: unknown; description: string }> }
+let allExperiments: ExperimentInfo[] = [];
+
 async function loadModelText(): Promise<void> {
+  modelText.title = '';
+  const options = presetSelect.value.startsWith('run:');
+  editButton.textContent = options ? 'Edit options' : 'Edit model';
+  editorHelp.innerHTML = options
+    ? 'The experiment\'s options sent with Start (JSON; as <code>hebb experiment NAME --help</code> lists them; hover for their meaning).'
+    : 'The model sent with Start (JSON; see <code>hebb validate --json</code>). Errors name the JSON path.';
   if (presetSelect.value.startsWith('run:')) {
-    modelText.value = '(an experiment run with its default options; hebb experiment NAME --help lists them)';
+    // The experiment's options, editable (as hebb experiment NAME --help lists them).
+    const exp = allExperiments.find((e) => `run:${e.name}` === presetSelect.value);
+    modelText.value = JSON.stringify(Object.fromEntries(Object.entries(exp?.options ?? {}).map(([k, o]) => [k, o.default])), null, 2);
+    modelText.title = Object.entries(exp?.options ?? {}).map(([k, o]) => `${k}: ${o.description}`).join('\n');
   } else if (presetSelect.value.startsWith('result:')) {
     modelText.value = '(the results of an experiment: choose a preset to edit a model)';
   } else if (presetSelect.value.startsWith('experiment:')) {
@@ -167,16 +180,22 @@ async function start(): Promise<void> {
     seed: Number(seedInput.value || 1),
     stop_when_unwatched: true,
   };
-  if (modelEdited) {
+  if (presetSelect.value.startsWith('run:')) {
+    for (const k of ['duration_ms', 'pace', 'seed']) delete body[k];
+    body.run_experiment = presetSelect.value.slice('run:'.length);
+    try {
+      body.options = JSON.parse(modelText.value);
+    } catch (e) {
+      showIssues([{ path: '', message: `the options are not valid JSON: ${(e as Error).message}` }]);
+      return;
+    }
+  } else if (modelEdited) {
     try {
       body.model = JSON.parse(modelText.value);
     } catch (e) {
       showIssues([{ path: '', message: `the model is not valid JSON: ${(e as Error).message}` }]);
       return;
     }
-  } else if (presetSelect.value.startsWith('run:')) {
-    for (const k of ['duration_ms', 'pace', 'seed']) delete body[k];
-    body.run_experiment = presetSelect.value.slice('run:'.length);
   } else if (presetSelect.value.startsWith('experiment:')) {
     body.experiment = presetSelect.value.slice('experiment:'.length);
   } else {

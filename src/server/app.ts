@@ -146,8 +146,11 @@ export async function buildApp(options: ServerOptions = {}): Promise<FastifyInst
   });
 
   app.get('/api/experiments', {
-    schema: { response: { 200: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), watchable: Type.Boolean() })) } },
-  }, async () => Object.entries(EXPERIMENTS).map(([name, e]) => ({ name, description: e.description, watchable: e.model !== undefined })));
+    schema: { response: { 200: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), watchable: Type.Boolean(), options: Type.Record(Type.String(), Type.Object({ type: Type.String(), default: Type.Unknown(), description: Type.String() })) })) } },
+  }, async () => Object.entries(EXPERIMENTS).map(([name, e]) => ({
+    name, description: e.description, watchable: e.model !== undefined,
+    options: Object.fromEntries(Object.entries(e.options).map(([k, o]) => [k, { type: o.type, default: o.default, description: o.description }])),
+  })));
 
   // Experiment results written by `hebb experiment` (out/NAME/summary.json), for the page's results view.
   const resultsDir = resolve(options.resultsDir ?? 'out');

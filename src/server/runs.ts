@@ -19,6 +19,9 @@ export type RunSpec = { model: ValidModel } | { experiment: string; options: Rec
 import { HebbError } from '../errors.js';
 import { packagePath } from '../paths.js';
 
+/** Log lines of an experiment run kept for watchers that join late. */
+const MAX_REPLAY = 500;
+
 export interface RunOptions {
   /** null: until stopped. */
   durationMs: number | null;
@@ -73,6 +76,12 @@ export class Run {
   private readonly stopFlag: Int32Array | undefined;
   /** An experiment run (its function, not a model advanced step by step). */
   readonly experiment: string | undefined;
+  /**
+   * An experiment run's frames that a watcher joining late still needs, in
+   * order: its log, every curve point, the latest frame of each image grid,
+   * the results. (A model run needs none: its spikes are a sliding window.)
+   */
+  private readonly replay: { key: string; type: string; bytes: Uint8Array }[] = [];
 
   constructor(spec: RunSpec, options: RunOptions, runsDir: string, private readonly watcherLimits: WatcherLimits) {
     this.id = randomUUID().slice(0, 8);
@@ -142,6 +151,7 @@ export class Run {
       case 'frame': {
         const bytes = new Uint8Array(m.bytes);
         if (m.type === 'progress') this.tMs = (decodeFrame(bytes) as { t_ms: number }).t_ms;
+        if (this.experiment) this.keepForReplay(m.type, bytes);
         for (const w of this.watchers) w.push(bytes, m.type, m.spikes);
         break;
       }
@@ -155,6 +165,21 @@ export class Run {
       case 'error':
         this.fail(m.code, m.message);
         break;
+    }
+  }
+
+  private keepForReplay(type: string, bytes: Uint8Array): void {
+    if (type !== 'log' && type !== 'curve' && type !== 'images' && type !== 'results') return;
+    // Image grids are keyed by their title without its numbers ("... after 400 digits").
+    const key = type === 'images' ? `images:${(decodeFrame(bytes) as { title: string }).title.replace(/\d+/g, '#')}` : type;
+    if (type === 'images') {
+      const i = this.replay.findIndex((f) => f.key === key);
+      if (i >= 0) this.replay.splice(i, 1);
+    }
+    this.replay.push({ key, type, bytes });
+    if (type === 'log' && this.replay.length > MAX_REPLAY) {
+      const i = this.replay.findIndex((f) => f.type === 'log');
+      this.replay.splice(i, 1);
     }
   }
 
@@ -177,6 +202,7 @@ export class Run {
     this.watchers.add(w);
     if (this.hello) this.greet(w);
     else this.waitingForHello.push(w);
+    for (const f of this.replay) w.push(f.bytes, f.type);
     if (this.finished) {
       if (this.error) w.push(encodeFrame({ type: 'error', ...this.error }), 'error');
       else if (this.summary) w.push(encodeFrame({ type: 'done', state: this.state, summary: this.summary }), 'done');

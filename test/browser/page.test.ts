@@ -162,6 +162,34 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     expect(problems).toEqual([]);
   });
 
+  it('runs stdp-vs-backprop with edited options: receptive fields forming, both accuracy curves, then the results', async () => {
+    await page.selectOption('#preset', 'run:stdp-vs-backprop');
+    const defaults = JSON.parse(await page.inputValue('#model')) as Record<string, number>;
+    expect(defaults).toMatchObject({ neurons: 400, train: 8000, test: 2000, epochs: 3 });
+    expect(await page.textContent('#edit')).toBe('Edit options');
+    await page.click('#edit');
+    await page.fill('#model', JSON.stringify({ ...defaults, neurons: 25, train: 400, test: 100, epochs: 1, mlp_epochs: 2 }));
+    const before = await page.evaluate(() => ({ ...window.__hebb.frames }));
+    await page.click('#start');
+    await page.waitForFunction((n) => (window.__hebb.frames.results ?? 0) > n, before.results ?? 0, { timeout: 60_000 });
+    const after = await page.evaluate(() => ({ ...window.__hebb.frames }));
+    expect((after.images ?? 0) - (before.images ?? 0)).toBeGreaterThanOrEqual(2);
+    expect((after.curve ?? 0) - (before.curve ?? 0)).toBeGreaterThanOrEqual(3);
+    const titles = await page.locator('.panel h2').allTextContents();
+    expect(titles).toEqual(expect.arrayContaining(['Experiment stdp-vs-backprop', 'Learned images', 'test accuracy']));
+    expect(await page.locator('.state-image canvas').count()).toBeGreaterThanOrEqual(1);
+    await page.waitForFunction(() => window.__hebb.state === 'done');
+    await page.screenshot({ path: join(ARTIFACTS, 'page-stdp-vs-backprop.png'), fullPage: true });
+    // Bad options come back with the option named.
+    await page.fill('#model', JSON.stringify({ neurons: 0 }));
+    await page.click('#start');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('--neurons: must be >= 1 (got 0)'));
+    await page.click('#edit');
+    // The browser logs the 400 answer itself; that one was expected.
+    expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
+    problems.length = 0;
+  });
+
   it('shows the errors of a bad model with their JSON paths', async () => {
     await page.selectOption('#preset', 'cuba');
     await page.click('#edit');

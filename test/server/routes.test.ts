@@ -97,6 +97,20 @@ describe('runs', () => {
     expect(r.json().message).toMatch(/body\/pace/);
   });
 
+  it('refuses a full experiment run with an unknown experiment or bad options, naming the option', async () => {
+    const bad = async (payload: object) => {
+      const r = await app.inject({ method: 'POST', url: '/api/runs', payload });
+      expect(r.statusCode).toBe(400);
+      return r.json().message as string;
+    };
+    expect(await bad({ run_experiment: 'stdp-vs-backprop', options: { neurons: 0 } })).toBe('--neurons: must be >= 1 (got 0)');
+    expect(await bad({ run_experiment: 'stdp-vs-backprop', options: { neuron: 40 } })).toMatch(/--neuron: unknown option \(did you mean --neurons\?\)/);
+    expect(await bad({ run_experiment: 'no-such' })).toMatch(/^no experiment named "no-such"; experiments: stdp-window, /);
+    expect(await bad({ preset: 'cuba', options: { neurons: 10 } })).toBe('"options" go with "run_experiment"');
+    const list = (await app.inject({ method: 'GET', url: '/api/experiments' })).json() as { name: string; options: Record<string, { default: unknown; description: string }> }[];
+    expect(list.find((e) => e.name === 'stdp-vs-backprop')!.options.neurons).toEqual({ type: 'integer', default: 400, description: expect.stringContaining('excitatory neurons') });
+  });
+
   it('refuses a duration beyond the limit with 413 (and accepts "until stopped")', async () => {
     const r = await app.inject({ method: 'POST', url: '/api/runs', payload: { preset: 'cuba', duration_ms: 100_000 } });
     expect(r.statusCode).toBe(413);

@@ -158,6 +158,36 @@ describe('WebSocket stream', () => {
     }
   });
 
+  it('runs an experiment in full: log, live receptive fields, both accuracy curves, results, report.html; a late watcher catches up', async () => {
+    const id = await createRun({ run_experiment: 'stdp-vs-backprop', options: { neurons: 20, train: 200, test: 50, epochs: 1, mlp_epochs: 2 } });
+    const c = connect(id);
+    await c.done;
+    c.ws.close();
+    const types = c.frames.map((f) => f.type);
+    expect(types[0]).toBe('hello');
+    expect(types[types.length - 1]).toBe('done');
+    for (const t of ['log', 'images', 'curve', 'results']) expect(types).toContain(t);
+    const images = c.frames.filter((f) => f.type === 'images') as Extract<Frame, { type: 'images' }>[];
+    const last = images[images.length - 1]!;
+    expect([last.rows, last.cols, last.count, last.pixels.length]).toEqual([28, 28, 20, 20 * 784]);
+    const curves = c.frames.filter((f) => f.type === 'curve') as Extract<Frame, { type: 'curve' }>[];
+    expect(new Set(curves.map((f) => f.series))).toEqual(new Set(['stdp', 'backprop']));
+    const results = c.frames.find((f) => f.type === 'results') as Extract<Frame, { type: 'results' }>;
+    expect((results.summary as { results: { stdp: { accuracy: number } } }).results.stdp.accuracy).toBeGreaterThan(0);
+    const report = await app.inject({ method: 'GET', url: `/api/runs/${id}/files/report.html` });
+    expect(report.statusCode).toBe(200);
+    expect(report.body.startsWith('<!doctype html>')).toBe(true);
+    // A watcher arriving after the end sees the log, the curves, the latest image grid and the results.
+    const late = connect(id);
+    await late.done;
+    late.ws.close();
+    const lateTypes = late.frames.map((f) => f.type);
+    expect(lateTypes.filter((t) => t === 'curve').length).toBe(curves.length);
+    expect(lateTypes.filter((t) => t === 'images').length).toBe(1);
+    expect(lateTypes).toContain('results');
+    expect(lateTypes[lateTypes.length - 1]).toBe('done');
+  }, 60_000);
+
   it('closes the socket of an unknown run with 4404', async () => {
     const c = connect('nosuchrun');
     const { code, reason } = await c.closed;
