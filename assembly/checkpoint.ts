@@ -11,6 +11,7 @@
 import { Population } from "./population";
 import { Projection } from "./projection";
 import { BinaryUnits } from "./binary";
+import { setLearningRate } from "./plasticity";
 
 const MAGIC: u32 = 0x48454232;  // "HEB2"
 
@@ -140,7 +141,7 @@ function saveProjection(pr: Projection): void {
   const pl = pr.plasticity;
   wU32(pl == null ? 0 : 1);
   if (pl == null) return;
-  wF64(pl.base); wF64(pl.lastFlush); wF64(pl.modulator);
+  wF64(pl.base); wF64(pl.lastFlush); wF64(pl.modulator); wF64(pl.rate);
   wArr(pl.w); wArr(pl.r1); wArr(pl.r2); wArr(pl.o1); wArr(pl.o2); wArr(pl.elig);
 }
 
@@ -152,6 +153,9 @@ function loadProjection(pr: Projection): void {
   if (plastic != (pl != null)) { bad = true; return; }
   if (pl == null) return;
   pl.base = rF64(); pl.lastFlush = rF64(); pl.modulator = rF64();
+  const rate = rF64();
+  if (!(rate > 0) || !isFinite(rate)) { bad = true; return; }
+  setLearningRate(pl, rate);
   rArr(pl.w); rArr(pl.r1); rArr(pl.r2); rArr(pl.o1); rArr(pl.o2); rArr(pl.elig);
 }
 

@@ -368,6 +368,13 @@ export function setModulator(k: i32, value: f64): i32 {
   plastic.setModulator(pr, value, <f64>engine.step * engine.dt);
   return STATUS_OK;
 }
+// Scales the weight changes of a plastic projection by rate (> 0), from now on.
+export function setLearningRate(k: i32, rate: f64): i32 {
+  const pr = engine.projAt(k);
+  if (pr == null || pr.plasticity == null || !(rate > 0) || !isFinite(rate)) return STATUS_BAD_PROJECTION;
+  plastic.setLearningRate(pr.plasticity!, rate);
+  return STATUS_OK;
+}
 // Brings reward-modulated weights up to date (before reading them).
 export function flushPlasticity(k: i32): i32 {
   const pr = engine.projAt(k);

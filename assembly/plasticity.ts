@@ -45,6 +45,9 @@ export class Plasticity {
   a2p: f64 = 0; a3p: f64 = 0; a2m: f64 = 0; a3m: f64 = 0;
   tauC: f64 = 1000; eta: f64 = 0;
   modulator: f64 = 0;
+  // Learning-rate factor set by the host (annealing): the amplitudes above
+  // are the model's times this (for the reward rule, eta is).
+  rate: f64 = 1;
 
   // Lazy traces, one base time for all (moved forward every 20 tau).
   base: f64 = 0;
@@ -363,4 +366,17 @@ export function normalizeIncoming(pr: Projection, total: f64): void {
 export function traceValue(pr: Projection, post: bool, k: i32, t: f64): f64 {
   const pl = pr.plasticity!;
   return post ? pl.o1[k] * Math.exp(-(t - pl.base) / pl.tauMinus) : pl.r1[k] * Math.exp(-(t - pl.base) / pl.tauPlus);
+}
+
+// Scales every weight change of the projection by `rate` (relative to the
+// model's amplitudes) from now on. rate > 0 (freezing is freezeLearning's).
+export function setLearningRate(pl: Plasticity, rate: f64): void {
+  const k = rate / pl.rate;
+  if (pl.rule == RULE_REWARD) {
+    pl.eta *= k;
+  } else {
+    pl.aPlus *= k; pl.aMinus *= k;
+    pl.a2p *= k; pl.a3p *= k; pl.a2m *= k; pl.a3m *= k;
+  }
+  pl.rate = rate;
 }

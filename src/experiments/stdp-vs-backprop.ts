@@ -38,14 +38,14 @@ export const ENERGY = {
 
 export interface CurvePoint { method: 'stdp' | 'mlp'; digits: number; accuracy: number }
 
-interface StdpNet {
+export interface StdpNet {
   sim: Simulation;
   neurons: number;
   /** Shows a digit (and the rest after it); returns the excitatory layer's spike counts and the repeats it took. */
   present(img: Float32Array): { response: Uint32Array; boosts: number };
 }
 
-function stdpNetwork(neurons: number, seed: number): StdpNet {
+export function stdpNetwork(neurons: number, seed: number): StdpNet & { setLearning(on: boolean): void } {
   const sim = new Simulation(validateModel(diehlCookModel(neurons, seed)));
   const steps = (ms: number) => Math.round(ms / DC.dt);
   const silence = new Float64Array(PIXELS);
@@ -111,7 +111,7 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
   const total = o.epochs * o.train;
 
   // ---- STDP
-  const net = stdpNetwork(o.neurons, o.seed) as StdpNet & { setLearning(on: boolean): void };
+  const net = stdpNetwork(o.neurons, o.seed);
   const checkpoints = new Set([500, 1000, 2000, 4000, 8000, 16000, 24000, total].filter((n) => n <= total));
   const curveTest = sp.test.slice(0, Math.min(500, sp.test.length));
   const window = o.train;   // label from the responses to the last pass

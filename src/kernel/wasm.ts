@@ -53,6 +53,7 @@ export interface KernelExports {
   setReward(proj: number, tauC: number, eta: number): number;
   setNormalization(proj: number, total: number, everySteps: number): number;
   setModulator(proj: number, value: number): number;
+  setLearningRate(proj: number, rate: number): number;
   flushPlasticity(proj: number): number;
   normalizeIncoming(proj: number, total: number): number;
   traceValue(proj: number, post: number, i: number): number;

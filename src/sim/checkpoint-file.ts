@@ -14,7 +14,7 @@ import type { Simulation } from './simulation.js';
 import type { ValidModel } from '../model/validate.js';
 
 const MAGIC = 'HEBBCKPT';
-const VERSION = 2;
+const VERSION = 3;
 
 interface Header {
   format: 'hebb-checkpoint';

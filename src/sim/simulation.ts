@@ -355,6 +355,19 @@ export class Simulation {
     return { flips: this.kernel.exports.binaryFlips(pop.index), updates: this.kernel.exports.binaryUpdates(pop.index) };
   }
 
+  /**
+   * Scales every weight change of a plastic projection by `rate` (> 0),
+   * relative to the model's amplitudes, from now on: learning-rate annealing.
+   * Checkpoints keep it.
+   */
+  setLearningRate(projection: string, rate: number): void {
+    const proj = this.network.projections.find((p) => p.name === projection);
+    const spec = this.model.projections.find((p) => p.name === projection);
+    if (!proj || !spec?.plasticity) throw new Error(`no plastic projection "${projection}"`);
+    if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`learning rate of ${projection}: must be a finite number > 0 (got ${rate})`);
+    this.kernel.check(this.kernel.exports.setLearningRate(proj.index, rate), `learning rate of ${projection}`);
+  }
+
   /** Freezes learning (plastic weights and adaptive thresholds stay as they are) or thaws it. */
   freezeLearning(frozen = true): void {
     this.kernel.exports.freezeLearning(frozen ? 1 : 0);

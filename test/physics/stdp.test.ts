@@ -61,6 +61,38 @@ describe('STDP: hand-computed cases', () => {
     expectClose(w[0]!, 0.5 + 0.00818730753078 - 0.00777859131716, { abs: 1e-12 });
   });
 
+  it('a learning rate set mid-run scales the later changes only, survives a checkpoint, and refuses rate <= 0', () => {
+    // Pairs at 10/15 and 110/115 (axonal delay 1: intervals 4 ms): the second pair at rate 0.5.
+    const model = validateModel({
+      dt: 0.1, duration: 200, seed: 1,
+      populations: [
+        { name: 'pre', size: 1, model: 'spike_source', params: { spike_times: [[10, 110]] } },
+        { name: 'drive', size: 1, model: 'spike_source', params: { spike_times: [[14.9, 114.9]] } },
+        { name: 'post', size: 1, model: 'lif_delta', params: { tau_m: 10, v_rest: -70, v_reset: -70, v_thresh: -55, t_ref: 0.01 } },
+      ],
+      projections: [
+        { name: 'drive', from: 'drive', to: 'post', connect: { rule: 'all_to_all' }, weight: 100, delay: 0.1 },
+        { name: 'plastic', from: 'pre', to: 'post', delay: 1, plasticity: { rule: 'stdp', w_max: 1, ...PAIR, a_minus: 0 }, connect: { rule: 'all_to_all' }, weight: 0.5 },
+      ],
+    });
+    const weight = (sim: Simulation) => sim.weights('plastic')[0]!;
+    const sim = new Simulation(model);
+    sim.run({ steps: 600 });
+    const w1 = weight(sim);
+    expectClose(w1, 0.5 + 0.01 * Math.exp(-4 / 20), { abs: 1e-12 });
+    sim.setLearningRate('plastic', 0.5);
+    const saved = sim.saveState();
+    sim.run({ steps: 1400 });
+    // The second pair also sees the first pre spike (all-to-all): 0.5 A+ (e^{-4/20} + e^{-104/20}).
+    expectClose(weight(sim), w1 + 0.5 * 0.01 * (Math.exp(-4 / 20) + Math.exp(-104 / 20)), { abs: 1e-12 });
+    const restored = new Simulation(model);
+    restored.loadState(saved);
+    restored.run({ steps: 1400 });
+    expect(weight(restored)).toBe(weight(sim));
+    expect(() => sim.setLearningRate('plastic', 0)).toThrow('learning rate of plastic: must be a finite number > 0 (got 0)');
+    expect(() => sim.setLearningRate('drive', 1)).toThrow('no plastic projection "drive"');
+  });
+
   it('nearest pairing pairs each spike with the latest of the other side only', () => {
     // Synapse: pre 11, 13, post 15 -> LTP from 13 only: A+ e^{-2/20}; all-to-all adds e^{-4/20} too.
     const nearest = runPlastic({ rule: 'stdp', w_max: 1, pairing: 'nearest', ...PAIR }, [[10, 12]], [15], { duration: 50 }).w[0]!;
