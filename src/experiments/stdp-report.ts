@@ -52,7 +52,7 @@ function table(head, rows, cls) {
 }
 app.append(el('h2', {}, 'Results'));
 app.append(table(['', 'STDP (spiking, unsupervised)', 'backprop (MLP)'], [
-  ['test accuracy', pct(R.stdp.accuracy) + ' (proportion-weighted vote; Diehl & Cook\'s plain vote: ' + pct(R.stdp.accuracy_plain_vote) + ')', pct(R.mlp.accuracy)],
+  ['test accuracy', pct(R.stdp.accuracy) + ' (proportion-weighted vote; Diehl & Cook\\'s plain vote: ' + pct(R.stdp.accuracy_plain_vote) + ')', pct(R.mlp.accuracy)],
   ['training wall time', f(R.stdp.train_ms / 1000, 1) + ' s (' + R.stdp.digits_shown + ' digits shown, ' + f(R.stdp.ms_per_training_digit, 1) + ' ms each); labelling ' + f(R.stdp.labelling_ms / 1000, 1) + ' s', f(R.mlp.train_ms / 1000, 1) + ' s (' + R.mlp.epochs + ' epochs)'],
   ['labels used', f(R.stdp.labels_used, 0) + ': ' + R.stdp.label_use, f(R.mlp.labels_used, 0) + ': ' + R.mlp.label_use],
   ['synaptic operations per inference', f(R.stdp.synaptic_ops_per_inference, 0) + ' ' + R.stdp.op_kind, f(R.mlp.synaptic_ops_per_inference, 0) + ' ' + R.mlp.op_kind],
@@ -66,8 +66,8 @@ app.append(el('h2', {}, 'Accuracy against digits presented'));
 const box = el('div'); app.append(box);
 const xs = [...new Set(R.curves.map((c) => c.digits))].sort((a, b) => a - b);
 const ser = (m) => xs.map((x) => { const p = R.curves.filter((c) => c.method === m && c.digits === x); return p.length ? p[p.length - 1].accuracy : null; });
-new uPlot({ width: Math.min(1000, window.innerWidth - 60), height: 300, scales: { x: { time: false }, y: { range: [0, 1] } },
-  axes: [{ label: 'training digits presented' }, { label: 'test accuracy', values: (u, v) => v.map((x) => (100 * x).toFixed(0) + ' %') }],
+new uPlot({ width: Math.min(1000, window.innerWidth - 60), height: 300, scales: { x: { time: false, distr: 3 }, y: { range: [0, 1] } },
+  axes: [{ label: 'training digits presented (log scale)' }, { label: 'test accuracy', values: (u, v) => v.map((x) => (100 * x).toFixed(0) + ' %') }],
   series: [{}, { label: 'STDP', stroke: '#D55E00', width: 2, spanGaps: true }, { label: 'backprop', stroke: '#0072B2', width: 2, spanGaps: true }] },
   [xs, ser('stdp'), ser('mlp')], box);
 app.append(el('p', { className: 'note' }, 'Intermediate points on the first 500 test digits; the last point of each on all of them. STDP: digits shown so far (each once per pass); backprop: epochs times training digits.'));

@@ -2,6 +2,7 @@
 // the labelling and voting logic on hand-made responses; the report's structure;
 // bad arguments refused.
 import { describe, it, expect } from 'vitest';
+import { Script } from 'node:vm';
 import { EXPERIMENTS } from '../../src/experiments/index.js';
 import { experimentOptions } from '../../src/cli/experiment.js';
 import { assignLabels, vote, classProportions, proportionVote } from '../../src/experiments/diehl-cook.js';
@@ -54,6 +55,10 @@ describe('stdp-vs-backprop', () => {
     expect(html).toContain('uPlot');
     expect(html).toContain('<script id="data" type="application/json">');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    // Every script in it compiles (uPlot and the page's own).
+    const scripts = [...html.matchAll(/<script(?![^>]*application\/json)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThanOrEqual(2);
+    for (const code of scripts) expect(() => new Script(code)).not.toThrow();
     const data = JSON.parse(html.split('<script id="data" type="application/json">')[1]!.split('</script>')[0]!.replace(/<\\\//g, '</')) as { results: { stdp: { accuracy: number } } };
     expect(data.results.stdp.accuracy).toBe(res.stdp.accuracy);
     for (const row of ['operations used', 'feedback paths', 'phases clocked', 'neurons send', 'target outputs']) expect(html.includes(row) || JSON.stringify(r.results).includes(row)).toBe(true);
