@@ -100,12 +100,18 @@ export class ImagesPanel implements Panel {
   destroy(): void {}
 }
 
+interface Chart {
+  box: HTMLElement;
+  plot: uPlot | undefined;
+  series: Map<string, Map<number, number>>;
+  dirty: boolean;
+}
+
+/** Curves sent point by point, one chart per frame "chart" (its own x axis), one line per "series". */
 export class CurvesPanel implements Panel {
   readonly element: HTMLElement;
   private readonly body: HTMLElement;
-  private plot: uPlot | undefined;
-  private readonly series = new Map<string, Map<number, number>>();
-  private dirty = false;
+  private readonly charts = new Map<string, Chart>();
 
   constructor(_hello: HelloFrame) {
     const { element, body } = panelElement('Curves', true);
@@ -115,32 +121,41 @@ export class CurvesPanel implements Panel {
 
   frame(frame: Frame): void {
     if (frame.type !== 'curve') return;
-    let s = this.series.get(frame.series);
-    if (!s) {
-      this.series.set(frame.series, (s = new Map()));
-      this.plot?.destroy();
-      this.plot = undefined;
+    let chart = this.charts.get(frame.chart);
+    if (!chart) {
+      const box = document.createElement('figure');
+      box.className = 'curve';
+      const title = document.createElement('h3');
+      title.textContent = frame.chart;
+      box.append(title);
+      this.body.append(box);
+      chart = { box, plot: undefined, series: new Map(), dirty: false };
+      this.charts.set(frame.chart, chart);
     }
-    frame.x.forEach((x, k) => s!.set(x, frame.y[k]!));
-    if (!this.plot) {
-      (this.element.querySelector('h2') as HTMLElement).textContent = frame.chart;
-      this.plot = new uPlot({
+    let s = chart.series.get(frame.series);
+    if (!s) {
+      chart.series.set(frame.series, (s = new Map()));
+      chart.plot?.destroy();
+      chart.plot = new uPlot({
         width: Math.min(900, chartWidth(this.body) - 20), height: 260,
         scales: { x: { time: false } },
         axes: [{ label: frame.x_label }, { label: frame.y_label, size: 55 }],
-        series: [{}, ...[...this.series.keys()].map((name, k) => ({ label: name, stroke: colorOf(k), width: 2, spanGaps: true }))],
+        series: [{}, ...[...chart.series.keys()].map((name, k) => ({ label: name, stroke: colorOf(k), width: 2, spanGaps: true }))],
         cursor: { show: false }, legend: { live: false },
-      }, [[]] as unknown as uPlot.AlignedData, this.body);
+      }, [[]] as unknown as uPlot.AlignedData, chart.box);
     }
-    this.dirty = true;
+    frame.x.forEach((x, k) => s!.set(x, frame.y[k]!));
+    chart.dirty = true;
   }
 
   draw(): void {
-    if (!this.dirty || !this.plot) return;
-    this.dirty = false;
-    const xs = [...new Set([...this.series.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
-    this.plot.setData([xs, ...[...this.series.values()].map((m) => xs.map((x) => m.get(x) ?? null))] as unknown as uPlot.AlignedData);
+    for (const chart of this.charts.values()) {
+      if (!chart.dirty || !chart.plot) continue;
+      chart.dirty = false;
+      const xs = [...new Set([...chart.series.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+      chart.plot.setData([xs, ...[...chart.series.values()].map((m) => xs.map((x) => m.get(x) ?? null))] as unknown as uPlot.AlignedData);
+    }
   }
 
-  destroy(): void { this.plot?.destroy(); }
+  destroy(): void { for (const chart of this.charts.values()) chart.plot?.destroy(); }
 }

@@ -51,14 +51,25 @@ function table(head, rows, cls) {
   return t;
 }
 app.append(el('h2', {}, 'Results'));
-app.append(table(['', 'STDP (spiking, unsupervised)', 'backprop (MLP)'], [
-  ['test accuracy', pct(R.stdp.accuracy) + ' (proportion-weighted vote; Diehl & Cook\\'s plain vote: ' + pct(R.stdp.accuracy_plain_vote) + ')', pct(R.mlp.accuracy)],
-  ['training wall time', f(R.stdp.train_ms / 1000, 1) + ' s (' + R.stdp.digits_shown + ' digits shown, ' + f(R.stdp.ms_per_training_digit, 1) + ' ms each); labelling ' + f(R.stdp.labelling_ms / 1000, 1) + ' s', f(R.mlp.train_ms / 1000, 1) + ' s (' + R.mlp.epochs + ' epochs)'],
-  ['labels used', f(R.stdp.labels_used, 0) + ': ' + R.stdp.label_use, f(R.mlp.labels_used, 0) + ': ' + R.mlp.label_use],
-  ['synaptic operations per inference', f(R.stdp.synaptic_ops_per_inference, 0) + ' ' + R.stdp.op_kind, f(R.mlp.synaptic_ops_per_inference, 0) + ' ' + R.mlp.op_kind],
-  ['energy per inference (estimate)', f(R.stdp.energy_per_inference_uJ.fp32_accumulate) + ' µJ at 0.9 pJ per fp32 add; ' + f(R.stdp.energy_per_inference_uJ.loihi) + ' µJ at 23.6 pJ per Loihi synaptic op', f(R.mlp.energy_per_inference_uJ.fp32_mac) + ' µJ at 4.6 pJ per fp32 multiply-accumulate'],
-  ['time per inference', R.stdp.biological_ms_per_inference + ' ms of network time (350 ms shown, 150 ms rest)', 'one forward pass'],
+const C = R.converted;   // absent in summaries written before the conversion row existed
+const conv = (fn) => (C ? fn(C) : '-');
+app.append(table(['', 'STDP (spiking, unsupervised)', 'backprop (MLP)', 'the MLP as spikes (converted)'], [
+  ['test accuracy', pct(R.stdp.accuracy) + ' (proportion-weighted vote; Diehl & Cook\\'s plain vote: ' + pct(R.stdp.accuracy_plain_vote) + ')', pct(R.mlp.accuracy), conv((c) => pct(c.accuracy) + ' (answers as the MLP on ' + pct(c.agreement_with_mlp) + ')')],
+  ['training wall time', f(R.stdp.train_ms / 1000, 1) + ' s (' + R.stdp.digits_shown + ' digits shown, ' + f(R.stdp.ms_per_training_digit, 1) + ' ms each); labelling ' + f(R.stdp.labelling_ms / 1000, 1) + ' s', f(R.mlp.train_ms / 1000, 1) + ' s (' + R.mlp.epochs + ' epochs)', 'the MLP\\'s, and a calibration pass'],
+  ['labels used', f(R.stdp.labels_used, 0) + ': ' + R.stdp.label_use, f(R.mlp.labels_used, 0) + ': ' + R.mlp.label_use, conv((c) => c.label_use)],
+  ['synaptic operations per inference', f(R.stdp.synaptic_ops_per_inference, 0) + ' ' + R.stdp.op_kind, f(R.mlp.synaptic_ops_per_inference, 0) + ' ' + R.mlp.op_kind, conv((c) => f(c.synaptic_ops_per_inference, 0) + ' ' + c.op_kind + ' (' + f(c.spikes_per_inference, 0) + ' spikes of its own neurons)')],
+  ['energy per inference (estimate)', f(R.stdp.energy_per_inference_uJ.fp32_accumulate) + ' µJ at 0.9 pJ per fp32 add; ' + f(R.stdp.energy_per_inference_uJ.loihi) + ' µJ at 23.6 pJ per Loihi synaptic op', f(R.mlp.energy_per_inference_uJ.fp32_mac) + ' µJ at 4.6 pJ per fp32 multiply-accumulate', conv((c) => f(c.energy_per_inference_uJ.fp32_accumulate) + ' µJ at 0.9 pJ per add; ' + f(c.energy_per_inference_uJ.loihi) + ' µJ on Loihi')],
+  ['time per inference', R.stdp.biological_ms_per_inference + ' ms of network time (350 ms shown, 150 ms rest)', 'one forward pass', conv((c) => c.biological_ms_per_inference + ' ms of network time (pixels at up to ' + c.max_rate_hz + ' Hz)')],
 ]));
+if (C) {
+  app.append(el('h2', {}, 'The converted MLP: accuracy against time after the digit\\'s onset'));
+  const cbox = el('div'); app.append(cbox);
+  new uPlot({ width: Math.min(700, window.innerWidth - 60), height: 220, scales: { x: { time: false }, y: { range: [0, 1] } },
+    axes: [{ label: 'ms after onset' }, { label: 'test accuracy', values: (u, v) => v.map((x) => (100 * x).toFixed(0) + ' %') }],
+    series: [{}, { label: 'converted MLP', stroke: '#009E73', width: 2 }] },
+    [C.accuracy_against_time.map((p) => p.ms), C.accuracy_against_time.map((p) => p.accuracy)], cbox);
+  app.append(el('p', { className: 'note' }, C.method));
+}
 app.append(el('p', { className: 'note' }, 'Energies: 45 nm CMOS, 32-bit float add 0.9 pJ and multiply 3.7 pJ (M. Horowitz, "Computing\\'s energy problem", ISSCC 2014); 23.6 pJ per synaptic spike operation on Intel Loihi (M. Davies et al., IEEE Micro 38(1), 2018). Estimates count only the synaptic operations, not memory traffic or neuron updates.'));
 app.append(el('h2', {}, 'Checks'));
 app.append(table(['check', 'measured', 'expected', 'pass'], S.checks.map((c) => [c.name, f(c.measured), f(c.expected), el('span', { className: c.pass ? 'pass' : 'fail' }, c.pass ? 'yes' : 'NO')])));
@@ -73,7 +84,7 @@ new uPlot({ width: Math.min(1000, window.innerWidth - 60), height: 300, scales: 
 app.append(el('p', { className: 'note' }, 'Intermediate points on the first 500 test digits; the last point of each on all of them. STDP: digits shown so far (each once per pass); backprop: epochs times training digits.'));
 app.append(el('h2', {}, 'Confusion matrices (rows: true digit, columns: answer)'));
 const cm = (m) => { const mx = Math.max(...m.flat()); return table(['', ...[...Array(10).keys()].map(String)], m.map((r, i) => [String(i), ...r.map((v) => { const c = el('span', {}, String(v)); return c; })]), 'cm'); };
-const cms = el('div', { className: 'row' }, el('div', {}, el('h3', {}, 'STDP'), cm(R.stdp.confusion)), el('div', {}, el('h3', {}, 'backprop'), cm(R.mlp.confusion)));
+const cms = el('div', { className: 'row' }, el('div', {}, el('h3', {}, 'STDP'), cm(R.stdp.confusion)), el('div', {}, el('h3', {}, 'backprop'), cm(R.mlp.confusion)), ...(C ? [el('div', {}, el('h3', {}, 'the MLP as spikes'), cm(C.confusion))] : []));
 app.append(cms);
 for (const t of cms.querySelectorAll('table')) for (const td of t.querySelectorAll('td:not(:first-child)')) { const v = Number(td.textContent); const row = [...td.parentElement.children].slice(1).map((c) => Number(c.textContent)); const mx = Math.max(...row); td.style.background = 'rgba(0,114,178,' + (mx ? (0.75 * v / mx).toFixed(2) : 0) + ')'; }
 app.append(el('h2', {}, 'Input weights of the STDP neurons (28 x 28 each)'));

@@ -9,7 +9,7 @@ import type { ValidModel } from '../model/validate.js';
 import { msToSteps } from '../model/units.js';
 import { weightMonitors, type WeightMonitor, type WeightSample } from './weights.js';
 import { energyMonitor, type EnergyMonitor, type EnergySample } from './energy.js';
-import { writeBinaryStates } from '../build/network.js';
+import { writeBinaryStates, variableIndex } from '../build/network.js';
 import { rateModules, type RateModule, type ModuleSample } from '../modules/runtime.js';
 
 /** Spikes of one chunk: time (ms) and global neuron id, in step order. */
@@ -267,6 +267,28 @@ export class Simulation {
     const pop = this.binaryPopulation(population);
     if (states.length !== pop.size) throw new Error(`${population}: ${states.length} states for ${pop.size} units`);
     writeBinaryStates(this.kernel, pop.index, Int8Array.from(states));
+  }
+
+  /**
+   * Sets a state variable (as the model's "init" names it: v, i_e, ge, ...)
+   * of every neuron of a population, now (a reset between trials, say).
+   */
+  setState(population: string, variable: string, values: ArrayLike<number>): void {
+    const pop = this.network.populations.find((p) => p.name === population);
+    if (!pop) throw new Error(`no population "${population}"`);
+    if (values.length !== pop.size) throw new Error(`${population}: ${values.length} values of ${variable} for ${pop.size} neurons`);
+    const ptr = this.kernel.write(Float64Array.from(values));
+    const status = this.kernel.exports.setStateValues(pop.index, variableIndex(this.kernel, variable), ptr, pop.size);
+    this.kernel.free(ptr);
+    this.kernel.check(status, `${variable} of ${population}`);
+  }
+
+  /** A state variable of every neuron of a population, now. */
+  state(population: string, variable: string): Float64Array {
+    const pop = this.network.populations.find((p) => p.name === population);
+    if (!pop) throw new Error(`no population "${population}"`);
+    const index = variableIndex(this.kernel, variable);
+    return Float64Array.from({ length: pop.size }, (_, j) => this.kernel.exports.stateValue(pop.index, index, j));
   }
 
   /** Sets the biases b_i of a binary population (one per unit). */

@@ -176,7 +176,8 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     expect((after.images ?? 0) - (before.images ?? 0)).toBeGreaterThanOrEqual(2);
     expect((after.curve ?? 0) - (before.curve ?? 0)).toBeGreaterThanOrEqual(3);
     const titles = await page.locator('.panel h2').allTextContents();
-    expect(titles).toEqual(expect.arrayContaining(['Experiment stdp-vs-backprop', 'Learned images', 'test accuracy']));
+    expect(titles).toEqual(expect.arrayContaining(['Experiment stdp-vs-backprop', 'Learned images', 'Curves']));
+    expect(await page.locator('figure.curve h3').allTextContents()).toEqual(['test accuracy', 'MLP as spikes: accuracy against time']);
     expect(await page.locator('.state-image canvas').count()).toBeGreaterThanOrEqual(1);
     await page.waitForFunction(() => window.__hebb.state === 'done');
     await page.screenshot({ path: join(ARTIFACTS, 'page-stdp-vs-backprop.png'), fullPage: true });

@@ -6,6 +6,10 @@ import { Script } from 'node:vm';
 import { EXPERIMENTS } from '../../src/experiments/index.js';
 import { experimentOptions } from '../../src/cli/experiment.js';
 import { assignLabels, vote, classProportions, proportionVote } from '../../src/experiments/diehl-cook.js';
+import { convertMlp, CONVERSION_DEFAULTS } from '../../src/experiments/ann-to-snn.js';
+import { Mlp } from '../../src/dense/mlp.js';
+import { Dense } from '../../src/dense/tensor.js';
+import { loadDigits, split, permutation } from '../../src/data/mnist.js';
 
 describe('stdp-vs-backprop', () => {
   it('labels each neuron with the class it answers most, and votes by the mean response per class', () => {
@@ -63,6 +67,29 @@ describe('stdp-vs-backprop', () => {
     expect(data.results.stdp.accuracy).toBe(res.stdp.accuracy);
     for (const row of ['operations used', 'feedback paths', 'phases clocked', 'neurons send', 'target outputs']) expect(html.includes(row) || JSON.stringify(r.results).includes(row)).toBe(true);
   }, 120_000);
+
+  it('a ReLU MLP converted to integrate-and-fire neurons answers as the MLP does, better the longer it listens', () => {
+    const digits = loadDigits();
+    const sp = split(digits, 1000, 200, 3);
+    const mlp = new Mlp(new Dense(), [784, 64, 10], 'relu', 3);
+    const opt = mlp.optimizer({ kind: 'adam', lr: 0.002 });
+    for (let e = 1; e <= 3; e++) mlp.trainEpoch(digits.images, digits.labels, Array.from(permutation(1000, e), (i) => sp.train[i]!), opt, 32);
+    const mlpPred = mlp.predict(digits.images, sp.test);
+    const net = convertMlp(mlp, digits.images, sp.train.slice(0, 500), { ...CONVERSION_DEFAULTS, presentMs: 25, checkEveryMs: 2.5 });
+    // The hidden layer's scale is the 99.9th percentile of its activations: few units are asked to fire faster than the maximum rate.
+    expect(net.scales[0]).toBe(1);
+    let agree = 0, early = 0, events = 0;
+    sp.test.forEach((idx, k) => {
+      const r = net.classify(digits.images.subarray(idx * 784, (idx + 1) * 784));
+      if (r.answer === mlpPred[k]) agree++;
+      if (r.answers[0] === mlpPred[k]) early++;
+      events += r.events;
+    });
+    expect(agree / sp.test.length).toBeGreaterThanOrEqual(0.93);
+    expect(early).toBeLessThan(agree);
+    expect(events / sp.test.length).toBeGreaterThan(1000);
+    expect(() => convertMlp(new Mlp(new Dense(), [784, 8, 10], 'sigmoid', 1), digits.images, [0])).toThrow(/only a ReLU MLP converts/);
+  }, 60_000);
 
   it('refuses bad arguments with the option named', async () => {
     const exp = EXPERIMENTS['stdp-vs-backprop']!;

@@ -171,7 +171,8 @@ describe('WebSocket stream', () => {
     const last = images[images.length - 1]!;
     expect([last.rows, last.cols, last.count, last.pixels.length]).toEqual([28, 28, 20, 20 * 784]);
     const curves = c.frames.filter((f) => f.type === 'curve') as Extract<Frame, { type: 'curve' }>[];
-    expect(new Set(curves.map((f) => f.series))).toEqual(new Set(['stdp', 'backprop']));
+    expect(new Set(curves.filter((f) => f.chart === 'test accuracy').map((f) => f.series))).toEqual(new Set(['stdp', 'backprop']));
+    expect(curves.filter((f) => f.chart !== 'test accuracy').map((f) => f.series)).toEqual(['converted MLP']);
     const results = c.frames.find((f) => f.type === 'results') as Extract<Frame, { type: 'results' }>;
     expect((results.summary as { results: { stdp: { accuracy: number } } }).results.stdp.accuracy).toBeGreaterThan(0);
     const report = await app.inject({ method: 'GET', url: `/api/runs/${id}/files/report.html` });
