@@ -14,6 +14,7 @@ import { validateModel } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
 import type { ModuleSample } from '../modules/runtime.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
+import { correlation } from './stats.js';
 
 export interface BridgeOptions { digits: number; present_ms: number; max_input_rate: number; hidden: number; seed: number }
 export const BRIDGE_DEFAULTS: BridgeOptions = { digits: 10, present_ms: 200, max_input_rate: 100, hidden: 100, seed: 1 };
@@ -94,13 +95,4 @@ export function runBridgeDemo(o: BridgeOptions, ctx: ExperimentContext): Experim
       'presentations.csv': `${['digit,label,correlation,cortex_rate_hz', ...rows.map((r) => `${r.digit},${r.label},${r.correlation},${r.cortex_rate_hz}`)].join('\n')}\n`,
     },
   };
-}
-
-function correlation(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]! / n; mb += b[i]! / n; }
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) { sab += (a[i]! - ma) * (b[i]! - mb); saa += (a[i]! - ma) ** 2; sbb += (b[i]! - mb) ** 2; }
-  return sab / Math.sqrt(saa * sbb);
 }

@@ -64,20 +64,26 @@ export function diehlCookModel(neurons: number, seed: number): Record<string, un
   };
 }
 
-/** Each neuron's class: the class of the digits it answered most, on average (-1 if it never answered). */
-export function assignLabels(responses: ArrayLike<number>[], labels: ArrayLike<number>, neurons: number, classes = 10): Int8Array {
-  const sums = new Float64Array(classes * neurons), counts = new Float64Array(classes);
+/** Each neuron's mean response to the digits of each class, row-major [class][neuron] (0 for a class never shown). */
+function meanResponses(responses: ArrayLike<number>[], labels: ArrayLike<number>, neurons: number, classes: number): Float64Array {
+  const means = new Float64Array(classes * neurons), counts = new Float64Array(classes);
   responses.forEach((r, k) => {
     const c = labels[k]!;
     counts[c]! += 1;
-    for (let j = 0; j < neurons; j++) sums[c * neurons + j]! += r[j]!;
+    for (let j = 0; j < neurons; j++) means[c * neurons + j]! += r[j]!;
   });
+  for (let c = 0; c < classes; c++) if (counts[c]) for (let j = 0; j < neurons; j++) means[c * neurons + j]! /= counts[c]!;
+  return means;
+}
+
+/** Each neuron's class: the class of the digits it answered most, on average (-1 if it never answered). */
+export function assignLabels(responses: ArrayLike<number>[], labels: ArrayLike<number>, neurons: number, classes = 10): Int8Array {
+  const means = meanResponses(responses, labels, neurons, classes);
   const out = new Int8Array(neurons).fill(-1);
   for (let j = 0; j < neurons; j++) {
     let best = -1, bestRate = 0;
     for (let c = 0; c < classes; c++) {
-      if (!counts[c]) continue;
-      const rate = sums[c * neurons + j]! / counts[c]!;
+      const rate = means[c * neurons + j]!;
       if (rate > bestRate) { bestRate = rate; best = c; }
     }
     out[j] = best;
@@ -108,13 +114,7 @@ export function vote(response: ArrayLike<number>, assignments: Int8Array, classe
  * answered). Row-major [class][neuron].
  */
 export function classProportions(responses: ArrayLike<number>[], labels: ArrayLike<number>, neurons: number, classes = 10): Float64Array {
-  const p = new Float64Array(classes * neurons), counts = new Float64Array(classes);
-  responses.forEach((r, k) => {
-    const c = labels[k]!;
-    counts[c]! += 1;
-    for (let j = 0; j < neurons; j++) p[c * neurons + j]! += r[j]!;
-  });
-  for (let c = 0; c < classes; c++) if (counts[c]) for (let j = 0; j < neurons; j++) p[c * neurons + j]! /= counts[c]!;
+  const p = meanResponses(responses, labels, neurons, classes);
   for (let j = 0; j < neurons; j++) {
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += p[c * neurons + j]!;

@@ -14,6 +14,7 @@ import { encodePng, imageGrid } from '../record/png.js';
 import { validateModel } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
+import { correlation } from './stats.js';
 
 export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; train: number; test: number; dbn_hidden: number; seed: number }
 export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, train: 8000, test: 2000, dbn_hidden: 0, seed: 1 };
@@ -172,13 +173,4 @@ function compareWithEngine(rbm: Rbm, starts: Float32Array, chains: number, steps
   let meanHD = 0;
   for (const x of dense.hidden) meanHD += x / dense.hidden.length;
   return { chains, steps, visible_correlation: correlation(meanV, meanD), engine_mean_hidden: meanH, dense_mean_hidden: meanHD };
-}
-
-function correlation(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]! / n; mb += b[i]! / n; }
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) { sab += (a[i]! - ma) * (b[i]! - mb); saa += (a[i]! - ma) ** 2; sbb += (b[i]! - mb) ** 2; }
-  return sab / Math.sqrt(saa * sbb);
 }

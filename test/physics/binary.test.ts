@@ -8,6 +8,7 @@ import { validateModel, type ValidModel } from '../../src/model/validate.js';
 import { Simulation } from '../../src/sim/simulation.js';
 import { Philox } from '../../src/build/philox.js';
 import { expectClose } from '../support/helpers.js';
+import { boltzmannDistribution, klFromCounts } from '../../src/experiments/boltzmann.js';
 
 type Update = 'sequential' | 'random' | 'typewriter' | 'poisson' | 'synchronous';
 
@@ -163,35 +164,6 @@ describe('Hopfield dynamics (deterministic, asynchronous)', () => {
   });
 });
 
-// Exact Boltzmann distribution of n 0/1 units with couplings w and biases b at temperature T.
-function exactDistribution(n: number, w: Float64Array, b: number[], T: number): Float64Array {
-  const p = new Float64Array(1 << n);
-  let z = 0;
-  for (let k = 0; k < p.length; k++) {
-    let e = 0;
-    for (let i = 0; i < n; i++) {
-      if (!((k >> i) & 1)) continue;
-      e -= b[i]!;
-      for (let j = i + 1; j < n; j++) if ((k >> j) & 1) e -= w[i * n + j]!;
-    }
-    p[k] = Math.exp(-e / T);
-    z += p[k]!;
-  }
-  for (let k = 0; k < p.length; k++) p[k]! /= z;
-  return p;
-}
-
-function kl(p: Float64Array, counts: Uint32Array): number {
-  let total = 0;
-  for (const c of counts) total += c;
-  let d = 0;
-  for (let k = 0; k < p.length; k++) {
-    const q = counts[k]! / total;
-    if (q > 0) d += q * Math.log(q / p[k]!);
-  }
-  return d;
-}
-
 describe('stochastic Boltzmann units', () => {
   it.each([['heat_bath', 'sequential'], ['heat_bath', 'random'], ['metropolis', 'sequential'], ['heat_bath', 'poisson']] as const)(
     '%s sampling (%s order) reaches the exact distribution of 10 units: KL < 0.01',
@@ -211,9 +183,9 @@ describe('stochastic Boltzmann units', () => {
       sim.enableStateHistogram('h');
       sim.run({ steps: 100000 });
       const counts = sim.stateHistogram('h');
-      expect(kl(exactDistribution(n, w, bias, T), counts)).toBeLessThan(0.01);
+      expect(klFromCounts(counts, boltzmannDistribution(n, w, bias, T))).toBeLessThan(0.01);
       // The measure can tell: the distribution at a 30 % higher temperature is far.
-      expect(kl(exactDistribution(n, w, bias, 1.3 * T), counts)).toBeGreaterThan(0.03);
+      expect(klFromCounts(counts, boltzmannDistribution(n, w, bias, 1.3 * T))).toBeGreaterThan(0.03);
     },
   );
 
