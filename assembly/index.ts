@@ -1,25 +1,38 @@
 // The kernel's ABI: plain functions over numbers and pointers. No logic here
-// beyond argument checks; see engine.ts for the step, projection.ts for
-// connectivity, models.ts and events.ts for the neurons.
+// beyond argument checks; see engine.ts for the step, population.ts and
+// models/ for the neurons, projection.ts for connectivity. Every call that
+// can fail returns a status (status.ts): 0 or a non-negative result on
+// success, a negative code on failure. The host's typings of these exports
+// are generated from them (bin/gen-bindings.mjs).
 
-import {
-  STATUS_OK, STATUS_BAD_POPULATION, STATUS_BAD_PROJECTION,
-  MODEL_LIF, MODEL_LIF_COND, MODEL_LIF_DELTA, MODEL_IZHIKEVICH, MODEL_SPIKE_SOURCE, MODEL_POISSON,
-  VAR_V, VAR_GE, VAR_GI, VAR_U, VAR_IE, VAR_RATE, VAR_COUNT, VAR_THETA,
-} from "./abi";
 import * as engine from "./engine";
 import * as proj from "./projection";
 import * as rng from "./rng";
-import { Population } from "./population";
 import * as plastic from "./plasticity";
-import { BinaryUnits } from "./binary";
+import * as ckpt from "./checkpoint";
+import * as units from "./models/binary";
+import { Population } from "./population";
+import { MODELS } from "./models/registry";
+import { PoissonSource } from "./models/poisson";
+import { SpikeSource } from "./models/spike-source";
+import { BinaryUnits } from "./models/binary";
+import { Plasticity, RULE_REWARD } from "./plasticity-rule";
+import {
+  STATUS_OK, STATUS_BAD_POPULATION, STATUS_BAD_PROJECTION, STATUS_BAD_MODEL, STATUS_BAD_ARGUMENT,
+  STATUS_NOT_PREPARED, STATUS_BAD_CHECKPOINT,
+} from "./status";
 
+export * from "./status";
 export * from "./abi";
-export { saveCheckpoint, loadCheckpoint, setAdaptiveThreshold, addPoissonInput, normalizeState, setDt, addPopulation, addProjection, initState, setStateValues, setRegular, freezeLearning, prepare, run, setSchedule, setRate, setRates } from "./engine";
+export { RULE_PAIR, RULE_TRIPLET, RULE_REWARD, PAIRING_ALL, PAIRING_NEAREST } from "./plasticity-rule";
+export { TYPE_NONE, TYPE_F32, TYPE_F64, TYPE_U32, TYPE_I8, INPUT_NONE, INPUT_GRID, INPUT_EVENTS, INPUT_COUPLING } from "./population";
+export { setDt, addPopulation, setParam, configurePopulation, addProjection, addPoissonInput, initState, setStateValues, setSchedule } from "./engine";
+export { prepare, run, normalizeState, freezeLearning } from "./engine";
 export { setRecordCapacity, recTimesPtr, recIdsPtr, clearRecorded } from "./engine";
 export { addProbe, setProbeInterval, samplesPtr, clearSamples, probeCount } from "./engine";
 export { setMaxSynapses } from "./projection";
 export { STREAM_INIT, STREAM_CONNECT, STREAM_WEIGHT, STREAM_DELAY, STREAM_POISSON, STREAM_USER } from "./rng";
+export { savedPtr as checkpointPtr } from "./checkpoint";
 
 // ---------------------------------------------------------------- memory
 
@@ -39,7 +52,6 @@ export function philoxBlock(c0: u32, c1: u32, c2: u32, c3: u32, out: usize): voi
   store<u32>(out, rng.out2, 8);
   store<u32>(out, rng.out3, 12);
 }
-// Four blocks at once (the vector path), words block-major to out (64 bytes).
 // Test hook: four consecutive Philox blocks from counter (c0..c0+3, c1, c2, c3)
 // by the SIMD path, written block by block (16 words) to out.
 export function philoxBlocks4(c0: u32, c1: u32, c2: u32, c3: u32, out: usize): void {
@@ -61,66 +73,24 @@ function laneOf(v: v128, j: i32): i32 {
 export function rngUniform(c0: u32, c1: u32, c2: u32, c3: u32): f64 { return rng.uniform(c0, c1, c2, c3); }
 export function rngNormal(c0: u32, c1: u32, c2: u32, c3: u32): f64 { return rng.normal(c0, c1, c2, c3); }
 
-// ---------------------------------------------------------------- models
+// ---------------------------------------------------------------- the model registry
 
-function modelPop(pop: i32, kind: i32): Population | null {
+// The host reads the models from here: a kind is an index below modelCount().
+export function modelCount(): i32 { return MODELS.length; }
+export function modelName(kind: i32): string { return kind >= 0 && kind < MODELS.length ? MODELS[kind].name : ""; }
+// Space-separated parameter names; an enumerated one is name=a|b|c (set it to the value's index).
+export function modelParams(kind: i32): string { return kind >= 0 && kind < MODELS.length ? MODELS[kind].params : ""; }
+// Space-separated state variables (the last is always count).
+export function modelVariables(kind: i32): string { return kind >= 0 && kind < MODELS.length ? MODELS[kind].variables : ""; }
+
+export function popKind(pop: i32): i32 {
   const p = engine.popAt(pop);
-  if (p == null || p.kind != kind || engine.prepared) return null;
-  return p;
+  return p == null ? STATUS_BAD_POPULATION : p.info.kind;
 }
-
-export function configureLif(
-  pop: i32, tauM: f64, cM: f64, vRest: f64, vReset: f64, vThresh: f64, tRef: f64, tauE: f64, tauI: f64,
-): i32 {
-  const p = modelPop(pop, MODEL_LIF);
-  if (p == null) return STATUS_BAD_POPULATION;
-  p.tauM = tauM; p.cM = cM; p.vRest = vRest; p.vReset = vReset; p.vThresh = vThresh;
-  p.tRef = tRef; p.tauE = tauE; p.tauI = tauI;
-  p.vOffset = vRest;
-  return STATUS_OK;
-}
-
-export function configureLifCond(
-  pop: i32, cM: f64, gL: f64, eL: f64, eEx: f64, eIn: f64, vReset: f64, vThresh: f64, tRef: f64,
-  tauE: f64, tauI: f64, integrator: i32,
-): i32 {
-  const p = modelPop(pop, MODEL_LIF_COND);
-  if (p == null) return STATUS_BAD_POPULATION;
-  p.cM = cM; p.gL = gL; p.eL = eL; p.eEx = eEx; p.eIn = eIn; p.vReset = vReset; p.vThresh = vThresh;
-  p.tRef = tRef; p.tauE = tauE; p.tauI = tauI; p.integrator = integrator;
-  p.vOffset = eL;
-  return STATUS_OK;
-}
-
-export function configureLifDelta(
-  pop: i32, tauM: f64, cM: f64, vRest: f64, vReset: f64, vThresh: f64, tRef: f64,
-): i32 {
-  const p = modelPop(pop, MODEL_LIF_DELTA);
-  if (p == null) return STATUS_BAD_POPULATION;
-  p.tauM = tauM; p.cM = cM; p.vRest = vRest; p.vReset = vReset; p.vThresh = vThresh; p.tRef = tRef;
-  return STATUS_OK;
-}
-
-export function configureIzhikevich(
-  pop: i32, a: f64, b: f64, c: f64, d: f64, vPeak: f64, tauE: f64, tauI: f64,
-): i32 {
-  const p = modelPop(pop, MODEL_IZHIKEVICH);
-  if (p == null) return STATUS_BAD_POPULATION;
-  p.a = a; p.b = b; p.c = c; p.d = d; p.vPeak = vPeak; p.tauE = tauE; p.tauI = tauI;
-  return STATUS_OK;
-}
-
-// Spike times of a spike_source: neuron j fires at times[off[j] .. off[j+1])
-// (ms, sorted, > 0). off has size + 1 entries.
-export function setSourceTimes(pop: i32, offPtr: usize, timesPtr: usize, nTimes: i32): i32 {
-  const p = modelPop(pop, MODEL_SPIKE_SOURCE);
-  if (p == null) return STATUS_BAD_POPULATION;
-  for (let j = 0; j <= p.size; j++) p.srcOffsets[j] = load<u32>(offPtr + (<usize>j << 2));
-  if (p.srcOffsets[p.size] != <u32>nTimes) return STATUS_BAD_ARGUMENT;
-  p.srcTimes = new StaticArray<f64>(nTimes);
-  memory.copy(changetype<usize>(p.srcTimes), timesPtr, <usize>nTimes << 3);
-  for (let j = 0; j < p.size; j++) p.srcCursor[j] = p.srcOffsets[j];
-  return STATUS_OK;
+// How the population takes input (INPUT_*): the host needs it to place spike times.
+export function popInputMode(pop: i32): i32 {
+  const p = engine.popAt(pop);
+  return p == null ? STATUS_BAD_POPULATION : p.inputMode();
 }
 
 export function setRecord(pop: i32, on: bool): i32 {
@@ -128,6 +98,29 @@ export function setRecord(pop: i32, on: bool): i32 {
   if (p == null) return STATUS_BAD_POPULATION;
   p.record = on;
   return STATUS_OK;
+}
+
+// ---------------------------------------------------------------- sources
+
+function poissonOf(pop: i32): PoissonSource | null {
+  const p = engine.popAt(pop);
+  return p != null && p instanceof PoissonSource ? changetype<PoissonSource>(p) : null;
+}
+
+// All the rates of a Poisson population at once (one restart of its process).
+export function setRates(pop: i32, ratesPtr: usize): i32 {
+  const p = poissonOf(pop);
+  if (p == null) return STATUS_BAD_POPULATION;
+  p.setRates(ratesPtr, <f64>engine.step * engine.dt);
+  return STATUS_OK;
+}
+
+// Spike times of a spike_source: neuron j fires at times[off[j] .. off[j+1])
+// (ms, sorted, > 0). off has size + 1 entries.
+export function setSourceTimes(pop: i32, offPtr: usize, timesPtr: usize, nTimes: i32): i32 {
+  const p = engine.popAt(pop);
+  if (p == null || !(p instanceof SpikeSource) || engine.prepared) return STATUS_BAD_POPULATION;
+  return changetype<SpikeSource>(p).setTimes(offPtr, timesPtr, nTimes);
 }
 
 // ---------------------------------------------------------------- connectivity
@@ -166,6 +159,10 @@ export function connectList(k: i32, prePtr: usize, postPtr: usize, n: i32, weigh
   const pr = openProj(k);
   return pr == null ? STATUS_BAD_PROJECTION : proj.connectList(pr, prePtr, postPtr, n, weightPtr, delayPtr);
 }
+export function connectLattice(k: i32, L: i32): i32 {
+  const pr = openProj(k);
+  return pr == null ? STATUS_BAD_PROJECTION : proj.connectLattice(pr, L);
+}
 
 function connectedProj(k: i32): proj.Projection | null {
   const p = engine.projAt(k);
@@ -198,87 +195,6 @@ export function setDelayRandom(k: i32, kind: i32, a: f64, b: f64, lo: f64, hi: f
   return STATUS_OK;
 }
 
-// ---------------------------------------------------------------- binary units
-
-export { DYN_DETERMINISTIC, DYN_HEAT_BATH, DYN_METROPOLIS, UPDATE_RANDOM, UPDATE_SEQUENTIAL, UPDATE_TYPEWRITER, UPDATE_POISSON, UPDATE_SYNCHRONOUS } from "./binary";
-export { energy, magnetisation, markFieldsDirty } from "./engine";
-
-function openBinary(pop: i32): BinaryUnits | null {
-  return engine.binaryOf(pop);
-}
-
-// values01: {0, 1} units (else {-1, +1}); rate: updates per unit per second (poisson order).
-export function configureBinary(pop: i32, values01: bool, dynamics: i32, temperature: f64, update: i32, sweeps: f64, rate: f64): i32 {
-  const b = openBinary(pop);
-  if (b == null || engine.prepared) return STATUS_BAD_POPULATION;
-  b.setValues01(values01);
-  b.dynamics = dynamics; b.temperature = temperature; b.update = update; b.sweeps = sweeps; b.rate = rate;
-  return STATUS_OK;
-}
-// From step steps[k] on, the temperature is values[k].
-export function setTemperatureSchedule(pop: i32, stepsPtr: usize, valsPtr: usize, n: i32): i32 {
-  const b = openBinary(pop);
-  if (b == null) return STATUS_BAD_POPULATION;
-  b.tSteps = new StaticArray<i32>(n);
-  b.tVals = new StaticArray<f64>(n);
-  for (let k = 0; k < n; k++) {
-    b.tSteps[k] = load<i32>(stepsPtr + (<usize>k << 2));
-    b.tVals[k] = load<f64>(valsPtr + (<usize>k << 3));
-  }
-  b.tCursor = 0;
-  return STATUS_OK;
-}
-export function setTemperature(pop: i32, t: f64): i32 {
-  const b = openBinary(pop);
-  if (b == null || !(t > 0)) return STATUS_BAD_POPULATION;
-  b.temperature = t;
-  return STATUS_OK;
-}
-// Units held at their state (not updated), e.g. visible units on data.
-export function setClamped(pop: i32, j: i32, on: bool): i32 {
-  const b = openBinary(pop);
-  if (b == null || j < 0 || j >= b.n) return STATUS_BAD_POPULATION;
-  b.clamped[j] = on ? 1 : 0;
-  b.anyClamped = false;
-  for (let i = 0; i < b.n; i++) if (b.clamped[i] != 0) b.anyClamped = true;
-  engine.invalidateFastPaths();
-  return STATUS_OK;
-}
-// Counts of joint states (index = sum over units of (s_i == hi) << i), one per step.
-export function enableStateHistogram(pop: i32): i32 {
-  const b = openBinary(pop);
-  if (b == null || b.n > 24) return STATUS_BAD_POPULATION;
-  b.hist = new StaticArray<u32>(1 << b.n);
-  return STATUS_OK;
-}
-export function stateHistogramPtr(pop: i32): usize {
-  const b = openBinary(pop);
-  return b == null ? 0 : changetype<usize>(b.hist);
-}
-export function clearStateHistogram(pop: i32): void {
-  const b = openBinary(pop);
-  if (b != null) for (let k = 0; k < b.hist.length; k++) b.hist[k] = 0;
-}
-export function binaryStatePtr(pop: i32): usize {
-  const b = openBinary(pop);
-  return b == null ? 0 : changetype<usize>(b.s);
-}
-export function binaryFlips(pop: i32): f64 {
-  const b = openBinary(pop);
-  return b == null ? -1 : b.flips;
-}
-export function binaryUpdates(pop: i32): f64 {
-  const b = openBinary(pop);
-  return b == null ? -1 : b.updates;
-}
-export function latticeFastPath(pop: i32): i32 {
-  const b = openBinary(pop);
-  return b == null ? -1 : b.latticeL;
-}
-export function connectLattice(k: i32, L: i32): i32 {
-  const pr = openProj(k);
-  return pr == null ? STATUS_BAD_PROJECTION : proj.connectLattice(pr, L);
-}
 // Hebbian couplings w_ij = scale * sum_mu e_i^mu e_j^mu for every synapse of
 // the projection, from P patterns (f32, P x n, row-major) of the units.
 // Each row is a sum of P scaled copies of the patterns (f32x4), then
@@ -307,8 +223,8 @@ export function hebbianWeights(k: i32, patternsPtr: usize, nPatterns: i32, scale
     const s1 = <i32>pr.rowPtr[j + 1];
     for (let s = <i32>pr.rowPtr[j]; s < s1; s++) pr.weights[s] = row[pr.targets[s]];
   }
-  engine.markFieldsDirty();
-  engine.invalidateFastPaths();
+  units.markFieldsDirty();
+  units.invalidateFastPaths();
   return STATUS_OK;
 }
 
@@ -317,14 +233,12 @@ export function setWeights(k: i32, ptr: usize): i32 {
   const pr = engine.projAt(k);
   if (pr == null || !pr.connected) return STATUS_BAD_PROJECTION;
   memory.copy(changetype<usize>(pr.weights), ptr, <usize>pr.nSyn << 2);
-  engine.markFieldsDirty();
-  engine.invalidateFastPaths();
+  units.markFieldsDirty();
+  units.invalidateFastPaths();
   return STATUS_OK;
 }
 
 // ---------------------------------------------------------------- plasticity
-
-export { RULE_PAIR, RULE_TRIPLET, RULE_REWARD, PAIRING_ALL, PAIRING_NEAREST } from "./plasticity";
 
 // Makes a connected projection plastic (before prepare). Amplitudes are
 // fractions of w_max; see plasticity.ts for the rules.
@@ -334,7 +248,7 @@ export function setPlasticity(
 ): i32 {
   const pr = connectedProj(k);
   if (pr == null) return STATUS_BAD_PROJECTION;
-  const pl = new plastic.Plasticity(rule);
+  const pl = new Plasticity(rule);
   pl.pairing = pairing; pl.dendritic = dendritic; pl.tauPlus = tauPlus; pl.tauMinus = tauMinus;
   pl.aPlus = aPlus; pl.aMinus = aMinus; pl.wMin = wMin; pl.wMax = wMax; pl.mu = mu;
   pr.plasticity = pl;
@@ -364,22 +278,23 @@ export function setNormalization(k: i32, total: f64, everySteps: i32): i32 {
 // The neuromodulator of a reward-modulated projection, from now on.
 export function setModulator(k: i32, value: f64): i32 {
   const pr = engine.projAt(k);
-  if (pr == null || pr.plasticity == null || pr.plasticity!.rule != plastic.RULE_REWARD) return STATUS_BAD_PROJECTION;
+  if (pr == null || pr.plasticity == null || pr.plasticity!.rule != RULE_REWARD) return STATUS_BAD_PROJECTION;
   plastic.setModulator(pr, value, <f64>engine.step * engine.dt);
   return STATUS_OK;
 }
 // Scales the weight changes of a plastic projection by rate (> 0), from now on.
 export function setLearningRate(k: i32, rate: f64): i32 {
   const pr = engine.projAt(k);
-  if (pr == null || pr.plasticity == null || !(rate > 0) || !isFinite(rate)) return STATUS_BAD_PROJECTION;
+  if (pr == null || pr.plasticity == null) return STATUS_BAD_PROJECTION;
+  if (!(rate > 0) || !isFinite(rate)) return STATUS_BAD_ARGUMENT;
   plastic.setLearningRate(pr.plasticity!, rate);
   return STATUS_OK;
 }
 // Brings reward-modulated weights up to date (before reading them).
 export function flushPlasticity(k: i32): i32 {
   const pr = engine.projAt(k);
-  if (pr == null || pr.plasticity == null) return STATUS_BAD_PROJECTION;
-  if (pr.plasticity!.rule == plastic.RULE_REWARD) plastic.flushReward(pr, <f64>engine.step * engine.dt);
+  if (pr == null) return STATUS_BAD_PROJECTION;
+  if (pr.plasticity != null && pr.plasticity!.rule == RULE_REWARD) plastic.flushReward(pr, <f64>engine.step * engine.dt);
   return STATUS_OK;
 }
 export function normalizeIncoming(k: i32, total: f64): i32 {
@@ -397,12 +312,102 @@ export function traceValue(k: i32, post: bool, i: i32): f64 {
 // Eligibility of synapse s now (reward rule).
 export function eligibilityValue(k: i32, s: i32): f64 {
   const pr = engine.projAt(k);
-  if (pr == null || pr.plasticity == null || pr.plasticity!.rule != plastic.RULE_REWARD) return NaN;
+  if (pr == null || pr.plasticity == null || pr.plasticity!.rule != RULE_REWARD) return NaN;
   const pl = pr.plasticity!;
   return pl.elig[s] * Math.exp(-(<f64>engine.step * engine.dt - pl.base) / pl.tauC);
 }
 
-export { savedPtr as checkpointPtr } from "./checkpoint";
+// ---------------------------------------------------------------- binary units
+
+function unitsOf(pop: i32): BinaryUnits | null {
+  const p = engine.popAt(pop);
+  return p != null && p instanceof BinaryUnits ? changetype<BinaryUnits>(p) : null;
+}
+
+// From step steps[k] on, the temperature is values[k].
+export function setTemperatureSchedule(pop: i32, stepsPtr: usize, valsPtr: usize, n: i32): i32 {
+  const b = unitsOf(pop);
+  if (b == null) return STATUS_BAD_POPULATION;
+  b.tSteps = new StaticArray<i32>(n);
+  b.tVals = new StaticArray<f64>(n);
+  for (let k = 0; k < n; k++) {
+    b.tSteps[k] = load<i32>(stepsPtr + (<usize>k << 2));
+    b.tVals[k] = load<f64>(valsPtr + (<usize>k << 3));
+  }
+  b.tCursor = 0;
+  return STATUS_OK;
+}
+export function setTemperature(pop: i32, t: f64): i32 {
+  const b = unitsOf(pop);
+  if (b == null) return STATUS_BAD_POPULATION;
+  if (!(t > 0)) return STATUS_BAD_ARGUMENT;
+  b.temperature = t;
+  return STATUS_OK;
+}
+export function setClamped(pop: i32, j: i32, on: bool): i32 {
+  const b = unitsOf(pop);
+  if (b == null) return STATUS_BAD_POPULATION;
+  if (j < 0 || j >= b.n) return STATUS_BAD_ARGUMENT;
+  units.setClamped(b, j, on);
+  return STATUS_OK;
+}
+// Counts of joint states (index = sum over units of (s_i == hi) << i), one per step.
+export function enableStateHistogram(pop: i32): i32 {
+  const b = unitsOf(pop);
+  if (b == null) return STATUS_BAD_POPULATION;
+  if (b.n > 24) return STATUS_BAD_ARGUMENT;
+  b.hist = new StaticArray<u32>(1 << b.n);
+  return STATUS_OK;
+}
+export function stateHistogramPtr(pop: i32): usize {
+  const b = unitsOf(pop);
+  return b == null ? 0 : changetype<usize>(b.hist);
+}
+export function clearStateHistogram(pop: i32): i32 {
+  const b = unitsOf(pop);
+  if (b == null) return STATUS_BAD_POPULATION;
+  for (let k = 0; k < b.hist.length; k++) b.hist[k] = 0;
+  return STATUS_OK;
+}
+export function binaryFlips(pop: i32): f64 {
+  const b = unitsOf(pop);
+  return b == null ? NaN : b.flips;
+}
+export function binaryUpdates(pop: i32): f64 {
+  const b = unitsOf(pop);
+  return b == null ? NaN : b.updates;
+}
+export function latticeFastPath(pop: i32): i32 {
+  const b = unitsOf(pop);
+  return b == null ? STATUS_BAD_POPULATION : b.latticeL;
+}
+export function energy(pop: i32): f64 {
+  const b = unitsOf(pop);
+  return b == null ? NaN : units.energy(b, engine.prepared);
+}
+export function magnetisation(pop: i32): f64 {
+  const b = unitsOf(pop);
+  return b == null ? NaN : units.magnetisation(b);
+}
+// States written from outside (through statePtr): the fields follow.
+export function markFieldsDirty(): void { units.markFieldsDirty(); }
+
+// ---------------------------------------------------------------- checkpoints
+
+// Checkpoints (see checkpoint.ts): between runs, with the record buffers
+// drained. Returns the bytes written at checkpointPtr().
+export function saveCheckpoint(): i32 {
+  if (!engine.prepared) return STATUS_NOT_PREPARED;
+  return ckpt.saveState(engine.pops, engine.projs, engine.step, engine.totalEvents);
+}
+
+export function loadCheckpoint(ptr: usize, n: i32): i32 {
+  if (!engine.prepared) return STATUS_NOT_PREPARED;
+  const s = ckpt.loadState(engine.pops, engine.projs, ptr, n);
+  if (s < 0) return STATUS_BAD_CHECKPOINT;
+  engine.restoreClock(<i32>s, ckpt.loadedEvents);
+  return STATUS_OK;
+}
 
 // ---------------------------------------------------------------- inspection
 
@@ -414,57 +419,46 @@ export function neuronCount(): i32 { return engine.neuronCount(); }
 
 export function popSpikes(pop: i32): f64 {
   const p = engine.popAt(pop);
-  return p == null ? -1 : p.totalSpikes + p.totalSpikesUnrecorded;
+  return p == null ? NaN : p.totalSpikes + p.totalSpikesUnrecorded;
 }
 export function popFirst(pop: i32): i32 {
   const p = engine.popAt(pop);
-  return p == null ? -1 : p.first;
+  return p == null ? STATUS_BAD_POPULATION : p.first;
 }
 
-// Pointer to a state variable's array and its element type; call
-// normalizeState() first to read ge, gi (they are stored lazily decayed).
-// The v of lif and lif_cond is stored minus stateOffset().
-// (1 = f32, 2 = f64, 3 = u32, 0 = the population has no such variable).
+function popOf(pop: i32): Population | null { return engine.popAt(pop); }
+
+// Pointer to the array behind state variable `variable` (index in the
+// model's variable list), its element type (TYPE_*) and the offset its
+// values are stored from (value = stored + offset). Call normalizeState()
+// first: some variables are stored lazily decayed.
 export function statePtr(pop: i32, variable: i32): usize {
-  const p = engine.popAt(pop);
-  if (p == null) return 0;
-  const delta = p.kind == MODEL_LIF_DELTA, grid = p.isClockDriven();
-  if (variable == VAR_V) return grid ? changetype<usize>(p.v) : delta ? changetype<usize>(p.vd) : 0;
-  if (variable == VAR_IE) return grid ? changetype<usize>(p.ie) : delta ? changetype<usize>(p.ied) : 0;
-  if (variable == VAR_GE) return grid ? changetype<usize>(p.ge) : 0;
-  if (variable == VAR_GI) return grid ? changetype<usize>(p.gi) : 0;
-  if (variable == VAR_U) return p.kind == MODEL_IZHIKEVICH ? changetype<usize>(p.u) : 0;
-  if (variable == VAR_RATE) return p.kind == MODEL_POISSON ? changetype<usize>(p.rate) : 0;
-  if (variable == VAR_COUNT) return changetype<usize>(p.counts);
-  if (variable == VAR_THETA) return p.thetaPlus != 0 ? changetype<usize>(p.theta) : 0;
-  return 0;  // binary units: binaryStatePtr (i8)
-}
-export function stateOffset(pop: i32, variable: i32): f64 {
-  const p = engine.popAt(pop);
-  return p != null && variable == VAR_V && p.isClockDriven() ? p.vOffset : 0;
+  const p = popOf(pop);
+  return p == null ? 0 : p.variablePtr(variable);
 }
 export function stateType(pop: i32, variable: i32): i32 {
-  const p = engine.popAt(pop);
-  if (p == null || statePtr(pop, variable) == 0) return 0;
-  if (variable == VAR_COUNT) return 3;
-  if (p.kind == MODEL_LIF_DELTA || p.kind == MODEL_POISSON) return 2;
-  return 1;
+  const p = popOf(pop);
+  return p == null ? 0 : p.variableType(variable);
 }
-// Value of a state variable of one neuron now (lif_delta potentials are
-// evaluated at the current time).
+export function stateOffset(pop: i32, variable: i32): f64 {
+  const p = popOf(pop);
+  return p == null ? 0 : p.variableOffset(variable);
+}
+// Value of a state variable of one neuron now (event-driven potentials are
+// evaluated at the current time); NaN when there is no such value.
 export function stateValue(pop: i32, variable: i32, j: i32): f64 {
-  const p = engine.popAt(pop);
-  if (p == null || j < 0 || j >= p.size) return NaN;
+  const p = popOf(pop);
+  if (p == null || j < 0 || j >= p.size || variable < 0 || variable >= p.info.variableNames.length) return NaN;
   return engine.readState(p, variable, j);
 }
 
 export function projSynapses(k: i32): i32 {
   const p = engine.projAt(k);
-  return p == null ? -1 : p.nSyn;
+  return p == null ? STATUS_BAD_PROJECTION : p.nSyn;
 }
 export function projEvents(k: i32): f64 {
   const p = engine.projAt(k);
-  return p == null ? -1 : p.events;
+  return p == null ? NaN : p.events;
 }
 export function projRowPtr(k: i32): usize {
   const p = engine.projAt(k);
@@ -490,11 +484,11 @@ export function projDelaysPtr(k: i32): usize {
 }
 export function projDelayConst(k: i32): i32 {
   const p = engine.projAt(k);
-  return p == null ? -1 : p.delayConst;
+  return p == null ? STATUS_BAD_PROJECTION : p.delayConst;
 }
 export function projDelayRange(k: i32, max: bool): i32 {
   const p = engine.projAt(k);
-  return p == null ? -1 : max ? p.dMax : p.dMin;
+  return p == null ? STATUS_BAD_PROJECTION : max ? p.dMax : p.dMin;
 }
 
 // ---------------------------------------------------------------- bench references

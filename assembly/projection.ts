@@ -3,12 +3,12 @@
 // generated here from a seeded rule, then given weights and delays.
 
 import { Population } from "./population";
-import { Plasticity } from "./plasticity";
+import { Plasticity } from "./plasticity-rule";
 import {
   uniform, uniformPos, normal, below,
   STREAM_CONNECT, STREAM_WEIGHT, STREAM_DELAY,
 } from "./rng";
-import { STATUS_OK, STATUS_TOO_MANY_SYNAPSES, STATUS_BAD_ARGUMENT } from "./abi";
+import { STATUS_OK, STATUS_TOO_MANY_SYNAPSES, STATUS_BAD_ARGUMENT } from "./status";
 
 export class Projection {
   index: i32;

@@ -27,6 +27,31 @@ export const STREAM_UNIT: u32 = 6 << 24;
 export const STREAM_USER: u32 = 7 << 24;
 export const STREAM_POISSON_INPUT: u32 = 8 << 24;
 
+// The initial-value draws of a state variable are keyed by its name:
+// STREAM_INIT | initKey(name). Variables that existed before models were
+// units keep the numbers they had then, so that a model and seed give the
+// same run as before; any other name takes a 23-bit FNV-1a hash of itself
+// (bit 23 set, so it cannot meet one of the numbered ones).
+export function initKey(name: string): u32 {
+  if (name == "v") return 0;
+  if (name == "ge") return 1;
+  if (name == "gi") return 2;
+  if (name == "u") return 3;
+  if (name == "i_e") return 4;
+  if (name == "rate") return 5;
+  if (name == "count") return 6;
+  if (name == "theta") return 7;
+  if (name == "state") return 8;
+  if (name == "bias") return 9;
+  if (name == "field") return 10;
+  let h: u32 = 0x811c9dc5;
+  for (let k = 0; k < name.length; k++) {
+    h ^= <u32>name.charCodeAt(k);
+    h *= 0x01000193;
+  }
+  return (1 << 23) | (h & 0x7fffff);
+}
+
 let key0: u32 = 0;
 let key1: u32 = 0;
 

@@ -42,13 +42,13 @@ function main(): void {
   const sim = new Simulation(model);
   sim.run();
   const s = sim.summary();
-  const x = sim.kernel.exports;
   // Synapse storage: target u32 + weight f32 per synapse (+ u16 delay when
   // delays are per synapse); row pointers are one u32 per source neuron.
   let synapseBytes = 0, rowBytes = 0;
   for (const p of sim.network.projections) {
     const pre = sim.network.populations.find((q) => q.name === p.from)!;
-    synapseBytes += 8 * x.projSynapses(p.index) + (x.projDelaysPtr(p.index) ? 2 * x.projSynapses(p.index) : 0);
+    const h = sim.projection(p.name);
+    synapseBytes += 8 * h.synapses + (typeof h.delaySteps() === 'number' ? 0 : 2 * h.synapses);
     rowBytes += 4 * (pre.size + 1);
   }
   process.stdout.write(`${JSON.stringify({

@@ -2,7 +2,7 @@
 // same process; and the training time per epoch of the RBM (784-256, CD-1,
 // 8000 digits) and the 784-400-10 MLP (Adam, batch 32).
 
-import { Dense } from '../src/dense/tensor.js';
+import { Dense } from '../src/kernel/dense.js';
 import { Mlp } from '../src/dense/mlp.js';
 import { Rbm } from '../src/dense/rbm.js';
 import { loadDigits, split, permutation } from '../src/data/mnist.js';

@@ -10,7 +10,7 @@
 
 import { validateModel } from '../src/model/validate.js';
 import { Simulation } from '../src/sim/simulation.js';
-import { Kernel, defaultFlavor } from '../src/kernel/wasm.js';
+import { Kernel, defaultFlavor } from '../src/kernel/kernel.js';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -26,12 +26,11 @@ export interface IsingBench {
 /** The plain WASM sweep (assembly/reference.ts), xorshift and a table. */
 function isingWasmReferenceRun(L: number, T: number, sweeps: number, seed: number): { seconds: number; absM: number } {
   const kernel = new Kernel(defaultFlavor());
-  const x = kernel.exports;
-  x.referenceIsingInit(L, T, seed);
-  for (let k = 0; k < 50; k++) x.referenceIsingSweeps(L, 1, seed + k);
+  kernel.referenceIsingInit(L, T, seed);
+  for (let k = 0; k < 50; k++) kernel.referenceIsingSweeps(L, 1, seed + k);
   const t0 = performance.now();
   let m = 0;
-  for (let k = 0; k < sweeps; k++) m = x.referenceIsingSweeps(L, 1, seed + 1000 + k);
+  for (let k = 0; k < sweeps; k++) m = kernel.referenceIsingSweeps(L, 1, seed + 1000 + k);
   return { seconds: (performance.now() - t0) / 1000, absM: Math.abs(m / (L * L)) };
 }
 
@@ -47,7 +46,7 @@ function isingKernelRun(L: number, T: number, sweeps: number, seed: number): { s
   const t0 = performance.now();
   sim.run({ steps: sweeps });
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds, absM: Math.abs(sim.kernel.exports.magnetisation(0)) };
+  return { seconds, absM: Math.abs(sim.population('s').magnetisation()) };
 }
 
 /** The reference: one plain heat-bath sweep loop, table lookup, xorshift32. */
@@ -111,25 +110,25 @@ export function benchHopfield(options: { N?: number; patterns?: number; sweeps?:
   const buildS = (performance.now() - t0) / 1000;
   const e = sim.network.patterns.h!.subarray(0, N);
   // The reference holds the same couplings densely (f32, as the kernel).
-  const csr = sim.synapsePairs('w');
-  const wk = sim.weights('w');
+  const csr = sim.projection('w').synapsePairs();
+  const wk = sim.projection('w').weights();
   const dense = new Float32Array(N * N);
   for (let s = 0; s < csr.pre.length; s++) dense[csr.pre[s]! * N + csr.post[s]!] = wk[s]!;
   const cue = (k: number) => Int8Array.from(e, (v, i) => (((i * 2654435761 + k * 97) >>> 0) % 5 === 0 ? -v : v));
   const hebb: number[] = [], ref: number[] = [];
   let flips = 0, fieldUpdates = 0, overlap = 0;
   for (let r = 0; r < repeats; r++) {
-    sim.setBinaryStates('h', cue(r));
+    sim.population('h').setBinaryStates(cue(r));
     sim.run({ steps: 1 });  // the fields are rebuilt on the first step; keep that out of the timing
-    sim.setBinaryStates('h', cue(r));
-    const flips0 = sim.binaryCounts('h').flips;
-    sim.energy('h');
+    sim.population('h').setBinaryStates(cue(r));
+    const flips0 = sim.population('h').binaryCounts().flips;
+    sim.population('h').energy();
     const a = performance.now();
     sim.run({ steps: sweeps });
     hebb.push((performance.now() - a) / 1000);
-    flips = sim.binaryCounts('h').flips - flips0;
+    flips = sim.population('h').binaryCounts().flips - flips0;
     fieldUpdates = flips * (N - 1);
-    const st = sim.binaryStates('h');
+    const st = sim.population('h').binaryStates();
     overlap = st.reduce((acc, v, i) => acc + v * e[i]!, 0) / N;
 
     // Reference: the same order of work, a random permutation per sweep.

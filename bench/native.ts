@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { packageRoot } from '../src/paths.js';
+import { packageRoot } from '../src/core/paths.js';
 
 export function anchorsDir(): string | undefined {
   const candidates = [process.env.HEBB_ANCHORS, resolve(packageRoot(), '..', 'shared', 'anchors'), '/work/shared/anchors'];

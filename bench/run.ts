@@ -6,7 +6,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { packagePath } from '../src/paths.js';
+import { packagePath } from '../src/core/paths.js';
 import { buildNative } from './native.js';
 import { table } from '../src/cli/table.js';
 import { benchStream, type StreamResult } from './stream.js';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds what is out of date: the WASM kernel (release and debug targets of
-// asconfig.json) when assembly/ changed, then the TypeScript (tsc --build is
+// asconfig.json) when assembly/ changed, the host's bindings generated from
+// it (bin/gen-bindings.mjs), then the TypeScript (tsc --build is
 // incremental). `npm install` runs this through `prepare`.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
@@ -32,6 +33,7 @@ for (const target of ['release', 'debug']) {
     run('assemblyscript/bin/asc.js', ['assembly/index.ts', '--target', target]);
   }
 }
+execFileSync(process.execPath, [join(root, 'bin', 'gen-bindings.mjs')], { cwd: root, stdio: 'inherit' });
 run('typescript/bin/tsc', ['--build', 'tsconfig.json']);
 run('typescript/bin/tsc', ['--build', 'web/tsconfig.json']);
 // The page's stylesheet goes beside its compiled scripts.

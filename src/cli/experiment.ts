@@ -5,9 +5,9 @@ import { resolve, join } from 'node:path';
 import type { Command } from './main.js';
 import { EXPERIMENTS } from '../experiments/index.js';
 import type { Experiment, ExperimentResult } from '../experiments/types.js';
-import { UsageError } from '../errors.js';
-import { closest } from '../model/closest.js';
-import { writeFileAtomic } from '../record/atomic.js';
+import { UsageError } from '../core/errors.js';
+import { closest } from '../core/closest.js';
+import { writeFileAtomic } from '../core/atomic.js';
 import { table } from './table.js';
 
 /** Parses an experiment's options from --name value pairs, checking each. */

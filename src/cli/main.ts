@@ -4,13 +4,13 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { HebbError, ModelError, UsageError, isInputError, formatIssue } from '../errors.js';
-import { packagePath } from '../paths.js';
+import { HebbError, ModelError, UsageError, isInputError, formatIssue } from '../core/errors.js';
+import { packagePath } from '../core/paths.js';
 import { runCommand } from './run.js';
 import { validateCommand, presetsCommand } from './inspect.js';
 import { serveCommand } from './serve.js';
 import { experimentCommand } from './experiment.js';
-import { closest } from '../model/closest.js';
+import { closest } from '../core/closest.js';
 
 export interface Command {
   summary: string;

@@ -1,7 +1,7 @@
 // Checked conversions of command-line option values: a bad value is a
 // UsageError naming the option (exit code 2), never a NaN that travels on.
 
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
 export function numberOption(value: unknown, option: string, rule: { min?: number; exclusiveMin?: number; integer?: boolean } = {}): number | undefined {
   if (value === undefined) return undefined;

@@ -5,13 +5,13 @@ import { resolve } from 'node:path';
 import type { Command } from './main.js';
 import { loadModelSource, applyOverrides } from '../model/load.js';
 import { validateModel, type Limits } from '../model/validate.js';
-import { runModel } from '../run-model.js';
+import { runModel } from '../record/run-model.js';
 import { ProgressBar } from './progress.js';
 import { table, formatCount, formatRate } from './table.js';
 import { numberOption, parseIds, stringList } from './options.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { RunSummary } from '../sim/simulation.js';
-import type { KernelFlavor } from '../kernel/wasm.js';
+import type { KernelFlavor } from '../kernel/kernel.js';
 
 export const modelOptions = {
   set: { type: 'string', multiple: true },

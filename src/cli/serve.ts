@@ -2,7 +2,7 @@
 
 import type { Command } from './main.js';
 import { numberOption } from './options.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
 export const serveCommand: Command = {
   summary: 'start the web server: watch networks run in the browser',

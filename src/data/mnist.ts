@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Philox, STREAM_USER_TS } from '../build/philox.js';
+import { Philox, STREAM_USER_TS } from '../core/philox.js';
 
 export const SIDE = 28;
 export const PIXELS = SIDE * SIDE;

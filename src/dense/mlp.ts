@@ -9,9 +9,9 @@
 //   dA_{l-1} = dZ_l W_l^T,  dZ_{l-1} = dA_{l-1} * f'(Z_{l-1})
 // (the input layer's dA is never formed).
 
-import { Dense, Mat } from './tensor.js';
+import { Dense, Mat } from '../kernel/dense.js';
 import { Optimizer, type Param, type OptimizerOptions } from './optim.js';
-import { Philox, STREAM_USER_TS } from '../build/philox.js';
+import { Philox, STREAM_USER_TS } from '../core/philox.js';
 
 export type Activation = 'sigmoid' | 'relu';
 

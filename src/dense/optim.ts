@@ -1,7 +1,7 @@
 // Gradient-descent updates over parameter matrices: SGD and Adam, with
 // optional clipping of the global gradient norm (Pascanu et al. 2013).
 
-import type { Dense, Mat } from './tensor.js';
+import type { Dense, Mat } from '../kernel/dense.js';
 
 export interface Param { name: string; w: Mat; g: Mat }
 
@@ -56,8 +56,7 @@ export class Optimizer {
     const b1 = o.beta1 ?? 0.9, b2 = o.beta2 ?? 0.999, eps = o.eps ?? 1e-8;
     const c2 = Math.sqrt(1 - b2 ** this.t);
     const lrT = (o.lr * c2) / (1 - b1 ** this.t);
-    const x = this.dense.kernel.exports;
-    this.params.forEach((p, k) => x.adam(p.w.size, p.w.ptr, p.g.ptr, this.moments[k]!.m.ptr, this.moments[k]!.v.ptr, lrT, b1, b2, eps * c2));
+    this.params.forEach((p, k) => this.dense.adam(p.w, p.g, this.moments[k]!.m, this.moments[k]!.v, lrT, b1, b2, eps * c2));
   }
 
   free(): void {

@@ -11,9 +11,9 @@
 // pseudo-log-likelihood N log sigmoid(F(v~) - F(v)) with one random bit of the
 // binarised digit flipped (as scikit-learn's BernoulliRBM.score_samples).
 
-import { Dense, Mat } from './tensor.js';
+import { Dense, Mat } from '../kernel/dense.js';
 import { Optimizer, type OptimizerOptions } from './optim.js';
-import { Philox, STREAM_USER_TS } from '../build/philox.js';
+import { Philox, STREAM_USER_TS } from '../core/philox.js';
 
 export interface CdOptions { k: number; persistent: boolean; batch: number }
 

@@ -9,9 +9,9 @@
 // time together: the four gates of the batch are one gemm per step
 // (z_t (B x (H+X)) times W ((H+X) x 4H), gate blocks [f | i | C~ | o]).
 
-import { Dense, Mat } from './tensor.js';
+import { Dense, Mat } from '../kernel/dense.js';
 import { Optimizer, type OptimizerOptions, type Param } from './optim.js';
-import { Philox, STREAM_USER_TS } from '../build/philox.js';
+import { Philox, STREAM_USER_TS } from '../core/philox.js';
 
 export type Cell = 'lstm' | 'rnn';
 

@@ -93,13 +93,13 @@ export function convertMlp(mlp: Mlp, images: Float32Array, calibration: ArrayLik
     record: { spikes: [] },
   });
   const sim = new Simulation(model);
-  W.forEach((w, l) => sim.setWeights(`${names[l]}->${names[l + 1]}`, w.map((x) => (x * lambda[l]!) / lambda[l + 1]!)));
+  W.forEach((w, l) => sim.projection(`${names[l]}->${names[l + 1]}`).setWeights(w.map((x) => (x * lambda[l]!) / lambda[l + 1]!)));
   const chunk = Math.round(o.checkEveryMs / o.dt), chunks = Math.max(1, Math.round(o.presentMs / o.checkEveryMs));
   const rates = new Float64Array(PIXELS), silence = new Float64Array(PIXELS);
   const outName = names[names.length - 1]!, nOut = sizes[sizes.length - 1]!;
   const zeros = sizes.map((n) => new Float64Array(n));
   const answerNow = (before: Uint32Array): number => {
-    const counts = sim.spikeCounts(outName), v = sim.state(outName, 'v');
+    const counts = sim.population(outName).spikeCounts(), v = sim.population(outName).state('v');
     let answer = 0, best = -Infinity;
     for (let j = 0; j < nOut; j++) {
       // Spike counts first; the potential (below threshold 1) breaks ties.
@@ -111,21 +111,21 @@ export function convertMlp(mlp: Mlp, images: Float32Array, calibration: ArrayLik
   return {
     sim, scales: lambda,
     classify(image) {
-      for (let l = 1; l < sizes.length; l++) sim.setState(names[l]!, 'v', zeros[l]!);
+      for (let l = 1; l < sizes.length; l++) sim.population(names[l]!).setState('v', zeros[l]!);
       for (let i = 0; i < PIXELS; i++) rates[i] = image[i]! * o.maxRate;
-      sim.setPoissonRates('input', rates);
-      const events0 = sim.kernel.exports.totalEvents();
-      const spikes0 = names.slice(1).map((n) => sim.spikeCounts(n));
+      sim.population('input').setRates(rates);
+      const events0 = sim.events;
+      const spikes0 = names.slice(1).map((n) => sim.population(n).spikeCounts());
       const answers: number[] = [];
       for (let c = 0; c < chunks; c++) {
         sim.run({ steps: chunk });
         answers.push(answerNow(spikes0[spikes0.length - 1]!));
       }
       let spikes = 0;
-      names.slice(1).forEach((n, l) => { const c = sim.spikeCounts(n); for (let j = 0; j < c.length; j++) spikes += c[j]! - spikes0[l]![j]!; });
-      const events = sim.kernel.exports.totalEvents() - events0;
+      names.slice(1).forEach((n, l) => { const c = sim.population(n).spikeCounts(); for (let j = 0; j < c.length; j++) spikes += c[j]! - spikes0[l]![j]!; });
+      const events = sim.events - events0;
       // Silence long enough for the spikes in flight to land, so the next digit starts clean.
-      sim.setPoissonRates('input', silence);
+      sim.population('input').setRates(silence);
       sim.run({ steps: 2 });
       return { answer: answers[answers.length - 1]!, answers, events, spikes };
     },

@@ -16,7 +16,7 @@
 
 import { validateModel } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
-import { Philox, STREAM_USER_TS } from '../build/philox.js';
+import { Philox, STREAM_USER_TS } from '../core/philox.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 
 // ---------------------------------------------------------------- exact
@@ -88,10 +88,10 @@ export function runBoltzmannExact(o: ExactOptions, ctx: ExperimentContext): Expe
       record: { spikes: [] },
     }));
     sim.run({ steps: 100 });
-    sim.enableStateHistogram('units');
+    sim.population('units').enableStateHistogram();
     sim.run({ steps: o.sweeps, onProgress: (d, t) => ctx.fraction?.(r * t + d, runs.length * t), shouldStop: () => ctx.shouldStop?.() ?? false });
     const key = `${dynamics}_${update}`;
-    sampled[key] = sim.stateHistogram('units');
+    sampled[key] = sim.population('units').stateHistogram();
     kls[key] = klFromCounts(sampled[key]!, exact);
     ctx.progress?.(`${dynamics}, ${update} order: KL ${kls[key]!.toExponential(3)}`);
   });
@@ -197,16 +197,16 @@ function learnMachine(data: number[][], nh: number, o: LearnOptions, ctx: Experi
   };
   const valid = validateModel(model);
   const chains = Array.from({ length: o.chains }, (_, c) => new Simulation({ ...valid, seed: o.seed * 1000 + c }));
-  const pairs = Object.fromEntries(['vv', 'vh', 'hv'].filter((p) => nh || p === 'vv').map((p) => [p, chains[0]!.synapsePairs(p)]));
+  const pairs = Object.fromEntries(['vv', 'vh', 'hv'].filter((p) => nh || p === 'vv').map((p) => [p, chains[0]!.projection(p).synapsePairs()]));
   const push = (sim: Simulation) => {
     const vv = pairs.vv!;
-    sim.setWeights('vv', Float64Array.from(vv.pre, (i, s) => m.wvv[i * nv + vv.post[s]!]!));
-    sim.setBiases('v', m.bv);
+    sim.projection('vv').setWeights(Float64Array.from(vv.pre, (i, s) => m.wvv[i * nv + vv.post[s]!]!));
+    sim.population('v').setBiases(m.bv);
     if (nh) {
       const vh = pairs.vh!, hv = pairs.hv!;
-      sim.setWeights('vh', Float64Array.from(vh.pre, (i, s) => m.wvh[i * nh + vh.post[s]!]!));
-      sim.setWeights('hv', Float64Array.from(hv.pre, (j, s) => m.wvh[hv.post[s]! * nh + j]!));
-      sim.setBiases('h', m.bh);
+      sim.projection('vh').setWeights(Float64Array.from(vh.pre, (i, s) => m.wvh[i * nh + vh.post[s]!]!));
+      sim.projection('hv').setWeights(Float64Array.from(hv.pre, (j, s) => m.wvh[hv.post[s]! * nh + j]!));
+      sim.population('h').setBiases(m.bh);
     }
   };
   // Data statistics of the visible pairs are fixed; the hidden ones follow the weights.
@@ -228,8 +228,8 @@ function learnMachine(data: number[][], nh: number, o: LearnOptions, ctx: Experi
     for (const sim of chains) {
       push(sim);
       sim.run({ steps: 1 });
-      const v = sim.binaryStates('v');
-      const h = nh ? sim.binaryStates('h') : new Int8Array(0);
+      const v = sim.population('v').binaryStates();
+      const h = nh ? sim.population('h').binaryStates() : new Int8Array(0);
       for (let i = 0; i < nv; i++) {
         if (!v[i]) continue;
         modelV[i]! += 1 / o.chains;

@@ -7,7 +7,7 @@
 // one pass over 8000 digits). The check: the hidden activity the bridge
 // computes from spikes matches the RBM's response to the digit itself.
 
-import { Dense } from '../dense/tensor.js';
+import { Dense } from '../kernel/dense.js';
 import { Rbm } from '../dense/rbm.js';
 import { loadDigits, split, permutation, PIXELS } from '../data/mnist.js';
 import { validateModel } from '../model/validate.js';
@@ -15,6 +15,7 @@ import { Simulation } from '../sim/simulation.js';
 import type { ModuleSample } from '../modules/runtime.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { correlation } from './stats.js';
+import { recordingSink } from '../sim/recording.js';
 
 export interface BridgeOptions { digits: number; present_ms: number; max_input_rate: number; hidden: number; seed: number }
 export const BRIDGE_DEFAULTS: BridgeOptions = { digits: 10, present_ms: 200, max_input_rate: 100, hidden: 100, seed: 1 };
@@ -54,16 +55,17 @@ export function runBridgeDemo(o: BridgeOptions, ctx: ExperimentContext): Experim
   mod.rbm!.c.set(trained.c.data);
   const samples: ModuleSample[] = [];
   const spikes: { t: number; id: number }[] = [];
-  const sink = {
+  const sink = recordingSink({
     modules: (s: ModuleSample) => samples.push(s),
     spikes: (c: { times: Float64Array; ids: Uint32Array }) => c.times.forEach((t, k) => spikes.push({ t, id: c.ids[k]! })),
-  };
+  });
   const steps = Math.round(o.present_ms / sim.model.dt);
   const rows: { digit: number; label: number; correlation: number; cortex_rate_hz: number }[] = [];
   for (let k = 0; k < shown.length && !ctx.shouldStop?.(); k++) {
     const img = digits.images.subarray(shown[k]! * PIXELS, (shown[k]! + 1) * PIXELS);
-    sim.setPoissonRates('pixels', Array.from(img, (p) => p * o.max_input_rate));
-    const cortexBefore = sim.populationSpikes(sim.network.populations[2]!);
+    sim.population('pixels').setRates(Array.from(img, (p) => p * o.max_input_rate));
+    const cortex = sim.population(sim.network.populations[2]!.name);
+    const cortexBefore = cortex.spikes();
     const t0 = sim.timeMs;
     sim.run({ steps, sink });
     // The RBM's own response to the digit, and the bridge's over the presentation's second half.
@@ -74,7 +76,7 @@ export function runBridgeDemo(o: BridgeOptions, ctx: ExperimentContext): Experim
     const late = samples.filter((s) => s.tMs > t0 + o.present_ms / 2 && s.tMs <= t0 + o.present_ms);
     const got = new Float64Array(o.hidden);
     for (const s of late) s.activity.forEach((a, j) => { got[j]! += a / late.length; });
-    rows.push({ digit: k, label: digits.labels[shown[k]!]!, correlation: correlation(got, Float64Array.from(expected)), cortex_rate_hz: (sim.populationSpikes(sim.network.populations[2]!) - cortexBefore) / o.hidden / (o.present_ms / 1000) });
+    rows.push({ digit: k, label: digits.labels[shown[k]!]!, correlation: correlation(got, Float64Array.from(expected)), cortex_rate_hz: (cortex.spikes() - cortexBefore) / o.hidden / (o.present_ms / 1000) });
     ctx.fraction?.(k + 1, shown.length);
   }
   const meanCorr = rows.reduce((a, r) => a + r.correlation, 0) / rows.length;

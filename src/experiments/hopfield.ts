@@ -17,6 +17,7 @@ import { validateModel } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
 import type { EnergySample } from '../sim/energy.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
+import { recordingSink } from '../sim/recording.js';
 
 export const ALPHA_C = 0.138;
 
@@ -58,7 +59,7 @@ export function runHopfieldRecall(o: RecallOptions, ctx: ExperimentContext): Exp
     for (let mu = 1; mu < p.overlaps.length; mu++) other = Math.max(other, Math.abs(p.overlaps[mu]!));
     trace.push({ sweeps: e.tMs / 10, energy: e.energy, overlap: p.overlaps[0]!, best_other: other, flips: p.flips });
   };
-  sim.run({ sink: { energy: onSample }, onProgress: (d, t) => ctx.fraction?.(d, t), shouldStop: () => ctx.shouldStop?.() ?? false });
+  sim.run({ sink: recordingSink({ energy: onSample }), onProgress: (d, t) => ctx.fraction?.(d, t), shouldStop: () => ctx.shouldStop?.() ?? false });
   let rises = 0, maxRise = 0;
   for (let k = 1; k < trace.length; k++) {
     const rise = trace[k]!.energy - trace[k - 1]!.energy;
@@ -159,17 +160,17 @@ function capacityPoint(N: number, alpha: number, o: CapacityOptions): CapacityPo
   let fixed = 0, recalled = 0, overlapSum = 0;
   for (let mu = 0; mu < tested; mu++) {
     const pattern = e.subarray(mu * N, (mu + 1) * N);
-    sim.setBinaryStates('h', pattern);
-    const flips0 = sim.binaryCounts('h').flips;
+    sim.population('h').setBinaryStates(pattern);
+    const flips0 = sim.population('h').binaryCounts().flips;
     let before = flips0;
     for (let sweep = 0; sweep < o.max_sweeps; sweep++) {
       sim.run({ steps: 1 });
-      const now = sim.binaryCounts('h').flips;
+      const now = sim.population('h').binaryCounts().flips;
       if (now === before) break;  // a whole sweep without a flip: a fixed point
       before = now;
     }
     if (before === flips0) fixed++;
-    const s = sim.binaryStates('h');
+    const s = sim.population('h').binaryStates();
     let m = 0;
     for (let i = 0; i < N; i++) m += s[i]! * pattern[i]!;
     m /= N;

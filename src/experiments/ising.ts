@@ -8,6 +8,7 @@
 import { validateModel } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
+import { recordingSink } from '../sim/recording.js';
 
 export const ONSAGER_TC = 2 / Math.log(1 + Math.SQRT2);
 
@@ -79,7 +80,7 @@ export function isingPoint(L: number, T: number, o: IsingOptions): IsingPoint {
   let blockSum = 0, inBlock = 0;
   sim.run({
     steps: o.sweeps,
-    sink: {
+    sink: recordingSink({
       energy: (e) => {
         const m = Math.abs(e.populations[0]!.magnetisation);
         const en = e.energy / N;
@@ -87,7 +88,7 @@ export function isingPoint(L: number, T: number, o: IsingOptions): IsingPoint {
         blockSum += m;
         if (++inBlock === perBlock) { blockMeans.push(blockSum / perBlock); blockSum = 0; inBlock = 0; }
       },
-    },
+    }),
   });
   const m = sm / count, e = se / count;
   const bm = blockMeans.reduce((a, b) => a + b, 0) / Math.max(1, blockMeans.length);

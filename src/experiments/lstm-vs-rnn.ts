@@ -11,9 +11,9 @@
 // respect to the input t steps back, at the start and after training, shows
 // why the RNN fails: its error signal vanishes within a few dozen steps.
 
-import { Dense } from '../dense/tensor.js';
+import { Dense } from '../kernel/dense.js';
 import { RecurrentNet, type Cell } from '../dense/recurrent.js';
-import { Philox, STREAM_USER_TS } from '../build/philox.js';
+import { Philox, STREAM_USER_TS } from '../core/philox.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 
 export interface LstmVsRnnOptions { lengths: number[]; steps: number; hidden: number; batch: number; lr: number; seed: number }

@@ -7,7 +7,7 @@
 // engine's stochastic binary units (heat-bath, one block sweep per step) and
 // its unit statistics compared with the dense Gibbs sampler's.
 
-import { Dense } from '../dense/tensor.js';
+import { Dense } from '../kernel/dense.js';
 import { Rbm, type CdOptions } from '../dense/rbm.js';
 import { loadDigits, split, permutation, SIDE } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
@@ -153,17 +153,17 @@ function compareWithEngine(rbm: Rbm, starts: Float32Array, chains: number, steps
     ],
     record: { spikes: [] },
   }));
-  const vh = sim.synapsePairs('vh'), hv = sim.synapsePairs('hv');
-  sim.setWeights('vh', Float64Array.from(vh.pre, (i, s) => W[i * nh + vh.post[s]!]!));
-  sim.setWeights('hv', Float64Array.from(hv.pre, (j, s) => W[hv.post[s]! * nh + j]!));
+  const vh = sim.projection('vh').synapsePairs(), hv = sim.projection('hv').synapsePairs();
+  sim.projection('vh').setWeights(Float64Array.from(vh.pre, (i, s) => W[i * nh + vh.post[s]!]!));
+  sim.projection('hv').setWeights(Float64Array.from(hv.pre, (j, s) => W[hv.post[s]! * nh + j]!));
   const meanV = new Float64Array(nv);
   let meanH = 0;
   const zeros = new Int8Array(nh);
   for (let k = 0; k < chains; k++) {
-    sim.setBinaryStates('v', starts.subarray(k * nv, (k + 1) * nv));
-    sim.setBinaryStates('h', zeros);
+    sim.population('v').setBinaryStates(starts.subarray(k * nv, (k + 1) * nv));
+    sim.population('h').setBinaryStates(zeros);
     sim.run({ steps });
-    const v = sim.binaryStates('v'), h = sim.binaryStates('h');
+    const v = sim.population('v').binaryStates(), h = sim.population('h').binaryStates();
     for (let i = 0; i < nv; i++) meanV[i]! += v[i]! / chains;
     for (let j = 0; j < nh; j++) meanH += h[j]! / (chains * nh);
   }

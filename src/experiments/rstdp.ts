@@ -9,8 +9,9 @@
 
 import { validateModel } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
-import { Philox } from '../build/philox.js';
+import { Philox } from '../core/philox.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
+import { recordingSink } from '../sim/recording.js';
 
 export interface RstdpOptions { trials: number; block: number; seed: number }
 export const RSTDP_DEFAULTS: RstdpOptions = { trials: 400, block: 20, seed: 1 };
@@ -42,7 +43,7 @@ export function runRstdp(o: RstdpOptions, ctx: ExperimentContext): ExperimentRes
   const dt = sim.model.dt;
   const rng = new Philox(o.seed);
   let outSpikes = 0;
-  const sink = { spikes: (c: { times: Float64Array }) => { outSpikes += c.times.length; } };
+  const sink = recordingSink({ spikes: (c: { times: Float64Array }) => { outSpikes += c.times.length; } });
   const steps = (ms: number) => Math.round(ms / dt);
   const idle = new Float64Array(2 * GROUP).fill(IDLE_HZ);
   const trials: { trial: number; pattern: 'A' | 'B'; fired: boolean; reward: number }[] = [];
@@ -50,7 +51,7 @@ export function runRstdp(o: RstdpOptions, ctx: ExperimentContext): ExperimentRes
   for (let k = 0; k < o.trials && !ctx.shouldStop?.(); k++) {
     const pattern = rng.uniform(k, 0, 0, 7 << 24) < 0.5 ? 'A' : 'B';
     const rates = Float64Array.from(idle, (r, j) => ((j < GROUP) === (pattern === 'A') ? ACTIVE_HZ : r));
-    sim.setPoissonRates('inputs', rates);
+    sim.population('inputs').setRates(rates);
     const before = outSpikes;
     sim.run({ steps: steps(TRIAL_MS), sink });
     const fired = outSpikes > before;
@@ -58,15 +59,15 @@ export function runRstdp(o: RstdpOptions, ctx: ExperimentContext): ExperimentRes
     // Reward minus its running mean for this pattern (the critic's expectation).
     const m = reward - baseline[pattern];
     baseline[pattern] += 0.1 * (reward - baseline[pattern]);
-    sim.setPoissonRates('inputs', idle);
-    sim.setModulator('plastic', m);
+    sim.population('inputs').setRates(idle);
+    sim.projection('plastic').setModulator(m);
     sim.run({ steps: steps(REWARD_MS), sink });
-    sim.setModulator('plastic', 0);
+    sim.projection('plastic').setModulator(0);
     sim.run({ steps: steps(REST_MS), sink });
     trials.push({ trial: k, pattern, fired, reward });
     ctx.fraction?.(k + 1, o.trials);
   }
-  const w = sim.weights('plastic');
+  const w = sim.projection('plastic').weights();
   const mean = (a: ArrayLike<number>, from: number, to: number) => { let s = 0; for (let j = from; j < to; j++) s += a[j]!; return s / (to - from); };
   const curve: { block: number; trials: number; p_fire_a: number; p_fire_b: number }[] = [];
   for (let b = 0; b * o.block < trials.length; b++) {

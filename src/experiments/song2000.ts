@@ -8,6 +8,7 @@ import { validateModel } from '../model/validate.js';
 import { loadPreset } from '../model/load.js';
 import { Simulation } from '../sim/simulation.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
+import { recordingSink } from '../sim/recording.js';
 
 export interface SongOptions {
   duration_s: number;
@@ -48,10 +49,10 @@ function runSong(o: SongOptions, inputRate: number, ctx: ExperimentContext): Son
   const histograms: SongRun['histograms'] = [];
   const t0 = performance.now();
   sim.run({
-    sink: {
+    sink: recordingSink({
       spikes: (c) => { for (const t of c.times) counts[Math.min(counts.length - 1, Math.floor((t - 1e-9) / binMs))]++; },
       weights: (w) => { if (w.histogram) histograms.push({ t_s: w.tMs / 1000, counts: Array.from(w.histogram.counts) }); },
-    },
+    }),
     onProgress: (d, n) => ctx.fraction?.(d, n),
     shouldStop: () => ctx.shouldStop?.() ?? false,
   });
@@ -60,7 +61,7 @@ function runSong(o: SongOptions, inputRate: number, ctx: ExperimentContext): Son
     inputRate,
     histograms,
     rates: counts.map((n, k) => ({ t_s: ((k + 1) * binMs) / 1000, rate_hz: n / (binMs / 1000) })),
-    final: Array.from(sim.weights('plastic')),
+    final: Array.from(sim.projection('plastic').weights()),
     wMax,
     wallMs: performance.now() - t0,
   };

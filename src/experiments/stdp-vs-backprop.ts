@@ -21,7 +21,7 @@
 
 import { validateModel } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
-import { Dense } from '../dense/tensor.js';
+import { Dense } from '../kernel/dense.js';
 import { Mlp } from '../dense/mlp.js';
 import { loadDigits, split, permutation, PIXELS, type Digits } from '../data/mnist.js';
 import { diehlCookModel, assignLabels, vote, classProportions, proportionVote, DC } from './diehl-cook.js';
@@ -60,16 +60,16 @@ export function stdpNetwork(neurons: number, seed: number): StdpNet & { setLearn
     present(img) {
       let intensity = 1, boosts = 0;
       for (;;) {
-        if (learning) sim.normalizeWeights('input->exc', DC.weightTotal);
+        if (learning) sim.projection('input->exc').normalize(DC.weightTotal);
         for (let i = 0; i < PIXELS; i++) rates[i] = img[i]! * DC.maxRate * intensity;
-        sim.setPoissonRates('input', rates);
-        const before = sim.spikeCounts('exc');
+        sim.population('input').setRates(rates);
+        const before = sim.population('exc').spikeCounts();
         sim.run({ steps: steps(DC.presentMs) });
-        const after = sim.spikeCounts('exc');
+        const after = sim.population('exc').spikeCounts();
         const response = new Uint32Array(neurons);
         let total = 0;
         for (let j = 0; j < neurons; j++) { response[j] = after[j]! - before[j]!; total += response[j]!; }
-        sim.setPoissonRates('input', silence);
+        sim.population('input').setRates(silence);
         sim.run({ steps: steps(DC.restMs) });
         if (total >= DC.minSpikes || boosts >= DC.maxBoosts) return { response, boosts };
         intensity += 0.5;
@@ -84,13 +84,13 @@ export function stdpNetwork(neurons: number, seed: number): StdpNet & { setLearn
 /** The frozen network's responses (excitatory spike counts) to digits, and the synaptic events per digit. */
 function frozenResponses(net: StdpNet & { setLearning(on: boolean): void }, digits: Digits, indices: ArrayLike<number>, ctx: ExperimentContext, onDigit?: () => void): { responses: Uint32Array[]; synOps: number } {
   net.setLearning(false);
-  const events0 = net.sim.kernel.exports.totalEvents();
+  const events0 = net.sim.events;
   const responses: Uint32Array[] = [];
   for (let k = 0; k < indices.length && !ctx.shouldStop?.(); k++) {
     responses.push(net.present(digits.images.subarray(indices[k]! * PIXELS, (indices[k]! + 1) * PIXELS)).response);
     onDigit?.();
   }
-  const synOps = (net.sim.kernel.exports.totalEvents() - events0) / Math.max(1, responses.length);
+  const synOps = (net.sim.events - events0) / Math.max(1, responses.length);
   net.setLearning(true);
   return { responses, synOps };
 }
@@ -170,7 +170,7 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
   curve.push({ method: 'stdp', digits: shown, accuracy: stdpAcc });
   emitPoint(ctx, 'stdp', shown, stdpAcc);
   ctx.emit?.(weightImages(net.sim, o.neurons, shown));
-  const weights = net.sim.weights('input->exc');
+  const weights = net.sim.projection('input->exc').weights();
   const filters = Array.from({ length: o.neurons }, (_, j) => Array.from({ length: PIXELS }, (_, i) => Number(weights[i * o.neurons + j]!.toFixed(4))));
 
   // ---- backprop
@@ -265,7 +265,7 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
 
 /** The input weights of the excitatory neurons as 28 x 28 images (each scaled to its maximum), for the live view. */
 function weightImages(sim: Simulation, neurons: number, shown: number): ImagesFrame {
-  const w = sim.weights('input->exc');
+  const w = sim.projection('input->exc').weights();
   const pixels = new Uint8Array(neurons * PIXELS);
   for (let j = 0; j < neurons; j++) {
     let mx = 0;

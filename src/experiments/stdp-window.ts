@@ -127,10 +127,8 @@ export function measureWindow(v: Variant, o: WindowOptions): { interval: number;
   const model = validateModel(windowModel(v, o));
   const sim = new Simulation(model);
   sim.run();
-  const x = sim.kernel.exports;
-  const proj = sim.network.projections.find((p) => p.name === 'plastic')!;
   const s = intervals(o);
-  const w = sim.kernel.readF64(x.projWeights64Ptr(proj.index), s.length);
+  const w = sim.projection('plastic').weights();
   const tEnd = sim.timeMs;
   return s.map((interval, k) => {
     // One-to-one: synapse k joins pre k and post k.
@@ -139,7 +137,7 @@ export function measureWindow(v: Variant, o: WindowOptions): { interval: number;
       // Eligibility decays with tau_c (huge here) from the later spike of the pair to the end.
       const tLater = T0 + Math.max(0, interval) + (v.plasticity.delay === 'dendritic' ? 0 : o.delay);
       const tauC = (v.plasticity as { tau_c: number }).tau_c;
-      dw = x.eligibilityValue(proj.index, k) * Math.exp((tEnd - tLater) / tauC);
+      dw = sim.projection('plastic').eligibility(k) * Math.exp((tEnd - tLater) / tauC);
     } else {
       dw = w[k]! - startWeight(v, interval);
     }

@@ -4,9 +4,9 @@
 
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packagePath } from '../paths.js';
-import { FileFormatError, UsageError } from '../errors.js';
-import { closest } from './closest.js';
+import { packagePath } from '../core/paths.js';
+import { FileFormatError, UsageError } from '../core/errors.js';
+import { closest } from '../core/closest.js';
 
 export function presetDir(): string {
   return packagePath('src', 'presets');

@@ -4,10 +4,17 @@
 // Every issue is collected, each with the JSON Pointer of the offending value.
 
 import AjvModule, { type ErrorObject } from 'ajv';
-import { ModelError, type Issue } from '../errors.js';
-import { Model, MODEL_VARIABLES, MODEL_NAMES, CONNECT_RULES, PLASTICITY_RULES, PairStdp, TripletStdp, RewardStdp, type Value, type InitValue, type Population, type Projection } from './schema.js';
+import { ModelError, type Issue } from '../core/errors.js';
+import { closest } from '../core/closest.js';
+import { Model, type Population, type Projection } from './schema.js';
+import { checkValue, checkNonNegative, checkTimes, lowestOf, highestOf, type Add, type InitValue, type Value } from './values.js';
+import { NEURON_MODELS, neuronModel, modelVariables, patternCount, type NeuronModel } from './neurons/index.js';
+import { connectionRule } from './connect.js';
+import { plasticityRule } from './plasticity.js';
 import { msToSteps } from './units.js';
-import { closest } from './closest.js';
+
+export { lowestOf, highestOf } from './values.js';
+export { patternCount } from './neurons/index.js';
 
 // ajv's CJS default export under NodeNext
 const Ajv = AjvModule as unknown as typeof AjvModule.default;
@@ -33,6 +40,8 @@ function schemaChecker() {
   return checkSchema;
 }
 
+const RANGE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
+
 /** A model after validation: defaults are filled in. */
 export type ValidModel = Model & {
   dt: number;
@@ -53,7 +62,11 @@ export function validateModel(input: unknown, options: { limits?: Partial<Limits
   const model = structuredClone(input);
   const check = schemaChecker();
   if (!check(model)) {
-    throw new ModelError(schemaIssues(check.errors ?? []), options.source);
+    const errors = check.errors ?? [];
+    issues.push(...schemaIssues(errors));
+    // A number out of its range leaves the model's shape intact: the rules
+    // that span fields are checked too, so that every issue is reported at once.
+    if (!errors.every((e) => RANGE_KEYWORDS.has(e.keyword))) throw new ModelError(issues, options.source);
   }
   const valid = model as ValidModel;
   fillPlasticityDefaults(valid);
@@ -63,13 +76,12 @@ export function validateModel(input: unknown, options: { limits?: Partial<Limits
 }
 
 // ajv fills defaults in everywhere except under anyOf, and a plasticity
-// block sits under one (it may be null): fill its defaults from its schema.
-const PLASTICITY_SCHEMAS = { stdp: PairStdp, triplet: TripletStdp, reward_stdp: RewardStdp } as const;
+// block sits under one (it may be null): fill its defaults from its rule's schema.
 function fillPlasticityDefaults(m: ValidModel): void {
   for (const pr of m.projections) {
     const pl = pr.plasticity as Record<string, unknown> | null | undefined;
     if (!pl) continue;
-    const schema = PLASTICITY_SCHEMAS[pl.rule as keyof typeof PLASTICITY_SCHEMAS];
+    const schema = plasticityRule(String(pl.rule)).schema;
     for (const [key, prop] of Object.entries(schema.properties as Record<string, { default?: unknown }>)) {
       if (pl[key] === undefined && prop.default !== undefined) pl[key] = prop.default;
     }
@@ -154,7 +166,9 @@ function describe(e: ErrorObject): Issue {
       return { path: `${path}/${escapePointer(String(p.missingProperty))}`, message: 'is required' };
     case 'discriminator': {
       const tag = String(p.tag);
-      const names = tag === 'model' ? MODEL_NAMES : tag === 'rule' ? (e.instancePath.endsWith('/plasticity') ? PLASTICITY_RULES : CONNECT_RULES) : [];
+      // The names come from the alternatives themselves (the registries built them).
+      const alternatives = (e.parentSchema as { oneOf?: { properties?: Record<string, { const?: string }> }[] } | undefined)?.oneOf ?? [];
+      const names = alternatives.map((a) => a.properties?.[tag]?.const).filter((n): n is string => typeof n === 'string');
       const value = p.tagValue;
       const hint = typeof value === 'string' ? closest(value, [...names]) : undefined;
       return {
@@ -171,8 +185,12 @@ function describe(e: ErrorObject): Issue {
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
-    case 'exclusiveMaximum':
-      return { path, message: `must be ${p.comparison} ${p.limit} (got ${got(e.data)})` };
+    case 'exclusiveMaximum': {
+      // The schema says what the number is and its unit: "membrane time constant must be > 0 ms (got -5)".
+      const q = e.parentSchema as { quantity?: string; unit?: string } | undefined;
+      const unit = q?.unit ? ` ${q.unit}` : '';
+      return { path, message: `${q?.quantity ? `${q.quantity} ` : ''}must be ${p.comparison} ${p.limit}${unit} (got ${got(e.data)})` };
+    }
     case 'minItems':
       return { path, message: `must have at least ${p.limit} item${p.limit === 1 ? '' : 's'}` };
     case 'maxItems':
@@ -198,8 +216,6 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
   const add = (path: string, message: string) => issues.push({ path, message });
   const limit = (path: string, message: string) => issues.push({ path, message, rule: 'limit' });
   const { dt, duration } = m;
-  if (!(dt > 0)) add('/dt', `time step must be > 0 ms (got ${dt})`);
-  if (!(duration >= 0)) add('/duration', `duration must be >= 0 ms (got ${duration})`);
   if (dt > 0 && duration / dt > limits.maxSteps) {
     limit('/duration', `duration / dt = ${Math.round(duration / dt)} steps exceeds the limit of ${limits.maxSteps}`);
   }
@@ -249,9 +265,6 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
     if (stepOk && !(msToSteps(mod.interval!, dt) >= 1)) add(`${at}/interval`, `update interval must be >= dt = ${dt} ms (got ${mod.interval})`);
     const enc = mod.encoder;
     if (enc?.kind === 'count' && enc.window !== undefined && !(enc.window >= mod.interval!)) add(`${at}/encoder/window`, `the count window must be at least the module interval, ${mod.interval} ms (got ${enc.window})`);
-    if (enc?.kind === 'exponential' && !(enc.tau > 0)) add(`${at}/encoder/tau`, `time constant must be > 0 ms (got ${enc.tau})`);
-    if (!(mod.input_scale! > 0)) add(`${at}/input_scale`, `must be > 0 Hz (got ${mod.input_scale})`);
-    if (!(mod.max_rate! >= 0)) add(`${at}/max_rate`, `must be >= 0 Hz (got ${mod.max_rate})`);
     if (mod.hidden !== undefined && mod.type !== 'mlp') add(`${at}/hidden`, `only an mlp has hidden layers; the ${mod.type}'s size is its output population's`);
     if (input && output && mod.type === 'mlp' && output.size < 2) add(`${at}/output`, `an mlp's softmax needs at least 2 outputs ("${mod.output}" has ${output.size})`);
   });
@@ -279,7 +292,7 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
     rec.energy.populations.forEach((name, i) => {
       const entry = pops.get(name);
       if (!entry) add(`/record/energy/populations/${i}`, unknownPopulation(name, pops));
-      else if (entry.pop.model !== 'binary') add(`/record/energy/populations/${i}`, `"${name}" is not a population of binary units`);
+      else if (!modelOf(entry.pop).coupling) add(`/record/energy/populations/${i}`, `"${name}" is not a population of binary units`);
     });
     if (stepOk && !(msToSteps(rec.energy.interval, dt) >= 1)) add('/record/energy/interval', `sampling interval must be >= dt = ${dt} ms (got ${rec.energy.interval})`);
   }
@@ -292,9 +305,11 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
     const at = `/record/state/${i}`;
     const entry = pops.get(r.population);
     if (!entry) { add(`${at}/population`, unknownPopulation(r.population, pops)); return; }
-    const vars = MODEL_VARIABLES[entry.pop.model];
-    if (r.variable === 'theta' && vars.includes('theta') && !((entry.pop.params as { theta_plus?: number } | undefined)?.theta_plus! > 0)) {
-      add(`${at}/variable`, `population "${r.population}" has no adaptive threshold (set params.theta_plus > 0)`);
+    const model = modelOf(entry.pop);
+    const vars = Object.keys(model.variables);
+    const absent = model.absent?.(entry.pop.params as never, r.variable);
+    if (vars.includes(r.variable) && absent) {
+      add(`${at}/variable`, `population "${r.population}" ${absent}`);
     } else if (!vars.includes(r.variable)) {
       add(`${at}/variable`, vars.length
         ? `${entry.pop.model} has no variable "${r.variable}"; it has ${vars.join(', ')}`
@@ -309,213 +324,41 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
   });
 }
 
+function modelOf(pop: Population): NeuronModel<unknown> {
+  return neuronModel(pop.model)!;  // the schema admits registered models only
+}
+
 function unknownPopulation(name: string, pops: Map<string, unknown>): string {
   const hint = closest(name, [...pops.keys()]);
   return `no population named "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
 }
 
-type Add = (path: string, message: string) => void;
-
+// What every population shares (init values, inputs), then its model's own rules.
 function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): void {
-  const positive = (key: string, value: number | undefined, what: string, unit: string) => {
-    if (value !== undefined && !(value > 0)) add(`${at}/params/${key}`, `${what} must be > 0 ${unit} (got ${value})`);
-  };
-  const nonNegative = (key: string, value: number | undefined, what: string, unit: string) => {
-    if (value !== undefined && !(value >= 0)) add(`${at}/params/${key}`, `${what} must be >= 0 ${unit} (got ${value})`);
-  };
-  switch (pop.model) {
-    case 'lif':
-    case 'lif_delta': {
-      const p = pop.params!;
-      positive('tau_m', p.tau_m, 'membrane time constant', 'ms');
-      positive('c_m', p.c_m, 'membrane capacitance', 'pF');
-      nonNegative('t_ref', p.t_ref, 'refractory period', 'ms');
-      if (!(p.v_reset! < p.v_thresh!)) {
-        add(`${at}/params/v_reset`, `reset potential must be below the threshold (v_reset ${p.v_reset} mV, v_thresh ${p.v_thresh} mV)`);
-      }
-      if (pop.model === 'lif') {
-        nonNegative('theta_plus', pop.params!.theta_plus, 'threshold increase per spike', 'mV');
-        positive('tau_theta', pop.params!.tau_theta, 'decay time of the adaptive threshold', 'ms');
-        positive('tau_syn_e', pop.params!.tau_syn_e, 'excitatory synaptic time constant', 'ms');
-        positive('tau_syn_i', pop.params!.tau_syn_i, 'inhibitory synaptic time constant', 'ms');
-      }
-      break;
-    }
-    case 'lif_cond': {
-      const p = pop.params!;
-      positive('c_m', p.c_m, 'membrane capacitance', 'pF');
-      positive('g_l', p.g_l, 'leak conductance', 'nS');
-      nonNegative('theta_plus', p.theta_plus, 'threshold increase per spike', 'mV');
-      positive('tau_theta', p.tau_theta, 'decay time of the adaptive threshold', 'ms');
-      nonNegative('t_ref', p.t_ref, 'refractory period', 'ms');
-      positive('tau_syn_e', p.tau_syn_e, 'excitatory synaptic time constant', 'ms');
-      positive('tau_syn_i', p.tau_syn_i, 'inhibitory synaptic time constant', 'ms');
-      if (!(p.v_reset! < p.v_thresh!)) {
-        add(`${at}/params/v_reset`, `reset potential must be below the threshold (v_reset ${p.v_reset} mV, v_thresh ${p.v_thresh} mV)`);
-      }
-      break;
-    }
-    case 'izhikevich': {
-      const p = pop.params!;
-      positive('tau_syn_e', p.tau_syn_e, 'excitatory synaptic time constant', 'ms');
-      positive('tau_syn_i', p.tau_syn_i, 'inhibitory synaptic time constant', 'ms');
-      if (!(p.c! < p.v_peak!)) add(`${at}/params/c`, `reset potential c must be below v_peak (c ${p.c} mV, v_peak ${p.v_peak} mV)`);
-      break;
-    }
-    case 'poisson':
-      if (!(pop.params.rate >= 0)) add(`${at}/params/rate`, `rate must be >= 0 Hz (got ${pop.params.rate})`);
-      break;
-    case 'binary':
-      checkBinary(pop, at, add);
-      break;
-    case 'spike_source': {
-      const lists = pop.params.spike_times;
-      if (lists.length !== pop.size) {
-        add(`${at}/params/spike_times`, `needs one list per neuron: ${pop.size} lists (got ${lists.length})`);
-      }
-      lists.forEach((times, j) => {
-        times.forEach((t, q) => {
-          if (!(t > 0)) add(`${at}/params/spike_times/${j}/${q}`, `spike times must be > 0 ms (got ${t})`);
-          else if (q > 0 && t < times[q - 1]!) {
-            add(`${at}/params/spike_times/${j}/${q}`, `spike times must be ascending (${t} ms after ${times[q - 1]} ms)`);
-          }
-        });
-      });
-      break;
-    }
-  }
-  if ('init' in pop && pop.init && pop.model !== 'binary') {
-    if ('theta' in pop.init && !((pop.params as { theta_plus?: number } | undefined)?.theta_plus! > 0)) {
-      add(`${at}/init/theta`, 'the population has no adaptive threshold (set params.theta_plus > 0)');
-    }
+  const model = modelOf(pop);
+  model.check?.(pop as never, at, add);
+  if (pop.init && model.initSchema === undefined) {
     for (const [name, value] of Object.entries(pop.init) as [string, InitValue | undefined][]) {
       if (value === undefined) continue;
+      const absent = model.absent?.(pop.params as never, name);
+      if (absent) add(`${at}/init/${name}`, `the population ${absent}`);
       if (Array.isArray(value)) {
-        checkPerNeuron(value, pop.size, `${at}/init/${name}`, add);
-        if (name === 'rate') value.forEach((r, j) => { if (r < 0) add(`${at}/init/rate/${j}`, `rates must be >= 0 (got ${r})`); });
-        continue;
-      }
-      checkValue(value, `${at}/init/${name}`, add);
-      if (name === 'rate') checkNonNegative(value, `${at}/init/rate`, 'rates', add);
+        if (value.length !== pop.size) add(`${at}/init/${name}`, `needs one value per neuron: ${pop.size} (got ${value.length})`);
+      } else checkValue(value, `${at}/init/${name}`, add);
     }
   }
-  if ('poisson_input' in pop && pop.poisson_input) {
-    pop.poisson_input.forEach((inp, q) => {
-      const ip = `${at}/poisson_input/${q}`;
-      if (!(inp.rate >= 0)) add(`${ip}/rate`, `rate must be >= 0 Hz (got ${inp.rate})`);
-      if (m.dt > 0 && inp.rate * m.dt / 1000 > 1000) add(`${ip}/rate`, `rate x dt must be at most 1000 spikes per step (got ${inp.rate * m.dt / 1000})`);
-      if (pop.model === 'lif_cond' && inp.weight < 0) add(`${ip}/weight`, `conductance weights must be >= 0 nS (got ${inp.weight})`);
-      if (pop.model === 'lif_delta' && inp.receptor !== undefined) add(`${ip}/receptor`, 'lif_delta has no synaptic receptors; omit "receptor"');
-    });
-  }
-  if ('current' in pop && pop.current) {
-    const c = pop.current;
+  pop.poisson_input?.forEach((inp, q) => {
+    const ip = `${at}/poisson_input/${q}`;
+    if (m.dt > 0 && inp.rate * m.dt / 1000 > 1000) add(`${ip}/rate`, `rate x dt must be at most 1000 spikes per step (got ${inp.rate * m.dt / 1000})`);
+    if (model.synapses?.conductance && inp.weight < 0) add(`${ip}/weight`, `conductance weights must be >= 0 nS (got ${inp.weight})`);
+    if (!model.synapses?.receptors && inp.receptor !== undefined) add(`${ip}/receptor`, `${pop.model} has no synaptic receptors; omit "receptor"`);
+  });
+  const c = pop.current;
+  if (c) {
     if (c.times.length !== c.amplitudes.length) {
       add(`${at}/current/amplitudes`, `needs one amplitude per time: ${c.times.length} (got ${c.amplitudes.length})`);
     }
-    c.times.forEach((t, q) => {
-      if (!(t >= 0)) add(`${at}/current/times/${q}`, `times must be >= 0 ms (got ${t})`);
-      else if (q > 0 && t < c.times[q - 1]!) add(`${at}/current/times/${q}`, `times must be ascending (${t} ms after ${c.times[q - 1]} ms)`);
-    });
-  }
-}
-
-/** Number of patterns a binary population defines. */
-export function patternCount(pop: Population): number {
-  if (pop.model !== 'binary' || !pop.patterns) return 0;
-  const p = pop.patterns;
-  if ('random' in p) return p.random.count;
-  if ('list' in p) return p.list.length;
-  return p.mnist.count;
-}
-
-function checkBinary(pop: Extract<Population, { model: 'binary' }>, at: string, add: Add): void {
-  const p = pop.params!;
-  const [lo, hi] = p.values === '01' ? [0, 1] : [-1, 1];
-  if (!(p.temperature! > 0)) add(`${at}/params/temperature`, `temperature must be > 0 (got ${p.temperature})`);
-  if (!(p.sweeps_per_step! > 0)) add(`${at}/params/sweeps_per_step`, `must be > 0 (got ${p.sweeps_per_step})`);
-  if (!(p.rate! > 0)) add(`${at}/params/rate`, `must be > 0 Hz (got ${p.rate})`);
-  if (p.threshold !== 0 && p.bias !== 0) add(`${at}/params/bias`, 'give a threshold or a bias, not both (the bias is -threshold)');
-  const sched = p.temperature_schedule;
-  if (sched) {
-    if (sched.times.length !== sched.values.length) add(`${at}/params/temperature_schedule/values`, `needs one temperature per time: ${sched.times.length} (got ${sched.values.length})`);
-    sched.values.forEach((v, q) => { if (!(v > 0)) add(`${at}/params/temperature_schedule/values/${q}`, `temperature must be > 0 (got ${v})`); });
-    sched.times.forEach((t, q) => {
-      if (!(t >= 0)) add(`${at}/params/temperature_schedule/times/${q}`, `times must be >= 0 ms (got ${t})`);
-      else if (q > 0 && t < sched.times[q - 1]!) add(`${at}/params/temperature_schedule/times/${q}`, `times must be ascending (${t} ms after ${sched.times[q - 1]} ms)`);
-    });
-  }
-  const pat = pop.patterns;
-  if (pat) {
-    if ('list' in pat) {
-      pat.list.forEach((e, mu) => {
-        if (e.length !== pop.size) add(`${at}/patterns/list/${mu}`, `a pattern needs one value per unit: ${pop.size} (got ${e.length})`);
-        const bad = e.findIndex((x) => x !== lo && x !== hi);
-        if (bad >= 0) add(`${at}/patterns/list/${mu}/${bad}`, `pattern values must be ${lo} or ${hi} (got ${e[bad]})`);
-      });
-    } else if ('random' in pat) {
-      const q = pat.random.p_on ?? 0.5;
-      if (!(q >= 0 && q <= 1)) add(`${at}/patterns/random/p_on`, `must be within [0, 1] (got ${q})`);
-    } else {
-      if (pop.size !== 784) add(`${at}/patterns/mnist`, `MNIST patterns are 28 x 28 images: the population needs 784 units (got ${pop.size})`);
-      const b = pat.mnist.binarize ?? 0.5;
-      if (!(b >= 0 && b < 1)) add(`${at}/patterns/mnist/binarize`, `must be within [0, 1) (got ${b})`);
-    }
-  }
-  const st = pop.init?.state;
-  if (st !== undefined) {
-    if (typeof st === 'number') {
-      if (st !== lo && st !== hi) add(`${at}/init/state`, `a state must be ${lo} or ${hi} (got ${st})`);
-    } else if (Array.isArray(st)) {
-      if (st.length !== pop.size) add(`${at}/init/state`, `needs one state per unit: ${pop.size} (got ${st.length})`);
-      const bad = st.findIndex((x) => x !== lo && x !== hi);
-      if (bad >= 0) add(`${at}/init/state/${bad}`, `a state must be ${lo} or ${hi} (got ${st[bad]})`);
-    } else if (st !== 'random') {
-      const n = patternCount(pop);
-      if (st.pattern >= n) add(`${at}/init/state/pattern`, n ? `pattern ${st.pattern} does not exist (the population has ${n})` : 'the population has no patterns');
-      if (st.flip !== undefined && !(st.flip >= 0 && st.flip <= 1)) add(`${at}/init/state/flip`, `must be within [0, 1] (got ${st.flip})`);
-    }
-  }
-  const bias = pop.init?.bias;
-  if (Array.isArray(bias)) checkPerNeuron(bias, pop.size, `${at}/init/bias`, add);
-  else if (bias !== undefined) checkValue(bias, `${at}/init/bias`, add);
-}
-
-function checkPerNeuron(values: number[], size: number, at: string, add: Add): void {
-  if (values.length !== size) add(at, `needs one value per neuron: ${size} (got ${values.length})`);
-}
-
-function checkValue(v: Value, at: string, add: Add): void {
-  if (typeof v === 'number') return;
-  if ('uniform' in v) {
-    if (!(v.uniform[0] <= v.uniform[1])) add(`${at}/uniform`, `low must not exceed high (got [${v.uniform.join(', ')}])`);
-  } else {
-    if (!(v.normal[1] >= 0)) add(`${at}/normal/1`, `standard deviation must be >= 0 (got ${v.normal[1]})`);
-    if (v.clip && !(v.clip[0] <= v.clip[1])) add(`${at}/clip`, `low must not exceed high (got [${v.clip.join(', ')}])`);
-  }
-}
-
-/** Lowest value a Value can take (-Infinity for an unclipped normal). */
-export function lowestOf(v: Value): number {
-  if (typeof v === 'number') return v;
-  if ('uniform' in v) return v.uniform[0];
-  if (v.normal[1] === 0) return Math.max(v.normal[0], v.clip?.[0] ?? -Infinity);
-  return v.clip ? v.clip[0] : -Infinity;
-}
-
-/** Highest value a Value can take. */
-export function highestOf(v: Value): number {
-  if (typeof v === 'number') return v;
-  if ('uniform' in v) return v.uniform[1];
-  if (v.normal[1] === 0) return Math.min(v.normal[0], v.clip?.[1] ?? Infinity);
-  return v.clip ? v.clip[1] : Infinity;
-}
-
-function checkNonNegative(v: Value, at: string, what: string, add: Add): void {
-  if (lowestOf(v) < 0) {
-    add(at, typeof v === 'number'
-      ? `${what} must be >= 0 (got ${v})`
-      : `${what} must be >= 0: ${'uniform' in v ? 'the low end' : 'the clip range'} must be >= 0${'normal' in v && !v.clip ? ' (add "clip": [0, ...])' : ''}`);
+    checkTimes(c.times, `${at}/current/times`, add);
   }
 }
 
@@ -524,80 +367,29 @@ function checkProjection(
   pr: Projection, pre: Population, post: Population, at: string, dt: number, stepOk: boolean, add: Add,
 ): number {
   const c = pr.connect;
-  const nPre = pre.size, nPost = post.size;
-  const same = pr.from === pr.to;
-  let expected = 0;
-  if (post.model === 'poisson' || post.model === 'spike_source') {
+  const preModel = modelOf(pre), postModel = modelOf(post);
+  const syn = postModel.synapses;
+  if (syn === null) {
     add(`${at}/to`, `population "${pr.to}" is a ${post.model} source and cannot receive synapses`);
   }
-  switch (c.rule) {
-    case 'fixed_probability':
-      expected = nPre * nPost * c.p;
-      break;
-    case 'fixed_indegree': {
-      const available = same && c.allow_autapses === false ? nPre - 1 : nPre;
-      if (c.allow_multapses === false && c.indegree > available) {
-        add(`${at}/connect/indegree`, `indegree ${c.indegree} needs that many distinct sources, but "${pr.from}" offers ${available} (set allow_multapses)`);
-      }
-      if (c.indegree > 0 && available <= 0) add(`${at}/connect/indegree`, `"${pr.from}" has no neuron to connect from`);
-      expected = c.indegree * nPost;
-      break;
-    }
-    case 'fixed_outdegree': {
-      const available = same && c.allow_autapses === false ? nPost - 1 : nPost;
-      if (c.allow_multapses === false && c.outdegree > available) {
-        add(`${at}/connect/outdegree`, `outdegree ${c.outdegree} needs that many distinct targets, but "${pr.to}" offers ${available} (set allow_multapses)`);
-      }
-      if (c.outdegree > 0 && available <= 0) add(`${at}/connect/outdegree`, `"${pr.to}" has no neuron to connect to`);
-      expected = c.outdegree * nPre;
-      break;
-    }
-    case 'one_to_one':
-      if (nPre !== nPost) add(`${at}/connect`, `one_to_one needs populations of equal size ("${pr.from}" ${nPre}, "${pr.to}" ${nPost})`);
-      expected = nPre;
-      break;
-    case 'all_to_all':
-      expected = nPre * nPost;
-      break;
-    case 'all_but_one':
-      if (nPre !== nPost) add(`${at}/connect`, `all_but_one needs populations of equal size ("${pr.from}" ${nPre}, "${pr.to}" ${nPost})`);
-      expected = nPre * (nPost - 1);
-      break;
-    case 'lattice': {
-      const [a, b] = c.shape;
-      if (a !== b) add(`${at}/connect/shape`, `the lattice must be square (got ${a} x ${b})`);
-      if (!same) add(`${at}/to`, 'a lattice couples a population to itself');
-      if (nPre !== a * b) add(`${at}/connect/shape`, `a ${a} x ${b} lattice needs ${a * b} units; "${pr.from}" has ${nPre}`);
-      expected = 4 * nPre;
-      break;
-    }
-    case 'list': {
-      const n = c.pre.length;
-      if (c.post.length !== n) add(`${at}/connect/post`, `needs one entry per source: ${n} (got ${c.post.length})`);
-      c.pre.forEach((i, s) => { if (i >= nPre) add(`${at}/connect/pre/${s}`, `neuron ${i} is outside "${pr.from}" (size ${nPre})`); });
-      c.post.forEach((j, s) => { if (j >= nPost) add(`${at}/connect/post/${s}`, `neuron ${j} is outside "${pr.to}" (size ${nPost})`); });
-      if (c.weights) {
-        if (c.weights.length !== n) add(`${at}/connect/weights`, `needs one weight per synapse: ${n} (got ${c.weights.length})`);
-        if (pr.weight !== undefined) add(`${at}/weight`, 'give either "weight" or connect.weights, not both');
-      }
-      if (c.delays) {
-        if (c.delays.length !== n) add(`${at}/connect/delays`, `needs one delay per synapse: ${n} (got ${c.delays.length})`);
-        if (pr.delay !== undefined) add(`${at}/delay`, 'give either "delay" or connect.delays, not both');
-        if (stepOk) c.delays.forEach((d, s) => checkDelayBound(d, `${at}/connect/delays/${s}`, dt, add));
-      }
-      expected = n;
-      break;
-    }
+  const expected = connectionRule(c.rule).check(c as never, {
+    at, from: pr.from, to: pr.to, nPre: pre.size, nPost: post.size, same: pr.from === pr.to, dt, add,
+  });
+  const listWeights = c.rule === 'list' && c.weights !== undefined;
+  const listDelays = c.rule === 'list' && c.delays !== undefined;
+  if (listWeights && pr.weight !== undefined) add(`${at}/weight`, 'give either "weight" or connect.weights, not both');
+  if (listDelays) {
+    if (pr.delay !== undefined) add(`${at}/delay`, 'give either "delay" or connect.delays, not both');
+    if (stepOk) (c.delays as number[]).forEach((d, s) => checkDelayBound(d, `${at}/connect/delays/${s}`, dt, add));
   }
 
-  const listWeights = c.rule === 'list' && c.weights !== undefined;
-  const binaryPre = pre.model === 'binary', binaryPost = post.model === 'binary';
-  if (binaryPre !== binaryPost) {
-    add(`${at}/${binaryPre ? 'to' : 'from'}`, 'binary units couple only to binary units');
+  const couplingPre = preModel.coupling === true, couplingPost = postModel.coupling === true;
+  if (couplingPre !== couplingPost) {
+    add(`${at}/${couplingPre ? 'to' : 'from'}`, 'binary units couple only to binary units');
     return expected;
   }
-  if (binaryPre) {
-    checkCoupling(pr, pre, post, at, add);
+  if (couplingPre) {
+    checkCoupling(pr, post, at, add);
     if (pr.learn === undefined && pr.weight === undefined && !listWeights) add(`${at}/weight`, 'is required');
     return expected;
   }
@@ -605,28 +397,25 @@ function checkProjection(
   if (c.rule === 'lattice') add(`${at}/connect/rule`, 'lattices couple binary units');
   if (pr.weight === undefined && !listWeights) add(`${at}/weight`, 'is required');
   if (pr.weight !== undefined) checkValue(pr.weight, `${at}/weight`, add);
-  if (post.model === 'lif_cond') {
+  if (syn?.conductance) {
     if (pr.weight !== undefined) checkNonNegative(pr.weight, `${at}/weight`, 'conductance weights (nS)', add);
     if (listWeights) {
-      (c as { weights: number[] }).weights.forEach((w, s) => {
+      (c.weights as number[]).forEach((w, s) => {
         if (w < 0) add(`${at}/connect/weights/${s}`, `conductance weights must be >= 0 nS (got ${w})`);
       });
     }
   }
-  if (post.model === 'lif_delta' && pr.receptor !== undefined) {
-    add(`${at}/receptor`, 'lif_delta has no synaptic receptors (a weight is a jump of v in mV); omit "receptor"');
+  if (syn && !syn.receptors && pr.receptor !== undefined) {
+    add(`${at}/receptor`, `${post.model} has no synaptic receptors: its weights are ${syn.weightUnit}; omit "receptor"`);
   }
-  if (pr.receptor === undefined && post.model !== 'lif_delta' && !listWeights && pr.weight !== undefined && typeof pr.weight !== 'number') {
-    add(`${at}/receptor`, 'is required when the weight is a distribution ("exc" or "inh")');
-  }
-  if (pr.receptor === undefined && listWeights && post.model !== 'lif_delta') {
-    add(`${at}/receptor`, 'is required with per-synapse weights ("exc" or "inh")');
+  if (syn?.receptors && pr.receptor === undefined) {
+    if (!listWeights && pr.weight !== undefined && typeof pr.weight !== 'number') add(`${at}/receptor`, 'is required when the weight is a distribution ("exc" or "inh")');
+    if (listWeights) add(`${at}/receptor`, 'is required with per-synapse weights ("exc" or "inh")');
   }
 
   if (pr.plasticity) checkPlasticity(pr, post, at, add);
-  if (pr.normalize) {
-    if (!(pr.normalize.total > 0)) add(`${at}/normalize/total`, `the sum of incoming weights must be > 0 (got ${pr.normalize.total})`);
-    if (stepOk && !(msToSteps(pr.normalize.interval, dt) >= 1)) add(`${at}/normalize/interval`, `must be >= dt = ${dt} ms (got ${pr.normalize.interval})`);
+  if (pr.normalize && stepOk && !(msToSteps(pr.normalize.interval, dt) >= 1)) {
+    add(`${at}/normalize/interval`, `must be >= dt = ${dt} ms (got ${pr.normalize.interval})`);
   }
 
   if (pr.delay !== undefined && stepOk) {
@@ -648,7 +437,7 @@ function checkProjection(
 }
 
 // Couplings between binary units: immediate, symmetric (w_ij = w_ji), no self-coupling.
-function checkCoupling(pr: Projection, pre: Population, post: Population, at: string, add: Add): void {
+function checkCoupling(pr: Projection, post: Population, at: string, add: Add): void {
   const c = pr.connect;
   const same = pr.from === pr.to;
   for (const key of ['delay', 'receptor', 'plasticity', 'normalize'] as const) {
@@ -664,12 +453,13 @@ function checkCoupling(pr: Projection, pre: Population, post: Population, at: st
   const symmetricHint = 'couplings of binary units must be symmetric (w_ij = w_ji): use all_to_all or lattice with one weight, "learn", or a symmetric list';
   if (pr.weight !== undefined && typeof pr.weight !== 'number') add(`${at}/weight`, `${symmetricHint}; random weights are not`);
   if (c.rule === 'list') {
-    const w = c.weights ?? c.pre.map(() => (typeof pr.weight === 'number' ? pr.weight : NaN));
+    const pre = c.pre as number[], postIds = c.post as number[];
+    const w = (c.weights as number[] | undefined) ?? pre.map(() => (typeof pr.weight === 'number' ? pr.weight : NaN));
     const key = (i: number, j: number) => `${i},${j}`;
     const table = new Map<string, number>();
-    c.pre.forEach((i, s) => table.set(key(i, c.post[s]!), w[s]!));
-    c.pre.forEach((i, s) => {
-      const j = c.post[s]!;
+    pre.forEach((i, s) => table.set(key(i, postIds[s]!), w[s]!));
+    pre.forEach((i, s) => {
+      const j = postIds[s]!;
       if (same && i === j) add(`${at}/connect/pre/${s}`, `unit ${i} cannot couple to itself`);
       else if (same && table.get(key(j, i)) !== w[s]) add(`${at}/connect`, `${symmetricHint}: ${i}->${j} has weight ${w[s]}, ${j}->${i} ${table.has(key(j, i)) ? `has ${table.get(key(j, i))}` : 'is missing'}`);
     });
@@ -679,7 +469,6 @@ function checkCoupling(pr: Projection, pre: Population, post: Population, at: st
   } else if (c.rule !== 'all_to_all') {
     add(`${at}/connect/rule`, `between two populations of binary units, use all_to_all both ways with one weight (or set the couplings from code); ${c.rule} is not symmetric`);
   }
-  void pre;
 }
 
 function checkPlasticity(pr: Projection, post: Population, at: string, add: Add): void {
@@ -689,22 +478,12 @@ function checkPlasticity(pr: Projection, post: Population, at: string, add: Add)
   if (pr.delay !== undefined && typeof pr.delay !== 'number') {
     add(`${at}/delay`, 'plastic synapses share one delay: give a number (the presynaptic trace serves all synapses of a neuron)');
   }
-  if (c.rule === 'list' && c.delays && new Set(c.delays).size > 1) {
+  if (c.rule === 'list' && c.delays && new Set(c.delays as number[]).size > 1) {
     add(`${at}/connect/delays`, 'plastic synapses share one delay: give "delay" instead of per-synapse delays');
   }
   const wMin = pl.w_min ?? 0, wMax = pl.w_max;
   if (!(wMin < wMax)) add(`${ap}/w_max`, `w_max must be above w_min (w_min ${wMin}, w_max ${wMax})`);
-  if (post.model === 'lif_cond' && wMin < 0) add(`${ap}/w_min`, `conductance weights must be >= 0 nS (got w_min ${wMin})`);
-  const taus = pl.rule === 'triplet' ? ['tau_plus', 'tau_minus', 'tau_x', 'tau_y'] : pl.rule === 'reward_stdp' ? ['tau_plus', 'tau_minus', 'tau_c'] : ['tau_plus', 'tau_minus'];
-  for (const key of taus) {
-    const v = (pl as Record<string, unknown>)[key] as number;
-    if (!(v > 0)) add(`${ap}/${key}`, `time constant must be > 0 ms (got ${v})`);
-  }
-  const amps = pl.rule === 'triplet' ? ['a2_plus', 'a3_plus', 'a2_minus', 'a3_minus'] : pl.rule === 'reward_stdp' ? ['a_plus', 'a_minus', 'learning_rate'] : ['a_plus', 'a_minus', 'mu'];
-  for (const key of amps) {
-    const v = (pl as Record<string, unknown>)[key] as number;
-    if (!(v >= 0)) add(`${ap}/${key}`, `must be >= 0 (got ${v})`);
-  }
+  if (modelOf(post).synapses?.conductance && wMin < 0) add(`${ap}/w_min`, `conductance weights must be >= 0 nS (got w_min ${wMin})`);
   const within = (lo: number, hi: number) => lo >= wMin && hi <= wMax;
   if (pr.weight !== undefined && !within(lowestOf(pr.weight), highestOf(pr.weight))) {
     add(`${at}/weight`, typeof pr.weight === 'number'
@@ -712,7 +491,7 @@ function checkPlasticity(pr: Projection, post: Population, at: string, add: Add)
       : `initial weights must lie within the plasticity bounds [${wMin}, ${wMax}]${'normal' in pr.weight ? ' (clip the normal distribution)' : ''}`);
   }
   if (c.rule === 'list' && c.weights) {
-    c.weights.forEach((w, s) => { if (!within(w, w)) add(`${at}/connect/weights/${s}`, `initial weight ${w} is outside the plasticity bounds [${wMin}, ${wMax}]`); });
+    (c.weights as number[]).forEach((w, s) => { if (!within(w, w)) add(`${at}/connect/weights/${s}`, `initial weight ${w} is outside the plasticity bounds [${wMin}, ${wMax}]`); });
   }
 }
 
@@ -720,3 +499,10 @@ function checkDelayBound(d: number, at: string, dt: number, add: Add): void {
   if (!(d >= dt * (1 - 1e-9))) add(at, `delay must be >= dt = ${dt} ms (got ${d} ms)`);
   else if (msToSteps(d, dt) > MAX_DELAY_STEPS) add(at, `delay must be at most ${MAX_DELAY_STEPS} steps (${MAX_DELAY_STEPS * dt} ms; got ${d} ms)`);
 }
+
+/** Every model's variables (for the docs and the CLI's help). */
+export function modelVariableTable(): Record<string, string[]> {
+  return Object.fromEntries(NEURON_MODELS.map((m) => [m.name, modelVariables(m as NeuronModel<unknown>)]));
+}
+
+export type { Value };

@@ -4,7 +4,7 @@
 // updated every interval d from the interval's count n. The decoder sets the rates of a
 // poisson population (Poisson or regular trains) to max_rate x activity.
 
-import type { Kernel } from '../kernel/wasm.js';
+import type { Kernel } from '../kernel/kernel.js';
 
 export type EncoderSpec = { kind: 'count'; window?: number | undefined } | { kind: 'exponential'; tau: number };
 
@@ -21,8 +21,7 @@ export class SpikeEncoder {
   }
 
   private counts(): Float64Array {
-    const x = this.kernel.exports;
-    return Float64Array.from(this.kernel.readU32(x.statePtr(this.pop, this.kernel.k.VAR_COUNT), this.size));
+    return Float64Array.from(this.kernel.spikeCounts(this.pop, this.size));
   }
 
   /** Rates (Hz) of the input neurons after the interval just simulated. */

@@ -5,12 +5,13 @@
 // (seeded); code reaches the layer (module.rbm, .mlp, .recurrent) to load
 // or train them.
 
-import type { Kernel } from '../kernel/wasm.js';
-import type { Network } from '../build/network.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Device, Emit } from '../sim/devices.js';
+import type { Network } from '../network/build.js';
 import type { ValidModel } from '../model/validate.js';
 import type { Module } from '../model/schema.js';
 import { msToSteps } from '../model/units.js';
-import { Dense } from '../dense/tensor.js';
+import { Dense } from '../kernel/dense.js';
 import { Rbm } from '../dense/rbm.js';
 import { Mlp } from '../dense/mlp.js';
 import { RecurrentNet } from '../dense/recurrent.js';
@@ -25,7 +26,7 @@ export interface ModuleSample {
   activity: Float32Array;
 }
 
-export class RateModule {
+export class RateModule implements Device {
   readonly name: string;
   readonly type: Module['type'];
   readonly everySteps: number;
@@ -38,10 +39,12 @@ export class RateModule {
   private readonly inputScale: number;
   private readonly state: { h: Float32Array; C: Float32Array } | undefined;
   private readonly nOut: number;
+  private readonly outputIndex: number;
 
-  constructor(kernel: Kernel, dense: Dense, network: Network, model: ValidModel, spec: Module) {
+  constructor(private readonly kernel: Kernel, dense: Dense, network: Network, model: ValidModel, spec: Module) {
     const input = network.populations.find((p) => p.name === spec.input)!;
     const output = network.populations.find((p) => p.name === spec.output)!;
+    this.outputIndex = output.index;
     this.name = spec.name;
     this.type = spec.type;
     this.output = spec.output;
@@ -60,7 +63,17 @@ export class RateModule {
     }
   }
 
-  /** Encodes the last interval's input, steps the layer; returns the sample (the caller sets the rates). */
+  stepsToSample(step: number): number { return this.everySteps - (step % this.everySteps); }
+
+  /** Every interval: the layer takes a step and sets its output population's rates. */
+  collect(step: number, timeMs: number, emit: Emit): void {
+    if (step % this.everySteps !== 0) return;
+    const sample = this.update(timeMs);
+    this.kernel.setRates(this.outputIndex, Float64Array.from(sample.activity, (a) => a * this.maxRate), `module "${this.name}" rates of "${this.output}"`);
+    emit({ kind: 'modules', sample });
+  }
+
+  /** Encodes the last interval's input, steps the layer; returns the sample (collect sets the rates). */
   update(tMs: number): ModuleSample {
     const rates = this.encoder.update();
     const x = Float32Array.from(rates, (r) => r / this.inputScale);

@@ -10,14 +10,14 @@
 import { decode } from '@msgpack/msgpack';
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join, basename } from 'node:path';
-import { AtomicFile } from './atomic.js';
+import { AtomicFile } from '../core/atomic.js';
 import { MsgpackStreamWriter } from './msgpack-stream.js';
-import type { SpikeChunk, StateChunk, SimulationSink } from '../sim/simulation.js';
+import { recordingSink, type SpikeChunk, type StateChunk, type RecordingSink, type Recording } from '../sim/recording.js';
 import type { WeightSample } from '../sim/weights.js';
 import type { EnergySample } from '../sim/energy.js';
 import type { ModuleSample } from '../modules/runtime.js';
 import type { WeightRecord } from '../model/schema.js';
-import type { Network } from '../build/network.js';
+import type { Network } from '../network/build.js';
 
 /** Maps global neuron ids to (population index, local id). */
 export class PopulationLookup {
@@ -162,7 +162,7 @@ export interface SpikeFileOptions {
  * Writes spikes.csv, spikes.msgpack and state.csv for a run. Nothing is
  * visible under the final names until finish(); abort() leaves no trace.
  */
-export class SpikeFiles implements SimulationSink {
+export class SpikeFiles implements RecordingSink {
   private readonly lookup: PopulationLookup;
   private readonly csv: AtomicFile | undefined;
   private readonly columns: ColumnFiles[] | undefined;
@@ -217,6 +217,13 @@ export class SpikeFiles implements SimulationSink {
       }
     }
   }
+
+  /** One record of the run, to its file. */
+  write(r: Recording): void {
+    this.dispatch.write(r);
+  }
+
+  private readonly dispatch = recordingSink(this);
 
   modules(sample: ModuleSample): void {
     if (!this.modulesCsv) return;

@@ -6,10 +6,9 @@ import websocket from '@fastify/websocket';
 import { Type, type Static } from '@sinclair/typebox';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Model } from '../model/schema.js';
 import { validateModel, schemaIssues, type Limits } from '../model/validate.js';
 import { applyOverrides, listPresets, loadPreset } from '../model/load.js';
-import { ModelError, UsageError, HebbError, type Issue, formatIssue } from '../errors.js';
+import { ModelError, UsageError, HebbError, type Issue, formatIssue } from '../core/errors.js';
 import { RunManager, TooManyRunsError, type RunManagerOptions } from './runs.js';
 import { registerStatic } from './static.js';
 import { EXPERIMENTS } from '../experiments/index.js';
@@ -41,12 +40,17 @@ const Pace = Type.Union([
   Type.Object({ mode: Type.Literal('realtime'), speed: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10000, default: 1, description: 'biological ms per wall ms' })) }, { additionalProperties: false }),
 ], { title: '{ "mode": "max" } or { "mode": "realtime", "speed": x }' });
 
+// A model is checked by hebb's own validator, not by the route's schema: one
+// set of rules and messages for the CLI, the server and the page, every issue
+// at once, each path a JSON Pointer into the model.
+const ModelBody = Type.Unknown({ description: 'a model in the model format (src/model/schema.ts); its issues come back with JSON Pointers into it' });
+
 const CreateRun = Type.Object({
   preset: Type.Optional(Type.String({ description: 'a preset name (or give "model" or "experiment")' })),
   experiment: Type.Optional(Type.String({ description: 'an experiment whose network to watch (GET /api/experiments: watchable)' })),
   run_experiment: Type.Optional(Type.String({ description: 'an experiment to run in full (its progress, live views and results stream; its files download when it ends)' })),
   options: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Array(Type.Number())]), { description: 'run_experiment: its options (as hebb experiment --help lists them)' })),
-  model: Type.Optional(Model),
+  model: Type.Optional(ModelBody),
   set: Type.Optional(Type.Array(Type.String(), { description: 'overrides PATH=VALUE, as hebb run --set' })),
   duration_ms: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: 'simulated time; null runs until stopped' })),
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
@@ -180,7 +184,7 @@ export async function buildApp(options: ServerOptions = {}): Promise<FastifyInst
   });
 
   app.post('/api/models/validate', {
-    schema: { body: Type.Object({ model: Model }, { additionalProperties: false }), response: { 200: Type.Object({ valid: Type.Boolean(), model: Type.Any() }), 400: ErrorReply, 413: ErrorReply } },
+    schema: { body: Type.Object({ model: ModelBody }, { additionalProperties: false }), response: { 200: Type.Object({ valid: Type.Boolean(), model: Type.Any() }), 400: ErrorReply, 413: ErrorReply } },
   }, async (request) => {
     const { model } = request.body as { model: unknown };
     return { valid: true, model: validateModel(model, { limits }) };

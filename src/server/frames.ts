@@ -1,16 +1,14 @@
 // Turns the spike and state chunks of a run into protocol frames.
 
-import type { SpikeChunk, StateChunk } from '../sim/simulation.js';
-import type { Network } from '../build/network.js';
+import type { SpikeChunk, StateChunk } from '../sim/recording.js';
+import type { Network } from '../network/build.js';
 import { PopulationLookup } from '../record/spike-files.js';
 import type { PopulationInfo, SpikeBlock, SpikesFrame, StateFrame, EnergyFrame, ImageInfo } from '../protocol/messages.js';
 import type { ValidModel } from '../model/validate.js';
 import { imageShape, MAX_IMAGE_PATTERNS, MAX_STREAMED_OVERLAPS, type EnergySample } from '../sim/energy.js';
 
-const CLOCK_MODELS = new Set(['lif', 'lif_cond', 'izhikevich']);
-
 export function populationInfo(network: Network): PopulationInfo[] {
-  return network.populations.map((p) => ({ name: p.name, size: p.size, model: p.model, first: p.first, clock: CLOCK_MODELS.has(p.model) }));
+  return network.populations.map((p) => ({ name: p.name, size: p.size, model: p.model, first: p.first, clock: p.clock }));
 }
 
 /** Collects the spikes of an interval and packs them into one frame. */

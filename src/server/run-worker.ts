@@ -7,11 +7,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { join } from 'node:path';
 import { Simulation } from '../sim/simulation.js';
 import { SpikeFiles } from '../record/spike-files.js';
-import { writeFileAtomic } from '../record/atomic.js';
+import { writeFileAtomic } from '../core/atomic.js';
 import { encodeFrame, PROTOCOL_VERSION, type Frame, type RunState, type WeightsFrame } from '../protocol/messages.js';
-import type { WeightSample } from '../sim/weights.js';
-import type { EnergySample } from '../sim/energy.js';
-import type { ModuleSample } from '../modules/runtime.js';
+import { recordingSink } from '../sim/recording.js';
 import { SpikeFrameBuilder, StateFrameBuilder, EnergyFrameBuilder, populationInfo, imageInfo } from './frames.js';
 import type { ValidModel } from '../model/validate.js';
 import type { Pace, WorkerCommand, WorkerMessage } from './worker-protocol.js';
@@ -75,13 +73,13 @@ async function main(): Promise<void> {
   const stateFrames = new StateFrameBuilder(sim.network.probes.length);
   const images = imageInfo(model, sim.network);
   const moduleRows: Record<string, { times: number[]; rows: Float32Array[] }> = {};
-  const energyFrames = new EnergyFrameBuilder(images.map((i) => i.population), (name) => sim.binaryStates(name));
+  const energyFrames = new EnergyFrameBuilder(images.map((i) => i.population), (name) => sim.population(name).binaryStates());
   const recorded = model.record?.spikes ?? 'all';
   const pops = populationInfo(sim.network).map((p) => ({ ...p, recorded: recorded === 'all' || recorded.includes(p.name) }));
-  const sink = {
-    spikes: (c: Parameters<SpikeFiles['spikes']>[0]) => { files.spikes(c); spikeFrames.add(c); },
-    state: (c: Parameters<SpikeFiles['state']>[0]) => { files.state(c); stateFrames.add(c); },
-    weights: (w: WeightSample) => {
+  const sink = recordingSink({
+    spikes: (c) => { files.spikes(c); spikeFrames.add(c); },
+    state: (c) => { files.state(c); stateFrames.add(c); },
+    weights: (w) => {
       files.weights(w);
       const frame: WeightsFrame = { type: 'weights', t_ms: w.tMs, projection: w.projection };
       if (w.synapses) {
@@ -94,14 +92,14 @@ async function main(): Promise<void> {
       }
       send(frame);
     },
-    energy: (e: EnergySample) => { files.energy(e); energyFrames.add(e); },
-    modules: (m: ModuleSample) => {
+    energy: (e) => { files.energy(e); energyFrames.add(e); },
+    modules: (m) => {
       files.modules(m);
       const q = (moduleRows[m.module] ??= { times: [], rows: [] });
       q.times.push(m.tMs);
       q.rows.push(m.activity);
     },
-  };
+  });
 
   const hello: Frame = {
     type: 'hello', v: PROTOCOL_VERSION,
@@ -119,7 +117,7 @@ async function main(): Promise<void> {
     const now = performance.now();
     const t = sim.timeMs;
     const span = (t - lastProgressT) / 1000;
-    sim.network.populations.forEach((p, k) => { totals[k] = sim.populationSpikes(p); });
+    sim.network.populations.forEach((p, k) => { totals[k] = sim.population(p.name).spikes(); });
     const rates = totals.map((n, k) => (span > 0 && pops[k]!.size > 0 ? (n - lastCounts[k]!) / pops[k]!.size / span : 0));
     if (now > lastProgressWall && state === 'running') {
       const instant = (t - lastProgressT) / (now - lastProgressWall);

@@ -16,8 +16,8 @@ import type { ExperimentWorkerInput } from './experiment-worker.js';
 
 /** What a run runs: a model, or an experiment's function with its options. */
 export type RunSpec = { model: ValidModel } | { experiment: string; options: Record<string, unknown> };
-import { HebbError } from '../errors.js';
-import { packagePath } from '../paths.js';
+import { HebbError } from '../core/errors.js';
+import { packagePath } from '../core/paths.js';
 
 /** Log lines of an experiment run kept for watchers that join late. */
 const MAX_REPLAY = 500;

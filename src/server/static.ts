@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep, extname } from 'node:path';
-import { packagePath } from '../paths.js';
+import { packagePath } from '../core/paths.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',

@@ -8,8 +8,8 @@
 
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { writeFileAtomic } from '../record/atomic.js';
-import { FileFormatError } from '../errors.js';
+import { writeFileAtomic } from '../core/atomic.js';
+import { FileFormatError } from '../core/errors.js';
 import type { Simulation } from './simulation.js';
 import type { ValidModel } from '../model/validate.js';
 

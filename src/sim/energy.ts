@@ -3,10 +3,12 @@
 // population, its magnetisation (mean of s as +-1), the flips so far, and its
 // overlaps m_mu = (1/N) sum_i e_i^mu s_i with its stored patterns.
 
-import type { Kernel } from '../kernel/wasm.js';
-import type { Network, BuiltPopulation } from '../build/network.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Device, Emit } from './devices.js';
+import type { Network, BuiltPopulation } from '../network/build.js';
 import type { ValidModel } from '../model/validate.js';
 import { msToSteps } from '../model/units.js';
+import { neuronModel } from '../model/neurons/index.js';
 
 export interface BinaryPopulationSample {
   name: string;
@@ -31,7 +33,7 @@ interface Watched {
   values01: boolean;
 }
 
-export class EnergyMonitor {
+export class EnergyMonitor implements Device {
   readonly everySteps: number;
   private readonly watched: Watched[];
 
@@ -41,23 +43,29 @@ export class EnergyMonitor {
     this.watched = spec.populations.map((name) => {
       const pop = network.populations.find((p) => p.name === name)!;
       const decl = model.populations.find((p) => p.name === name)!;
-      const values01 = decl.model === 'binary' && decl.params?.values === '01';
+      const values01 = decl.params?.values === '01';
       return { pop, patterns: network.patterns[name], values01 };
     });
   }
 
+  stepsToSample(step: number): number { return this.everySteps - (step % this.everySteps); }
+  begin(emit: Emit): void { emit({ kind: 'energy', sample: this.sample(0) }); }
+  collect(step: number, timeMs: number, emit: Emit): void {
+    if (step % this.everySteps === 0) emit({ kind: 'energy', sample: this.sample(timeMs) });
+  }
+
   sample(tMs: number): EnergySample {
-    const x = this.kernel.exports;
+    const k = this.kernel;
     let total = 0;
     const populations = this.watched.map(({ pop, patterns, values01 }) => {
-      const energy = x.energy(pop.index);
+      const energy = k.energy(pop.index);
       total += energy;
       const n = pop.size;
       const count = patterns ? patterns.length / n : 0;
       const overlaps = new Float64Array(count);
       if (count) {
         // States are read only when there are patterns to compare them with.
-        const state = this.kernel.readI8(x.binaryStatePtr(pop.index), n);
+        const state = k.binaryStates(pop.index, n);
         const pm = values01 ? Float64Array.from(state, (v) => 2 * v - 1) : state;
         for (let mu = 0; mu < count; mu++) {
           let m = 0;
@@ -66,7 +74,7 @@ export class EnergyMonitor {
           overlaps[mu] = m / n;
         }
       }
-      return { name: pop.name, energy, magnetisation: x.magnetisation(pop.index), flips: x.binaryFlips(pop.index), overlaps };
+      return { name: pop.name, energy, magnetisation: k.magnetisation(pop.index), flips: k.binaryFlips(pop.index), overlaps };
     });
     return { tMs, energy: total, populations };
   }
@@ -89,7 +97,7 @@ export const MAX_STREAMED_OVERLAPS = 16;
  */
 export function imageShape(model: ValidModel, population: string): [number, number] | undefined {
   const pop = model.populations.find((p) => p.name === population);
-  if (!pop || pop.model !== 'binary') return undefined;
+  if (!pop || !neuronModel(pop.model)?.coupling) return undefined;
   const lattice = model.projections.find((pr) => pr.to === population && pr.from === population && pr.connect.rule === 'lattice');
   if (lattice && lattice.connect.rule === 'lattice') return [lattice.connect.shape[0], lattice.connect.shape[1]];
   if (pop.patterns && 'mnist' in pop.patterns) return [28, 28];

@@ -1,12 +1,13 @@
 // Weight monitors: chosen synapses' weights and weight histograms of a
 // projection, sampled every `interval` ms (record.weights in the model).
 
-import type { Kernel } from '../kernel/wasm.js';
-import type { Network } from '../build/network.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Device, Emit } from './devices.js';
+import type { Network } from '../network/build.js';
 import type { ValidModel } from '../model/validate.js';
 import type { WeightRecord } from '../model/schema.js';
 import { msToSteps } from '../model/units.js';
-import { ModelError } from '../errors.js';
+import { ModelError } from '../core/errors.js';
 
 export interface WeightSample {
   tMs: number;
@@ -17,7 +18,7 @@ export interface WeightSample {
   histogram?: { edges: Float64Array; counts: Uint32Array };
 }
 
-export class WeightMonitor {
+export class WeightMonitor implements Device {
   readonly projection: string;
   readonly everySteps: number;
   private readonly index: number;
@@ -28,14 +29,13 @@ export class WeightMonitor {
 
   constructor(private readonly kernel: Kernel, network: Network, model: ValidModel, spec: WeightRecord, at: string) {
     const proj = network.projections.find((p) => p.name === spec.projection)!;
-    const x = kernel.exports;
     this.projection = spec.projection;
     this.index = proj.index;
     this.everySteps = Math.max(1, msToSteps(spec.interval, model.dt));
-    this.nSyn = x.projSynapses(proj.index);
+    this.nSyn = kernel.synapseCount(proj.index);
     const pre = network.populations.find((p) => p.name === proj.from)!;
-    const rowPtr = kernel.readU32(x.projRowPtr(proj.index), pre.size + 1);
-    const targets = kernel.readU32(x.projTargetsPtr(proj.index), this.nSyn);
+    const rowPtr = kernel.rowPointers(proj.index, pre.size);
+    const targets = kernel.targets(proj.index);
     this.pairs = spec.synapses ?? [];
     this.synapseIndex = this.pairs.map(([i, j], q) => {
       for (let s = rowPtr[i]!; s < rowPtr[i + 1]!; s++) if (targets[s] === j) return s;
@@ -58,10 +58,13 @@ export class WeightMonitor {
 
   /** Current weights of the projection (f64 master copy when plastic). */
   weights(): Float64Array {
-    const x = this.kernel.exports;
-    x.flushPlasticity(this.index);
-    const p64 = x.projWeights64Ptr(this.index);
-    return p64 ? this.kernel.readF64(p64, this.nSyn) : Float64Array.from(this.kernel.readF32(x.projWeightsPtr(this.index), this.nSyn));
+    return this.kernel.weights(this.index);
+  }
+
+  stepsToSample(step: number): number { return this.everySteps - (step % this.everySteps); }
+  begin(emit: Emit): void { emit({ kind: 'weights', sample: this.sample(0) }); }
+  collect(step: number, timeMs: number, emit: Emit): void {
+    if (step % this.everySteps === 0) emit({ kind: 'weights', sample: this.sample(timeMs) });
   }
 
   sample(tMs: number): WeightSample {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { validateModel } from '../../src/model/validate.js';
 import { Simulation } from '../../src/sim/simulation.js';
-import { Philox, STREAM_CONNECT, STREAM_WEIGHT } from '../../src/build/philox.js';
+import { Philox, STREAM_CONNECT, STREAM_WEIGHT } from '../../src/core/philox.js';
 import { readCsr, rowOf } from '../support/csr.js';
 
 function build(connect: object, opts: { pre?: number; post?: number; same?: boolean; weight?: unknown; delay?: unknown; seed?: number } = {}) {

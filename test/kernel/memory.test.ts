@@ -31,8 +31,8 @@ describe('kernel memory', () => {
   it.each(cases)('%s: memory does not grow while running', (_name, model) => {
     const sim = new Simulation(validateModel(model, { limits: { maxNeurons: 1e6 } }));
     sim.run({ steps: 20_000 });
-    const warm = sim.kernel.exports.memory.buffer.byteLength;
+    const warm = sim.kernel.memoryBytes();
     sim.run({ steps: 60_000 });
-    expect(sim.kernel.exports.memory.buffer.byteLength).toBe(warm);
+    expect(sim.kernel.memoryBytes()).toBe(warm);
   }, 120_000);
 });

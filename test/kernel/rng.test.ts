@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { Kernel } from '../../src/kernel/wasm.js';
-import { philox4x32, Philox, toUnit } from '../../src/build/philox.js';
+import { Kernel } from '../../src/kernel/kernel.js';
+import { philox4x32, Philox, toUnit } from '../../src/core/philox.js';
 
 // Known-answer vectors of Random123 (kat_vectors): counter, key -> output.
 const KAT: [number[], number[], number[]][] = [
@@ -10,10 +10,8 @@ const KAT: [number[], number[], number[]][] = [
 ];
 
 function kernelBlock(kernel: Kernel, key: number[], c: number[]): number[] {
-  const out = kernel.exports.alloc(16);
-  kernel.exports.setSeed(key[0]!, key[1]!);
-  kernel.exports.philoxBlock(c[0]!, c[1]!, c[2]!, c[3]!, out);
-  return Array.from(kernel.readU32(out, 4));
+  kernel.setSeedWords(key[0]!, key[1]!);
+  return Array.from(kernel.philoxBlock([c[0]!, c[1]!, c[2]!, c[3]!]));
 }
 
 describe('Philox4x32-10', () => {
@@ -36,11 +34,12 @@ describe('Philox4x32-10', () => {
       for (let k = 0; k < 200; k++) {
         const c = [next(), next(), next(), next()];
         expect(kernelBlock(kernel, twin.key, c)).toEqual(twin.block(c[0]!, c[1]!, c[2]!, c[3]!));
-        kernel.exports.setSeed(...twin.key);
-        expect(kernel.exports.rngUniform(c[0]!, c[1]!, c[2]!, c[3]!)).toBe(twin.uniform(c[0]!, c[1]!, c[2]!, c[3]!));
+        kernel.setSeed(seed);
+        const addr = [c[0]!, c[1]!, c[2]!, c[3]!] as const;
+        expect(kernel.uniform(addr)).toBe(twin.uniform(c[0]!, c[1]!, c[2]!, c[3]!));
         // Box-Muller goes through Math.log/cos, whose last bit may differ between
         // the kernel's libm and V8's; the draws themselves agree exactly.
-        expect(Math.abs(kernel.exports.rngNormal(c[0]!, c[1]!, c[2]!, c[3]!) - twin.normal(c[0]!, c[1]!, c[2]!, c[3]!))).toBeLessThan(1e-12);
+        expect(Math.abs(kernel.normal(addr) - twin.normal(c[0]!, c[1]!, c[2]!, c[3]!))).toBeLessThan(1e-12);
       }
     }
   });
@@ -48,11 +47,9 @@ describe('Philox4x32-10', () => {
   it('the four-lane SIMD Philox gives the scalar blocks, carries in the low word included', () => {
     const kernel = new Kernel('release');
     const twin = new Philox(987654321);
-    kernel.exports.setSeed(...twin.key);
-    const out = kernel.exports.alloc(64);
+    kernel.setSeed(987654321);
     for (const c0 of [0, 17, 0xfffffffd, 0x7fffffff]) {
-      kernel.exports.philoxBlocks4(c0, 5, 6, 7, out);
-      const words = Array.from(kernel.readU32(out, 16));
+      const words = Array.from(kernel.philoxBlocks4([c0, 5, 6, 7]));
       const expected = [0, 1, 2, 3].flatMap((j) => twin.block((c0 + j) >>> 0, 5, 6, 7));
       expect(words).toEqual(expected);
     }

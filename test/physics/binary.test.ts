@@ -6,9 +6,10 @@
 import { describe, it, expect } from 'vitest';
 import { validateModel, type ValidModel } from '../../src/model/validate.js';
 import { Simulation } from '../../src/sim/simulation.js';
-import { Philox } from '../../src/build/philox.js';
+import { Philox } from '../../src/core/philox.js';
 import { expectClose } from '../support/helpers.js';
 import { boltzmannDistribution, klFromCounts } from '../../src/experiments/boltzmann.js';
+import { recordingSink } from '../../src/sim/recording.js';
 
 type Update = 'sequential' | 'random' | 'typewriter' | 'poisson' | 'synchronous';
 
@@ -78,15 +79,15 @@ describe('Hopfield dynamics (deterministic, asynchronous)', () => {
         const bias = Array.from({ length: n }, (_, i) => Math.fround(0.5 * rng.normal(trial, i, 3, 1)));
         // A fifth of a sweep per step, so the trace sees many single flips.
         const sim = new Simulation(binaryModel(n, list, { update, sweeps: 0.2, seed: trial + 1, bias, steps: 400 }));
-        let last = sim.energy('h');
-        expectClose(last, energyOf(w, bias, sim.binaryStates('h')), { abs: 1e-9 * n * n }, `trial ${trial} start`);
+        let last = sim.population('h').energy();
+        expectClose(last, energyOf(w, bias, sim.population('h').binaryStates()), { abs: 1e-9 * n * n }, `trial ${trial} start`);
         for (let step = 0; step < 400; step++) {
           sim.run({ steps: 1 });
-          const e = sim.energy('h');
+          const e = sim.population('h').energy();
           if (e > last + 1e-9 * Math.max(1, Math.abs(last))) expect.fail(`trial ${trial} (n ${n}), step ${step}: energy rose from ${last} to ${e}`);
           last = e;
         }
-        const s = sim.binaryStates('h');
+        const s = sim.population('h').binaryStates();
         // The incremental fields give the energy of the states the units hold.
         expectClose(last, energyOf(w, bias, s), { abs: 1e-9 * n * n }, `trial ${trial} end`);
         expect(isFixedPoint(w, bias, s), `trial ${trial} (n ${n}, ${update}) reached a fixed point`).toBe(true);
@@ -101,9 +102,9 @@ describe('Hopfield dynamics (deterministic, asynchronous)', () => {
     const bias = new Array<number>(n).fill(0);
     const sim = new Simulation(binaryModel(n, list, { update: 'synchronous', steps: 20 }));
     for (let step = 0; step < 20; step++) {
-      const old = sim.binaryStates('h');
+      const old = sim.population('h').binaryStates();
       sim.run({ steps: 1 });
-      const now = sim.binaryStates('h');
+      const now = sim.population('h').binaryStates();
       for (let i = 0; i < n; i++) {
         let h = bias[i]!;
         for (let j = 0; j < n; j++) h += w[i * n + j]! * old[j]!;
@@ -123,19 +124,19 @@ describe('Hopfield dynamics (deterministic, asynchronous)', () => {
       });
       const sim = new Simulation(model);
       sim.run({ steps: 5 });
-      expect(sim.binaryCounts('h').flips, `pattern ${mu} is a fixed point`).toBe(0);
+      expect(sim.population('h').binaryCounts().flips, `pattern ${mu} is a fixed point`).toBe(0);
       const e = sim.network.patterns.h!.subarray(mu * n, (mu + 1) * n);
-      const s = sim.binaryStates('h');
+      const s = sim.population('h').binaryStates();
       expect(s.every((v, i) => v === e[i])).toBe(true);
 
       const cued = validateModel({ ...model, populations: [{ ...model.populations[0]!, init: { state: { pattern: mu, flip: 0.2 } } }] } as unknown);
       const sim2 = new Simulation(cued);
-      const s0 = sim2.binaryStates('h');
+      const s0 = sim2.population('h').binaryStates();
       let m0 = 0;
       for (let i = 0; i < n; i++) m0 += s0[i]! * e[i]!;
       expectClose(m0 / n, 0.6, { abs: 1e-12 }, 'the cue has 20 % of its bits flipped');
       sim2.run({ steps: 5 });
-      const s2 = sim2.binaryStates('h');
+      const s2 = sim2.population('h').binaryStates();
       expect(s2.every((v, i) => v === e[i]), `pattern ${mu} recalled from the cue`).toBe(true);
     }
   });
@@ -149,7 +150,7 @@ describe('Hopfield dynamics (deterministic, asynchronous)', () => {
       record: { spikes: [] },
     });
     const sim = new Simulation(model);
-    const w = sim.weights('w');
+    const w = sim.projection('w').weights();
     const e = sim.network.patterns.h!;
     let k = 0;
     for (let i = 0; i < n; i++) {
@@ -180,9 +181,9 @@ describe('stochastic Boltzmann units', () => {
       });
       const sim = new Simulation(model);
       sim.run({ steps: 200 });
-      sim.enableStateHistogram('h');
+      sim.population('h').enableStateHistogram();
       sim.run({ steps: 100000 });
-      const counts = sim.stateHistogram('h');
+      const counts = sim.population('h').stateHistogram();
       expect(klFromCounts(counts, boltzmannDistribution(n, w, bias, T))).toBeLessThan(0.01);
       // The measure can tell: the distribution at a 30 % higher temperature is far.
       expect(klFromCounts(counts, boltzmannDistribution(n, w, bias, 1.3 * T))).toBeGreaterThan(0.03);
@@ -199,7 +200,7 @@ describe('stochastic Boltzmann units', () => {
     const sim = new Simulation(model);
     sim.run({ steps: 30 });
     // At T = 0.01 a ferromagnet with J N = 6.3 is fully ordered.
-    const s = sim.binaryStates('s');
+    const s = sim.population('s').binaryStates();
     expect(Math.abs(s.reduce((a, v) => a + v, 0))).toBe(64);
   });
 });
@@ -221,8 +222,8 @@ describe('2D Ising model (L = 32, heat bath)', () => {
     const sim = new Simulation(model);
     let sum = 0, count = 0;
     sim.run({ steps: burn });
-    expect(sim.kernel.exports.latticeFastPath(0), 'the lattice fast path is taken').toBe(L);
-    sim.run({ steps: sweeps, sink: { energy: (e) => { sum += Math.abs(e.populations[0]!.magnetisation); count++; } } });
+    expect(sim.population('spins').latticeFastPath(), 'the lattice fast path is taken').toBe(L);
+    sim.run({ steps: sweeps, sink: recordingSink({ energy: (e) => { sum += Math.abs(e.populations[0]!.magnetisation); count++; } }) });
     return sum / count;
   }
 
@@ -245,12 +246,12 @@ describe('2D Ising model (L = 32, heat bath)', () => {
     });
     const sim = new Simulation(model);
     let e = 0, count = 0;
-    sim.run({ sink: { energy: (x) => { e += x.energy; count++; } } });
-    expect(sim.kernel.exports.latticeFastPath(0)).toBe(0);
+    sim.run({ sink: recordingSink({ energy: (x) => { e += x.energy; count++; } }) });
+    expect(sim.population('spins').latticeFastPath()).toBe(0);
     const fast = new Simulation(validateModel({ ...model, populations: [{ ...model.populations[0]!, params: { dynamics: 'heat_bath', temperature: T, update: 'typewriter' } }] } as unknown));
     let ef = 0, countF = 0;
-    fast.run({ sink: { energy: (x) => { ef += x.energy; countF++; } } });
-    expect(fast.kernel.exports.latticeFastPath(0)).toBe(L);
+    fast.run({ sink: recordingSink({ energy: (x) => { ef += x.energy; countF++; } }) });
+    expect(fast.population('spins').latticeFastPath()).toBe(L);
     // Energy per spin at T = 2 on a 12 x 12 lattice, two independent chains.
     expectClose(ef / countF / (L * L), e / count / (L * L), { abs: 0.01 });
   });

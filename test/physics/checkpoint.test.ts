@@ -8,11 +8,12 @@ import { validateModel } from '../../src/model/validate.js';
 import { Simulation } from '../../src/sim/simulation.js';
 import { saveCheckpoint, loadCheckpoint } from '../../src/sim/checkpoint-file.js';
 import { loadPreset } from '../../src/model/load.js';
-import { FileFormatError } from '../../src/errors.js';
+import { FileFormatError } from '../../src/core/errors.js';
+import { recordingSink } from '../../src/sim/recording.js';
 
 function collect(sim: Simulation, steps: number): { t: number[]; id: number[] } {
   const out = { t: [] as number[], id: [] as number[] };
-  sim.run({ steps, sink: { spikes: (c) => { out.t.push(...c.times); out.id.push(...c.ids); } } });
+  sim.run({ steps, sink: recordingSink({ spikes: (c) => { out.t.push(...c.times); out.id.push(...c.ids); } }) });
   return out;
 }
 
@@ -76,11 +77,12 @@ describe('checkpoints', () => {
 
     expect(again.t.length).toBeGreaterThan(0);
     expect(again).toEqual(second);
-    for (const p of straight.network.projections) expect(resumed.weights(p.name)).toEqual(straight.weights(p.name));
+    for (const p of straight.network.projections) expect(resumed.projection(p.name).weights()).toEqual(straight.projection(p.name).weights());
     for (const p of straight.network.populations.filter((q) => q.model === 'binary')) {
-      expect(resumed.binaryStates(p.name)).toEqual(straight.binaryStates(p.name));
-      expect(resumed.energy(p.name)).toBe(straight.energy(p.name));
-      expect(resumed.binaryCounts(p.name)).toEqual(straight.binaryCounts(p.name));
+      const [r, s] = [resumed.population(p.name), straight.population(p.name)];
+      expect(r.binaryStates()).toEqual(s.binaryStates());
+      expect(r.energy()).toBe(s.energy());
+      expect(r.binaryCounts()).toEqual(s.binaryCounts());
     }
   }, 60_000);
 

@@ -4,15 +4,16 @@
 // a tiny RBM, the bridges' rates against their statistics, and the digits.
 
 import { describe, it, expect } from 'vitest';
-import { Dense } from '../../src/dense/tensor.js';
+import { Dense } from '../../src/kernel/dense.js';
 import { Mlp, mlpLossF64, type Activation } from '../../src/dense/mlp.js';
 import { RecurrentNet, recurrentLossF64, type Cell } from '../../src/dense/recurrent.js';
 import { Rbm } from '../../src/dense/rbm.js';
-import { Philox } from '../../src/build/philox.js';
+import { Philox } from '../../src/core/philox.js';
 import { loadDigits, split, PIXELS } from '../../src/data/mnist.js';
 import { validateModel } from '../../src/model/validate.js';
 import { Simulation } from '../../src/sim/simulation.js';
-import { ModelError } from '../../src/errors.js';
+import { ModelError } from '../../src/core/errors.js';
+import { recordingSink } from '../../src/sim/recording.js';
 
 const rng = new Philox(2024);
 let draw = 0;
@@ -257,7 +258,7 @@ describe('bridges', () => {
       });
       const sim = new Simulation(model);
       const inputs: number[] = [];
-      sim.run({ sink: { modules: (s) => { if (s.tMs >= 1000) inputs.push(s.input.reduce((a, b) => a + b, 0) / s.input.length); } } });
+      sim.run({ sink: recordingSink({ modules: (s) => { if (s.tMs >= 1000) inputs.push(s.input.reduce((a, b) => a + b, 0) / s.input.length); } }) });
       const mean = (100 * inputs.reduce((a, b) => a + b, 0)) / inputs.length;
       // 400 trains over >= 2 s: the standard error of the mean rate is under 0.2 Hz.
       expect(Math.abs(mean - 30), `${encoder.kind}`).toBeLessThan(1);
@@ -275,7 +276,7 @@ describe('bridges', () => {
       const sim = new Simulation(model);
       sim.modules[0]!.rbm!.W.fill(0);
       const times: number[][] = Array.from({ length: 200 }, () => []);
-      sim.run({ sink: { spikes: (c) => c.times.forEach((t, k) => { const id = c.ids[k]! - sim.network.populations[1]!.first; if (id >= 0 && t > 100) times[id]!.push(t); }) } });
+      sim.run({ sink: recordingSink({ spikes: (c) => c.times.forEach((t, k) => { const id = c.ids[k]! - sim.network.populations[1]!.first; if (id >= 0 && t > 100) times[id]!.push(t); }) }) });
       const count = times.reduce((a, t) => a + t.length, 0);
       const rate = count / 200 / 3.9;
       if (process === 'poisson') expect(Math.abs(rate - 40)).toBeLessThan(4 * Math.sqrt(40 / (200 * 3.9)));

@@ -83,13 +83,13 @@ describe('reward-modulated STDP', () => {
     });
     const sim = new Simulation(model);
     sim.run({ steps: 1000 });                         // to 100 ms: eligibility only
-    expect(sim.weights('plastic')[0]).toBe(0.5);
-    sim.setModulator('plastic', 0.3);
+    expect(sim.projection('plastic').weights()[0]).toBe(0.5);
+    sim.projection('plastic').setModulator(0.3);
     sim.run({ steps: 500 });                          // 100 .. 150 ms: M = 0.3
-    sim.setModulator('plastic', 0);
+    sim.projection('plastic').setModulator(0);
     sim.run({ steps: 1000 });                         // then nothing more
     const c0 = Math.exp(-3 / 20);
     const expected = 0.5 + 0.01 * 1 * 0.3 * c0 * 200 * Math.exp(-(100 - 14) / 200) * (1 - Math.exp(-50 / 200));
-    expectClose(sim.weights('plastic')[0]!, expected, { abs: 1e-12 });
+    expectClose(sim.projection('plastic').weights()[0]!, expected, { abs: 1e-12 });
   });
 });

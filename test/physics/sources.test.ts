@@ -41,7 +41,7 @@ describe('poisson source', () => {
       dt: 0.1, duration: 10_000,
       populations: [{ name: 'p', size: 200, model: 'poisson', params: { rate: 0 }, init: { rate: { uniform: [0, 40] } } }],
     });
-    const rates = Array.from({ length: 200 }, (_, j) => sim.kernel.exports.stateValue(0, sim.kernel.k.VAR_RATE, j));
+    const rates = Array.from(sim.population('p').state('rate'));
     const counts = new Array(200).fill(0);
     for (const id of t.p!.ids) counts[id]++;
     // Low-rate and high-rate halves each fire at their own expected totals (4 sigma).

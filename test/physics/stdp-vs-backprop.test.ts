@@ -8,7 +8,7 @@ import { experimentOptions } from '../../src/cli/experiment.js';
 import { assignLabels, vote, classProportions, proportionVote } from '../../src/experiments/diehl-cook.js';
 import { convertMlp, CONVERSION_DEFAULTS } from '../../src/experiments/ann-to-snn.js';
 import { Mlp } from '../../src/dense/mlp.js';
-import { Dense } from '../../src/dense/tensor.js';
+import { Dense } from '../../src/kernel/dense.js';
 import { loadDigits, split, permutation } from '../../src/data/mnist.js';
 
 describe('stdp-vs-backprop', () => {

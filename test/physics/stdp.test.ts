@@ -3,9 +3,10 @@
 import { describe, it, expect } from 'vitest';
 import { validateModel } from '../../src/model/validate.js';
 import { Simulation } from '../../src/sim/simulation.js';
-import { Philox } from '../../src/build/philox.js';
+import { Philox } from '../../src/core/philox.js';
 import { referenceWeight, type Rule } from '../support/stdp-reference.js';
 import { expectClose } from '../support/helpers.js';
+import { recordingSink } from '../../src/sim/recording.js';
 
 /**
  * n synapses onto one post neuron: synapse k's presynaptic source fires at
@@ -32,9 +33,8 @@ function runPlastic(plasticity: object, preTimes: number[][], postTimes: number[
   });
   const sim = new Simulation(model);
   const postSpikes: number[] = [];
-  sim.run({ sink: { spikes: (c) => postSpikes.push(...c.times) } });
-  const proj = sim.network.projections.find((p) => p.name === 'plastic')!;
-  return { w: Array.from(sim.kernel.readF64(sim.kernel.exports.projWeights64Ptr(proj.index), n)), postSpikes };
+  sim.run({ sink: recordingSink({ spikes: (c) => postSpikes.push(...c.times) }) });
+  return { w: Array.from(sim.projection('plastic').weights()).slice(0, n), postSpikes };
 }
 
 const PAIR = { tau_plus: 20, tau_minus: 20, a_plus: 0.01, a_minus: 0.0105 };
@@ -75,12 +75,12 @@ describe('STDP: hand-computed cases', () => {
         { name: 'plastic', from: 'pre', to: 'post', delay: 1, plasticity: { rule: 'stdp', w_max: 1, ...PAIR, a_minus: 0 }, connect: { rule: 'all_to_all' }, weight: 0.5 },
       ],
     });
-    const weight = (sim: Simulation) => sim.weights('plastic')[0]!;
+    const weight = (sim: Simulation) => sim.projection('plastic').weights()[0]!;
     const sim = new Simulation(model);
     sim.run({ steps: 600 });
     const w1 = weight(sim);
     expectClose(w1, 0.5 + 0.01 * Math.exp(-4 / 20), { abs: 1e-12 });
-    sim.setLearningRate('plastic', 0.5);
+    sim.projection('plastic').setLearningRate(0.5);
     const saved = sim.saveState();
     sim.run({ steps: 1400 });
     // The second pair also sees the first pre spike (all-to-all): 0.5 A+ (e^{-4/20} + e^{-104/20}).
@@ -89,8 +89,8 @@ describe('STDP: hand-computed cases', () => {
     restored.loadState(saved);
     restored.run({ steps: 1400 });
     expect(weight(restored)).toBe(weight(sim));
-    expect(() => sim.setLearningRate('plastic', 0)).toThrow('learning rate of plastic: must be a finite number > 0 (got 0)');
-    expect(() => sim.setLearningRate('drive', 1)).toThrow('no plastic projection "drive"');
+    expect(() => sim.projection('plastic').setLearningRate(0)).toThrow('plastic.setLearningRate: must be a finite number > 0 (got 0)');
+    expect(() => sim.projection('drive').setLearningRate(1)).toThrow('drive.setLearningRate: the projection is not plastic');
   });
 
   it('nearest pairing pairs each spike with the latest of the other side only', () => {

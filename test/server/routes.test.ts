@@ -55,11 +55,11 @@ describe('presets, experiments, validation', () => {
   });
 
   it.each([
-    ['a negative size', (m: ReturnType<typeof tiny>) => { m.populations[0]!.size = -1; }, '/body/model/populations/0/size', 'must be >= 0 (got -1)'],
-    ['an unknown model', (m: ReturnType<typeof tiny>) => { (m.populations[1] as { model: string }).model = 'lifx'; }, '/body/model/populations/1/model', 'unknown model "lifx" (did you mean "lif"?); expected one of lif, lif_cond, lif_delta, izhikevich, poisson, spike_source, binary'],
-    ['an unknown key', (m: ReturnType<typeof tiny>) => { (m as Record<string, unknown>).durration = 5; }, '/body/model/durration', 'unknown property "durration" (did you mean "duration"?)'],
+    ['a negative size', (m: ReturnType<typeof tiny>) => { m.populations[0]!.size = -1; }, '/populations/0/size', 'must be >= 0 (got -1)'],
+    ['an unknown model', (m: ReturnType<typeof tiny>) => { (m.populations[1] as { model: string }).model = 'lifx'; }, '/populations/1/model', 'unknown model "lifx" (did you mean "lif"?); expected one of lif, lif_cond, lif_delta, izhikevich, poisson, spike_source, binary'],
+    ['an unknown key', (m: ReturnType<typeof tiny>) => { (m as Record<string, unknown>).durration = 5; }, '/durration', 'unknown property "durration" (did you mean "duration"?)'],
     ['a missing population', (m: ReturnType<typeof tiny>) => { m.projections[0]!.to = 'm'; }, '/projections/0/to', 'no population named "m"'],
-    ['p above 1', (m: ReturnType<typeof tiny>) => { (m.projections[0] as { connect: object }).connect = { rule: 'fixed_probability', p: 3 }; }, '/body/model/projections/0/connect/p', 'must be <= 1 (got 3)'],
+    ['p above 1', (m: ReturnType<typeof tiny>) => { (m.projections[0] as { connect: object }).connect = { rule: 'fixed_probability', p: 3 }; }, '/projections/0/connect/p', 'must be <= 1 (got 3)'],
   ])('answers 400 naming the field for %s', async (_what, change, path, message) => {
     const m = tiny();
     change(m);

@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { validateModel } from '../../src/model/validate.js';
 import { Simulation } from '../../src/sim/simulation.js';
 import { PopulationLookup } from '../../src/record/spike-files.js';
+import { recordingSink } from '../../src/sim/recording.js';
 
 export interface Spikes { times: number[]; ids: number[] }
 
@@ -22,7 +23,7 @@ export function simulate(model: object, options: { steps?: number; flavor?: 'rel
   const samples = { timesMs: [] as number[], values: [] as number[][] };
   sim.run({
     ...(options.steps !== undefined ? { steps: options.steps } : {}),
-    sink: {
+    sink: recordingSink({
       spikes(c) {
         for (let s = 0; s < c.times.length; s++) {
           const pop = lookup.populationOf(c.ids[s]!);
@@ -37,7 +38,7 @@ export function simulate(model: object, options: { steps?: number; flavor?: 'rel
           samples.values.push(Array.from(c.values.subarray(r * c.probes, (r + 1) * c.probes)));
         }
       },
-    },
+    }),
   });
   return { sim, spikes, samples };
 }

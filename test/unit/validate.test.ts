@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { validateModel } from '../../src/model/validate.js';
-import { ModelError, type Issue } from '../../src/errors.js';
+import { ModelError, type Issue } from '../../src/core/errors.js';
 import { applyOverrides, loadPreset, listPresets } from '../../src/model/load.js';
 
 const base = () => ({
@@ -99,7 +99,7 @@ describe('model validation', () => {
     expect(issuesOf(set(base(), '/projections/0/weight', { uniform: [1, 2] })))
       .toContainEqual({ path: '/projections/0/receptor', message: 'is required when the weight is a distribution ("exc" or "inh")' });
     const delta = set(set(base(), '/populations/1/model', 'lif_delta'), '/projections/0/receptor', 'exc');
-    expect(issuesOf(delta)).toContainEqual({ path: '/projections/0/receptor', message: 'lif_delta has no synaptic receptors (a weight is a jump of v in mV); omit "receptor"' });
+    expect(issuesOf(delta)).toContainEqual({ path: '/projections/0/receptor', message: 'lif_delta has no synaptic receptors: its weights are mV (jump of the membrane potential); omit "receptor"' });
   });
 
   it('checks plasticity blocks', () => {

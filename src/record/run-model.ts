@@ -3,12 +3,13 @@
 // state.csv when state is recorded. Every file appears complete or not at all.
 
 import { join } from 'node:path';
-import { Simulation, type RunSummary, type SimulationSink } from './sim/simulation.js';
-import { SpikeFiles } from './record/spike-files.js';
-import { writeFileAtomic } from './record/atomic.js';
-import type { ValidModel } from './model/validate.js';
-import type { KernelFlavor } from './kernel/wasm.js';
-import { saveCheckpoint, loadCheckpoint } from './sim/checkpoint-file.js';
+import { Simulation, type RunSummary } from '../sim/simulation.js';
+import { fanOut, type RecordingSink } from '../sim/recording.js';
+import { SpikeFiles } from './spike-files.js';
+import { writeFileAtomic } from '../core/atomic.js';
+import type { ValidModel } from '../model/validate.js';
+import type { KernelFlavor } from '../kernel/kernel.js';
+import { saveCheckpoint, loadCheckpoint } from '../sim/checkpoint-file.js';
 
 export interface RunModelOptions {
   /** Directory for the output files; none are written when undefined. */
@@ -17,7 +18,7 @@ export interface RunModelOptions {
   onProgress?(done: number, total: number): void;
   shouldStop?(): boolean;
   /** Extra sink (e.g. a live stream) fed beside the files. */
-  sink?: SimulationSink;
+  sink?: RecordingSink;
   /** Continue from this checkpoint (the model's duration is then the time added). */
   loadState?: string;
   /** Save the final state here. */
@@ -37,14 +38,7 @@ export async function runModel(model: ValidModel, options: RunModelOptions = {})
   const files = options.outDir
     ? new SpikeFiles(simulation.network, { dir: options.outDir, weights: model.record?.weights ?? [], ...energyFiles(simulation, model), modules: (model.modules ?? []).length > 0, meta: { model: model.name ?? 'model', seed: model.seed, dt_ms: model.dt } })
     : undefined;
-  const sinks = [files, options.sink].filter((s): s is SimulationSink => s !== undefined);
-  const sink: SimulationSink = {
-    spikes: (c) => { for (const s of sinks) s.spikes?.(c); },
-    state: (c) => { for (const s of sinks) s.state?.(c); },
-    weights: (w) => { for (const s of sinks) s.weights?.(w); },
-    energy: (e) => { for (const s of sinks) s.energy?.(e); },
-    modules: (m) => { for (const s of sinks) s.modules?.(m); },
-  };
+  const sink = fanOut(files, options.sink);
   let interrupted = false;
   try {
     await simulation.runAsync({

@@ -18,10 +18,13 @@
 // order), "poisson" (each unit on its own Poisson clock, exact times), and
 // "synchronous" (all units from the same old state).
 
-import { Projection } from "./projection";
-import { Population } from "./population";
-import { philox, philoxX4, philoxX8, x8out0, x8out1, x8out2, x8out3, x4out0, x4out1, x4out2, x4out3, out0, out1, out2, out3, STREAM_UNIT } from "./rng";
+import { Projection } from "../projection";
+import { Population, ModelInfo, INPUT_COUPLING, TYPE_I8, TYPE_F64, TYPE_U32 } from "../population";
+import { philox, philoxX8, x8out0, x8out1, x8out2, x8out3, x4out0, x4out1, x4out2, x4out3, out0, out1, out2, out3, STREAM_UNIT } from "../rng";
+import { STATUS_OK, STATUS_BAD_VARIABLE } from "../status";
+import * as io from "../checkpoint-io";
 
+// The orders of the parameters "dynamics" and "update" below.
 export const DYN_DETERMINISTIC: i32 = 0;
 export const DYN_HEAT_BATH: i32 = 1;
 export const DYN_METROPOLIS: i32 = 2;
@@ -32,18 +35,30 @@ export const UPDATE_TYPEWRITER: i32 = 2;
 export const UPDATE_POISSON: i32 = 3;
 export const UPDATE_SYNCHRONOUS: i32 = 4;
 
+export const BINARY = new ModelInfo(
+  "binary",
+  "values=pm1|01 dynamics=deterministic|heat_bath|metropolis temperature update=random|sequential|typewriter|poisson|synchronous sweeps_per_step rate",
+  "state bias field",
+  (index: i32, size: i32, first: i32, info: ModelInfo): Population => new BinaryUnits(index, size, first, info),
+);
+
+const VAR_STATE: i32 = 0;
+const VAR_BIAS: i32 = 1;
+const VAR_FIELD: i32 = 2;
+
+
 @inline function unit53(lo: u32, hi: u32): f64 {
   return <f64>((((<u64>hi) << 32) | <u64>lo) >> 11) * 1.1102230246251565e-16;
 }
 
-export class BinaryUnits {
+export class BinaryUnits extends Population {
   n: i32;
   lo: i8 = -1;
   hi: i8 = 1;
   gain: f64 = 2;
   dynamics: i32 = DYN_DETERMINISTIC;
   temperature: f64 = 1;
-  update: i32 = UPDATE_SEQUENTIAL;
+  order: i32 = UPDATE_SEQUENTIAL;
   sweeps: f64 = 1;
   rate: f64 = 1000;     // poisson order: updates per unit per second
 
@@ -80,7 +95,8 @@ export class BinaryUnits {
   // Histogram of joint states (small populations): one count per step.
   hist: StaticArray<u32> = new StaticArray<u32>(0);
 
-  constructor(n: i32) {
+  constructor(index: i32, n: i32, first: i32, info: ModelInfo) {
+    super(index, n, first, info);
     this.n = n;
     this.s = new StaticArray<i8>(n);
     this.h = new StaticArray<f64>(n);
@@ -97,20 +113,183 @@ export class BinaryUnits {
     this.gain = on ? 1 : 2;
     for (let i = 0; i < this.n; i++) this.s[i] = this.lo;
   }
+
+  inputMode(): i32 { return INPUT_COUPLING; }
+
+  configure(dt: f64): i32 {
+    this.setValues01(this.param("values") == 1);
+    this.dynamics = <i32>this.param("dynamics");
+    this.temperature = this.param("temperature");
+    this.order = <i32>this.param("update");
+    this.sweeps = this.param("sweeps_per_step");
+    this.rate = this.param("rate");
+    return STATUS_OK;
+  }
+
+  prepare(dt: f64): void {
+    if (binaries.indexOf(this) < 0) binaries.push(this);
+    this.nextT = 0;
+  }
+
+  update(m: i32, slot: i32, tStart: f64, tEnd: f64, dt: f64): f64 {
+    if (!fastPathChecked) checkFastPaths();
+    if (this.latticeL == 0) ensureFields();
+    const before = this.flips;
+    stepUnits(this, slot, m, tStart, dt);
+    if (this.hist.length > 0) this.recordJointState();
+    return this.flips - before;
+  }
+
+  recordJointState(): void {
+    let idx = 0;
+    for (let i = 0; i < this.n; i++) if (unchecked(this.s[i]) == this.hi) idx |= 1 << i;
+    unchecked(this.hist[idx] += 1);
+  }
+
+  readVariable(k: i32, j: i32, step: i32, dt: f64): f64 {
+    if (k == VAR_STATE) return <f64>this.s[j];
+    if (k == VAR_BIAS) return this.bias[j];
+    if (k == VAR_FIELD) { ensureFields(); return this.h[j]; }
+    return super.readVariable(k, j, step, dt);
+  }
+
+  writeVariable(k: i32, j: i32, x: f64, step: i32, dt: f64, prepared: bool): i32 {
+    if (k == VAR_STATE) {
+      this.s[j] = x >= 0.5 * (<f64>this.lo + <f64>this.hi) ? this.hi : this.lo;
+      markFieldsDirty();
+    } else if (k == VAR_BIAS) {
+      this.bias[j] = x;
+      this.tableT = NaN;
+      fastPathChecked = false;
+    } else return STATUS_BAD_VARIABLE;
+    return STATUS_OK;
+  }
+
+  variablePtr(k: i32): usize {
+    if (k == VAR_STATE) return changetype<usize>(this.s);
+    if (k == VAR_BIAS) return changetype<usize>(this.bias);
+    if (k == VAR_FIELD) { ensureFields(); return changetype<usize>(this.h); }
+    return k == this.countVariable() ? changetype<usize>(this.counts) : 0;
+  }
+  variableType(k: i32): i32 {
+    if (k == VAR_STATE) return TYPE_I8;
+    if (k == VAR_BIAS || k == VAR_FIELD) return TYPE_F64;
+    return k == this.countVariable() ? TYPE_U32 : 0;
+  }
+
+  // Fields are saved as they are (not recomputed), so a continued run adds
+  // in the same order as an uninterrupted one, bit for bit.
+  saveState(): void {
+    io.wF64(this.temperature); io.wF64(this.draws); io.wF64(this.carry); io.wF64(<f64>this.cursor); io.wF64(this.nextT);
+    io.wF64(this.flips); io.wF64(this.updates); io.wF64(this.fieldsDirty ? 1 : 0); io.wF64(this.anyClamped ? 1 : 0); io.wF64(<f64>this.tCursor);
+    io.wArr(this.s); io.wArr(this.h); io.wArr(this.bias); io.wArr(this.clamped); io.wArr(this.perm); io.wArr(this.hist);
+  }
+
+  loadState(): void {
+    this.temperature = io.rF64(); this.draws = io.rF64(); this.carry = io.rF64(); this.cursor = <i32>io.rF64(); this.nextT = io.rF64();
+    this.flips = io.rF64(); this.updates = io.rF64(); this.fieldsDirty = io.rF64() != 0; this.anyClamped = io.rF64() != 0; this.tCursor = <i32>io.rF64();
+    this.tableT = NaN;  // the acceptance table is rebuilt for the loaded temperature
+    io.rArr(this.s); io.rArr(this.h); io.rArr(this.bias); io.rArr(this.clamped); io.rArr(this.perm); io.rArr(this.hist);
+    fastPathChecked = false;
+  }
+}
+
+// ---------------------------------------------------------------- the coupled units
+
+// Every population of binary units, and every coupling between them: a
+// flip anywhere changes fields across them, so they are one system.
+const binaries: Array<BinaryUnits> = [];
+const couplings: Array<Projection> = [];
+let fieldsDirty = true;
+let fastPathChecked = false;
+
+@inline function asUnits(p: Population): BinaryUnits { return changetype<BinaryUnits>(p); }
+
+export function addCoupling(pr: Projection): void {
+  couplings.push(pr);
+  asUnits(pr.pre).out.push(pr);
+}
+
+export function markFieldsDirty(): void {
+  fieldsDirty = true;
+  for (let k = 0; k < binaries.length; k++) binaries[k].fieldsDirty = true;
+}
+
+export function invalidateFastPaths(): void {
+  fastPathChecked = false;
+}
+
+// Local fields are recomputed exactly when states or weights changed from
+// outside, or after a lattice fast path (which does not keep them).
+export function ensureFields(): void {
+  let dirty = fieldsDirty;
+  for (let k = 0; k < binaries.length && !dirty; k++) dirty = binaries[k].fieldsDirty;
+  if (!dirty) return;
+  recomputeFields(binaries, couplings);
+  fieldsDirty = false;
+}
+
+// The lattice fast path applies to a population whose only coupling is a
+// lattice onto itself with one weight, one bias, +-1 stochastic units,
+// nothing clamped, typewriter order.
+function checkFastPaths(): void {
+  for (let k = 0; k < binaries.length; k++) {
+    const b = binaries[k];
+    b.latticeL = 0;
+    if (b.out.length != 1 || b.lo != -1 || b.dynamics == DYN_DETERMINISTIC || b.order != UPDATE_TYPEWRITER || b.anyClamped) continue;
+    const pr = b.out[0];
+    if (pr.latticeL == 0 || pr.post !== b) continue;
+    let incoming = 0;
+    for (let q = 0; q < couplings.length; q++) if (couplings[q].post === b) incoming++;
+    if (incoming != 1) continue;
+    let uniform = true;
+    const w0 = pr.weights.length > 0 ? pr.weights[0] : 0;
+    for (let s = 1; s < pr.weights.length && uniform; s++) uniform = pr.weights[s] == w0;
+    for (let i = 1; i < b.n && uniform; i++) uniform = b.bias[i] == b.bias[0];
+    if (!uniform) continue;
+    b.latticeL = pr.latticeL;
+    b.latticeJ = <f64>w0;
+    b.tableT = NaN;
+  }
+  fastPathChecked = true;
+}
+
+export function energy(b: BinaryUnits, prepared: bool): f64 {
+  // A lattice on the fast path sums its bonds directly: no fields to rebuild.
+  if (prepared && !fastPathChecked) checkFastPaths();
+  if (b.latticeL > 0) return latticeEnergy(b);
+  ensureFields();
+  return energyOf(b);
+}
+
+// Mean state on the +-1 scale (01 units count as 2 s - 1).
+export function magnetisation(b: BinaryUnits): f64 {
+  if (b.n == 0) return NaN;
+  let sum: i32 = 0;
+  const s = changetype<usize>(b.s);
+  for (let i = 0; i < b.n; i++) sum += <i32>load<i8>(s + <usize>i);
+  return b.lo == 0 ? 2.0 * <f64>sum / <f64>b.n - 1.0 : <f64>sum / <f64>b.n;
+}
+
+// Units held at their state (not updated), e.g. visible units on data.
+export function setClamped(b: BinaryUnits, j: i32, on: bool): void {
+  b.clamped[j] = on ? 1 : 0;
+  b.anyClamped = false;
+  for (let i = 0; i < b.n; i++) if (b.clamped[i] != 0) b.anyClamped = true;
+  fastPathChecked = false;
 }
 
 // ---------------------------------------------------------------- fields
 
 // Recomputes every field from scratch (after states or weights changed).
-export function recomputeFields(all: Array<BinaryUnits>, owners: Array<i32>, projs: Array<Projection>): void {
+function recomputeFields(all: Array<BinaryUnits>, projs: Array<Projection>): void {
   for (let k = 0; k < all.length; k++) {
     const b = all[k];
     for (let i = 0; i < b.n; i++) unchecked(b.h[i] = 0);
   }
   for (let q = 0; q < projs.length; q++) {
     const pr = projs[q];
-    const pre = pr.pre.bin, post = pr.post.bin;
-    if (pre == null || post == null) continue;
+    const pre = asUnits(pr.pre), post = asUnits(pr.post);
     for (let j = 0; j < pre.n; j++) {
       const sj = <f64>unchecked(pre.s[j]);
       if (sj == 0) continue;
@@ -121,7 +300,6 @@ export function recomputeFields(all: Array<BinaryUnits>, owners: Array<i32>, pro
     }
   }
   for (let k = 0; k < all.length; k++) all[k].fieldsDirty = false;
-  void owners;
 }
 
 // A flip of unit i by delta (new - old) reaches its targets' fields.
@@ -129,7 +307,7 @@ export function recomputeFields(all: Array<BinaryUnits>, owners: Array<i32>, pro
   const out = b.out;
   for (let q = 0; q < out.length; q++) {
     const pr = unchecked(out[q]);
-    const post = pr.post.bin!;
+    const post = asUnits(pr.post);
     const h = post.h;
     const targets = pr.targets, weights = pr.weights;
     const s1 = <i32>unchecked(pr.rowPtr[i + 1]);
@@ -201,9 +379,8 @@ export function latticeEnergy(b: BinaryUnits): f64 {
  * Advances the units of population p through step m (tStart, tStart + dt];
  * a unit turning on is a spike at the time of its update.
  */
-export function stepUnits(p: Population, slot: i32, m: i32, tStart: f64, dt: f64): void {
-  const b = p.bin!;
-  const popIndex = <u32>p.index;
+function stepUnits(b: BinaryUnits, slot: i32, m: i32, tStart: f64, dt: f64): void {
+  const popIndex = <u32>b.index;
   while (b.tCursor < b.tSteps.length && unchecked(b.tSteps[b.tCursor]) <= m) {
     b.temperature = unchecked(b.tVals[b.tCursor]);
     b.tCursor++;
@@ -211,10 +388,10 @@ export function stepUnits(p: Population, slot: i32, m: i32, tStart: f64, dt: f64
   const n = b.n;
   if (n == 0) return;
   if (b.latticeL > 0) {
-    isingSweeps(p, b, slot, dt);
+    isingSweeps(b, slot, dt);
     return;
   }
-  const mode = b.update;
+  const mode = b.order;
   if (mode == UPDATE_POISSON) {
     const tEnd = tStart + dt;
     const totalRate = <f64>n * b.rate / 1000.0;  // updates per ms
@@ -225,7 +402,7 @@ export function stepUnits(p: Population, slot: i32, m: i32, tStart: f64, dt: f64
       const gap = -Math.log(1.0 - unit53(out0, out1)) / totalRate;
       const i = <i32>((<u64>w2 * <u64>n) >> 32);
       const r = updateUnit(b, i, <f64>w3 * 2.3283064365386963e-10);
-      if (r == 1) p.pushSpike(slot, i, t - tStart);
+      if (r == 1) b.pushSpike(slot, i, t - tStart);
       b.nextT = t + gap;
     }
     return;
@@ -257,7 +434,7 @@ export function stepUnits(p: Population, slot: i32, m: i32, tStart: f64, dt: f64
         unchecked(b.s[i] = sn);
         b.flips += 1;
         propagate(b, i, <f64>(<i32>sn - <i32>si));
-        if (sn == b.hi) p.pushSpike(slot, i, off);
+        if (sn == b.hi) b.pushSpike(slot, i, off);
       }
     }
     return;
@@ -287,7 +464,7 @@ export function stepUnits(p: Population, slot: i32, m: i32, tStart: f64, dt: f64
     }
     u = unit53(out2, out3);
     const r = updateUnit(b, i, u);
-    if (r == 1) p.pushSpike(slot, i, dt * <f64>(k + 1) / <f64>count);
+    if (r == 1) b.pushSpike(slot, i, dt * <f64>(k + 1) / <f64>count);
   }
 }
 
@@ -317,7 +494,7 @@ function isingTable(b: BinaryUnits): void {
 }
 
 // One site of the lattice with uniform word r.
-@inline function isingSite(p: Population, b: BinaryUnits, s: usize, i: i32, r: u32, heat: bool, slot: i32, off: f64): void {
+@inline function isingSite(b: BinaryUnits, s: usize, i: i32, r: u32, heat: bool, slot: i32, off: f64): void {
   const L = b.latticeL, n = b.n;
   const y = i / L, x = i - y * L;
   const up = (y == 0 ? n - L : -L) + i, down = (y == L - 1 ? L - n : L) + i;
@@ -331,7 +508,7 @@ function isingTable(b: BinaryUnits): void {
   if (sn != si) {
     store<i8>(s + <usize>i, sn);
     b.flips += 1;
-    if (sn > 0) p.pushSpike(slot, i, off);
+    if (sn > 0) b.pushSpike(slot, i, off);
   }
 }
 
@@ -375,16 +552,16 @@ const isingWords = new StaticArray<u32>(32);
 }
 
 // Typewriter sweeps of the lattice.
-function isingSweeps(p: Population, b: BinaryUnits, slot: i32, dt: f64): void {
+function isingSweeps(b: BinaryUnits, slot: i32, dt: f64): void {
   isingTable(b);
   const n = b.n, L = b.latticeL;
   const s = changetype<usize>(b.s);
   const table = changetype<usize>(b.table);
   // Spikes (spins turning up) are counted always, stored only when recorded.
-  const record = p.record;
+  const record = b.record;
   let flips = 0, ups = 0;
   const heat = b.dynamics == DYN_HEAT_BATH;
-  const popIndex = <u32>p.index;
+  const popIndex = <u32>b.index;
   const want = b.carry + b.sweeps;
   const sweeps = <i32>Math.floor(want);
   b.carry = want - <f64>sweeps;
@@ -427,7 +604,7 @@ function isingSweeps(p: Population, b: BinaryUnits, slot: i32, dt: f64): void {
       b.updates += <f64>n;
     }
     b.flips += <f64>flips;
-    p.totalSpikesUnrecorded += <f64>ups;
+    b.totalSpikesUnrecorded += <f64>ups;
     b.fieldsDirty = true;
     return;
   }
@@ -447,16 +624,16 @@ function isingSweeps(p: Population, b: BinaryUnits, slot: i32, dt: f64): void {
           const f2 = isingSiteAt(s, table, i + 2, rowUp + x + 2, rowDown + x + 2, i + 1, i + 3, rs2, heat);
           const f3 = isingSiteAt(s, table, i + 3, rowUp + x + 3, rowDown + x + 3, i + 2, x + 4 == L ? row : i + 4, rs3, heat);
           flips += <i32>(f0 != 0) + <i32>(f1 != 0) + <i32>(f2 != 0) + <i32>(f3 != 0);
-          if (f0 > 0) { ups++; if (record) p.pushSpike(slot, i, off); }
-          if (f1 > 0) { ups++; if (record) p.pushSpike(slot, i + 1, off); }
-          if (f2 > 0) { ups++; if (record) p.pushSpike(slot, i + 2, off); }
-          if (f3 > 0) { ups++; if (record) p.pushSpike(slot, i + 3, off); }
+          if (f0 > 0) { ups++; if (record) b.pushSpike(slot, i, off); }
+          if (f1 > 0) { ups++; if (record) b.pushSpike(slot, i + 1, off); }
+          if (f2 > 0) { ups++; if (record) b.pushSpike(slot, i + 2, off); }
+          if (f3 > 0) { ups++; if (record) b.pushSpike(slot, i + 3, off); }
         }
       }
       b.updates += <f64>n;
     }
     b.flips += <f64>flips;
-    if (!record) p.totalSpikesUnrecorded += <f64>ups;
+    if (!record) b.totalSpikesUnrecorded += <f64>ups;
     b.fieldsDirty = true;
     return;
   }
@@ -466,17 +643,17 @@ function isingSweeps(p: Population, b: BinaryUnits, slot: i32, dt: f64): void {
     for (let i = 0; i < n4; i += 4) {
       draw(b, popIndex);
       const r0 = out0, r1 = out1, r2 = out2, r3 = out3;
-      isingSite(p, b, s, i, r0, heat, slot, off);
-      isingSite(p, b, s, i + 1, r1, heat, slot, off);
-      isingSite(p, b, s, i + 2, r2, heat, slot, off);
-      isingSite(p, b, s, i + 3, r3, heat, slot, off);
+      isingSite(b, s, i, r0, heat, slot, off);
+      isingSite(b, s, i + 1, r1, heat, slot, off);
+      isingSite(b, s, i + 2, r2, heat, slot, off);
+      isingSite(b, s, i + 3, r3, heat, slot, off);
     }
     if (n4 < n) {
       draw(b, popIndex);
       const r0 = out0, r1 = out1, r2 = out2;
-      isingSite(p, b, s, n4, r0, heat, slot, off);
-      if (n4 + 1 < n) isingSite(p, b, s, n4 + 1, r1, heat, slot, off);
-      if (n4 + 2 < n) isingSite(p, b, s, n4 + 2, r2, heat, slot, off);
+      isingSite(b, s, n4, r0, heat, slot, off);
+      if (n4 + 1 < n) isingSite(b, s, n4 + 1, r1, heat, slot, off);
+      if (n4 + 2 < n) isingSite(b, s, n4 + 2, r2, heat, slot, off);
     }
     b.updates += <f64>n;
   }

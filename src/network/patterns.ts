@@ -2,9 +2,9 @@
 // couplings learned from them. Patterns are held as +-1 (f32, P x N): a 01
 // population maps 0 to -1, as Hopfield's V = (s + 1)/2.
 
-import { Philox, STREAM_USER_TS } from './philox.js';
+import { Philox, STREAM_USER_TS } from '../core/philox.js';
 import { loadDigits, image, PIXELS } from '../data/mnist.js';
-import type { Patterns } from '../model/schema.js';
+import type { Patterns } from '../model/neurons/index.js';
 
 export function makePatterns(spec: Patterns, n: number, values01: boolean, seed: number, popIndex: number): Float32Array {
   if ('list' in spec) {

@@ -1,8 +1,10 @@
 // f32 matrices in a kernel's linear memory, and the dense kernels over them
-// (assembly/dense.ts). A Mat is a pointer and a shape; its data view is made
-// afresh on each access, since growing the memory detaches old views.
+// (assembly/dense.ts): the facade the rate-coded layers (src/dense) use. A
+// Mat is a pointer and a shape; its data view is made afresh on each access,
+// since growing the memory detaches old views.
 
-import { Kernel } from '../kernel/wasm.js';
+import { Kernel } from './kernel.js';
+import type { Instance } from './instance.js';
 
 export class Mat {
   constructor(readonly dense: Dense, readonly ptr: number, readonly rows: number, readonly cols: number) {}
@@ -15,27 +17,29 @@ export class Mat {
   fill(v: number): this { this.data.fill(v); return this; }
   /** A copy of the elements. */
   toArray(): Float32Array { return this.data.slice(); }
-  free(): void { this.dense.kernel.exports.free(this.ptr); }
+  free(): void { this.dense.free(this.ptr); }
 }
 
 /** A kernel instance used for dense algebra, and matrices allocated in it. */
 export class Dense {
   readonly kernel: Kernel;
-  private buffer: ArrayBuffer | undefined;
-  private f32: Float32Array | undefined;
+  readonly #i: Instance;
 
   constructor(kernel: Kernel = new Kernel()) {
     this.kernel = kernel;
+    this.#i = Kernel.instanceOf(kernel);
   }
+
+  private get x() { return this.#i.x; }
 
   view(ptr: number, n: number): Float32Array {
-    const buf = this.kernel.exports.memory.buffer;
-    if (buf !== this.buffer) { this.buffer = buf; this.f32 = new Float32Array(buf); }
-    return this.f32!.subarray(ptr >>> 2, (ptr >>> 2) + n);
+    return this.#i.viewF32(ptr, n);
   }
 
+  free(ptr: number): void { this.#i.free(ptr); }
+
   mat(rows: number, cols: number, values?: ArrayLike<number>): Mat {
-    const ptr = this.kernel.exports.alloc(Math.max(16, rows * cols * 4));
+    const ptr = this.#i.alloc(rows * cols * 4);
     const m = new Mat(this, ptr, rows, cols);
     if (values) m.set(values); else m.fill(0);
     return m;
@@ -48,34 +52,38 @@ export class Dense {
     if (k !== kb || C.rows !== m || C.cols !== n) {
       throw new RangeError(`gemm shapes: op(A) ${m} x ${k}, op(B) ${kb} x ${n}, C ${C.rows} x ${C.cols}`);
     }
-    this.kernel.exports.gemm(o.transA ? 1 : 0, o.transB ? 1 : 0, m, n, k, o.alpha ?? 1, A.ptr, A.cols, B.ptr, B.cols, o.beta ?? 0, C.ptr, C.cols);
+    this.x.gemm(o.transA ? 1 : 0, o.transB ? 1 : 0, m, n, k, o.alpha ?? 1, A.ptr, A.cols, B.ptr, B.cols, o.beta ?? 0, C.ptr, C.cols);
   }
 
   /** y = A x + beta y (or A^T x). */
   gemv(A: Mat, x: Mat, y: Mat, o: { transA?: boolean; beta?: number } = {}): void {
-    this.kernel.exports.gemv(o.transA ? 1 : 0, A.rows, A.cols, A.ptr, x.ptr, o.beta ?? 0, y.ptr);
+    this.x.gemv(o.transA ? 1 : 0, A.rows, A.cols, A.ptr, x.ptr, o.beta ?? 0, y.ptr);
   }
 
   /** A += alpha x y^T. */
   ger(x: Mat, y: Mat, A: Mat, alpha = 1): void {
-    this.kernel.exports.ger(A.rows, A.cols, alpha, x.ptr, y.ptr, A.ptr);
+    this.x.ger(A.rows, A.cols, alpha, x.ptr, y.ptr, A.ptr);
   }
 
-  sigmoid(x: Mat, out: Mat = x): void { this.kernel.exports.sigmoid(x.size, x.ptr, out.ptr); }
-  tanh(x: Mat, out: Mat = x): void { this.kernel.exports.tanh(x.size, x.ptr, out.ptr); }
+  sigmoid(x: Mat, out: Mat = x): void { this.x.sigmoid(x.size, x.ptr, out.ptr); }
+  tanh(x: Mat, out: Mat = x): void { this.x.tanh(x.size, x.ptr, out.ptr); }
   /** Adds the row vector b to every row of X. */
-  addRows(X: Mat, b: Mat): void { this.kernel.exports.addRows(X.rows, X.cols, X.ptr, b.ptr); }
+  addRows(X: Mat, b: Mat): void { this.x.addRows(X.rows, X.cols, X.ptr, b.ptr); }
   /** out = alpha (column sums of X) + beta out. */
-  sumRows(X: Mat, out: Mat, alpha = 1, beta = 0): void { this.kernel.exports.sumRows(X.rows, X.cols, X.ptr, alpha, beta, out.ptr); }
+  sumRows(X: Mat, out: Mat, alpha = 1, beta = 0): void { this.x.sumRows(X.rows, X.cols, X.ptr, alpha, beta, out.ptr); }
   /** out_i = 1 with probability p_i, from the Philox stream (seed, stream, counter). */
   bernoulli(p: Mat, out: Mat, counter: number, stream: number): void {
-    this.kernel.exports.bernoulli(p.size, p.ptr, out.ptr, counter % 2 ** 32, Math.floor(counter / 2 ** 32), stream);
+    this.x.bernoulli(p.size, p.ptr, out.ptr, counter % 2 ** 32, Math.floor(counter / 2 ** 32), stream);
   }
   /** y += alpha x. */
-  axpy(x: Mat, y: Mat, alpha: number): void { this.kernel.exports.axpy(x.size, alpha, x.ptr, y.ptr); }
-  scale(x: Mat, alpha: number): void { this.kernel.exports.scale(x.size, alpha, x.ptr); }
-  sumSquares(x: Mat): number { return this.kernel.exports.sumSquares(x.size, x.ptr); }
+  axpy(x: Mat, y: Mat, alpha: number): void { this.x.axpy(x.size, alpha, x.ptr, y.ptr); }
+  scale(x: Mat, alpha: number): void { this.x.scale(x.size, alpha, x.ptr); }
+  sumSquares(x: Mat): number { return this.x.sumSquares(x.size, x.ptr); }
+  /** Adam on w with gradient g and moments m, v (see assembly/dense.ts). */
+  adam(w: Mat, g: Mat, m: Mat, v: Mat, lrT: number, beta1: number, beta2: number, epsT: number): void {
+    this.x.adam(w.size, w.ptr, g.ptr, m.ptr, v.ptr, lrT, beta1, beta2, epsT);
+  }
   setSeed(seed: number): void {
-    this.kernel.exports.setSeed(seed % 2 ** 32, Math.floor(seed / 2 ** 32));
+    this.kernel.setSeed(seed);
   }
 }

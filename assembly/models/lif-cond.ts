@@ -1,0 +1,135 @@
+// lif_cond: conductance-based leaky integrate-and-fire (the COBA benchmark):
+//   C dv/dt = g_L (E_L - v) + ge (E_ex - v) + gi (E_in - v) + I,
+// with exponentially decaying conductances (nS). The potential takes an
+// exponential-Euler step, which holds the conductances fixed over dt and
+// integrates v exactly, or a forward-Euler step (as the Brian2 COBA benchmark).
+
+import { Population, ModelInfo } from "../population";
+import { ClockPopulation, ptr, flushTiny } from "./clock";
+import { exp4 } from "../simd-math";
+import { STATUS_OK } from "../status";
+
+export const LIF_COND = new ModelInfo(
+  "lif_cond",
+  "c_m g_l e_l e_ex e_in v_reset v_thresh t_ref tau_syn_e tau_syn_i integrator=euler|exponential_euler theta_plus tau_theta",
+  "v ge gi i_e theta",
+  (index: i32, size: i32, first: i32, info: ModelInfo): Population => new LifCond(index, size, first, info),
+);
+
+const EULER: i32 = 0;
+
+export class LifCond extends ClockPopulation {
+  cM: f64 = 250; gL: f64 = 16.6667; eL: f64 = -70; eEx: f64 = 0; eIn: f64 = -85;
+  vReset: f64 = -60; vThresh: f64 = -55; tRefMs: f64 = 0; integrator: i32 = 1;
+
+  constructor(index: i32, size: i32, first: i32, info: ModelInfo) {
+    super(index, size, first, info);
+  }
+
+  tRef(): f64 { return this.tRefMs; }
+
+  configure(dt: f64): i32 {
+    this.cM = this.param("c_m"); this.gL = this.param("g_l"); this.eL = this.param("e_l");
+    this.eEx = this.param("e_ex"); this.eIn = this.param("e_in");
+    this.vReset = this.param("v_reset"); this.vThresh = this.param("v_thresh"); this.tRefMs = this.param("t_ref");
+    this.tauE = this.param("tau_syn_e"); this.tauI = this.param("tau_syn_i");
+    this.integrator = <i32>this.param("integrator");
+    this.configureTheta();
+    this.vOffset = this.eL;
+    this.resetV = <f32>(this.vReset - this.vOffset);
+    this.configureClock(dt);
+    return STATUS_OK;
+  }
+
+  update(m: i32, slot: i32, tStart: f64, tEnd: f64, dt: f64): f64 {
+    this.lazyDecayFactors(m, dt);
+    const theta = this.thetaPlus != 0;
+    let count: i32;
+    if (this.integrator != EULER) {
+      count = condExpLoop(ptr(this.v), ptr(this.ge), ptr(this.gi), ptr(this.ie), theta ? ptr(this.theta) : 0, this.size, this.candidateBuffer(),
+        <f32>this.gL, <f32>(this.eEx - this.eL), <f32>(this.eIn - this.eL), <f32>this.iStep, <f32>this.decayE, <f32>this.decayI,
+        <f32>(this.vThresh - this.vOffset), <f32>(-dt / this.cM), theta ? <f32>this.decayTheta : 0);
+    } else {
+      // With u = v - E_L (the stored value):
+      // u + k I + (1 - k g_L) u + k ge (E_ex - E_L - u) + k gi (E_in - E_L - u)
+      const k = dt / this.cM;
+      const c0 = f32x4.splat(<f32>(k * this.iStep));
+      const c1 = f32x4.splat(<f32>(1.0 - k * this.gL));
+      const kb = f32x4.splat(<f32>(this.hasBias ? k : 0.0));
+      const ke = f32x4.splat(<f32>(k * this.decayE)), ki = f32x4.splat(<f32>(k * this.decayI));
+      const eex = f32x4.splat(<f32>(this.eEx - this.eL)), ein = f32x4.splat(<f32>(this.eIn - this.eL));
+      const th = f32x4.splat(<f32>(this.vThresh - this.vOffset));
+      count = theta
+        ? condLoopTheta(ptr(this.v), ptr(this.ge), ptr(this.gi), ptr(this.ie), ptr(this.theta), this.size, this.candidateBuffer(),
+          c0, c1, kb, ke, ki, eex, ein, th, f32x4.splat(<f32>this.decayTheta))
+        : condLoop(ptr(this.v), ptr(this.ge), ptr(this.gi), ptr(this.ie), this.size, this.candidateBuffer(),
+          c0, c1, kb, ke, ki, eex, ein, th);
+    }
+    this.fireCandidates(count, slot, m, dt);
+    this.clampRefractory(m);
+    return 0;
+  }
+}
+
+@noinline function condLoop(
+  vP: usize, geP: usize, giP: usize, ieP: usize, n: i32, cand: usize,
+  c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
+    const c = f32x4.add(c0, f32x4.mul(kb, v128.load(ieP + o)));
+    const vn = f32x4.add(
+      f32x4.add(f32x4.mul(c1, v), c),
+      f32x4.add(f32x4.mul(f32x4.mul(ke, e), f32x4.sub(eex, v)), f32x4.mul(f32x4.mul(ki, g), f32x4.sub(ein, v))));
+    v128.store(vP + o, flushTiny(vn));
+    const mask = i32x4.bitmask(f32x4.ge(vn, th));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}
+
+@noinline function condLoopTheta(
+  vP: usize, geP: usize, giP: usize, ieP: usize, thP: usize, n: i32, cand: usize,
+  c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128, dth: v128,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
+    const c = f32x4.add(c0, f32x4.mul(kb, v128.load(ieP + o)));
+    const vn = f32x4.add(
+      f32x4.add(f32x4.mul(c1, v), c),
+      f32x4.add(f32x4.mul(f32x4.mul(ke, e), f32x4.sub(eex, v)), f32x4.mul(f32x4.mul(ki, g), f32x4.sub(ein, v))));
+    v128.store(vP + o, flushTiny(vn));
+    const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(thP + o)))));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}
+
+// Exponential Euler, four neurons at a time: with the conductances held over
+// dt, v relaxes exactly towards v_inf = (ge E_ex + gi E_in + I) / g_tot
+// (u = v - E_L, the stored value) with time constant C / g_tot.
+// Scalar parameters, splat where used: nine vector parameters live across
+// the loop would not fit the registers beside exp4's and would spill.
+@noinline function condExpLoop(
+  vP: usize, geP: usize, giP: usize, ieP: usize, thP: usize, n: i32, cand: usize,
+  gl: f32, eex: f32, ein: f32, istep: f32, de: f32, di: f32, th: f32, mdc: f32, dth: f32,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const e = f32x4.mul(f32x4.splat(de), v128.load(geP + o)), g = f32x4.mul(f32x4.splat(di), v128.load(giP + o));
+    const v = v128.load(vP + o);
+    const gt = f32x4.add(f32x4.splat(gl), f32x4.add(e, g));
+    const vinf = f32x4.div(f32x4.add(f32x4.add(f32x4.mul(e, f32x4.splat(eex)), f32x4.mul(g, f32x4.splat(ein))), f32x4.add(v128.load(ieP + o), f32x4.splat(istep))), gt);
+    const vn = flushTiny(f32x4.add(vinf, f32x4.mul(f32x4.sub(v, vinf), exp4(f32x4.mul(f32x4.splat(mdc), gt)))));
+    v128.store(vP + o, vn);
+    const thr = thP != 0 ? f32x4.add(f32x4.splat(th), f32x4.mul(f32x4.splat(dth), v128.load(thP + o))) : f32x4.splat(th);
+    const mask = i32x4.bitmask(f32x4.ge(vn, thr));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}

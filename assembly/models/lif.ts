@@ -1,0 +1,135 @@
+// lif: current-based leaky integrate-and-fire with exponential synaptic
+// currents (the CUBA benchmark; NEST iaf_psc_exp), integrated exactly:
+//   tau_m dv/dt = v_rest - v + ge + gi + R (i_e + i_step),
+//   tau_e dge/dt = -ge,  tau_i dgi/dt = -gi   (ge, gi in mV).
+// v(t+dt) = v_inf + (v - v_inf) em + ce ge + ci gi, v_inf = v_rest + R I.
+// Written relative to v_inf, the f32 update has v_inf as its exact fixed
+// point; em v + (1 - em) v_inf would shift it by the rounding of em / (1 - em).
+// The vector loop reads v, ge, gi (and i_e when some neuron has one) and
+// writes only v; the rare threshold candidate is checked against its last
+// spike in the scalar path, and the neurons that spiked within t_ref are put
+// back to v_reset afterwards.
+
+import { Population, ModelInfo } from "../population";
+import { ClockPopulation, ptr, flushTiny } from "./clock";
+import { STATUS_OK } from "../status";
+
+export const LIF = new ModelInfo(
+  "lif",
+  "tau_m c_m v_rest v_reset v_thresh t_ref tau_syn_e tau_syn_i theta_plus tau_theta",
+  "v ge gi i_e theta",
+  (index: i32, size: i32, first: i32, info: ModelInfo): Population => new Lif(index, size, first, info),
+);
+
+export class Lif extends ClockPopulation {
+  tauM: f64 = 10; cM: f64 = 250; vRest: f64 = -70; vReset: f64 = -70; vThresh: f64 = -55; tRefMs: f64 = 0;
+  // Propagators.
+  em: f64 = 0; ce: f64 = 0; ci: f64 = 0; rM: f64 = 0;
+
+  constructor(index: i32, size: i32, first: i32, info: ModelInfo) {
+    super(index, size, first, info);
+  }
+
+  tRef(): f64 { return this.tRefMs; }
+
+  configure(dt: f64): i32 {
+    this.tauM = this.param("tau_m"); this.cM = this.param("c_m");
+    this.vRest = this.param("v_rest"); this.vReset = this.param("v_reset"); this.vThresh = this.param("v_thresh");
+    this.tRefMs = this.param("t_ref");
+    this.tauE = this.param("tau_syn_e"); this.tauI = this.param("tau_syn_i");
+    this.configureTheta();
+    this.vOffset = this.vRest;
+    this.resetV = <f32>(this.vReset - this.vOffset);
+    this.configureClock(dt);
+    this.em = Math.exp(-dt / this.tauM);
+    this.rM = this.tauM / this.cM;  // GOhm: mV per pA
+    this.ce = synapticPropagator(this.tauE, this.tauM, Math.exp(-dt / this.tauE), this.em, dt);
+    this.ci = synapticPropagator(this.tauI, this.tauM, Math.exp(-dt / this.tauI), this.em, dt);
+    return STATUS_OK;
+  }
+
+  update(m: i32, slot: i32, tStart: f64, tEnd: f64, dt: f64): f64 {
+    this.lazyDecayFactors(m, dt);
+    const em = f32x4.splat(<f32>this.em);
+    const ce = f32x4.splat(<f32>(this.ce * this.decayE)), ci = f32x4.splat(<f32>(this.ci * this.decayI));
+    // v is stored relative to v_rest (vOffset)
+    const vinf = f32x4.splat(<f32>(this.rM * this.iStep));
+    const r = f32x4.splat(<f32>this.rM);
+    const th = f32x4.splat(<f32>(this.vThresh - this.vOffset));
+    const cand = this.candidateBuffer();
+    const count = this.thetaPlus != 0
+      ? lifLoopTheta(ptr(this.v), ptr(this.ge), ptr(this.gi), ptr(this.ie), ptr(this.theta), this.size, cand, em, ce, ci, vinf, r, th, f32x4.splat(<f32>this.decayTheta))
+      : this.hasBias
+        ? lifLoopBias(ptr(this.v), ptr(this.ge), ptr(this.gi), ptr(this.ie), this.size, cand, em, ce, ci, vinf, r, th)
+        : lifLoop(ptr(this.v), ptr(this.ge), ptr(this.gi), this.size, cand, em, ce, ci, vinf, th);
+    this.fireCandidates(count, slot, m, dt);
+    this.clampRefractory(m);
+    return 0;
+  }
+}
+
+// Contribution of an exponential current (initial value 1, time constant
+// tau_s) to v over one step: tau_s / (tau_s - tau_m) (e^{-dt/tau_s} - e^{-dt/tau_m});
+// the limit dt/tau_m e^{-dt/tau_m} when the time constants coincide.
+export function synapticPropagator(tauS: f64, tauM: f64, es: f64, em: f64, dt: f64): f64 {
+  if (Math.abs(tauS - tauM) < 1e-9 * tauM) return dt / tauM * em;
+  return tauS / (tauS - tauM) * (es - em);
+}
+
+// Arrays are padded to whole vectors, so i + 3 < padded(n) for every i < n.
+@noinline function lifLoop(
+  vP: usize, geP: usize, giP: usize, n: i32, cand: usize,
+  em: v128, ce: v128, ci: v128, vinf: v128, th: v128,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
+    const vn = f32x4.add(
+      f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
+      f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
+    v128.store(vP + o, flushTiny(vn));
+    const mask = i32x4.bitmask(f32x4.ge(vn, th));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}
+
+@noinline function lifLoopBias(
+  vP: usize, geP: usize, giP: usize, ieP: usize, n: i32, cand: usize,
+  em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
+    const vinf = f32x4.add(vinf0, f32x4.mul(r, v128.load(ieP + o)));
+    const vn = f32x4.add(
+      f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
+      f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
+    v128.store(vP + o, flushTiny(vn));
+    const mask = i32x4.bitmask(f32x4.ge(vn, th));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}
+
+// With an adaptive threshold: v_thresh + theta_j (theta stored lazily, times dth).
+@noinline function lifLoopTheta(
+  vP: usize, geP: usize, giP: usize, ieP: usize, thP: usize, n: i32, cand: usize,
+  em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128, dth: v128,
+): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
+    const vinf = f32x4.add(vinf0, f32x4.mul(r, v128.load(ieP + o)));
+    const vn = f32x4.add(
+      f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
+      f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
+    v128.store(vP + o, flushTiny(vn));
+    const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(thP + o)))));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+  }
+  return count;
+}

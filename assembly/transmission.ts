@@ -1,0 +1,88 @@
+// Transmission to clock-driven targets: a spike of step m - D through a
+// synapse of delay D steps is added to its target's ge or gi at step m, i.e.
+// it acts from t_{m+1} = (spike step + 1 + D) dt on. Every spike is kept
+// for D_max steps in its population's history, so transmission reads only
+// the spikes that happened: its cost is spikes x fan-out, with no
+// per-neuron buffers to sweep. External Poisson drives of clock-driven
+// targets arrive the same way, at the end of the step.
+
+import { Projection, lowerBoundDelay } from "./projection";
+import { ClockPopulation } from "./models/clock";
+import { drawCounts } from "./poisson-input";
+import { RECEPTOR_EXC } from "./abi";
+
+// Adds the weights of the synapses whose spikes arrive now to the targets'
+// synaptic variable (ge or gi by receptor); returns the synaptic events.
+export function deliverGrid(pr: Projection, m: i32): f64 {
+  const pre = pr.pre, post = changetype<ClockPopulation>(pr.post);
+  const exc = pr.receptor == RECEPTOR_EXC;
+  const tgtVar = changetype<usize>(exc ? post.ge : post.gi);
+  const gain = <f32>(exc ? post.gainE : post.gainI);  // lazy decay: see ClockPopulation
+  const targets = changetype<usize>(pr.targets), weights = changetype<usize>(pr.weights);
+  const rowPtr = pr.rowPtr;
+  const perSynapse = pr.delayConst == 0;
+  let events: f64 = 0;
+  for (let d = pr.dMin; d <= pr.dMax; d++) {
+    const src = m - d;
+    if (src < 0) break;
+    const s = pre.slotOf(src);
+    const n = unchecked(pre.histCount[s]);
+    if (n == 0) continue;
+    const ids = unchecked(pre.histIds[s]);
+    for (let k = 0; k < n; k++) {
+      const i = unchecked(ids[k]);
+      let s0 = <i32>unchecked(rowPtr[i]), s1 = <i32>unchecked(rowPtr[i + 1]);
+      if (perSynapse) {
+        s0 = lowerBoundDelay(pr.delays, s0, s1, d);
+        s1 = lowerBoundDelay(pr.delays, s0, s1, d + 1);
+      }
+      events += <f64>(s1 - s0);
+      if (pr.dense) {
+        // Targets 0..n-1: the row adds to the target array as a vector
+        // (ge, gi are padded to whole vectors; the tail goes one by one).
+        const n = s1 - s0, n4 = n & ~3;
+        const g4 = f32x4.splat(gain);
+        const w0 = weights + (<usize>s0 << 2);
+        for (let j = 0; j < n4; j += 4) {
+          const a = tgtVar + (<usize>j << 2);
+          v128.store(a, f32x4.add(v128.load(a), f32x4.mul(g4, v128.load(w0 + (<usize>j << 2)))));
+        }
+        for (let j = n4; j < n; j++) {
+          const a = tgtVar + (<usize>j << 2);
+          store<f32>(a, load<f32>(a) + gain * load<f32>(w0 + (<usize>j << 2)));
+        }
+        continue;
+      }
+      // s in [rowPtr[i], rowPtr[i+1]) lies inside targets/weights by construction.
+      for (let s = s0; s < s1; s++) {
+        const o = <usize>s << 2;
+        const a = tgtVar + (<usize>load<u32>(targets + o) << 2);
+        store<f32>(a, load<f32>(a) + gain * load<f32>(weights + o));
+      }
+    }
+  }
+  pr.events += events;
+  return events;
+}
+
+const counts = new StaticArray<i32>(4);
+
+// External Poisson counts of step m, arriving at t_{m+1} like a spike
+// delivered at the end of the step.
+export function deliverPoissonInputs(p: ClockPopulation, m: i32): void {
+  const n = p.size;
+  for (let k = 0; k < p.inputs.length; k++) {
+    const inp = unchecked(p.inputs[k]);
+    const exc = inp.receptor == RECEPTOR_EXC;
+    const target = exc ? p.ge : p.gi;
+    const w = <f32>(inp.weight * (exc ? p.gainE : p.gainI));
+    for (let j0 = 0; j0 < n; j0 += 4) {
+      drawCounts(inp, k, p.index, m, j0 >> 2, counts);
+      const lanes = min(4, n - j0);
+      for (let l = 0; l < lanes; l++) {
+        const c = unchecked(counts[l]);
+        if (c != 0) unchecked(target[j0 + l] += <f32>c * w);
+      }
+    }
+  }
+}
