@@ -93,6 +93,12 @@ export function popInputMode(pop: i32): i32 {
   return p == null ? STATUS_BAD_POPULATION : p.inputMode();
 }
 
+// 1 when the population's spikes keep their time within the step, 0 when they fall on its end.
+export function popExactTimes(pop: i32): i32 {
+  const p = engine.popAt(pop);
+  return p == null ? STATUS_BAD_POPULATION : p.exactSpikeTimes() ? 1 : 0;
+}
+
 export function setRecord(pop: i32, on: bool): i32 {
   const p = engine.popAt(pop);
   if (p == null) return STATUS_BAD_POPULATION;

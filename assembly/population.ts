@@ -130,6 +130,11 @@ export abstract class Population {
 
   abstract inputMode(): i32;
 
+  // Spikes keep their time within the step (event-driven models, sources, and
+  // clock-driven models that locate their threshold crossings); false: they
+  // fall on the step's end.
+  exactSpikeTimes(): bool { return true; }
+
   // State variable k (index into info.variableNames) of neuron j at step `step`.
   readVariable(k: i32, j: i32, step: i32, dt: f64): f64 {
     return k == this.countVariable() ? <f64>this.counts[j] : NaN;

@@ -92,6 +92,8 @@ export abstract class ClockPopulation extends Population {
 
   inputMode(): i32 { return INPUT_GRID; }
 
+  exactSpikeTimes(): bool { return false; }
+
   ownHistory(): i32 { return this.refSteps; }
 
   // Sets up refractoriness and the adaptive threshold; models call it from

@@ -134,6 +134,9 @@ export class Kernel {
     return mode === k.INPUT_GRID ? 'grid' : mode === k.INPUT_EVENTS ? 'events' : mode === k.INPUT_COUPLING ? 'coupling' : 'none';
   }
 
+  /** The population's spikes keep their times within the step (false: they fall on its end). */
+  exactSpikeTimes(pop: number): boolean { return this.check(this.x.popExactTimes(pop), `population ${pop}`) === 1; }
+
   setRecord(pop: number, on: boolean, what: string): void { this.check(this.x.setRecord(pop, on), what); }
   firstId(pop: number): number { return this.check(this.x.popFirst(pop), `population ${pop}`); }
   neuronCount(): number { return this.x.neuronCount(); }

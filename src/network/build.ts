@@ -21,7 +21,7 @@ export interface BuiltPopulation {
   index: number;
   /** Global id of neuron 0 (ids in the spike record are global). */
   first: number;
-  /** Spikes fall on the step grid (clock-driven neurons); otherwise they have exact times. */
+  /** Spikes fall on the step's end (most clock-driven models); otherwise they keep their times. */
   clock: boolean;
 }
 
@@ -129,7 +129,7 @@ function buildPopulation(kernel: Kernel, pop: Population, model: ValidModel, pat
     };
     m.setup(pop as never, port);
   }
-  return { name: pop.name, model: pop.model, size: pop.size, index, first: kernel.firstId(index), clock: kernel.inputMode(index) === 'grid' };
+  return { name: pop.name, model: pop.model, size: pop.size, index, first: kernel.firstId(index), clock: !kernel.exactSpikeTimes(index) };
 }
 
 function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, post: BuiltPopulation, model: ValidModel, postPatterns?: Float32Array): BuiltProjection {
