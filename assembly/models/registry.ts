@@ -10,6 +10,7 @@ import { IZHIKEVICH } from "./izhikevich";
 import { POISSON } from "./poisson";
 import { SPIKE_SOURCE } from "./spike-source";
 import { BINARY } from "./binary";
+import { ADEX } from "./adex";
 
 export const MODELS: ModelInfo[] = [
   LIF,
@@ -19,6 +20,7 @@ export const MODELS: ModelInfo[] = [
   POISSON,
   SPIKE_SOURCE,
   BINARY,
+  ADEX,
 ];
 
 for (let k = 0; k < MODELS.length; k++) MODELS[k].kind = k;

@@ -11,6 +11,7 @@ import { izhikevich } from './izhikevich.js';
 import { poisson } from './poisson.js';
 import { spikeSource } from './spike-source.js';
 import { binary } from './binary.js';
+import { adex } from './adex.js';
 
 export const NEURON_MODELS: readonly NeuronModel<never>[] = [
   lif,
@@ -20,6 +21,7 @@ export const NEURON_MODELS: readonly NeuronModel<never>[] = [
   poisson,
   spikeSource,
   binary,
+  adex,
 ];
 
 export type { NeuronModel, PopulationOf, SetupPort, VariableSpec, SynapseSpec } from './types.js';
