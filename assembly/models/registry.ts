@@ -11,6 +11,7 @@ import { POISSON } from "./poisson";
 import { SPIKE_SOURCE } from "./spike-source";
 import { BINARY } from "./binary";
 import { ADEX } from "./adex";
+import { HH } from "./hh";
 
 export const MODELS: ModelInfo[] = [
   LIF,
@@ -21,6 +22,7 @@ export const MODELS: ModelInfo[] = [
   SPIKE_SOURCE,
   BINARY,
   ADEX,
+  HH,
 ];
 
 for (let k = 0; k < MODELS.length; k++) MODELS[k].kind = k;

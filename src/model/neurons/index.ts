@@ -12,6 +12,7 @@ import { poisson } from './poisson.js';
 import { spikeSource } from './spike-source.js';
 import { binary } from './binary.js';
 import { adex } from './adex.js';
+import { hh } from './hh.js';
 
 export const NEURON_MODELS: readonly NeuronModel<never>[] = [
   lif,
@@ -22,6 +23,7 @@ export const NEURON_MODELS: readonly NeuronModel<never>[] = [
   spikeSource,
   binary,
   adex,
+  hh,
 ];
 
 export type { NeuronModel, PopulationOf, SetupPort, VariableSpec, SynapseSpec } from './types.js';
