@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MODEL_NAMES } from '../../src/model/neurons/index.js';
 
 let app: FastifyInstance;
 beforeAll(async () => { app = await buildApp({ maxActiveRuns: 3, limits: { maxNeurons: 20_000, maxDurationMs: 60_000 }, bodyLimit: 1 << 20 }); });
@@ -56,7 +57,7 @@ describe('presets, experiments, validation', () => {
 
   it.each([
     ['a negative size', (m: ReturnType<typeof tiny>) => { m.populations[0]!.size = -1; }, '/populations/0/size', 'must be >= 0 (got -1)'],
-    ['an unknown model', (m: ReturnType<typeof tiny>) => { (m.populations[1] as { model: string }).model = 'lifx'; }, '/populations/1/model', 'unknown model "lifx" (did you mean "lif"?); expected one of lif, lif_cond, lif_delta, izhikevich, poisson, spike_source, binary'],
+    ['an unknown model', (m: ReturnType<typeof tiny>) => { (m.populations[1] as { model: string }).model = 'lifx'; }, '/populations/1/model', 'unknown model "lifx" (did you mean "lif"?); expected one of ' + MODEL_NAMES.join(', ')],
     ['an unknown key', (m: ReturnType<typeof tiny>) => { (m as Record<string, unknown>).durration = 5; }, '/durration', 'unknown property "durration" (did you mean "duration"?)'],
     ['a missing population', (m: ReturnType<typeof tiny>) => { m.projections[0]!.to = 'm'; }, '/projections/0/to', 'no population named "m"'],
     ['p above 1', (m: ReturnType<typeof tiny>) => { (m.projections[0] as { connect: object }).connect = { rule: 'fixed_probability', p: 3 }; }, '/projections/0/connect/p', 'must be <= 1 (got 3)'],

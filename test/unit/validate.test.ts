@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { validateModel } from '../../src/model/validate.js';
 import { ModelError, type Issue } from '../../src/core/errors.js';
 import { applyOverrides, loadPreset, listPresets } from '../../src/model/load.js';
+import { MODEL_NAMES } from '../../src/model/neurons/index.js';
 
 const base = () => ({
   populations: [{ name: 'a', size: 10, model: 'lif' }, { name: 'b', size: 5, model: 'lif' }],
@@ -33,7 +34,7 @@ describe('model validation', () => {
   });
 
   it.each([
-    ['unknown model', '/populations/0/model', 'lfi', '/populations/0/model', 'unknown model "lfi" (did you mean "lif"?); expected one of lif, lif_cond, lif_delta, izhikevich, poisson, spike_source, binary'],
+    ['unknown model', '/populations/0/model', 'lfi', '/populations/0/model', 'unknown model "lfi" (did you mean "lif"?); expected one of ' + MODEL_NAMES.join(', ')],
     ['negative size', '/populations/0/size', -3, '/populations/0/size', 'must be >= 0 (got -3)'],
     ['fractional size', '/populations/0/size', 2.5, '/populations/0/size', 'must be an integer (got 2.5)'],
     ['p above 1', '/projections/0/connect/p', 1.5, '/projections/0/connect/p', 'must be <= 1 (got 1.5)'],
