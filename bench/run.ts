@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { packagePath } from '../src/core/paths.js';
 import { buildNative } from './native.js';
-import { table } from '../src/cli/table.js';
+import { table } from '../src/core/table.js';
 import { benchStream, type StreamResult } from './stream.js';
 import { benchIsing, benchHopfield } from './energy.js';
 import { benchKernels, benchEpochs } from './dense.js';

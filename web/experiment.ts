@@ -26,7 +26,7 @@ export class LogPanel implements Panel {
   }
 
   frame(frame: Frame): void {
-    if (frame.type === 'progress') this.bar.value = frame.speed;
+    if (frame.type === 'progress') this.bar.value = frame.fraction ?? 0;
     else if (frame.type === 'log') {
       const li = document.createElement('li');
       li.textContent = frame.message;

@@ -2,6 +2,7 @@
 // load it starts the default demo (CUBA, in real time, until stopped).
 
 import type { Frame, HelloFrame } from '../src/protocol/messages.js';
+import type { PresetInfo, ExperimentInfo, ResultInfo, RunInfo } from '../src/protocol/rest.js';
 import { PanelSet, type PanelType } from './panels.js';
 import { RasterPanel } from './raster.js';
 import { RatesPanel } from './rates.js';
@@ -18,7 +19,7 @@ import { stats } from './stats.js';
 
 const recordsSpikes = (h: HelloFrame) => h.run.populations.some((p) => p.recorded !== false);
 
-const isExperiment = (h: HelloFrame) => h.run.populations.length === 0;
+const isExperiment = (h: HelloFrame) => h.run.kind === 'experiment';
 
 const PANEL_TYPES: PanelType[] = [
   { frames: ['progress', 'log', 'results'], applies: isExperiment, create: (h) => new LogPanel(h) },
@@ -69,7 +70,7 @@ async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
 
 // Options are presets ("cuba") or watchable experiments ("experiment:song2000").
 async function loadPresets(): Promise<void> {
-  const presets = await api<{ name: string; description: string }[]>('GET', '/api/presets');
+  const presets = await api<PresetInfo[]>('GET', '/api/presets');
   allExperiments = await api<ExperimentInfo[]>('GET', '/api/experiments');
   const experiments = allExperiments.filter((e) => e.watchable);
   const group = (label: string, items: { value: string; text: string; title: string }[]) => {
@@ -84,7 +85,7 @@ async function loadPresets(): Promise<void> {
     }));
     return g;
   };
-  const results = await api<{ name: string; experiment: string; modified: string }[]>('GET', '/api/results');
+  const results = await api<ResultInfo[]>('GET', '/api/results');
   presetSelect.replaceChildren(
     group('presets', presets.map((p) => ({ value: p.name, text: p.name, title: p.description }))),
     group('watch an experiment\'s network', experiments.map((e) => ({ value: `experiment:${e.name}`, text: e.name, title: e.description }))),
@@ -95,7 +96,6 @@ async function loadPresets(): Promise<void> {
   await loadModelText();
 }
 
-interface ExperimentInfo { name: string; description: string; watchable: boolean; options: Record<string, { type: string; default: unknown; description: string }> }
 let allExperiments: ExperimentInfo[] = [];
 
 async function loadModelText(): Promise<void> {
@@ -202,7 +202,7 @@ async function start(): Promise<void> {
     body.preset = presetSelect.value;
   }
   try {
-    const run = await api<{ id: string; state: string }>('POST', '/api/runs', body);
+    const run = await api<RunInfo>('POST', '/api/runs', body);
     runId = run.id;
     stats.runId = run.id;
     setRunState(run.state);

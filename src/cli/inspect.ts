@@ -5,7 +5,7 @@ import { loadModelSource, applyOverrides, listPresets } from '../model/load.js';
 import { validateModel } from '../model/validate.js';
 import { modelOptions, modelOptionsHelp, limitsFrom } from './run.js';
 import { stringList } from './options.js';
-import { table, formatCount } from './table.js';
+import { table, formatCount } from '../core/table.js';
 
 export const validateCommand: Command = {
   summary: 'check a model file (or preset) without running it',

@@ -7,7 +7,7 @@ import { loadModelSource, applyOverrides } from '../model/load.js';
 import { validateModel, type Limits } from '../model/validate.js';
 import { runModel } from '../record/run-model.js';
 import { ProgressBar } from './progress.js';
-import { table, formatCount, formatRate } from './table.js';
+import { table, formatCount, formatRate } from '../core/table.js';
 import { numberOption, parseIds, stringList } from './options.js';
 import { UsageError } from '../core/errors.js';
 import type { RunSummary } from '../sim/simulation.js';

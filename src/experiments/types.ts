@@ -1,3 +1,4 @@
+import type { TObject } from '@sinclair/typebox';
 import type { ImagesFrame, CurveFrame } from '../protocol/messages.js';
 
 // What an experiment is: options in, a summary (params, results, checks
@@ -32,20 +33,10 @@ export interface ExperimentContext {
   emit?(frame: ImagesFrame | CurveFrame): void;
 }
 
-/** numbers: a comma-separated list on the command line ("500,1000,2000"). */
-export type OptionType = 'number' | 'integer' | 'numbers' | 'string' | 'boolean';
-
-export interface OptionSpec {
-  type: OptionType;
-  default: unknown;
-  description: string;
-  min?: number;
-  choices?: readonly string[];
-}
-
 export interface Experiment {
   description: string;
-  options: Record<string, OptionSpec>;
+  /** The options (types, ranges, defaults, descriptions): see options.ts. */
+  options: TObject;
   run(options: Record<string, unknown>, ctx: ExperimentContext): Promise<ExperimentResult> | ExperimentResult;
   /** The experiment's network as a model, to watch it run in the live view. */
   model?(options: Record<string, unknown>): Record<string, unknown>;

@@ -6,7 +6,7 @@
 
 import { ExtensionCodec, encode, decode } from '@msgpack/msgpack';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ------------------------------------------------------------------ typed arrays
 
@@ -38,15 +38,21 @@ export interface PopulationInfo { name: string; size: number; model: string; fir
 export interface ImageInfo { population: string; rows: number; cols: number; patterns: Uint8Array; count: number }
 export interface ProbeInfo { population: string; variable: string; neuron: number }
 
+/** A network advanced step by step (a model, or an experiment's network), or an experiment run in full. */
+export const RUN_KINDS = ['network', 'experiment'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
 export interface HelloFrame {
   type: 'hello';
   v: number;
   run: {
     id: string;
+    kind: RunKind;
     name: string;
     dt_ms: number;
     /** null: runs until stopped. */
     duration_ms: number | null;
+    /** The network's populations (none for an experiment run). */
     populations: PopulationInfo[];
     probes: ProbeInfo[];
     state: RunState;
@@ -82,8 +88,10 @@ export interface ProgressFrame {
   spikes: number[];
   /** Rate per population over the interval since the previous progress frame (Hz). */
   rates_hz: number[];
-  /** Biological ms per wall ms over that interval. */
+  /** Biological ms per wall ms over that interval (0 for an experiment run). */
   speed: number;
+  /** Fraction of the run done, 0 to 1 (null: a network running until stopped). */
+  fraction: number | null;
 }
 
 /**
@@ -136,6 +144,19 @@ export interface DoneFrame { type: 'done'; state: RunState; summary: Record<stri
 export interface ErrorFrame { type: 'error'; code: string; message: string }
 
 export type Frame = HelloFrame | SpikesFrame | StateFrame | WeightsFrame | EnergyFrame | ModulesFrame | ImagesFrame | CurveFrame | LogFrame | ResultsFrame | ProgressFrame | DroppedFrame | DoneFrame | ErrorFrame;
+
+/**
+ * How each kind of frame reaches a watcher:
+ *   drop:     a slow watcher may lose it (the data stream: a 'dropped' frame says how many were lost);
+ *   keep:     never dropped, and sent only once, as it happens;
+ *   replay:   never dropped, and sent again to a watcher who joins late (an experiment's log, curves, results);
+ *   latest:   as replay, but only the latest of its kind (per image title) is sent again.
+ */
+export const FRAME_DELIVERY: Readonly<Record<Frame['type'], 'drop' | 'keep' | 'replay' | 'latest'>> = {
+  hello: 'keep', spikes: 'drop', state: 'drop', weights: 'drop', energy: 'drop', modules: 'drop',
+  images: 'latest', curve: 'replay', log: 'replay', results: 'replay',
+  progress: 'keep', dropped: 'keep', done: 'keep', error: 'keep',
+};
 
 export function encodeFrame(frame: Frame): Uint8Array {
   return encode(frame, { extensionCodec: codec });

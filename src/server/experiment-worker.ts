@@ -6,7 +6,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { EXPERIMENTS } from '../experiments/index.js';
-import { writeExperiment } from '../cli/experiment.js';
+import { writeExperiment } from '../experiments/files.js';
 import { encodeFrame, PROTOCOL_VERSION, type Frame } from '../protocol/messages.js';
 import type { WorkerMessage } from './worker-protocol.js';
 
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const exp = EXPERIMENTS[input.experiment]!;
   const hello: Frame = {
     type: 'hello', v: PROTOCOL_VERSION,
-    run: { id: input.id, name: input.experiment, dt_ms: 0, duration_ms: null, populations: [], probes: [], state: 'running' },
+    run: { id: input.id, kind: 'experiment', name: input.experiment, dt_ms: 0, duration_ms: null, populations: [], probes: [], state: 'running' },
   };
   post({ kind: 'ready', hello: encodeFrame(hello) });
   let fraction = 0, lastSent = 0;
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       const now = performance.now();
       if (now - lastSent > 250) {
         lastSent = now;
-        send({ type: 'progress', state: 'running', t_ms: 0, wall_ms: now - t0, spikes: [], rates_hz: [], speed: fraction });
+        send({ type: 'progress', state: 'running', t_ms: 0, wall_ms: now - t0, spikes: [], rates_hz: [], speed: 0, fraction });
       }
     },
     shouldStop: () => Atomics.load(stopFlag, 0) !== 0,

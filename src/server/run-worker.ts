@@ -103,7 +103,7 @@ async function main(): Promise<void> {
 
   const hello: Frame = {
     type: 'hello', v: PROTOCOL_VERSION,
-    run: { id: input.id, name: model.name ?? 'model', dt_ms: dt, duration_ms: input.durationMs, populations: pops, probes: sim.network.probes, state, ...(images.length ? { images } : {}) },
+    run: { id: input.id, kind: 'network', name: model.name ?? 'model', dt_ms: dt, duration_ms: input.durationMs, populations: pops, probes: sim.network.probes, state, ...(images.length ? { images } : {}) },
   };
   post({ kind: 'ready', hello: encodeFrame(hello) });
 
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
       const instant = (t - lastProgressT) / (now - lastProgressWall);
       speed = speed === 0 ? instant : 0.9 * speed + 0.1 * instant;
     }
-    send({ type: 'progress', state, t_ms: t, wall_ms: sim.simulateMs, spikes: [...totals], rates_hz: rates, speed });
+    send({ type: 'progress', state, t_ms: t, wall_ms: sim.simulateMs, spikes: [...totals], rates_hz: rates, speed, fraction: input.durationMs === null ? null : Math.min(1, t / Math.max(input.durationMs, 1e-9)) });
     totals.forEach((n, k) => { lastCounts[k] = n; });
     lastProgressT = t;
     lastProgressWall = now;

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { WebSocket } from 'ws';
-import { decodeFrame, encodeFrame, type HelloFrame, type RunState } from '../protocol/messages.js';
+import { decodeFrame, encodeFrame, FRAME_DELIVERY, type Frame, type HelloFrame, type RunState } from '../protocol/messages.js';
 import { Watcher, DEFAULT_WATCHER_LIMITS, type WatcherLimits } from './watcher.js';
 import type { Pace, WorkerCommand, WorkerMessage } from './worker-protocol.js';
 import type { ValidModel } from '../model/validate.js';
@@ -18,6 +18,7 @@ import type { ExperimentWorkerInput } from './experiment-worker.js';
 export type RunSpec = { model: ValidModel } | { experiment: string; options: Record<string, unknown> };
 import { HebbError } from '../core/errors.js';
 import { packagePath } from '../core/paths.js';
+import type { RunInfo } from '../protocol/rest.js';
 
 /** Log lines of an experiment run kept for watchers that join late. */
 const MAX_REPLAY = 500;
@@ -32,20 +33,7 @@ export interface RunOptions {
   stopWhenUnwatched: boolean;
 }
 
-export interface RunInfo {
-  id: string;
-  name: string;
-  state: RunState;
-  created: string;
-  duration_ms: number | null;
-  pace: Pace;
-  t_ms: number;
-  watchers: number;
-  wait_for_watcher: boolean;
-  stop_when_unwatched: boolean;
-  error?: { code: string; message: string };
-  summary?: Record<string, unknown>;
-}
+export type { RunInfo } from '../protocol/rest.js';
 
 export class TooManyRunsError extends HebbError {
   override name = 'TooManyRunsError';
@@ -134,8 +122,9 @@ export class Run {
   }
 
   info(): RunInfo {
+    // (RunInfo: src/protocol/rest.ts)
     return {
-      id: this.id, name: this.name, state: this.state, created: this.created.toISOString(),
+      id: this.id, kind: this.experiment === undefined ? 'network' : 'experiment', name: this.name, state: this.state, created: this.created.toISOString(),
       duration_ms: this.options.durationMs, pace: this.options.pace, t_ms: this.tMs, watchers: this.watchers.size,
       wait_for_watcher: this.options.waitForWatcher, stop_when_unwatched: this.options.stopWhenUnwatched,
       ...(this.error ? { error: this.error } : {}), ...(this.summary ? { summary: this.summary } : {}),
@@ -169,10 +158,11 @@ export class Run {
   }
 
   private keepForReplay(type: string, bytes: Uint8Array): void {
-    if (type !== 'log' && type !== 'curve' && type !== 'images' && type !== 'results') return;
+    const delivery = FRAME_DELIVERY[type as Frame['type']];
+    if (delivery !== 'replay' && delivery !== 'latest') return;
     // Image grids are keyed by their title without its numbers ("... after 400 digits").
     const key = type === 'images' ? `images:${(decodeFrame(bytes) as { title: string }).title.replace(/\d+/g, '#')}` : type;
-    if (type === 'images') {
+    if (delivery === 'latest') {
       const i = this.replay.findIndex((f) => f.key === key);
       if (i >= 0) this.replay.splice(i, 1);
     }

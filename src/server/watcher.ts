@@ -1,11 +1,11 @@
 // One WebSocket client watching a run. Frames wait in a bounded queue while
 // the socket is busy; when the queue is full, the oldest spike and state
-// frames are dropped (never hello, progress, done or error) and the client
+// frames are dropped (the kinds FRAME_DELIVERY marks 'drop') and the client
 // is told how many with a 'dropped' frame before the next one it gets. A slow
 // client thus sees a decimated stream, and costs a bounded amount of memory.
 
 import type { WebSocket } from 'ws';
-import { encodeFrame } from '../protocol/messages.js';
+import { encodeFrame, FRAME_DELIVERY, type Frame } from '../protocol/messages.js';
 
 export interface WatcherLimits {
   /** Bytes handed to the socket and not yet written out, before queueing. */
@@ -18,7 +18,6 @@ export const DEFAULT_WATCHER_LIMITS: WatcherLimits = { highWaterBytes: 1 << 20, 
 
 interface Queued { bytes: Uint8Array; droppable: boolean; spikes: number }
 
-const DROPPABLE = new Set(['spikes', 'state', 'weights', 'energy', 'modules']);
 
 export class Watcher {
   private queue: Queued[] = [];
@@ -43,7 +42,7 @@ export class Watcher {
 
   push(bytes: Uint8Array, type: string, spikes = 0): void {
     if (this.closed) return;
-    const item = { bytes, droppable: DROPPABLE.has(type), spikes };
+    const item = { bytes, droppable: FRAME_DELIVERY[type as Frame['type']] === 'drop', spikes };
     if (this.queue.length === 0 && this.inflight < this.limits.highWaterBytes && this.droppedFrames === 0) {
       this.transmit(item);
       return;

@@ -2,11 +2,11 @@
 // and their results have the shape DESIGN.md fixes.
 import { describe, it, expect } from 'vitest';
 import { EXPERIMENTS } from '../../src/experiments/index.js';
-import { experimentOptions } from '../../src/cli/experiment.js';
+import { optionsFromArgs } from '../../src/experiments/index.js';
 
 async function run(name: string, args: string[] = []) {
   const exp = EXPERIMENTS[name]!;
-  return exp.run(experimentOptions(exp, args), {});
+  return exp.run(optionsFromArgs(exp.options, args), {});
 }
 
 describe('rate-coded module experiments', () => {

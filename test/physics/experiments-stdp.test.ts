@@ -1,11 +1,11 @@
 // The plasticity experiments, at their defaults: every check against theory passes.
 import { describe, it, expect } from 'vitest';
 import { EXPERIMENTS } from '../../src/experiments/index.js';
-import { experimentOptions } from '../../src/cli/experiment.js';
+import { optionsFromArgs } from '../../src/experiments/index.js';
 
 async function run(name: string, args: string[] = []) {
   const exp = EXPERIMENTS[name]!;
-  return exp.run(experimentOptions(exp, args), {});
+  return exp.run(optionsFromArgs(exp.options, args), {});
 }
 
 describe('plasticity experiments', () => {
@@ -34,8 +34,8 @@ describe('plasticity experiments', () => {
   });
 
   it('rejects bad experiment options with the option named', () => {
-    expect(() => experimentOptions(EXPERIMENTS['song2000']!, ['--duration_s', 'x'])).toThrow('--duration_s: must be a number (got "x")');
-    expect(() => experimentOptions(EXPERIMENTS['song2000']!, ['--duraton_s', '5'])).toThrow(/--duraton_s: unknown option \(did you mean --duration_s\?\)/);
-    expect(() => experimentOptions(EXPERIMENTS['rstdp']!, ['--trials', '2.5'])).toThrow('--trials: must be an integer (got 2.5)');
+    expect(() => optionsFromArgs(EXPERIMENTS['song2000']!.options, ['--duration_s', 'x'])).toThrow('--duration_s: must be a number (got "x")');
+    expect(() => optionsFromArgs(EXPERIMENTS['song2000']!.options, ['--duraton_s', '5'])).toThrow(/--duraton_s: unknown option \(did you mean --duration_s\?\)/);
+    expect(() => optionsFromArgs(EXPERIMENTS['rstdp']!.options, ['--trials', '2.5'])).toThrow('--trials: must be an integer (got 2.5)');
   });
 });

@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { Script } from 'node:vm';
 import { EXPERIMENTS } from '../../src/experiments/index.js';
-import { experimentOptions } from '../../src/cli/experiment.js';
+import { optionsFromArgs } from '../../src/experiments/index.js';
 import { assignLabels, vote, classProportions, proportionVote } from '../../src/experiments/diehl-cook.js';
 import { convertMlp, CONVERSION_DEFAULTS } from '../../src/experiments/ann-to-snn.js';
 import { Mlp } from '../../src/dense/mlp.js';
@@ -41,7 +41,7 @@ describe('stdp-vs-backprop', () => {
 
   it('a small network (60 neurons, 600 digits, one pass) and a small MLP both beat chance by a wide margin', async () => {
     const exp = EXPERIMENTS['stdp-vs-backprop']!;
-    const r = await exp.run(experimentOptions(exp, ['--neurons', '60', '--train', '600', '--test', '200', '--epochs', '1', '--mlp_epochs', '3']), {});
+    const r = await exp.run(optionsFromArgs(exp.options, ['--neurons', '60', '--train', '600', '--test', '200', '--epochs', '1', '--mlp_epochs', '3']), {});
     for (const c of r.checks) expect(c.pass, `${c.name}: ${c.measured}`).toBe(true);
     const res = r.results as { stdp: { accuracy: number; confusion: number[][]; synaptic_ops_per_inference: number; labels_used: number }; mlp: { accuracy: number; synaptic_ops_per_inference: number }; curves: { method: string }[]; images: { stdp_weights: number[][] } };
     expect(res.stdp.accuracy).toBeGreaterThan(0.4);
@@ -93,9 +93,9 @@ describe('stdp-vs-backprop', () => {
 
   it('refuses bad arguments with the option named', async () => {
     const exp = EXPERIMENTS['stdp-vs-backprop']!;
-    expect(() => experimentOptions(exp, ['--neurons', '0'])).toThrow('--neurons: must be >= 1 (got 0)');
-    expect(() => experimentOptions(exp, ['--neuron', '400'])).toThrow(/--neuron: unknown option \(did you mean --neurons\?\)/);
-    expect(() => experimentOptions(exp, ['--train', 'many'])).toThrow('--train: must be a number (got "many")');
-    expect(() => exp.run(experimentOptions(exp, ['--train', '9000', '--test', '2000']), {})).toThrow('--train 9000 + --test 2000 exceed the 10000 digits of the mnist package');
+    expect(() => optionsFromArgs(exp.options, ['--neurons', '0'])).toThrow('--neurons: must be >= 1 (got 0)');
+    expect(() => optionsFromArgs(exp.options, ['--neuron', '400'])).toThrow(/--neuron: unknown option \(did you mean --neurons\?\)/);
+    expect(() => optionsFromArgs(exp.options, ['--train', 'many'])).toThrow('--train: must be an integer (got "many")');
+    expect(() => exp.run(optionsFromArgs(exp.options, ['--train', '9000', '--test', '2000']), {})).toThrow('--train 9000 + --test 2000 exceed the 10000 digits of the mnist package');
   });
 });

@@ -104,8 +104,10 @@ describe('runs', () => {
       expect(r.statusCode).toBe(400);
       return r.json().message as string;
     };
-    expect(await bad({ run_experiment: 'stdp-vs-backprop', options: { neurons: 0 } })).toBe('--neurons: must be >= 1 (got 0)');
-    expect(await bad({ run_experiment: 'stdp-vs-backprop', options: { neuron: 40 } })).toMatch(/--neuron: unknown option \(did you mean --neurons\?\)/);
+    expect(await bad({ run_experiment: 'stdp-vs-backprop', options: { neurons: 0 } })).toBe('options.neurons: must be >= 1 (got 0)');
+    expect(await bad({ run_experiment: 'stdp-vs-backprop', options: { neuron: 40 } })).toMatch(/options\.neuron: unknown option \(did you mean options\.neurons\?\)/);
+    // Names of Object.prototype are not options (nor a way into it).
+    expect(await bad({ run_experiment: 'stdp-vs-backprop', options: { toString: 1 } })).toMatch(/^options\.toString: unknown option/);
     expect(await bad({ run_experiment: 'no-such' })).toMatch(/^no experiment named "no-such"; experiments: stdp-window, /);
     expect(await bad({ preset: 'cuba', options: { neurons: 10 } })).toBe('"options" go with "run_experiment"');
     const list = (await app.inject({ method: 'GET', url: '/api/experiments' })).json() as { name: string; options: Record<string, { default: unknown; description: string }> }[];
