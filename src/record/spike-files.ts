@@ -8,7 +8,8 @@
 // the run ends.
 
 import { decode } from '@msgpack/msgpack';
-import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { FileFormatError } from '../core/errors.js';
 import { join, basename } from 'node:path';
 import { AtomicFile } from '../core/atomic.js';
 import { MsgpackStreamWriter } from './msgpack-stream.js';
@@ -73,6 +74,21 @@ export function decodeSpikeFile(data: Uint8Array): SpikeFileContents {
     populations[name] = { times: binAs(p.times, Float64Array), ids: binAs(p.ids, Uint32Array) };
   }
   return { ...(raw as object), populations } as SpikeFileContents;
+}
+
+/** Reads a spikes.msgpack file (as hebb run writes it) into typed arrays, per population. */
+export function readSpikeFile(file: string): SpikeFileContents {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (cause) {
+    throw new FileFormatError(file, 'cannot read it', { cause });
+  }
+  try {
+    return decodeSpikeFile(bytes);
+  } catch (cause) {
+    throw new FileFormatError(file, 'not a hebb spike file (spikes.msgpack)', { cause });
+  }
 }
 
 /** Milliseconds for text output: 1e-9 ms resolution, no float noise (0.1 + 0.2 -> 0.3). */

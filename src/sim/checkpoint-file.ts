@@ -14,7 +14,7 @@ import type { Simulation } from './simulation.js';
 import type { ValidModel } from '../model/validate.js';
 
 const MAGIC = 'HEBBCKPT';
-const VERSION = 3;
+const VERSION = 4;
 
 interface Header {
   format: 'hebb-checkpoint';
