@@ -2,7 +2,7 @@
 // summary.json and CSV files into --out.
 
 import { resolve, join } from 'node:path';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 import { EXPERIMENTS, describeOptions, optionsFromArgs } from '../experiments/index.js';
 import { writeExperiment } from '../experiments/files.js';
 import type { ExperimentResult } from '../experiments/types.js';

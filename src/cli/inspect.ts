@@ -1,6 +1,6 @@
 // hebb validate and hebb presets: look at models without running them.
 
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 import { loadModelSource, applyOverrides, listPresets } from '../model/load.js';
 import { validateModel } from '../model/validate.js';
 import { modelOptions, modelOptionsHelp, limitsFrom } from './run.js';

@@ -2,7 +2,8 @@
 // 2 bad input (the message names the JSON path or the option and the rule),
 // 130 interrupted by Ctrl-C (output files are complete up to that point).
 
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
+import type { Command } from './command.js';
 import { readFileSync } from 'node:fs';
 import { HebbError, ModelError, UsageError, isInputError, formatIssue } from '../core/errors.js';
 import { packagePath } from '../core/paths.js';
@@ -12,14 +13,6 @@ import { serveCommand } from './serve.js';
 import { experimentCommand } from './experiment.js';
 import { closest } from '../core/closest.js';
 
-export interface Command {
-  summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  /** Positional arguments: names for the usage line, min and max count. */
-  positionals: [min: number, max: number];
-  run(args: { positionals: string[]; values: Record<string, unknown> }): Promise<number> | number;
-}
 
 const help = { help: { type: 'boolean', short: 'h' } } as const;
 

@@ -2,7 +2,7 @@
 // output files, print the summary table (or JSON).
 
 import { resolve } from 'node:path';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 import { loadModelSource, applyOverrides } from '../model/load.js';
 import { validateModel, type Limits } from '../model/validate.js';
 import { runModel } from '../record/run-model.js';

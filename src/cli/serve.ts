@@ -1,6 +1,6 @@
 // hebb serve: the live view (npm start).
 
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 import { numberOption } from './options.js';
 import { UsageError } from '../core/errors.js';
 

@@ -16,15 +16,8 @@ import { Rbm } from '../dense/rbm.js';
 import { Mlp } from '../dense/mlp.js';
 import { RecurrentNet } from '../dense/recurrent.js';
 import { SpikeEncoder } from './bridge.js';
+import type { ModuleSample } from '../sim/recording.js';
 
-export interface ModuleSample {
-  tMs: number;
-  module: string;
-  /** Encoded input (rate / input_scale), one per input neuron. */
-  input: Float32Array;
-  /** Activity in [0, 1], one per output neuron (its rate is max_rate x activity). */
-  activity: Float32Array;
-}
 
 export class RateModule implements Device {
   readonly name: string;
@@ -102,3 +95,5 @@ export function rateModules(kernel: Kernel, network: Network, model: ValidModel)
   dense.setSeed(model.seed);
   return specs.map((spec) => new RateModule(kernel, dense, network, model, spec));
 }
+
+export type { ModuleSample } from '../sim/recording.js';

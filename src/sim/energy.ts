@@ -9,23 +9,9 @@ import type { Network, BuiltPopulation } from '../network/build.js';
 import type { ValidModel } from '../model/validate.js';
 import { msToSteps } from '../model/units.js';
 import { neuronModel } from '../model/neurons/index.js';
+import type { EnergySample, BinaryPopulationSample } from './recording.js';
 
-export interface BinaryPopulationSample {
-  name: string;
-  energy: number;
-  /** Mean state on the +-1 scale (01 units map to 2s - 1). */
-  magnetisation: number;
-  flips: number;
-  /** Overlap with each stored pattern, on the +-1 scale. */
-  overlaps: Float64Array;
-}
 
-export interface EnergySample {
-  tMs: number;
-  /** Sum over the recorded populations. */
-  energy: number;
-  populations: BinaryPopulationSample[];
-}
 
 interface Watched {
   pop: BuiltPopulation;
@@ -104,3 +90,5 @@ export function imageShape(model: ValidModel, population: string): [number, numb
   const side = Math.round(Math.sqrt(pop.size));
   return side * side === pop.size && pop.size >= 16 && pop.size <= 65536 ? [side, side] : undefined;
 }
+
+export type { EnergySample, BinaryPopulationSample } from './recording.js';

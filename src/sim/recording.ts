@@ -5,14 +5,46 @@
 // back-ends never talk to the kernel.
 
 import type { SpikeChunk } from '../kernel/kernel.js';
-import type { WeightSample } from './weights.js';
-import type { EnergySample } from './energy.js';
-import type { ModuleSample } from '../modules/runtime.js';
 
 export type { SpikeChunk } from '../kernel/kernel.js';
-export type { WeightSample } from './weights.js';
-export type { EnergySample, BinaryPopulationSample } from './energy.js';
-export type { ModuleSample } from '../modules/runtime.js';
+
+/** Weights of a projection at tMs (record.weights). */
+export interface WeightSample {
+  tMs: number;
+  projection: string;
+  /** [pre, post] of each recorded synapse, and its weight. */
+  synapses?: { pairs: [number, number][]; weights: Float64Array };
+  /** Bin edges (bins + 1) and counts. */
+  histogram?: { edges: Float64Array; counts: Uint32Array };
+}
+
+/** Energy of binary populations at tMs (record.energy). */
+export interface BinaryPopulationSample {
+  name: string;
+  energy: number;
+  /** Mean state on the +-1 scale (01 units map to 2s - 1). */
+  magnetisation: number;
+  flips: number;
+  /** Overlap with each stored pattern, on the +-1 scale. */
+  overlaps: Float64Array;
+}
+
+export interface EnergySample {
+  tMs: number;
+  /** Sum over the recorded populations. */
+  energy: number;
+  populations: BinaryPopulationSample[];
+}
+
+/** A rate-coded module's step at tMs. */
+export interface ModuleSample {
+  tMs: number;
+  module: string;
+  /** Encoded input (rate / input_scale), one per input neuron. */
+  input: Float32Array;
+  /** Activity in [0, 1], one per output neuron (its rate is max_rate x activity). */
+  activity: Float32Array;
+}
 
 /** State samples: rows x probes, row r taken at timesMs[r]. */
 export interface StateChunk {

@@ -8,15 +8,8 @@ import type { ValidModel } from '../model/validate.js';
 import type { WeightRecord } from '../model/schema.js';
 import { msToSteps } from '../model/units.js';
 import { ModelError } from '../core/errors.js';
+import type { WeightSample } from './recording.js';
 
-export interface WeightSample {
-  tMs: number;
-  projection: string;
-  /** [pre, post] of each recorded synapse, and its weight. */
-  synapses?: { pairs: [number, number][]; weights: Float64Array };
-  /** Bin edges (bins + 1) and counts. */
-  histogram?: { edges: Float64Array; counts: Uint32Array };
-}
 
 export class WeightMonitor implements Device {
   readonly projection: string;
@@ -93,3 +86,5 @@ export function histogram(values: ArrayLike<number>, edges: Float64Array): Uint3
 export function weightMonitors(kernel: Kernel, network: Network, model: ValidModel): WeightMonitor[] {
   return (model.record?.weights ?? []).map((spec, i) => new WeightMonitor(kernel, network, model, spec, `/record/weights/${i}`));
 }
+
+export type { WeightSample } from './recording.js';
