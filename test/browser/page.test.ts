@@ -13,6 +13,13 @@ import { EXPERIMENTS } from '../../src/experiments/index.js';
 import { optionsFromArgs } from '../../src/experiments/index.js';
 import { writeExperiment } from '../../src/experiments/files.js';
 
+// The page's test hook (web/main.ts sets it).
+declare global {
+  interface Window {
+    __hebb: { rasterPoints: number; fps: number; dropped: number; state: string; runId: string; frames: Record<string, number> };
+  }
+}
+
 const CHROMIUM = process.env.HEBB_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
@@ -75,7 +82,7 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     const before = await page.evaluate(() => window.__hebb.runId);
     await page.selectOption('#preset', 'poisson-lif');
     await page.click('#start');
-    await page.waitForFunction((id) => window.__hebb.runId !== id && window.__hebb.frames.spikes > 0, before);
+    await page.waitForFunction((id) => window.__hebb.runId !== id && (window.__hebb.frames.spikes ?? 0) > 0, before);
     await page.waitForFunction(() => document.querySelector('.legend')?.textContent?.includes('input_exc'));
     await page.click('#pause');
     await page.waitForFunction(() => window.__hebb.state === 'paused');

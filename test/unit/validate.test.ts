@@ -19,8 +19,8 @@ function issuesOf(model: unknown, limits = {}): Issue[] {
   throw new Error('model was accepted');
 }
 
-function set(model: Record<string, unknown>, path: string, value: unknown) {
-  return applyOverrides(model, [`${path}=${JSON.stringify(value)}`]);
+function set(model: object, path: string, value: unknown): Record<string, unknown> {
+  return applyOverrides(model, [`${path}=${JSON.stringify(value)}`]) as Record<string, unknown>;
 }
 
 describe('model validation', () => {
@@ -30,7 +30,7 @@ describe('model validation', () => {
     expect(m.dt).toBe(0.1);
     expect(m.duration).toBe(1000);
     expect(m.seed).toBe(1);
-    expect((m.populations[0] as { params: { tau_m: number } }).params.tau_m).toBe(10);
+    expect(m.populations[0]!.params!.tau_m).toBe(10);
   });
 
   it.each([
