@@ -6,6 +6,7 @@
 
 import { KernelError } from '../core/errors.js';
 import { Instance, defaultFlavor, type KernelFlavor } from './instance.js';
+import type { KernelPlasticity } from '../model/plasticity.js';
 
 export type { KernelFlavor } from './instance.js';
 export { defaultFlavor } from './instance.js';
@@ -31,14 +32,8 @@ export type Distribution = number | { uniform: readonly [number, number] } | { n
 /** How a population takes input. */
 export type InputMode = 'none' | 'grid' | 'events' | 'coupling';
 
-export interface PlasticityArgs {
-  rule: 'pair' | 'triplet' | 'reward';
-  nearest: boolean;
-  dendritic: boolean;
-  tauPlus: number; tauMinus: number;
-  aPlus: number; aMinus: number;
-  wMin: number; wMax: number; mu: number;
-}
+/** How a projection learns (the model's plasticity rule says it: src/model/plasticity.ts). */
+export type PlasticityArgs = KernelPlasticity['base'];
 
 /** Spikes drained from the kernel: time (ms) and global neuron id, in step order. */
 export interface SpikeChunk {
