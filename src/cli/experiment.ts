@@ -9,6 +9,7 @@ import type { ExperimentResult } from '../experiments/types.js';
 import { UsageError } from '../core/errors.js';
 import { closest } from '../core/closest.js';
 import { table } from '../core/table.js';
+import { checkWritableDir } from '../core/atomic.js';
 
 export const experimentCommand: Command = {
   summary: 'run an experiment (checks against theory, plot-ready CSV)',
@@ -39,18 +40,25 @@ Writes summary.json ({ experiment, params, results, checks }) and CSV into DIR
     }
     const params = optionsFromArgs(exp.options, args);
     const outDir = resolve(out ?? join('out', name!));
-    let stop = false;
-    const onSigint = () => { if (stop) process.exit(130); stop = true; process.stderr.write('\ninterrupted: finishing with what there is\n'); };
-    process.on('SIGINT', onSigint);
+    checkWritableDir(outDir, '--out');
+    let stop: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stop) process.exit(signal === 'SIGTERM' ? 143 : 130);
+      stop = signal;
+      process.stderr.write(`\ninterrupted (${signal}): finishing with what there is\n`);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     const t0 = performance.now();
     let result: ExperimentResult;
     try {
       result = await exp.run(params, {
         progress: (m) => process.stderr.write(`${m}\n`),
-        shouldStop: () => stop,
+        shouldStop: () => stop !== undefined,
       });
     } finally {
-      process.off('SIGINT', onSigint);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
     const files = writeExperiment(name!, outDir, params, result);
     if (json) {
@@ -60,7 +68,7 @@ Writes summary.json ({ experiment, params, results, checks }) and CSV into DIR
       process.stdout.write(`${table(['check', 'measured', 'expected', 'tolerance', 'pass'], result.checks.map((c) => [c.name, fmt(c.measured), fmt(c.expected), fmt(c.tolerance), c.pass ? 'yes' : 'NO']))}\n`);
       process.stdout.write(`\nwrote ${files.join(', ')} to ${outDir}\n`);
     }
-    if (stop) return 130;
+    if (stop) return stop === 'SIGTERM' ? 143 : 130;
     return result.checks.every((c) => c.pass) ? 0 : 1;
   },
 };

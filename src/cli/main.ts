@@ -107,6 +107,11 @@ export function reportError(e: unknown): number {
     process.stderr.write(`error: ${e.message}\n`);
     return 1;
   }
+  // A trap of the kernel (out of memory, a bug): a sentence, not a stack trace.
+  if (e instanceof WebAssembly.RuntimeError) {
+    process.stderr.write(`error: the kernel stopped: ${e.message} (out of memory, or a bug: please report it with the model)\n`);
+    return 1;
+  }
   process.stderr.write(`error: ${(e as Error)?.stack ?? String(e)}\n`);
   return 1;
 }

@@ -10,6 +10,7 @@ import { ProgressBar } from './progress.js';
 import { table, formatCount, formatRate } from '../core/table.js';
 import { numberOption, parseIds, stringList } from './options.js';
 import { UsageError } from '../core/errors.js';
+import { checkWritableDir, checkWritableFile } from '../core/atomic.js';
 import type { RunSummary } from '../sim/simulation.js';
 import type { KernelFlavor } from '../kernel/kernel.js';
 
@@ -81,28 +82,34 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
     }
     const valid = validateModel(model, { limits: limitsFrom(values), source });
     const outDir = resolve(String(values.out ?? 'out'));
+    // Where the results go is checked before any work, not after it.
+    checkWritableDir(outDir, '--out');
+    if (values['save-state'] !== undefined) checkWritableFile(resolve(String(values['save-state'])), '--save-state');
 
     const bar = new ProgressBar(values.quiet !== true);
-    let stop = false;
-    const onSigint = () => {
-      if (stop) process.exit(130);
-      stop = true;
-      process.stderr.write('\ninterrupted: finishing the output files (Ctrl-C again to abort)\n');
+    // Ctrl-C and SIGTERM both finish the output files with what there is.
+    let stop: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stop) process.exit(signal === 'SIGTERM' ? 143 : 130);
+      stop = signal;
+      process.stderr.write(`\ninterrupted (${signal}): finishing the output files (again to abort)\n`);
     };
-    process.on('SIGINT', onSigint);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     let result;
     try {
       result = await runModel(valid, {
         outDir,
         ...(flavor ? { flavor: flavor as KernelFlavor } : {}),
         onProgress: (done, total) => bar.update(done, total, `${((done * valid.dt) / 1000).toFixed(2)} s`),
-        shouldStop: () => stop,
+        shouldStop: () => stop !== undefined,
         ...(values['load-state'] !== undefined ? { loadState: String(values['load-state']) } : {}),
         ...(values['save-state'] !== undefined ? { saveState: resolve(String(values['save-state'])) } : {}),
       });
     } finally {
       bar.done();
-      process.off('SIGINT', onSigint);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
     const { summary } = result;
     if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -110,7 +117,7 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
       process.stdout.write(`${formatSummary(summary)}\nwrote ${result.files.join(', ')} to ${outDir}\n`);
       if (values['save-state'] !== undefined) process.stdout.write(`saved the state at ${(result.simulation.timeMs).toFixed(1)} ms to ${resolve(String(values['save-state']))}\n`);
     }
-    return summary.interrupted ? 130 : 0;
+    return summary.interrupted ? (stop === 'SIGTERM' ? 143 : 130) : 0;
   },
 };
 

@@ -1,12 +1,20 @@
 // "Did you mean ...?": the candidate nearest to a misspelt name, if any is
 // near enough: at most a third of the name's letters changed (at least one),
-// and never a whole name replaced.
+// and never a whole name replaced. Names are short: a long string is no
+// misspelling of one, and comparing it would cost length x length (a
+// megabyte of text in a request would hold the server for a minute).
+
+/** Longer names get no suggestion. */
+export const MAX_SUGGESTED_LENGTH = 64;
 
 export function closest(name: string, candidates: readonly string[]): string | undefined {
+  if (name.length > MAX_SUGGESTED_LENGTH) return undefined;
   const limit = Math.min(Math.max(1, Math.floor(name.length / 3)), name.length - 1);
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    // A candidate whose length is further off than the limit cannot be within it.
+    if (Math.abs(c.length - name.length) > limit) continue;
     const d = editDistance(name.toLowerCase(), c.toLowerCase());
     if (d <= limit && d < bestDistance) {
       best = c;

@@ -3,7 +3,8 @@
 // written atomically into outDir.
 
 import { join } from 'node:path';
-import { writeFileAtomic } from '../core/atomic.js';
+import { rmSync } from 'node:fs';
+import { writeFileAtomic, makeDir, removeStaleTemps } from '../core/atomic.js';
 import type { ExperimentResult } from './types.js';
 
 export function experimentSummary(name: string, params: Record<string, unknown>, result: ExperimentResult) {
@@ -11,9 +12,14 @@ export function experimentSummary(name: string, params: Record<string, unknown>,
 }
 
 /** Writes the files; returns their names. */
+/** Writes the files as a set, summary.json last (the old one removed first); returns their names. */
 export function writeExperiment(name: string, outDir: string, params: Record<string, unknown>, result: ExperimentResult): string[] {
-  writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(experimentSummary(name, params, result), null, 2)}\n`);
+  const summaryFile = join(outDir, 'summary.json');
+  makeDir(outDir);
+  removeStaleTemps(outDir);
+  rmSync(summaryFile, { force: true });
   for (const [file, text] of Object.entries(result.files)) writeFileAtomic(join(outDir, file), text);
   for (const [file, bytes] of Object.entries(result.binaries ?? {})) writeFileAtomic(join(outDir, file), bytes);
+  writeFileAtomic(summaryFile, `${JSON.stringify(experimentSummary(name, params, result), null, 2)}\n`);
   return ['summary.json', ...Object.keys(result.files), ...Object.keys(result.binaries ?? {})];
 }

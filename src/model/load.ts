@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { packagePath } from '../core/paths.js';
 import { FileFormatError, UsageError } from '../core/errors.js';
 import { closest } from '../core/closest.js';
+import { parseJson, tooDeep, UNSAFE_KEYS, MAX_JSON_DEPTH } from '../core/json.js';
 
 export function presetDir(): string {
   return packagePath('src', 'presets');
@@ -24,7 +25,7 @@ export function listPresets(): PresetInfo[] {
     .sort()
     .map((f) => {
       const file = join(presetDir(), f);
-      const json = JSON.parse(readFileSync(file, 'utf8')) as { description?: string };
+      const json = parseJson(readFileSync(file, 'utf8')) as { description?: string };
       return { name: f.slice(0, -5), description: json.description ?? '', file };
     });
 }
@@ -36,7 +37,7 @@ export function loadPreset(name: string): unknown {
     const hint = closest(name, names);
     throw new UsageError(`no preset named "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; presets: ${names.join(', ')}`);
   }
-  return JSON.parse(readFileSync(file, 'utf8'));
+  return parseJson(readFileSync(file, 'utf8'));
 }
 
 /** Reads a model file, or a preset when the argument names one and is not a file. */
@@ -48,11 +49,15 @@ export function loadModelSource(arg: string): { model: unknown; source: string }
     } catch (cause) {
       throw new FileFormatError(arg, `cannot read the model file (${(cause as NodeJS.ErrnoException).code ?? cause})`, { cause });
     }
+    let model: unknown;
     try {
-      return { model: JSON.parse(text), source: arg };
+      model = parseJson(text);
     } catch (cause) {
       throw new FileFormatError(arg, `not valid JSON: ${(cause as Error).message}`, { cause });
     }
+    const deep = tooDeep(model);
+    if (deep !== undefined) throw new FileFormatError(arg, `nests deeper than ${MAX_JSON_DEPTH} levels (at ${deep}): not a model`);
+    return { model, source: arg };
   }
   return { model: loadPreset(arg), source: `preset ${arg}` };
 }
@@ -62,20 +67,27 @@ export function loadModelSource(arg: string): { model: unknown; source: string }
  * or a dotted path (populations.0.size); value is JSON, or a plain string.
  */
 export function applyOverrides(model: unknown, overrides: readonly string[]): unknown {
+  const deep = tooDeep(model);
+  if (deep !== undefined) throw new UsageError(`the model nests deeper than ${MAX_JSON_DEPTH} levels (at ${deep})`);
   const out = structuredClone(model) as Record<string, unknown>;
   for (const o of overrides) {
     const eq = o.indexOf('=');
-    if (eq <= 0) throw new UsageError(`expected PATH=VALUE (got "${o}")`, '--set');
+    if (eq <= 0) throw new UsageError(`expected PATH=VALUE (got "${o.length > 80 ? `${o.slice(0, 80)}...` : o}")`, '--set');
     const path = o.slice(0, eq);
     const raw = o.slice(eq + 1);
     let value: unknown;
-    try { value = JSON.parse(raw); } catch { value = raw; }
+    try { value = parseJson(raw); } catch { value = raw; }
+    const deepValue = tooDeep(value, MAX_JSON_DEPTH - 8);
+    if (deepValue !== undefined) throw new UsageError(`the value for ${path} nests deeper than ${MAX_JSON_DEPTH - 8} levels`, '--set');
     const keys = path.startsWith('/')
       ? path.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
       : path.split('.');
+    // A path never walks or writes through a prototype: no __proto__, constructor or prototype.
+    const unsafe = keys.find((k) => UNSAFE_KEYS.has(k));
+    if (unsafe !== undefined) throw new UsageError(`"${unsafe}" is not a part of a model (setting ${path})`, '--set');
     let node: Record<string, unknown> = out;
     for (let i = 0; i < keys.length - 1; i++) {
-      const next = node[keys[i]!];
+      const next = Object.hasOwn(node, keys[i]!) ? node[keys[i]!] : undefined;
       if (next === null || typeof next !== 'object') {
         throw new UsageError(`"${keys.slice(0, i + 1).join('/')}" does not exist in the model (setting ${path})`, '--set');
       }

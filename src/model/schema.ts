@@ -10,6 +10,9 @@
 
 import { Type, type Static, type TSchema, type TObject } from '@sinclair/typebox';
 import { Value, InitValue, Uniform, Normal, quantity } from './values.js';
+
+/** Longest name of a population, module, variable (characters). */
+export const MAX_NAME = 128;
 import { NEURON_MODELS, type NeuronModel, type Patterns } from './neurons/index.js';
 import { CONNECT_RULES } from './connect.js';
 import { PLASTICITY_RULES, type PairStdp, type TripletStdp, type RewardStdp } from './plasticity.js';
@@ -41,7 +44,7 @@ const Init = (vars: string[]) => Type.Object(
 );
 
 const popBase = {
-  name: Type.String({ minLength: 1, pattern: '^[A-Za-z_][A-Za-z0-9_\\-]*$', description: 'unique population name' }),
+  name: Type.String({ minLength: 1, maxLength: MAX_NAME, pattern: '^[A-Za-z_][A-Za-z0-9_\\-]*$', description: 'unique population name' }),
   size: Type.Integer({ minimum: 0, description: 'number of neurons' }),
 };
 
@@ -104,9 +107,9 @@ export const Plasticity = Type.Unsafe<Plasticity>({
 });
 
 export const Projection = Type.Object({
-  name: Type.Optional(Type.String({ minLength: 1, description: 'name (default "from->to")' })),
-  from: Type.String({ description: 'source population' }),
-  to: Type.String({ description: 'target population' }),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 2 * MAX_NAME + 2, description: 'name (default "from->to")' })),
+  from: Type.String({ maxLength: MAX_NAME, description: 'source population' }),
+  to: Type.String({ maxLength: MAX_NAME, description: 'target population' }),
   connect: Connect,
   weight: Type.Optional(Value),
   delay: Type.Optional(Type.Union([Type.Number(), Uniform, Normal], {
@@ -133,15 +136,15 @@ export const Projection = Type.Object({
 export type Projection = Static<typeof Projection>;
 
 export const StateRecord = Type.Object({
-  population: Type.String(),
-  variable: Type.String({ description: 'state variable, e.g. v' }),
+  population: Type.String({ maxLength: MAX_NAME }),
+  variable: Type.String({ maxLength: MAX_NAME, description: 'state variable, e.g. v' }),
   ids: Type.Array(Type.Integer({ minimum: 0 }), { description: 'neurons to record' }),
   interval: Type.Optional(Type.Number({ description: 'sampling interval (ms; default dt)' })),
 }, { additionalProperties: false });
 export type StateRecord = Static<typeof StateRecord>;
 
 export const WeightRecord = Type.Object({
-  projection: Type.String({ description: 'projection name ("from->to" unless named)' }),
+  projection: Type.String({ maxLength: 2 * MAX_NAME + 2, description: 'projection name ("from->to" unless named)' }),
   synapses: Type.Optional(Type.Array(Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })]), { description: '[pre, post] pairs whose weights are recorded' })),
   histogram: Type.Optional(Type.Object({
     bins: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
@@ -154,10 +157,10 @@ export type WeightRecord = Static<typeof WeightRecord>;
 export const Record_ = Type.Object({
   weights: Type.Optional(Type.Array(WeightRecord)),
   energy: Type.Optional(Type.Object({
-    populations: Type.Array(Type.String(), { description: 'binary populations whose summed energy (and overlaps with their patterns) is recorded' }),
+    populations: Type.Array(Type.String({ maxLength: MAX_NAME }), { description: 'binary populations whose summed energy (and overlaps with their patterns) is recorded' }),
     interval: Type.Number({ description: 'sampling interval (ms)' }),
   }, { additionalProperties: false })),
-  spikes: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Literal('all')], {
+  spikes: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: MAX_NAME })), Type.Literal('all')], {
     description: 'populations whose spikes are recorded ("all" by default)',
   })),
   state: Type.Optional(Type.Array(StateRecord)),
@@ -188,13 +191,13 @@ const Encoder = Type.Unsafe<Encoder>({
 export const MODULE_TYPES = ['lstm', 'rnn', 'rbm', 'mlp'] as const;
 
 export const Module = Type.Object({
-  name: Type.String({ minLength: 1, pattern: '^[A-Za-z_][A-Za-z0-9_\\-]*$', description: 'unique module name' }),
+  name: Type.String({ minLength: 1, maxLength: MAX_NAME, pattern: '^[A-Za-z_][A-Za-z0-9_\\-]*$', description: 'unique module name' }),
   type: Type.Union(MODULE_TYPES.map((t) => Type.Literal(t)), {
     title: '"lstm", "rnn", "rbm" or "mlp"',
     description: 'lstm / rnn: one time step per update, output = (h + 1) / 2 of its hidden units; rbm: output = P(h = 1 | v), visible = input; mlp: output = its softmax',
   }),
-  input: Type.String({ description: 'population whose spikes are encoded as rates (the module input)' }),
-  output: Type.String({ description: 'poisson population whose rates the module sets (process "poisson" or "regular")' }),
+  input: Type.String({ maxLength: MAX_NAME, description: 'population whose spikes are encoded as rates (the module input)' }),
+  output: Type.String({ maxLength: MAX_NAME, description: 'poisson population whose rates the module sets (process "poisson" or "regular")' }),
   interval: Type.Optional(Type.Number({ description: 'time between module updates (ms)', default: 10 })),
   encoder: Type.Optional(Encoder),
   input_scale: Type.Optional(Type.Number({ description: 'input rate (Hz) encoded as 1', unit: 'Hz', default: 100, exclusiveMinimum: 0 })),
@@ -205,8 +208,8 @@ export const Module = Type.Object({
 export type Module = Static<typeof Module>;
 
 export const Model = Type.Object({
-  name: Type.Optional(Type.String({ description: 'model name' })),
-  description: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String({ maxLength: 256, description: 'model name' })),
+  description: Type.Optional(Type.String({ maxLength: 16384 })),
   dt: Type.Optional(quantity('time step', 'ms', { default: 0.1, exclusiveMinimum: 0 })),
   duration: Type.Optional(quantity('duration', 'ms', { default: 1000, minimum: 0, description: 'simulated time' })),
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'seed of every random draw', default: 1 })),

@@ -6,6 +6,7 @@
 import AjvModule, { type ErrorObject } from 'ajv';
 import { ModelError, type Issue } from '../core/errors.js';
 import { closest } from '../core/closest.js';
+import { tooDeep, shown, MAX_JSON_DEPTH } from '../core/json.js';
 import { Model, type Population, type Projection } from './schema.js';
 import { checkValue, checkNonNegative, checkTimes, lowestOf, highestOf, type Add, type InitValue, type Value } from './values.js';
 import { NEURON_MODELS, neuronModel, modelVariables, patternCount, type NeuronModel } from './neurons/index.js';
@@ -29,6 +30,25 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = { maxNeurons: 10_000_000, maxSynapses: 250_000_000, maxSteps: 2 ** 31 - 1 };
+
+// What the kernel can hold. A WebAssembly instance has at most 4 GiB of
+// memory, and one array of the kernel at most 2^30 bytes: a projection's
+// targets and weights (4 bytes a synapse each), a plastic projection's f64
+// weights (8). Neurons take well under 64 bytes each in every model.
+const MAX_KERNEL_BYTES = 3.75 * 2 ** 30;
+const MAX_PROJECTION_SYNAPSES = 2 ** 28 - 1;
+const MAX_PLASTIC_SYNAPSES = 2 ** 27 - 1;
+const NEURON_BYTES = 64;
+
+/** Kernel bytes of one synapse of the projection: target and weight; a delay when they vary; a plastic one's f64 weight, column index and eligibility. */
+function synapseBytes(pr: Projection): number {
+  let bytes = 8;
+  if ((pr.delay !== undefined && typeof pr.delay !== 'number') || (pr.connect.rule === 'list' && pr.connect.delays)) bytes += 2;
+  if (pr.plasticity) bytes += 16 + (pr.plasticity.rule === 'reward_stdp' ? 8 : 0);
+  // fixed_indegree draws every synapse's source before it sorts them into rows.
+  if (pr.connect.rule === 'fixed_indegree') bytes += 4;
+  return bytes;
+}
 
 /** The largest delay, in steps, the kernel stores per synapse (u16). */
 export const MAX_DELAY_STEPS = 65535;
@@ -57,6 +77,8 @@ export type ValidModel = Model & {
 export function validateModel(input: unknown, options: { limits?: Partial<Limits>; source?: string } = {}): ValidModel {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const issues: Issue[] = [];
+  const deep = tooDeep(input);
+  if (deep !== undefined) throw new ModelError([{ path: deep, message: `nests deeper than ${MAX_JSON_DEPTH} levels: no model does` }], options.source);
   nonFiniteNumbers(input, '', issues);
   if (issues.length > 0) throw new ModelError(issues, options.source);
   const model = structuredClone(input);
@@ -140,13 +162,7 @@ export function schemaIssues(errors: ErrorObject[]): Issue[] {
   return issues;
 }
 
-function got(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return 'an object';
-  if (typeof x === 'string') return JSON.stringify(x);
-  return String(x);
-}
+const got = (x: unknown) => shown(x);
 
 function describe(e: ErrorObject): Issue {
   const path = e.instancePath;
@@ -159,7 +175,7 @@ function describe(e: ErrorObject): Issue {
       const hint = closest(key, known);
       return {
         path: `${path}/${escapePointer(key)}`,
-        message: `unknown property "${key}"${hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of ${known.join(', ')}` : ''}`,
+        message: `unknown property ${shown(key)}${hint ? ` (did you mean "${hint}"?)` : known.length ? `; expected one of ${known.join(', ')}` : ''}`,
       };
     }
     case 'required':
@@ -201,6 +217,8 @@ function describe(e: ErrorObject): Issue {
       return { path, message: `must start with a letter or _ and hold only letters, digits, _ and - (got ${got(e.data)})` };
     case 'minLength':
       return { path, message: 'must not be empty' };
+    case 'maxLength':
+      return { path, message: `must be at most ${p.limit} characters long (got ${got(e.data)})` };
     default:
       return { path, message: e.message ?? `breaks the rule "${e.keyword}"` };
   }
@@ -236,6 +254,7 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
   }
 
   let expectedSynapses = 0;
+  let kernelBytes = 0;
   const projNames = new Set<string>();
   m.projections.forEach((pr, k) => {
     const at = `/projections/${k}`;
@@ -247,10 +266,22 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
     if (!pre) add(`${at}/from`, unknownPopulation(pr.from, pops));
     if (!post) add(`${at}/to`, unknownPopulation(pr.to, pops));
     if (!pre || !post) return;
-    expectedSynapses += checkProjection(pr, pre, post, at, dt, stepOk, add);
+    const expected = checkProjection(pr, pre, post, at, dt, stepOk, add);
+    expectedSynapses += expected;
+    // The kernel's arrays of one projection: a block holds at most 2^30 bytes.
+    const most = pr.connect.rule === 'fixed_probability' ? expected + 6 * Math.sqrt(expected) : expected;
+    const perArray = pr.plasticity ? MAX_PLASTIC_SYNAPSES : MAX_PROJECTION_SYNAPSES;
+    if (most > perArray) {
+      limit(at, `the projection would hold about ${Math.round(most)} synapses; a ${pr.plasticity ? 'plastic ' : ''}projection holds at most ${perArray} (split it, or use fewer synapses)`);
+    }
+    kernelBytes += most * synapseBytes(pr);
   });
   if (expectedSynapses > limits.maxSynapses) {
     limit('/projections', `the model expects ${Math.round(expectedSynapses)} synapses, more than the limit of ${limits.maxSynapses}`);
+  }
+  kernelBytes += totalNeurons * NEURON_BYTES;
+  if (kernelBytes > MAX_KERNEL_BYTES) {
+    limit('/projections', `the model needs about ${(kernelBytes / 2 ** 30).toFixed(1)} GB of kernel memory (8 bytes a synapse, 24 a plastic one, ${NEURON_BYTES} a neuron), more than the ${(MAX_KERNEL_BYTES / 2 ** 30).toFixed(1)} GB a kernel can hold`);
   }
 
   const moduleNames = new Set<string>();
@@ -315,9 +346,10 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
         ? `${entry.pop.model} has no variable "${r.variable}"; it has ${vars.join(', ')}`
         : `${entry.pop.model} has no state variables to record`);
     }
-    r.ids.forEach((id, q) => {
-      if (id >= entry.pop.size) add(`${at}/ids/${q}`, `neuron ${id} is outside population "${r.population}" (size ${entry.pop.size})`);
-    });
+    // One issue for every id outside (a range such as 0-999999 is one mistake, not a million).
+    const outside = r.ids.map((id, q) => [id, q] as const).filter(([id]) => id >= entry.pop.size);
+    if (outside.length === 1) add(`${at}/ids/${outside[0]![1]}`, `neuron ${outside[0]![0]} is outside population "${r.population}" (size ${entry.pop.size})`);
+    else if (outside.length > 1) add(`${at}/ids/${outside[0]![1]}`, `${outside.length} neurons (${outside[0]![0]} and on) are outside population "${r.population}" (size ${entry.pop.size})`);
     if (r.interval !== undefined && stepOk && !(msToSteps(r.interval, dt) >= 1)) {
       add(`${at}/interval`, `sampling interval must be >= dt = ${dt} ms (got ${r.interval})`);
     }

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { Simulation, type RunSummary } from '../sim/simulation.js';
 import { fanOut, type RecordingSink } from '../sim/recording.js';
 import { SpikeFiles } from './spike-files.js';
-import { writeFileAtomic } from '../core/atomic.js';
+import { rmSync, statSync } from 'node:fs';
+import { writeFileAtomic, fsReason } from '../core/atomic.js';
+import { HebbError } from '../core/errors.js';
 import type { ValidModel } from '../model/validate.js';
 import type { KernelFlavor } from '../kernel/kernel.js';
 import { saveCheckpoint, loadCheckpoint } from '../sim/checkpoint-file.js';
@@ -51,12 +53,15 @@ export async function runModel(model: ValidModel, options: RunModelOptions = {})
     throw e;
   }
   const summary = simulation.summary(interrupted && !simulation.reachedEnd);
-  if (options.saveState) saveCheckpoint(simulation, options.saveState);
   const written: string[] = [];
   if (options.outDir && files) {
+    // The files of a run are published as a set, summary.json last, listing
+    // them: the old summary goes first, so that a run killed while publishing
+    // leaves no summary beside a mix of old and new files.
+    const summaryFile = join(options.outDir, 'summary.json');
+    rmSync(summaryFile, { force: true });
     files.finish();
-    writeFileAtomic(join(options.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    written.push('summary.json', 'spikes.csv', 'spikes.msgpack');
+    written.push('spikes.csv', 'spikes.msgpack');
     if (simulation.network.probes.length) written.push('state.csv');
     const rec = model.record?.weights ?? [];
     if (rec.some((w) => w.synapses?.length)) written.push('weights.csv');
@@ -64,6 +69,17 @@ export async function runModel(model: ValidModel, options: RunModelOptions = {})
     const energy = energyFiles(simulation, model).energy;
     if (energy) written.push('energy.csv', ...(energy.overlaps ? ['overlaps.csv'] : []));
     if ((model.modules ?? []).length) written.push('modules.csv');
+    const manifest = Object.fromEntries(written.map((name) => [name, { bytes: statSync(join(options.outDir!, name)).size }]));
+    writeFileAtomic(summaryFile, `${JSON.stringify({ ...summary, files: manifest }, null, 2)}\n`);
+    written.unshift('summary.json');
+  }
+  if (options.saveState) {
+    // The outputs are out first: a state that cannot be written loses nothing else.
+    try {
+      saveCheckpoint(simulation, options.saveState);
+    } catch (e) {
+      throw new HebbError('HEBB_ERR_SAVE_STATE', `${options.outDir ? `the run's files are written to ${options.outDir}, but ` : ''}the state could not be saved to ${options.saveState}: ${fsReason(e)}`, { cause: e });
+    }
   }
   return { summary, files: written, simulation };
 }

@@ -8,10 +8,10 @@
 // the run ends.
 
 import { decode } from '@msgpack/msgpack';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { FileFormatError } from '../core/errors.js';
 import { join, basename } from 'node:path';
-import { AtomicFile } from '../core/atomic.js';
+import { AtomicFile, makeDir, removeStaleTemps } from '../core/atomic.js';
 import { MsgpackStreamWriter } from './msgpack-stream.js';
 import { recordingSink, type SpikeChunk, type StateChunk, type RecordingSink, type Recording } from '../sim/recording.js';
 import type { WeightSample } from '../sim/weights.js';
@@ -198,7 +198,8 @@ export class SpikeFiles implements RecordingSink {
     this.lookup = new PopulationLookup(network);
     this.dir = options.dir;
     this.meta = options.meta ?? {};
-    mkdirSync(options.dir, { recursive: true });
+    makeDir(options.dir);
+    removeStaleTemps(options.dir);
     if (options.csv !== false) {
       this.csv = new AtomicFile(join(options.dir, 'spikes.csv'));
       this.csv.write('t_ms,population,neuron\n');

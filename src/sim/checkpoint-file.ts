@@ -3,8 +3,10 @@
 // atomically. A truncated, corrupted or foreign file is refused with a
 // reason, and so is a checkpoint of another model.
 //
-//   "HEBBCKPT" | u32 header length | header JSON | state bytes
-//   header: { format, version, model (without duration and record), step, t_ms, state_bytes, sha256 }
+//   "HEBBCKPT" | u32 header length | header JSON | state bytes | SHA-256 of all before it (32 bytes)
+//   header: { format, version, model (without duration and record), step, t_ms, state_bytes }
+// The checksum covers the whole file but itself: the header's step and time
+// are as protected as the state.
 
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -23,8 +25,9 @@ interface Header {
   step: number;
   t_ms: number;
   state_bytes: number;
-  sha256: string;
 }
+
+const HASH_BYTES = 32;
 
 /** The parts of a model a checkpoint must agree with (not duration, not recording). */
 export function modelIdentity(m: ValidModel): string {
@@ -45,14 +48,15 @@ export function saveCheckpoint(sim: Simulation, file: string): void {
   const header: Header = {
     format: 'hebb-checkpoint', version: VERSION, model: JSON.parse(modelIdentity(sim.model)),
     step: sim.step, t_ms: sim.timeMs, state_bytes: state.length,
-    sha256: createHash('sha256').update(state).digest('hex'),
   };
   const head = Buffer.from(JSON.stringify(header), 'utf8');
-  const out = Buffer.alloc(8 + 4 + head.length + state.length);
+  const body = 12 + head.length + state.length;
+  const out = Buffer.alloc(body + HASH_BYTES);
   out.write(MAGIC, 0, 'latin1');
   out.writeUInt32LE(head.length, 8);
   head.copy(out, 12);
   out.set(state, 12 + head.length);
+  createHash('sha256').update(out.subarray(0, body)).digest().copy(out, body);
   writeFileAtomic(file, out);
 }
 
@@ -65,18 +69,26 @@ export function readCheckpoint(file: string): { header: Header; state: Uint8Arra
   }
   if (bytes.length < 12 || bytes.toString('latin1', 0, 8) !== MAGIC) throw new FileFormatError(file, 'not a hebb checkpoint (no HEBBCKPT signature)');
   const headLength = bytes.readUInt32LE(8);
-  if (12 + headLength > bytes.length) throw new FileFormatError(file, `truncated: the header needs ${headLength} bytes, the file has ${bytes.length - 12}`);
-  let header: Header;
+  if (12 + headLength > bytes.length) throw new FileFormatError(file, `truncated: the header needs ${headLength} bytes, the file has ${bytes.length - 12} after the signature`);
+  let parsed: unknown;
   try {
-    header = JSON.parse(bytes.toString('utf8', 12, 12 + headLength)) as Header;
+    parsed = JSON.parse(bytes.toString('utf8', 12, 12 + headLength));
   } catch (cause) {
     throw new FileFormatError(file, 'corrupted header (not JSON)', { cause });
   }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new FileFormatError(file, 'corrupted header (not a JSON object)');
+  const header = parsed as Header;
   if (header.format !== 'hebb-checkpoint') throw new FileFormatError(file, 'not a hebb checkpoint');
-  if (header.version !== VERSION) throw new FileFormatError(file, `checkpoint version ${header.version}; this hebb reads version ${VERSION}`);
-  const state = bytes.subarray(12 + headLength);
-  if (state.length !== header.state_bytes) throw new FileFormatError(file, `truncated: ${header.state_bytes} bytes of state expected, ${state.length} found`);
-  if (createHash('sha256').update(state).digest('hex') !== header.sha256) throw new FileFormatError(file, 'corrupted: the checksum of the state does not match');
+  if (header.version !== VERSION) throw new FileFormatError(file, `checkpoint version ${String(header.version)}; this hebb reads version ${VERSION}`);
+  if (!(Number.isInteger(header.state_bytes) && header.state_bytes >= 0) || !(Number.isInteger(header.step) && header.step >= 0) || typeof header.t_ms !== 'number') {
+    throw new FileFormatError(file, 'corrupted header (state_bytes, step or t_ms missing or not a count)');
+  }
+  const end = 12 + headLength + header.state_bytes + HASH_BYTES;
+  if (bytes.length < end) throw new FileFormatError(file, `truncated: ${end} bytes expected, ${bytes.length} found`);
+  if (bytes.length > end) throw new FileFormatError(file, `${bytes.length - end} bytes follow the end of the checkpoint: not a file hebb wrote`);
+  const digest = createHash('sha256').update(bytes.subarray(0, end - HASH_BYTES)).digest();
+  if (!digest.equals(bytes.subarray(end - HASH_BYTES, end))) throw new FileFormatError(file, 'corrupted: the checksum does not match (header or state changed)');
+  const state = bytes.subarray(12 + headLength, end - HASH_BYTES);
   return { header, state: new Uint8Array(state) };
 }
 

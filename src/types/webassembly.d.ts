@@ -17,5 +17,7 @@ declare namespace WebAssembly {
   class Global {
     value: unknown;
   }
+  /** A trap: out-of-bounds access, unreachable, out of memory. */
+  class RuntimeError extends Error {}
   type BufferSource = ArrayBufferView | ArrayBuffer;
 }

@@ -99,7 +99,14 @@ describe('checkpoints', () => {
       expect(() => loadCheckpoint(new Simulation(m), f)).toThrow(FileFormatError);
       expect(() => loadCheckpoint(new Simulation(m), f)).toThrow(message);
     };
-    expectRefused(bytes.subarray(0, bytes.length - 10), /truncated: \d+ bytes of state expected, \d+ found/);
+    expectRefused(bytes.subarray(0, bytes.length - 10), /truncated: \d+ bytes expected, \d+ found/);
+    expectRefused(Buffer.concat([bytes, Buffer.from('extra')]), /^.*: 5 bytes follow the end of the checkpoint/);
+    // The header is covered by the checksum too: a changed time is refused.
+    const head = bytes.readUInt32LE(8);
+    const forged = Buffer.from(bytes.toString('latin1', 0, 12 + head).replace(/"t_ms":[0-9.]+/, (m) => m.replace(/\d/, (d) => String((Number(d) + 1) % 10))), 'latin1');
+    expectRefused(Buffer.concat([forged, bytes.subarray(12 + head)]), /corrupted: the checksum does not match/);
+    const nullHeader = Buffer.concat([Buffer.from('HEBBCKPT', 'latin1'), Buffer.from([4, 0, 0, 0]), Buffer.from('null')]);
+    expectRefused(nullHeader, /corrupted header \(not a JSON object\)/);
     const flipped = Uint8Array.from(bytes);
     flipped[flipped.length - 5]! ^= 0xff;
     expectRefused(flipped, /corrupted: the checksum/);
