@@ -121,6 +121,8 @@ export class AtomicFile {
   readonly path: string;
   private readonly temp: string;
   private fd: number | undefined;
+  /** Bytes written so far. */
+  bytes = 0;
 
   constructor(path: string) {
     this.path = path;
@@ -131,11 +133,10 @@ export class AtomicFile {
 
   write(data: string | Uint8Array): void {
     if (this.fd === undefined) throw new Error(`${this.path} is already closed`);
-    if (typeof data === 'string') writeSync(this.fd, data);
-    else {
-      let off = 0;
-      while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
-    }
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    this.bytes += bytes.length;
   }
 
   commit(): void {

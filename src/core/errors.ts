@@ -31,7 +31,8 @@ export class ModelError extends HebbError {
     const first = issues[0] ? formatIssue(issues[0]) : 'invalid model';
     const more = issues.length > 1 ? ` (+${issues.length - 1} more)` : '';
     super('HEBB_ERR_MODEL', `${source ? `${source}: ` : ''}${first}${more}`);
-    this.issues = issues;
+    // A hostile model can have millions of issues: the first hundred say enough.
+    this.issues = issues.length <= 100 ? issues : [...issues.slice(0, 100), { path: '', message: `and ${issues.length - 100} more issues` }];
   }
 }
 

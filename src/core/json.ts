@@ -11,16 +11,32 @@ export const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'construct
 
 /** Where JSON nests deeper than maxDepth (a JSON Pointer to the first such value), or undefined. */
 export function tooDeep(value: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
-  // Iterative: a recursive walk would overflow on exactly the documents it looks for.
-  const stack: { v: unknown; depth: number; path: string }[] = [{ v: value, depth: 0, path: '' }];
+  // Iterative: a recursive walk would overflow on exactly the documents it
+  // looks for. Paths are made only for the answer (parent links, no strings per value).
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  const parents: number[] = [-1];
+  const keys: string[] = [''];
+  const stack: number[] = [0];
   while (stack.length) {
-    const { v, depth, path } = stack.pop()!;
+    const i = stack.pop()!;
+    const v = values[i];
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= maxDepth) return path;
-    if (Array.isArray(v)) {
-      for (let k = v.length - 1; k >= 0; k--) stack.push({ v: v[k], depth: depth + 1, path: `${path}/${k}` });
-    } else {
-      for (const [k, x] of Object.entries(v)) stack.push({ v: x, depth: depth + 1, path: `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}` });
+    const depth = depths[i]!;
+    if (depth >= maxDepth) {
+      const parts: string[] = [];
+      for (let j = i; j > 0; j = parents[j]!) parts.push(keys[j]!.replace(/~/g, '~0').replace(/\//g, '~1'));
+      return parts.reverse().map((k) => `/${k}`).join('');
+    }
+    const entries = Array.isArray(v) ? v.map((x, k) => [String(k), x] as const) : Object.entries(v);
+    for (let k = entries.length - 1; k >= 0; k--) {
+      const x = entries[k]![1];
+      if (x === null || typeof x !== 'object') continue;
+      values.push(x);
+      depths.push(depth + 1);
+      parents.push(i);
+      keys.push(entries[k]![0]);
+      stack.push(values.length - 1);
     }
   }
   return undefined;

@@ -17,7 +17,7 @@
 //
 // The network is reset (potentials to 0) between digits.
 
-import { validateModel } from '../model/validate.js';
+import { validateModel, type Limits } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
 import { PIXELS } from '../data/mnist.js';
 import type { Mlp } from '../dense/mlp.js';
@@ -70,7 +70,7 @@ function layerActivations(W: Float32Array[], b: Float32Array[], sizes: number[],
   return out;
 }
 
-export function convertMlp(mlp: Mlp, images: Float32Array, calibration: ArrayLike<number>, o: ConversionOptions = CONVERSION_DEFAULTS): ConvertedNet {
+export function convertMlp(mlp: Mlp, images: Float32Array, calibration: ArrayLike<number>, o: ConversionOptions = CONVERSION_DEFAULTS, limits?: Partial<Limits>): ConvertedNet {
   const sizes = mlp.sizes;
   if (sizes[0] !== PIXELS) throw new RangeError(`the MLP's input has ${sizes[0]} units; the digits have ${PIXELS} pixels`);
   if (mlp.activation !== 'relu') throw new RangeError('only a ReLU MLP converts to integrate-and-fire neurons (their rate is a rectified linear function of the input)');
@@ -91,7 +91,7 @@ export function convertMlp(mlp: Mlp, images: Float32Array, calibration: ArrayLik
     ],
     projections: sizes.slice(1).map((_, l) => ({ name: `${names[l]}->${names[l + 1]}`, from: names[l], to: names[l + 1], connect: { rule: 'all_to_all' }, weight: 0, delay: o.dt })),
     record: { spikes: [] },
-  });
+  }, { limits });
   const sim = new Simulation(model);
   W.forEach((w, l) => sim.projection(`${names[l]}->${names[l + 1]}`).setWeights(w.map((x) => (x * lambda[l]!) / lambda[l + 1]!)));
   const chunk = Math.round(o.checkEveryMs / o.dt), chunks = Math.max(1, Math.round(o.presentMs / o.checkEveryMs));

@@ -86,7 +86,7 @@ export function runBoltzmannExact(o: ExactOptions, ctx: ExperimentContext): Expe
       populations: [{ name: 'units', size: o.n, model: 'binary', params: { values: '01', dynamics, update, temperature: o.temperature }, init: { state: 'random', bias: m.b } }],
       projections: [{ from: 'units', to: 'units', connect: { rule: 'list', pre: m.pre, post: m.post, weights: m.weights } }],
       record: { spikes: [] },
-    }));
+    }, { limits: ctx.limits }));
     sim.run({ steps: 100 });
     sim.population('units').enableStateHistogram();
     sim.run({ steps: o.sweeps, onProgress: (d, t) => ctx.fraction?.(r * t + d, runs.length * t), shouldStop: () => ctx.shouldStop?.() ?? false });
@@ -195,7 +195,7 @@ function learnMachine(data: number[][], nh: number, o: LearnOptions, ctx: Experi
     ],
     record: { spikes: [] },
   };
-  const valid = validateModel(model);
+  const valid = validateModel(model, { limits: ctx.limits });
   const chains = Array.from({ length: o.chains }, (_, c) => new Simulation({ ...valid, seed: o.seed * 1000 + c }));
   const pairs = Object.fromEntries(['vv', 'vh', 'hv'].filter((p) => nh || p === 'vv').map((p) => [p, chains[0]!.projection(p).synapsePairs()]));
   const push = (sim: Simulation) => {

@@ -48,7 +48,7 @@ export function runBridgeDemo(o: BridgeOptions, ctx: ExperimentContext): Experim
   trained.trainEpoch(digits.images, Array.from(permutation(sp.train.length, o.seed), (i) => sp.train[i]!), opt, { k: 1, persistent: false, batch: 20 });
 
   const shown = Array.from(sp.test.slice(0, o.digits));
-  const sim = new Simulation(validateModel(bridgeModel(o)));
+  const sim = new Simulation(validateModel(bridgeModel(o), { limits: ctx.limits }));
   const mod = sim.modules[0]!;
   mod.rbm!.W.set(trained.W.data);
   mod.rbm!.b.set(trained.b.data);

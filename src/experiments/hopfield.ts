@@ -13,7 +13,7 @@
 // at least 0.9 (below alpha_c the retrieval state keeps m > 0.96; above it,
 // the state slides to a spurious one far from the pattern).
 
-import { validateModel } from '../model/validate.js';
+import { validateModel, type Limits } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
 import type { EnergySample } from '../sim/energy.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
@@ -50,7 +50,7 @@ export function hopfieldModel(o: RecallOptions): Record<string, unknown> {
 }
 
 export function runHopfieldRecall(o: RecallOptions, ctx: ExperimentContext): ExperimentResult {
-  const sim = new Simulation(validateModel(hopfieldModel(o)));
+  const sim = new Simulation(validateModel(hopfieldModel(o), { limits: ctx.limits }));
   const n = sim.network.populations[0]!.size;
   const trace: { sweeps: number; energy: number; overlap: number; best_other: number; flips: number }[] = [];
   const onSample = (e: EnergySample) => {
@@ -106,7 +106,7 @@ export function runHopfieldCapacity(o: CapacityOptions, ctx: ExperimentContext):
   for (const N of o.sizes) {
     for (const alpha of alphas) {
       if (ctx.shouldStop?.()) break;
-      curve.push(capacityPoint(N, alpha, o));
+      curve.push(capacityPoint(N, alpha, o, ctx.limits));
       ctx.fraction?.(++done, total);
       ctx.progress?.(`N ${N}, alpha ${alpha}: recalled ${curve[curve.length - 1]!.recall_fraction.toFixed(2)}`);
     }
@@ -147,14 +147,14 @@ export function runHopfieldCapacity(o: CapacityOptions, ctx: ExperimentContext):
   };
 }
 
-function capacityPoint(N: number, alpha: number, o: CapacityOptions): CapacityPoint {
+function capacityPoint(N: number, alpha: number, o: CapacityOptions, limits?: Partial<Limits>): CapacityPoint {
   const P = Math.max(1, Math.round(alpha * N));
   const sim = new Simulation(validateModel({
     dt: 1, duration: 1, seed: o.seed + N,
     populations: [{ name: 'h', size: N, model: 'binary', params: { update: 'sequential' }, patterns: { random: { count: P } } }],
     projections: [{ from: 'h', to: 'h', connect: { rule: 'all_to_all', allow_autapses: false }, learn: 'hebbian' }],
     record: { spikes: [] },
-  }));
+  }, { limits }));
   const e = sim.network.patterns.h!;
   const tested = Math.min(P, o.tested);
   let fixed = 0, recalled = 0, overlapSum = 0;

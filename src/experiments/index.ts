@@ -98,7 +98,7 @@ export const EXPERIMENTS: Record<string, Experiment> = {
   'boltzmann-exact': {
     description: 'Gibbs and Metropolis samples of up to 12 stochastic units against the exact Boltzmann distribution (KL)',
     options: options({
-      n: int(EXACT_DEFAULTS.n, 'units (at most 12)', 1),
+      n: int(EXACT_DEFAULTS.n, 'units (at most 12: the distribution is enumerated)', 1, 12),
       temperature: num(EXACT_DEFAULTS.temperature, 'temperature T', 0.01),
       weight_sd: num(EXACT_DEFAULTS.weight_sd, 'standard deviation of the random couplings', 0),
       bias_sd: num(EXACT_DEFAULTS.bias_sd, 'standard deviation of the random biases', 0),
@@ -110,9 +110,9 @@ export const EXPERIMENTS: Record<string, Experiment> = {
   'boltzmann-learn': {
     description: 'a Boltzmann machine learns bars and stripes by persistent Gibbs chains: KL learning curve, fully visible and with hidden units',
     options: options({
-      hidden: int(LEARN_DEFAULTS.hidden, 'hidden units', 1),
+      hidden: int(LEARN_DEFAULTS.hidden, 'hidden units', 1, 1024),
       iterations: int(LEARN_DEFAULTS.iterations, 'gradient steps', 1),
-      chains: int(LEARN_DEFAULTS.chains, 'persistent Gibbs chains', 1),
+      chains: int(LEARN_DEFAULTS.chains, 'persistent Gibbs chains', 1, 4096),
       rate: num(LEARN_DEFAULTS.rate, 'learning rate (decays as 1 / (1 + 4 t / iterations))', 0),
       eval_every: int(LEARN_DEFAULTS.eval_every, 'iterations between exact KL evaluations', 1),
       seed: int(LEARN_DEFAULTS.seed, 'seed', 0),
@@ -122,10 +122,10 @@ export const EXPERIMENTS: Record<string, Experiment> = {
   'lstm-vs-rnn': {
     description: 'the adding problem at T = 10, 50, 100, 200: an LSTM learns where a vanilla RNN fails; gradient norms t steps back',
     options: options({
-      lengths: nums(LSTM_DEFAULTS.lengths, 'sequence lengths T', 2),
+      lengths: nums(LSTM_DEFAULTS.lengths, 'sequence lengths T', 2, 10000),
       steps: int(LSTM_DEFAULTS.steps, 'Adam steps per model and length', 1),
-      hidden: int(LSTM_DEFAULTS.hidden, 'hidden units', 1),
-      batch: int(LSTM_DEFAULTS.batch, 'sequences per batch', 1),
+      hidden: int(LSTM_DEFAULTS.hidden, 'hidden units', 1, 1024),
+      batch: int(LSTM_DEFAULTS.batch, 'sequences per batch', 1, 4096),
       lr: num(LSTM_DEFAULTS.lr, 'Adam learning rate', 0),
       seed: int(LSTM_DEFAULTS.seed, 'seed', 0),
     }),
@@ -134,13 +134,13 @@ export const EXPERIMENTS: Record<string, Experiment> = {
   'rbm-mnist': {
     description: 'RBMs on MNIST digits: CD-1, CD-10 and persistent CD learning curves, filters and samples; the engine samples the trained machine',
     options: options({
-      hidden: int(RBM_DEFAULTS.hidden, 'hidden units', 1),
+      hidden: int(RBM_DEFAULTS.hidden, 'hidden units', 1, 8192),
       epochs: int(RBM_DEFAULTS.epochs, 'passes over the training digits', 1),
-      batch: int(RBM_DEFAULTS.batch, 'digits per update', 1),
+      batch: int(RBM_DEFAULTS.batch, 'digits per update', 1, 10000),
       lr: num(RBM_DEFAULTS.lr, 'learning rate (SGD, momentum 0.9)', 0),
       train: int(RBM_DEFAULTS.train, 'training digits', 1),
       test: int(RBM_DEFAULTS.test, 'held-out digits', 1),
-      dbn_hidden: int(RBM_DEFAULTS.dbn_hidden, 'hidden units of a second RBM stacked on the first (0: none)', 0),
+      dbn_hidden: int(RBM_DEFAULTS.dbn_hidden, 'hidden units of a second RBM stacked on the first (0: none)', 0, 8192),
       seed: int(RBM_DEFAULTS.seed, 'seed (and of the train/test split)', 0),
     }),
     run: (o, ctx) => runRbmMnist({ ...RBM_DEFAULTS, ...(o as object) }, ctx),
@@ -151,7 +151,7 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       digits: int(BRIDGE_DEFAULTS.digits, 'digits presented', 1),
       present_ms: num(BRIDGE_DEFAULTS.present_ms, 'presentation time per digit (ms)', 20),
       max_input_rate: num(BRIDGE_DEFAULTS.max_input_rate, 'rate of a white pixel (Hz)', 1),
-      hidden: int(BRIDGE_DEFAULTS.hidden, 'hidden units of the RBM', 1),
+      hidden: int(BRIDGE_DEFAULTS.hidden, 'hidden units of the RBM', 1, 8192),
       seed: int(BRIDGE_DEFAULTS.seed, 'seed', 0),
     }),
     run: (o, ctx) => runBridgeDemo({ ...BRIDGE_DEFAULTS, ...(o as object) }, ctx),
@@ -161,7 +161,7 @@ export const EXPERIMENTS: Record<string, Experiment> = {
   'stdp-vs-backprop': {
     description: 'Diehl & Cook STDP network against a backprop MLP on the same MNIST digits: accuracy, cost, energy, report.html',
     options: options({
-      neurons: int(SVB_DEFAULTS.neurons, 'excitatory neurons (and MLP hidden units): 100, 400 or 1600', 1),
+      neurons: int(SVB_DEFAULTS.neurons, 'excitatory neurons (and MLP hidden units): 100, 400 or 1600', 1, 6400),
       train: int(SVB_DEFAULTS.train, 'training digits', 1),
       test: int(SVB_DEFAULTS.test, 'test digits', 1),
       epochs: int(SVB_DEFAULTS.epochs, 'STDP passes over the training digits', 1),

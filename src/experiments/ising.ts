@@ -5,7 +5,7 @@
 // chi = N (<m^2> - <|m|>^2) / T, beside Yang's exact spontaneous
 // magnetisation (1 - sinh(2/T)^-4)^(1/8) below T_c (0 above).
 
-import { validateModel } from '../model/validate.js';
+import { validateModel, type Limits } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { recordingSink } from '../sim/recording.js';
@@ -69,9 +69,9 @@ export function isingModel(L: number, T: number, o: { dynamics: string; seed: nu
   };
 }
 
-export function isingPoint(L: number, T: number, o: IsingOptions): IsingPoint {
+export function isingPoint(L: number, T: number, o: IsingOptions, limits?: Partial<Limits>): IsingPoint {
   const N = L * L;
-  const sim = new Simulation(validateModel(isingModel(L, T, { ...o, duration: o.burn_in + o.sweeps })));
+  const sim = new Simulation(validateModel(isingModel(L, T, { ...o, duration: o.burn_in + o.sweeps }), { limits }));
   sim.run({ steps: o.burn_in });
   let sm = 0, sm2 = 0, se = 0, se2 = 0, count = 0;
   // Blocks of the |m| series give its statistical error (correlated samples).
@@ -113,7 +113,7 @@ export function runIsing(o: IsingOptions, ctx: ExperimentContext): ExperimentRes
   for (const L of o.sizes) {
     for (const T of o.temperatures) {
       if (ctx.shouldStop?.()) break;
-      const p = isingPoint(L, T, o);
+      const p = isingPoint(L, T, o, ctx.limits);
       points.push(p);
       updates += L * L * (o.sweeps + o.burn_in);
       ctx.fraction?.(points.length, total);

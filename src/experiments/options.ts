@@ -7,6 +7,7 @@ import AjvModule from 'ajv';
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { UsageError } from '../core/errors.js';
 import { closest } from '../core/closest.js';
+import { tooDeep, MAX_JSON_DEPTH } from '../core/json.js';
 import { schemaIssues } from '../model/validate.js';
 
 // ajv's CJS default export under NodeNext
@@ -16,12 +17,12 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict:
 /** A number option (>= minimum when given). */
 export const num = (dflt: number, description: string, minimum?: number) =>
   Type.Number({ default: dflt, description, ...(minimum === undefined ? {} : { minimum }) });
-/** A whole-number option. */
-export const int = (dflt: number, description: string, minimum?: number) =>
-  Type.Integer({ default: dflt, description, ...(minimum === undefined ? {} : { minimum }) });
+/** A whole-number option; sizes of dense layers carry a maximum (what one process can hold), networks the model limits. */
+export const int = (dflt: number, description: string, minimum?: number, maximum?: number) =>
+  Type.Integer({ default: dflt, description, ...(minimum === undefined ? {} : { minimum }), ...(maximum === undefined ? {} : { maximum }) });
 /** A list of numbers (comma-separated on the command line). */
-export const nums = (dflt: number[], description: string, minimum?: number) =>
-  Type.Array(Type.Number(minimum === undefined ? {} : { minimum }), { default: dflt, description, minItems: 1 });
+export const nums = (dflt: number[], description: string, minimum?: number, maximum?: number) =>
+  Type.Array(Type.Number({ ...(minimum === undefined ? {} : { minimum }), ...(maximum === undefined ? {} : { maximum }) }), { default: dflt, description, minItems: 1, maxItems: 1000 });
 /** One of a few words. */
 export const choice = <const T extends readonly [string, ...string[]]>(values: T, dflt: T[number], description: string) =>
   Type.Union(values.map((v) => Type.Literal(v)), { default: dflt, description, title: values.map((v) => `"${v}"`).join(', ').replace(/, ([^,]*)$/, ' or $1') });
@@ -72,6 +73,8 @@ export function parseOptions(schema: TObject, given: unknown, style: 'cli' | 'ap
       throw new UsageError(`unknown option${hint ? ` (did you mean ${name(hint)}?)` : ''}; options: ${known.map(name).join(', ') || 'none'}`, name(key));
     }
   }
+  const deep = tooDeep(given);
+  if (deep !== undefined) throw new UsageError(`nests deeper than ${MAX_JSON_DEPTH} levels: no option does`, name(deep.split('/')[1] ?? ''));
   const values = structuredClone(given) as Record<string, unknown>;
   const check = compiled(schema);
   if (!check(values)) {

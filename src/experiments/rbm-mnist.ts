@@ -11,7 +11,7 @@ import { Dense } from '../kernel/dense.js';
 import { Rbm, type CdOptions } from '../dense/rbm.js';
 import { loadDigits, split, permutation, SIDE } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
-import { validateModel } from '../model/validate.js';
+import { validateModel, type Limits } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { correlation } from './stats.js';
@@ -105,7 +105,7 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
     const chains = Math.min(200, sp.test.length);
     const starts = new Float32Array(chains * SIDE * SIDE);
     for (let k = 0; k < chains; k++) for (let i = 0; i < SIDE * SIDE; i++) starts[k * SIDE * SIDE + i] = digits.images[sp.test[k]! * SIDE * SIDE + i]! > 0.5 ? 1 : 0;
-    engine = compareWithEngine(cd1, starts, chains, 20, o.seed);
+    engine = compareWithEngine(cd1, starts, chains, 20, o.seed, ctx.limits);
     checks.push({ name: 'engine binary units vs dense Gibbs sampler: correlation of the mean visible activations', measured: engine.visible_correlation!, expected: 1, tolerance: 0.05, pass: engine.visible_correlation! >= 0.95 });
     checks.push({ name: 'engine binary units vs dense Gibbs sampler: mean hidden activation', measured: engine.engine_mean_hidden!, expected: engine.dense_mean_hidden!, tolerance: 0.02, pass: Math.abs(engine.engine_mean_hidden! - engine.dense_mean_hidden!) <= 0.02 });
   }
@@ -138,7 +138,7 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
  * noise: the correlation of the two mean visible images and the mean hidden
  * activations are compared.
  */
-function compareWithEngine(rbm: Rbm, starts: Float32Array, chains: number, steps: number, seed: number): Record<string, number> {
+function compareWithEngine(rbm: Rbm, starts: Float32Array, chains: number, steps: number, seed: number, limits?: Partial<Limits>): Record<string, number> {
   const nv = rbm.nv, nh = rbm.nh;
   const W = rbm.W.toArray(), b = Array.from(rbm.b.data), c = Array.from(rbm.c.data);
   const sim = new Simulation(validateModel({
@@ -152,7 +152,7 @@ function compareWithEngine(rbm: Rbm, starts: Float32Array, chains: number, steps
       { name: 'hv', from: 'h', to: 'v', connect: { rule: 'all_to_all' }, weight: 0 },
     ],
     record: { spikes: [] },
-  }));
+  }, { limits }));
   const vh = sim.projection('vh').synapsePairs(), hv = sim.projection('hv').synapsePairs();
   sim.projection('vh').setWeights(Float64Array.from(vh.pre, (i, s) => W[i * nh + vh.post[s]!]!));
   sim.projection('hv').setWeights(Float64Array.from(hv.pre, (j, s) => W[hv.post[s]! * nh + j]!));

@@ -39,7 +39,7 @@ export function rstdpModel(seed: number): Record<string, unknown> {
 }
 
 export function runRstdp(o: RstdpOptions, ctx: ExperimentContext): ExperimentResult {
-  const sim = new Simulation(validateModel(rstdpModel(o.seed)));
+  const sim = new Simulation(validateModel(rstdpModel(o.seed), { limits: ctx.limits }));
   const dt = sim.model.dt;
   const rng = new Philox(o.seed);
   let outSpikes = 0;

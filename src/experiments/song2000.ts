@@ -42,7 +42,7 @@ interface SongRun {
 }
 
 function runSong(o: SongOptions, inputRate: number, ctx: ExperimentContext): SongRun {
-  const model = validateModel(songModel(o, inputRate));
+  const model = validateModel(songModel(o, inputRate), { limits: ctx.limits });
   const sim = new Simulation(model);
   const binMs = 10_000;
   const counts = new Array(Math.ceil(model.duration / binMs)).fill(0);

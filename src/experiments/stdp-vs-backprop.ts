@@ -19,7 +19,7 @@
 // Third row: that MLP converted to integrate-and-fire neurons and run in the
 // engine (ann-to-snn.ts), to show what spikes cost at inference.
 
-import { validateModel } from '../model/validate.js';
+import { validateModel, type Limits } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
 import { Dense } from '../kernel/dense.js';
 import { Mlp } from '../dense/mlp.js';
@@ -49,8 +49,8 @@ export interface StdpNet {
   present(img: Float32Array): { response: Uint32Array; boosts: number };
 }
 
-export function stdpNetwork(neurons: number, seed: number): StdpNet & { setLearning(on: boolean): void } {
-  const sim = new Simulation(validateModel(diehlCookModel(neurons, seed)));
+export function stdpNetwork(neurons: number, seed: number, limits?: Partial<Limits>): StdpNet & { setLearning(on: boolean): void } {
+  const sim = new Simulation(validateModel(diehlCookModel(neurons, seed), { limits }));
   const steps = (ms: number) => Math.round(ms / DC.dt);
   const silence = new Float64Array(PIXELS);
   const rates = new Float64Array(PIXELS);
@@ -115,7 +115,7 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
   const total = o.epochs * o.train;
 
   // ---- STDP
-  const net = stdpNetwork(o.neurons, o.seed);
+  const net = stdpNetwork(o.neurons, o.seed, ctx.limits);
   const checkpoints = new Set([500, 1000, 2000, 4000, 8000, 16000, 24000, total].filter((n) => n <= total));
   const curveTest = sp.test.slice(0, Math.min(500, sp.test.length));
   const window = o.train;   // label from the responses to the last pass
@@ -193,7 +193,7 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
   ctx.progress?.('the trained MLP converted to integrate-and-fire neurons, run on the test digits');
   const c0 = performance.now();
   const snnOptions = { ...CONVERSION_DEFAULTS, presentMs: 25, checkEveryMs: 2.5 };
-  const snn = convertMlp(mlp, digits.images, sp.train.slice(0, Math.min(1000, o.train)), snnOptions);
+  const snn = convertMlp(mlp, digits.images, sp.train.slice(0, Math.min(1000, o.train)), snnOptions, ctx.limits);
   const snnPred = new Int8Array(sp.test.length);
   const checksCorrect = new Float64Array(Math.round(snnOptions.presentMs / snnOptions.checkEveryMs));
   let snnEvents = 0, snnSpikes = 0, agree = 0;

@@ -7,7 +7,7 @@
 // wanted by a strong input; the plastic weight is too small to move them.
 
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
-import { validateModel } from '../model/validate.js';
+import { validateModel, type Limits } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
 import type { Plasticity } from '../model/schema.js';
 
@@ -123,8 +123,8 @@ export function watchableWindowModel(o: WindowOptions): Record<string, unknown> 
 }
 
 /** Runs one variant; returns the measured change per interval. */
-export function measureWindow(v: Variant, o: WindowOptions): { interval: number; dw: number; expected: number }[] {
-  const model = validateModel(windowModel(v, o));
+export function measureWindow(v: Variant, o: WindowOptions, limits?: Partial<Limits>): { interval: number; dw: number; expected: number }[] {
+  const model = validateModel(windowModel(v, o), { limits });
   const sim = new Simulation(model);
   sim.run();
   const s = intervals(o);
@@ -150,7 +150,7 @@ export function runStdpWindow(o: WindowOptions, ctx: ExperimentContext): Experim
   const points: { variant: string; dt_ms: number; dw: number; expected: number }[] = [];
   for (const v of variants()) {
     ctx.progress?.(`measuring ${v.name}`);
-    const rows = measureWindow(v, o);
+    const rows = measureWindow(v, o, ctx.limits);
     let worst = 0;
     for (const r of rows) {
       points.push({ variant: v.name, dt_ms: r.interval, dw: r.dw, expected: r.expected });

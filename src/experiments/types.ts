@@ -1,5 +1,6 @@
 import type { TObject } from '@sinclair/typebox';
 import type { ImagesFrame, CurveFrame } from '../protocol/messages.js';
+import type { Limits } from '../model/validate.js';
 
 // What an experiment is: options in, a summary (params, results, checks
 // against theory or literature) and plot-ready files out.
@@ -31,6 +32,8 @@ export interface ExperimentContext {
   shouldStop?(): boolean;
   /** Live views while it runs (the server streams them to the page). */
   emit?(frame: ImagesFrame | CurveFrame): void;
+  /** Size limits for every network the experiment builds (the server's; none on the CLI beyond the kernel's). */
+  limits?: Partial<Limits>;
 }
 
 export interface Experiment {

@@ -67,6 +67,8 @@ export function loadModelSource(arg: string): { model: unknown; source: string }
  * or a dotted path (populations.0.size); value is JSON, or a plain string.
  */
 export function applyOverrides(model: unknown, overrides: readonly string[]): unknown {
+  // Nothing to set: the model as given (its checks are the validator's).
+  if (overrides.length === 0) return model;
   const deep = tooDeep(model);
   if (deep !== undefined) throw new UsageError(`the model nests deeper than ${MAX_JSON_DEPTH} levels (at ${deep})`);
   const out = structuredClone(model) as Record<string, unknown>;

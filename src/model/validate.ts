@@ -79,7 +79,7 @@ export function validateModel(input: unknown, options: { limits?: Partial<Limits
   const issues: Issue[] = [];
   const deep = tooDeep(input);
   if (deep !== undefined) throw new ModelError([{ path: deep, message: `nests deeper than ${MAX_JSON_DEPTH} levels: no model does` }], options.source);
-  nonFiniteNumbers(input, '', issues);
+  nonFiniteNumbers(input, [], issues);
   if (issues.length > 0) throw new ModelError(issues, options.source);
   const model = structuredClone(input);
   const check = schemaChecker();
@@ -111,13 +111,19 @@ function fillPlasticityDefaults(m: ValidModel): void {
 }
 
 // JSON cannot hold NaN or Infinity, but an object built in code can.
-function nonFiniteNumbers(x: unknown, path: string, issues: Issue[]): void {
+function nonFiniteNumbers(x: unknown, path: string[], issues: Issue[]): void {
+  // Recursive: tooDeep has bounded the depth. The path is joined only for an issue.
   if (typeof x === 'number') {
-    if (!Number.isFinite(x)) issues.push({ path, message: `must be a finite number (got ${x})` });
-  } else if (Array.isArray(x)) {
-    x.forEach((v, i) => nonFiniteNumbers(v, `${path}/${i}`, issues));
+    if (!Number.isFinite(x)) issues.push({ path: path.map((k) => `/${escapePointer(k)}`).join(''), message: `must be a finite number (got ${x})` });
   } else if (x !== null && typeof x === 'object') {
-    for (const [k, v] of Object.entries(x)) nonFiniteNumbers(v, `${path}/${escapePointer(k)}`, issues);
+    const entries = Array.isArray(x) ? x.map((v, i) => [String(i), v] as const) : Object.entries(x);
+    for (const [k, v] of entries) {
+      if (typeof v !== 'number' && (v === null || typeof v !== 'object')) continue;
+      path.push(k);
+      nonFiniteNumbers(v, path, issues);
+      path.pop();
+      if (issues.length >= 100) return;
+    }
   }
 }
 
@@ -150,16 +156,30 @@ export function schemaIssues(errors: ErrorObject[]): Issue[] {
   });
   const issues: Issue[] = [];
   const seen = new Set<string>();
-  for (const e of errors) {
+  for (let k = 0; k < errors.length; k++) {
+    const e = errors[k]!;
     if (skip(e)) continue;
-    const issue = describe(e);
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      issues.push(issue);
+    if (issues.length === MAX_ISSUES) {
+      // Describing a hostile model's millions of errors would take seconds.
+      issues.push({ path: '', message: `and up to ${errors.length - k} more errors` });
+      break;
     }
+    const described = describe(e);
+    const issue = { ...described, path: cutPath(described.path) };
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push(issue);
   }
   return issues;
+}
+
+/** Issues reported at most: a hostile model can have millions. */
+const MAX_ISSUES = 50;
+
+/** A JSON Pointer with its long segments (a hostile property name) cut. */
+function cutPath(path: string): string {
+  return path.length <= 256 ? path : path.split('/').map((seg) => (seg.length > 64 ? `${seg.slice(0, 64)}...(${seg.length} characters)` : seg)).join('/');
 }
 
 const got = (x: unknown) => shown(x);

@@ -235,6 +235,14 @@ export class SpikeFiles implements RecordingSink {
     }
   }
 
+  /** Bytes the run's files take so far (spikes.msgpack counted at its final size). */
+  get bytes(): number {
+    let n = 0;
+    for (const f of [this.csv, this.stateCsv, this.weightsCsv, this.histCsv, this.energyCsv, this.overlapsCsv, this.modulesCsv]) n += f?.bytes ?? 0;
+    for (const c of this.columns ?? []) n += c.count * 12;
+    return n;
+  }
+
   /** One record of the run, to its file. */
   write(r: Recording): void {
     this.dispatch.write(r);

@@ -1,8 +1,11 @@
 // Errors of the HTTP layer: a status and a stable code beside the message.
 
-import { HebbError } from '../core/errors.js';
+import { STATUS_CODES } from 'node:http';
+import { HebbError, type Issue } from '../core/errors.js';
 
 export class HttpError extends HebbError {
+  /** The issues of a request body that breaks its schema. */
+  issues?: Issue[];
   constructor(readonly statusCode: number, code: string, message: string) {
     super(code, message);
   }
@@ -13,5 +16,5 @@ export function httpError(status: number, code: string, message: string): HttpEr
 }
 
 export function errorName(status: number): string {
-  return { 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 429: 'Too Many Requests' }[status] ?? 'Internal Server Error';
+  return STATUS_CODES[status] ?? 'Error';
 }

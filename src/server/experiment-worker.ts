@@ -9,6 +9,7 @@ import { EXPERIMENTS } from '../experiments/index.js';
 import { writeExperiment } from '../experiments/files.js';
 import { encodeFrame, PROTOCOL_VERSION, type Frame } from '../protocol/messages.js';
 import type { WorkerMessage } from './worker-protocol.js';
+import type { Limits } from '../model/validate.js';
 
 export interface ExperimentWorkerInput {
   id: string;
@@ -17,6 +18,8 @@ export interface ExperimentWorkerInput {
   outDir: string;
   /** Int32Array over a SharedArrayBuffer: [0] = 1 asks the experiment to stop. */
   stop: SharedArrayBuffer;
+  /** The server's limits for the networks the experiment builds. */
+  limits: Partial<Limits>;
 }
 
 const input = workerData as ExperimentWorkerInput;
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
     },
     shouldStop: () => Atomics.load(stopFlag, 0) !== 0,
     emit: (frame) => send(frame),
+    limits: input.limits,
   });
   writeExperiment(input.experiment, input.outDir, input.options, result);
   const summary = { experiment: input.experiment, params: { ...input.options, ...result.params }, results: result.results, checks: result.checks };

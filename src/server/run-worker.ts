@@ -16,12 +16,15 @@ import type { Pace, WorkerCommand, WorkerMessage } from './worker-protocol.js';
 
 export interface WorkerInput {
   id: string;
-  model: ValidModel;
+  /** The checked model as JSON text. */
+  modelJson: string;
   /** null: run until stopped. */
   durationMs: number | null;
   pace: Pace;
   outDir: string;
   startRunning: boolean;
+  /** The run stops with HEBB_ERR_DISK_LIMIT once its files would take more bytes than this. */
+  maxBytes: number;
 }
 
 /** Wall-clock period of the loop: frames go out about 30 times a second. */
@@ -50,6 +53,7 @@ function send(frame: Frame, spikes = 0): void {
 let state: RunState = input.startRunning ? 'running' : 'waiting';
 let pace = input.pace;
 let stopRequested = false;
+let diskLimitAt: number | undefined;
 
 // Watchers learn of a change of state from a progress frame (set in main()).
 let announce: () => void = () => {};
@@ -61,7 +65,7 @@ function setState(s: RunState): void {
 }
 
 async function main(): Promise<void> {
-  const model = input.model;
+  const model = JSON.parse(input.modelJson) as ValidModel;
   const sim = new Simulation(model);
   const dt = model.dt;
   const totalSteps = input.durationMs === null ? Infinity : Math.round(input.durationMs / dt);
@@ -158,6 +162,10 @@ async function main(): Promise<void> {
     while (sim.step < end && !stopRequested) {
       sim.run({ steps: Math.min(SUB_STEPS, end - sim.step), sink });
       if (spikeFrames.count >= MAX_FRAME_SPIKES) flushFrames();
+      if (files.bytes > input.maxBytes) {
+        diskLimitAt = sim.timeMs;
+        stopRequested = true;
+      }
       if (performance.now() - started >= budgetMs) break;
     }
   };
@@ -188,10 +196,21 @@ async function main(): Promise<void> {
   const summary = sim.summary(!finished);
   files.finish();
   writeFileAtomic(join(input.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  if (diskLimitAt !== undefined) {
+    const message = `the run's files reached the server's limit of ${formatBytes(input.maxBytes)} per run at t = ${diskLimitAt} ms; `
+      + 'what was recorded until then is kept (download it); record fewer populations, or use hebb run for longer recordings';
+    state = 'error';
+    post({ kind: 'error', code: 'HEBB_ERR_DISK_LIMIT', message, summary: summary as unknown as Record<string, unknown> });
+    return;
+  }
   state = finished ? 'done' : 'stopped';
   progress();
   send({ type: 'done', state, summary: summary as unknown as Record<string, unknown> });
   post({ kind: 'done', state, summary: summary as unknown as Record<string, unknown> });
+}
+
+function formatBytes(n: number): string {
+  return n >= 1 << 30 ? `${+(n / 2 ** 30).toFixed(2)} GiB` : n >= 1 << 20 ? `${+(n / 2 ** 20).toFixed(2)} MiB` : `${n} bytes`;
 }
 
 port.on('message', (cmd: WorkerCommand) => {

@@ -3,7 +3,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, rmSync, existsSync, readdirSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { WebSocket } from 'ws';
@@ -13,9 +13,14 @@ import type { Pace, WorkerCommand, WorkerMessage } from './worker-protocol.js';
 import type { ValidModel } from '../model/validate.js';
 import type { WorkerInput } from './run-worker.js';
 import type { ExperimentWorkerInput } from './experiment-worker.js';
+import type { Limits } from '../model/validate.js';
 
 /** What a run runs: a model, or an experiment's function with its options. */
-export type RunSpec = { model: ValidModel } | { experiment: string; options: Record<string, unknown> };
+export type RunSpec =
+  | { model: ValidModel }
+  /** A checked model as JSON text (what the validator thread hands over: text crosses threads cheaply). */
+  | { modelJson: string; name: string; dt: number }
+  | { experiment: string; options: Record<string, unknown> };
 import { HebbError } from '../core/errors.js';
 import { packagePath } from '../core/paths.js';
 import type { RunInfo } from '../protocol/rest.js';
@@ -42,6 +47,22 @@ export class TooManyRunsError extends HebbError {
   }
 }
 
+/** 507: the runs' files would exceed the server's disk budget, and no finished run can make room. */
+export class DiskFullError extends HebbError {
+  override name = 'DiskFullError';
+  constructor(message: string) {
+    super('HEBB_ERR_DISK_LIMIT', message);
+  }
+}
+
+/** What the server spends on runs; see RunManagerOptions. */
+export interface RunBudget {
+  watcherLimits: WatcherLimits;
+  maxRunBytes: number;
+  /** Applied to the networks experiment runs build. */
+  limits: Partial<Limits>;
+}
+
 export class Run {
   readonly id: string;
   readonly name: string;
@@ -50,6 +71,10 @@ export class Run {
   readonly dtMs: number;
   state: RunState;
   options: RunOptions;
+  /** Why the run ended, when not by its duration or a request (idle expiry). */
+  reason: string | undefined;
+  /** Last time anyone watched or asked about the run (ms, the manager's clock). */
+  lastSeen: number;
   tMs = 0;
   error: { code: string; message: string } | undefined;
   summary: Record<string, unknown> | undefined;
@@ -71,9 +96,13 @@ export class Run {
    */
   private readonly replay: { key: string; type: string; bytes: Uint8Array }[] = [];
 
-  constructor(spec: RunSpec, options: RunOptions, runsDir: string, private readonly watcherLimits: WatcherLimits) {
+  private readonly watcherLimits: WatcherLimits;
+
+  constructor(spec: RunSpec, options: RunOptions, runsDir: string, budget: RunBudget, now: number) {
     this.id = randomUUID().slice(0, 8);
     this.options = options;
+    this.watcherLimits = budget.watcherLimits;
+    this.lastSeen = now;
     this.outDir = join(runsDir, this.id);
     mkdirSync(this.outDir, { recursive: true });
     if ('experiment' in spec) {
@@ -84,16 +113,16 @@ export class Run {
       this.started = true;
       const stop = new SharedArrayBuffer(4);
       this.stopFlag = new Int32Array(stop);
-      const workerData: ExperimentWorkerInput = { id: this.id, experiment: spec.experiment, options: spec.options, outDir: this.outDir, stop };
+      const workerData: ExperimentWorkerInput = { id: this.id, experiment: spec.experiment, options: spec.options, outDir: this.outDir, stop, limits: budget.limits };
       this.worker = new Worker(packagePath('dist', 'src', 'server', 'experiment-worker.js'), { workerData });
     } else {
-      const model = spec.model;
-      this.name = model.name ?? 'model';
-      this.dtMs = model.dt;
+      const { modelJson, name, dt } = 'modelJson' in spec ? spec : { modelJson: JSON.stringify(spec.model), name: spec.model.name ?? 'model', dt: spec.model.dt };
+      this.name = name;
+      this.dtMs = dt;
       this.state = options.waitForWatcher ? 'waiting' : 'running';
       this.started = !options.waitForWatcher;
       const workerData: WorkerInput = {
-        id: this.id, model, durationMs: options.durationMs, pace: options.pace, outDir: this.outDir, startRunning: !options.waitForWatcher,
+        id: this.id, modelJson, durationMs: options.durationMs, pace: options.pace, outDir: this.outDir, startRunning: !options.waitForWatcher, maxBytes: budget.maxRunBytes,
       };
       // Always the compiled worker, also when this module runs from source (tests).
       this.worker = new Worker(packagePath('dist', 'src', 'server', 'run-worker.js'), { workerData });
@@ -127,7 +156,7 @@ export class Run {
       id: this.id, kind: this.experiment === undefined ? 'network' : 'experiment', name: this.name, state: this.state, created: this.created.toISOString(),
       duration_ms: this.options.durationMs, pace: this.options.pace, t_ms: this.tMs, watchers: this.watchers.size,
       wait_for_watcher: this.options.waitForWatcher, stop_when_unwatched: this.options.stopWhenUnwatched,
-      ...(this.error ? { error: this.error } : {}), ...(this.summary ? { summary: this.summary } : {}),
+      ...(this.error ? { error: this.error } : {}), ...(this.reason ? { reason: this.reason } : {}), ...(this.summary ? { summary: this.summary } : {}),
     };
   }
 
@@ -150,8 +179,11 @@ export class Run {
       case 'done':
         this.state = m.state;
         this.summary = m.summary;
+        // The done frame was the last: close each socket once it has gone out.
+        for (const w of this.watchers) w.end(1000, `the run has ${m.state === 'done' ? 'ended' : 'stopped'}`);
         break;
       case 'error':
+        if (m.summary) this.summary = m.summary;
         this.fail(m.code, m.message);
         break;
     }
@@ -177,7 +209,10 @@ export class Run {
     this.state = 'error';
     this.error = { code, message };
     const bytes = encodeFrame({ type: 'error', code, message });
-    for (const w of this.watchers) w.push(bytes, 'error');
+    for (const w of this.watchers) {
+      w.push(bytes, 'error');
+      w.end(1000, 'the run has failed');
+    }
     void this.worker.terminate();
   }
 
@@ -196,6 +231,7 @@ export class Run {
     if (this.finished) {
       if (this.error) w.push(encodeFrame({ type: 'error', ...this.error }), 'error');
       else if (this.summary) w.push(encodeFrame({ type: 'done', state: this.state, summary: this.summary }), 'done');
+      w.end(1000, 'the run has ended');
     } else if (!this.started && this.options.waitForWatcher) {
       this.command({ cmd: 'start' });
       this.started = true;
@@ -207,6 +243,7 @@ export class Run {
   private unwatch(w: Watcher): void {
     w.close();
     this.watchers.delete(w);
+    this.lastSeen = this.clock();
     const i = this.waitingForHello.indexOf(w);
     if (i >= 0) this.waitingForHello.splice(i, 1);
     if (this.watchers.size === 0 && this.options.stopWhenUnwatched && !this.finished) this.command({ cmd: 'stop' });
@@ -226,15 +263,34 @@ export class Run {
   }
 
   async dispose(): Promise<void> {
+    // 1001 "going away": the run and its files are gone, do not reconnect.
+    for (const w of this.watchers) w.close(1001, 'the run was deleted');
     if (!this.finished) await this.stop();
     else await this.worker.terminate();
-    for (const w of this.watchers) w.close();
     rmSync(this.outDir, { recursive: true, force: true });
   }
 
   hasFile(name: string): boolean {
     return existsSync(join(this.outDir, name));
   }
+
+  private diskBytes: number | undefined;
+
+  /** Bytes of the run's folder (counted once the run has finished; its budget while it runs). */
+  bytesOnDisk(budget: number): number {
+    if (!this.finished) return budget;
+    if (this.diskBytes === undefined) {
+      let n = 0;
+      try {
+        for (const name of readdirSync(this.outDir)) n += lstatSync(join(this.outDir, name)).size;
+      } catch { /* gone: nothing */ }
+      this.diskBytes = n;
+    }
+    return this.diskBytes;
+  }
+
+  /** The manager's clock (set by it; tests drive it). */
+  clock: () => number = Date.now;
 }
 
 export interface RunManagerOptions {
@@ -243,34 +299,103 @@ export interface RunManagerOptions {
   /** Finished runs kept for download; the oldest are deleted beyond this. */
   keepFinished?: number;
   watcherLimits?: WatcherLimits;
+  /** A run nobody watches or asks about for this long is stopped (default 10 min). */
+  idleMs?: number;
+  /** A run whose files grow beyond this ends with HEBB_ERR_DISK_LIMIT (default 1 GiB). */
+  maxRunBytes?: number;
+  /** All runs' files together: finished runs are deleted oldest first to make room, else 507 (default 8 GiB). */
+  maxTotalBytes?: number;
+  /** Limits for the networks that experiment runs build (the server passes its model limits). */
+  experimentLimits?: Partial<Limits>;
+  /** The clock of idle expiry (ms); tests pass their own. */
+  now?: () => number;
+}
+
+export const DEFAULT_RUN_BUDGET = { idleMs: 10 * 60_000, maxRunBytes: 2 ** 30, maxTotalBytes: 8 * 2 ** 30 };
+
+function gib(n: number): string {
+  return n >= 2 ** 30 ? `${+(n / 2 ** 30).toFixed(2)} GiB` : `${+(n / 2 ** 20).toFixed(2)} MiB`;
 }
 
 export class RunManager {
   readonly runsDir: string;
   readonly maxActiveRuns: number;
   private readonly keepFinished: number;
-  private readonly watcherLimits: WatcherLimits;
+  private readonly budget: RunBudget;
+  readonly idleMs: number;
+  readonly maxTotalBytes: number;
+  private readonly now: () => number;
+  private readonly sweeper: NodeJS.Timeout;
   private readonly runs = new Map<string, Run>();
 
   constructor(options: RunManagerOptions = {}) {
     this.runsDir = options.runsDir ?? join(tmpdir(), `hebb-runs-${process.pid}`);
     this.maxActiveRuns = options.maxActiveRuns ?? 4;
     this.keepFinished = options.keepFinished ?? 20;
-    this.watcherLimits = options.watcherLimits ?? DEFAULT_WATCHER_LIMITS;
+    this.idleMs = options.idleMs ?? DEFAULT_RUN_BUDGET.idleMs;
+    this.maxTotalBytes = options.maxTotalBytes ?? DEFAULT_RUN_BUDGET.maxTotalBytes;
+    this.budget = {
+      watcherLimits: options.watcherLimits ?? DEFAULT_WATCHER_LIMITS,
+      maxRunBytes: Math.min(options.maxRunBytes ?? DEFAULT_RUN_BUDGET.maxRunBytes, this.maxTotalBytes),
+      limits: options.experimentLimits ?? {},
+    };
+    this.now = options.now ?? Date.now;
+    // Checked a few times per idle period; never keeps the process alive.
+    this.sweeper = setInterval(() => this.expireIdle(), Math.max(1000, Math.min(60_000, this.idleMs / 4)));
+    this.sweeper.unref();
   }
 
   create(spec: ValidModel | RunSpec, options: RunOptions): Run {
     const active = [...this.runs.values()].filter((r) => !r.finished).length;
     if (active >= this.maxActiveRuns) throw new TooManyRunsError(this.maxActiveRuns);
+    this.makeRoom();
     const runSpec: RunSpec = 'populations' in spec ? { model: spec } : spec;
-    const run = new Run(runSpec, options, this.runsDir, this.watcherLimits);
+    const run = new Run(runSpec, options, this.runsDir, this.budget, this.now());
+    run.clock = this.now;
     this.runs.set(run.id, run);
     this.evictFinished();
     return run;
   }
 
+  /**
+   * Bytes the runs' files take: finished runs what they hold, active ones
+   * their whole per-run budget (they may grow to it).
+   */
+  bytesUsed(): number {
+    return this.list().reduce((n, r) => n + r.bytesOnDisk(this.budget.maxRunBytes), 0);
+  }
+
+  /** Deletes finished runs, oldest first, until a new run's budget fits; 507 if it cannot. */
+  private makeRoom(): void {
+    const need = this.budget.maxRunBytes;
+    const finished = this.list().filter((r) => r.finished).sort((a, b) => a.created.getTime() - b.created.getTime());
+    let used = this.bytesUsed();
+    while (used + need > this.maxTotalBytes && finished.length) {
+      const old = finished.shift()!;
+      used -= old.bytesOnDisk(need);
+      void this.delete(old.id);
+    }
+    if (used + need > this.maxTotalBytes) {
+      throw new DiskFullError(`the runs' files may take at most ${gib(this.maxTotalBytes)} together, and each run up to ${gib(need)}; `
+        + 'the active runs hold that budget: stop one (its files are kept) or delete one first');
+    }
+  }
+
+  /** Stops the runs nobody has watched or asked about for idleMs (their files are kept). */
+  expireIdle(now = this.now()): Run[] {
+    const idle = this.list().filter((r) => !r.finished && r.watcherCount === 0 && now - r.lastSeen >= this.idleMs);
+    for (const r of idle) {
+      r.reason = `stopped after ${Math.round(this.idleMs / 1000)} s with no watcher and no request about it`;
+      void r.stop();
+    }
+    return idle;
+  }
+
+  /** The run, its idle clock restarted: asking about a run keeps it alive. */
   get(id: string): Run | undefined {
-    return this.runs.get(id);
+    const run = this.runs.get(id);
+    if (run) run.lastSeen = this.now();
+    return run;
   }
 
   list(): Run[] {
@@ -291,6 +416,7 @@ export class RunManager {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     await Promise.all(this.list().map((r) => this.delete(r.id)));
     rmSync(this.runsDir, { recursive: true, force: true });
   }

@@ -32,6 +32,8 @@ export class Watcher {
   /** Most bytes held at once (queued and in flight). */
   peakHeldBytes = 0;
   closed = false;
+  /** Set by end(): the socket is closed once what is queued has gone out. */
+  private ending: { code: number; reason: string } | undefined;
 
   constructor(private readonly socket: WebSocket, private readonly limits: WatcherLimits = DEFAULT_WATCHER_LIMITS) {}
 
@@ -41,7 +43,7 @@ export class Watcher {
   }
 
   push(bytes: Uint8Array, type: string, spikes = 0): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
     const item = { bytes, droppable: FRAME_DELIVERY[type as Frame['type']] === 'drop', spikes };
     if (this.queue.length === 0 && this.inflight < this.limits.highWaterBytes && this.droppedFrames === 0) {
       this.transmit(item);
@@ -86,12 +88,29 @@ export class Watcher {
     this.socket.send(item.bytes, { binary: true }, () => {
       this.inflight -= size;
       this.pump();
+      this.closeIfDrained();
     });
   }
 
-  close(): void {
+  /** Closes the socket after the frames already queued (the run's last ones) are written. */
+  end(code: number, reason: string): void {
+    if (this.closed || this.ending) return;
+    this.ending = { code, reason };
+    this.closeIfDrained();
+  }
+
+  private closeIfDrained(): void {
+    if (!this.ending || this.closed || this.inflight > 0 || this.queue.length > 0 || this.droppedFrames > 0) return;
+    this.closed = true;
+    this.socket.close(this.ending.code, this.ending.reason);
+  }
+
+  /** Stops sending; with a code, closes the socket now (frames still queued are dropped). */
+  close(code?: number, reason?: string): void {
+    const open = !this.closed;
     this.closed = true;
     this.queue = [];
     this.queuedBytes = 0;
+    if (open && code !== undefined) this.socket.close(code, reason);
   }
 }

@@ -19,4 +19,5 @@ export type WorkerMessage =
   | { kind: 'ready'; hello: Uint8Array }
   | { kind: 'state'; state: RunState }
   | { kind: 'done'; state: RunState; summary: Record<string, unknown> }
-  | { kind: 'error'; code: string; message: string };
+  /** The run failed; `summary` when its files were still finished (a limit reached). */
+  | { kind: 'error'; code: string; message: string; summary?: Record<string, unknown> };

@@ -8,6 +8,27 @@ import { join } from 'node:path';
 import { EXPERIMENTS, describeOptions } from '../../experiments/index.js';
 import { ExperimentInfo, ResultInfo, NameParams, ErrorReply } from '../../protocol/rest.js';
 import { httpError } from '../errors.js';
+import { parseJson } from '../../core/json.js';
+
+/** Largest summary.json read (a result's summary is a few kB to a few MB). */
+const MAX_SUMMARY_BYTES = 64 << 20;
+
+/**
+ * A result's summary, or undefined when there is none: no file, not a
+ * regular file, too large, torn or foreign JSON (hebb writes summary.json
+ * last, so a complete one means a complete result).
+ */
+function readResult(file: string): { experiment: string } & Record<string, unknown> | undefined {
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile() || stat.size > MAX_SUMMARY_BYTES) return undefined;
+    const summary = parseJson(readFileSync(file, 'utf8')) as { experiment?: unknown } | null;
+    if (summary === null || typeof summary !== 'object' || Array.isArray(summary) || typeof summary.experiment !== 'string') return undefined;
+    return summary as { experiment: string } & Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
 
 export const experimentRoutes: FastifyPluginAsyncTypebox<{ resultsDir: string }> = async (app, { resultsDir }) => {
   app.get('/api/experiments', { schema: { response: { 200: Type.Array(ExperimentInfo) } } }, async () => Object.entries(EXPERIMENTS).map(([name, e]) => ({
@@ -21,19 +42,18 @@ export const experimentRoutes: FastifyPluginAsyncTypebox<{ resultsDir: string }>
     const found: ResultInfo[] = [];
     for (const name of readdirSync(resultsDir)) {
       const file = join(resultsDir, name, 'summary.json');
-      if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name) || !existsSync(file)) continue;
-      try {
-        const summary = JSON.parse(readFileSync(file, 'utf8')) as { experiment?: unknown };
-        if (typeof summary.experiment === 'string') found.push({ name, experiment: summary.experiment, modified: statSync(file).mtime.toISOString() });
-      } catch { /* a torn or foreign file is not a result */ }
+      if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name) || name.startsWith('.')) continue;
+      const summary = readResult(file);
+      if (summary) found.push({ name, experiment: summary.experiment, modified: statSync(file).mtime.toISOString() });
     }
     return found.sort((a, b) => a.name.localeCompare(b.name));
   });
 
   app.get('/api/results/:name', { schema: { params: NameParams, response: { 200: Type.Unknown({ description: 'the summary.json of the result' }), 404: ErrorReply } } }, async (request) => {
     const { name } = request.params;
-    const file = join(resultsDir, name, 'summary.json');
-    if (name.startsWith('.') || !existsSync(file)) throw httpError(404, 'HEBB_ERR_NO_RESULT', `no experiment result "${name}" in ${resultsDir}`);
-    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    // The same rule as the list: what it skips does not exist here either.
+    const summary = name.startsWith('.') ? undefined : readResult(join(resultsDir, name, 'summary.json'));
+    if (!summary) throw httpError(404, 'HEBB_ERR_NO_RESULT', `no experiment result "${name}" in the results folder`);
+    return summary;
   });
 };

@@ -5,18 +5,15 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createReadStream } from 'node:fs';
-import { validateModel, type Limits } from '../../model/validate.js';
-import { applyOverrides, loadPreset } from '../../model/load.js';
-import { ModelError } from '../../core/errors.js';
-import { EXPERIMENTS, parseOptions, defaultOptions } from '../../experiments/index.js';
+import type { Validator } from '../validator.js';
 import { spikeCsvStream } from '../../record/spikes-csv.js';
-import { CreateRun, RunInfo, Pace, IdParams, FileParams, ErrorReply } from '../../protocol/rest.js';
+import { RunInfo, Pace, IdParams, FileParams, ErrorReply } from '../../protocol/rest.js';
 import type { RunManager } from '../runs.js';
 import { httpError } from '../errors.js';
 
 export interface RunRouteOptions {
   runs: RunManager;
-  limits: Partial<Limits> & { maxDurationMs: number };
+  validator: Validator;
 }
 
 function links(id: string): Record<string, string> {
@@ -32,57 +29,41 @@ const CONTENT_TYPES: Record<string, string> = {
   'summary.json': 'application/json; charset=utf-8', 'state.csv': 'text/csv; charset=utf-8', 'report.html': 'text/html; charset=utf-8',
 };
 
-export const runRoutes: FastifyPluginAsyncTypebox<RunRouteOptions> = async (app, { runs, limits }) => {
+/**
+ * An attachment header for any file name (RFC 6266): an ASCII fallback with
+ * the characters that would break or smuggle a header replaced, and the
+ * exact name percent-encoded as UTF-8 (RFC 5987) for the browsers, all of
+ * which read it.
+ */
+export function contentDisposition(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = name.replace(/[\u0000-\u001f\u007f/\\]/g, '_');
+  const ascii = clean.replace(/[^\x20-\x7e]|["%]/g, '_');
+  const encoded = encodeURIComponent(clean).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+export const runRoutes: FastifyPluginAsyncTypebox<RunRouteOptions> = async (app, { runs, validator }) => {
   const getRun = (id: string) => {
     const run = runs.get(id);
     if (!run) throw httpError(404, 'HEBB_ERR_NO_RUN', `no run with id "${id}"`);
     return run;
   };
 
-  app.post('/api/runs', {
-    schema: { body: CreateRun, response: { 201: RunInfo, 400: ErrorReply, 413: ErrorReply, 429: ErrorReply } },
-  }, async (request, reply) => {
-    const body = request.body;
-    if ([body.preset, body.model, body.experiment, body.run_experiment].filter((x) => x !== undefined).length !== 1) {
-      throw httpError(400, 'HEBB_ERR_BAD_REQUEST', 'give exactly one of "preset", "model", "experiment" and "run_experiment"');
-    }
-    if (body.run_experiment !== undefined) {
-      const exp = Object.hasOwn(EXPERIMENTS, body.run_experiment) ? EXPERIMENTS[body.run_experiment] : undefined;
-      if (!exp) throw httpError(400, 'HEBB_ERR_BAD_REQUEST', `no experiment named "${body.run_experiment}"; experiments: ${Object.keys(EXPERIMENTS).join(', ')}`);
-      // The experiment's own schema checks the options, as on the command line.
-      const options = parseOptions(exp.options, body.options ?? {}, 'api');
-      const run = runs.create({ experiment: body.run_experiment, options }, { durationMs: null, pace: { mode: 'max' }, waitForWatcher: false, stopWhenUnwatched: body.stop_when_unwatched ?? false });
+  // The body is read in the validator thread, from its text (validator.ts).
+  await app.register(async (raw) => {
+    raw.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => done(null, text));
+    raw.post('/api/runs', {
+      schema: { response: { 201: RunInfo, 400: ErrorReply, 413: ErrorReply, 429: ErrorReply, 507: ErrorReply } },
+    }, async (request, reply) => {
+      if (typeof request.body !== 'string') throw httpError(400, 'HEBB_ERR_BAD_REQUEST', 'the body must be a JSON object (Content-Type: application/json)');
+      const plan = await validator.plan(request.body);
+      const run = plan.kind === 'experiment'
+        ? runs.create({ experiment: plan.experiment, options: plan.options }, plan.run)
+        : runs.create({ modelJson: plan.modelJson, name: plan.name, dt: plan.dt }, plan.options);
       reply.code(201);
       return { ...run.info(), links: links(run.id) };
-    }
-    if (body.options !== undefined) throw httpError(400, 'HEBB_ERR_BAD_REQUEST', '"options" go with "run_experiment"');
-    let source: unknown;
-    if (body.experiment !== undefined) {
-      const exp = Object.hasOwn(EXPERIMENTS, body.experiment) ? EXPERIMENTS[body.experiment] : undefined;
-      if (!exp?.model) throw httpError(400, 'HEBB_ERR_BAD_REQUEST', `no watchable experiment named "${body.experiment}"; watchable: ${Object.entries(EXPERIMENTS).filter(([, e]) => e.model).map(([n]) => n).join(', ')}`);
-      source = exp.model(defaultOptions(exp.options));
-    } else {
-      source = body.preset !== undefined ? loadPreset(body.preset) : body.model;
-    }
-    source = applyOverrides(source, body.set ?? []);
-    const patch: Record<string, unknown> = {};
-    if (body.seed !== undefined) patch.seed = body.seed;
-    const durationMs = body.duration_ms;
-    if (typeof durationMs === 'number') patch.duration = durationMs;
-    const model = validateModel({ ...(source as object), ...patch }, { limits, ...(body.preset ? { source: `preset ${body.preset}` } : {}) });
-    const runFor = durationMs === null ? null : model.duration;
-    if (runFor !== null && runFor > limits.maxDurationMs) {
-      throw new ModelError([{ path: '/duration', message: `duration ${runFor} ms exceeds the server's limit of ${limits.maxDurationMs} ms (use duration_ms: null to run until stopped)`, rule: 'limit' }]);
-    }
-    const pace = body.pace;
-    const run = runs.create(model, {
-      durationMs: runFor,
-      pace: pace?.mode === 'realtime' ? { mode: 'realtime', speed: pace.speed ?? 1 } : pace?.mode === 'max' ? { mode: 'max' } : { mode: 'realtime', speed: 1 },
-      waitForWatcher: body.wait_for_watcher ?? true,
-      stopWhenUnwatched: body.stop_when_unwatched ?? false,
     });
-    reply.code(201);
-    return { ...run.info(), links: links(run.id) };
   });
 
   app.get('/api/runs', { schema: { response: { 200: Type.Array(RunInfo) } } }, async () => runs.list().map((r) => ({ ...r.info(), links: links(r.id) })));
@@ -124,7 +105,7 @@ export const runRoutes: FastifyPluginAsyncTypebox<RunRouteOptions> = async (app,
     const stored = file === 'spikes.csv' ? 'spikes.msgpack' : file;
     if (!run.hasFile(stored)) throw httpError(404, 'HEBB_ERR_NO_FILE', `run ${id} has no ${file}${file === 'state.csv' ? ' (it records no state)' : ''}`);
     reply.header('content-type', CONTENT_TYPES[file]!);
-    reply.header('content-disposition', `attachment; filename="${run.name}-${id}-${file}"`);
+    reply.header('content-disposition', contentDisposition(`${run.name}-${id}-${file}`));
     if (file === 'spikes.csv') return reply.send(spikeCsvStream(`${run.outDir}/spikes.msgpack`, run.dtMs));
     return reply.send(createReadStream(`${run.outDir}/${file}`));
   });
