@@ -78,6 +78,8 @@ export function checkWritableFile(path: string, option: string): void {
   let existing;
   try { existing = lstatSync(target); } catch { existing = undefined; }
   if (existing && !existing.isFile()) throw new UsageError(`${target} is not a regular file: hebb replaces only regular files`, option);
+  // Its temporary sibling (.NAME.PID.N.tmp) must fit a file system's 255 bytes too.
+  if (Buffer.byteLength(basename(target)) > 200) throw new UsageError(`the file name is longer than 200 bytes (${Buffer.byteLength(basename(target))})`, option);
   checkWritableDir(dirname(target), option);
 }
 

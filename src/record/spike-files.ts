@@ -108,8 +108,9 @@ class ColumnFiles {
   count = 0;
 
   constructor(dir: string, tag: string) {
-    this.timesPath = join(dir, `.${tag}.times.tmp`);
-    this.idsPath = join(dir, `.${tag}.ids.tmp`);
+    // .NAME.PID.N.tmp, as AtomicFile names its temporaries: removeStaleTemps knows them.
+    this.timesPath = join(dir, `.${tag}.times.${process.pid}.${Date.now()}.tmp`);
+    this.idsPath = join(dir, `.${tag}.ids.${process.pid}.${Date.now()}.tmp`);
     this.timesFd = openSync(this.timesPath, 'w');
     this.idsFd = openSync(this.idsPath, 'w');
   }
@@ -205,7 +206,7 @@ export class SpikeFiles implements RecordingSink {
       this.csv.write('t_ms,population,neuron\n');
     }
     if (options.msgpack !== false) {
-      const tag = `${basename(this.csv?.path ?? 'spikes')}.${process.pid}.${Date.now()}`;
+      const tag = basename(this.csv?.path ?? 'spikes');
       this.columns = this.lookup.names.map((_, p) => new ColumnFiles(options.dir, `${tag}.${p}`));
     }
     if (network.probes.length) {
