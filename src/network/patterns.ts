@@ -2,6 +2,7 @@
 // couplings learned from them. Patterns are held as +-1 (f32, P x N): a 01
 // population maps 0 to -1, as Hopfield's V = (s + 1)/2.
 
+import { ModelError } from '../core/errors.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
 import { loadDigits, image, PIXELS } from '../data/mnist.js';
 import type { Patterns } from '../model/neurons/index.js';
@@ -35,7 +36,7 @@ export function makePatterns(spec: Patterns, n: number, values01: boolean, seed:
     for (let q = 0; q < digits.count; q++) {
       if (digits.labels[q] === label && k-- === 0) { index = q; break; }
     }
-    if (index < 0) throw new RangeError(`not enough images of digit ${label}`);
+    if (index < 0) throw new ModelError([{ path: `/populations/${popIndex}/patterns/mnist/count`, message: `the digits hebb ships hold ${used.get(label) ?? 0} images of digit ${label}; ask for fewer patterns` }]);
     used.set(label, (used.get(label) ?? 0) + 1);
     const img = image(digits, index);
     for (let i = 0; i < PIXELS; i++) out[mu * PIXELS + i] = img[i]! > threshold ? 1 : -1;

@@ -18,8 +18,9 @@ const Params = Type.Object({
     title: '"sequential", "random", "typewriter", "poisson" or "synchronous"', default: 'sequential',
     description: 'sequential: sweeps in a fresh random order; random: units drawn at random (Glauber); typewriter: sweeps in index order; poisson: each unit on its own Poisson clock (rate); synchronous: all units from the same old state',
   }),
-  sweeps_per_step: Type.Number({ description: 'updates per step, in units of the population size (sweeps)', default: 1, exclusiveMinimum: 0 }),
-  rate: Type.Number({ description: 'poisson order: updates per unit per second (Hz)', unit: 'Hz', default: 1000, exclusiveMinimum: 0 }),
+  // Bounded so that one step is a bounded amount of work (a step cannot be interrupted).
+  sweeps_per_step: Type.Number({ description: 'updates per step, in units of the population size (sweeps)', default: 1, exclusiveMinimum: 0, maximum: 10_000 }),
+  rate: Type.Number({ description: 'poisson order: updates per unit per second (Hz)', unit: 'Hz', default: 1000, exclusiveMinimum: 0, maximum: 10_000_000 }),
   threshold: Type.Number({ description: 'threshold theta of every unit (Hopfield: s = hi if h >= theta); the bias is -theta', default: 0 }),
   bias: Type.Number({ description: 'bias b of every unit (Boltzmann, Ising field h)', default: 0 }),
   temperature_schedule: Type.Optional(Type.Object({
@@ -31,13 +32,13 @@ type Params = Static<typeof Params>;
 
 export const Patterns = Type.Union([
   Type.Object({ random: Type.Object({
-    count: Type.Integer({ minimum: 0, description: 'number of patterns' }),
+    count: Type.Integer({ minimum: 0, maximum: 100_000, description: 'number of patterns' }),
     p_on: Type.Optional(Type.Number({ description: 'probability of a unit being on', default: 0.5 })),
   }, { additionalProperties: false }) }, { additionalProperties: false }),
   Type.Object({ list: Type.Array(Type.Array(Type.Number()), { description: 'patterns, one value per unit (lo or hi)' }) }, { additionalProperties: false }),
   Type.Object({ mnist: Type.Object({
-    count: Type.Integer({ minimum: 1, description: 'number of digit images' }),
-    digits: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 9 }), { description: 'digit classes to take, in turn (default 0-9)' })),
+    count: Type.Integer({ minimum: 1, maximum: 10_000, description: 'number of digit images' }),
+    digits: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 9 }), { minItems: 1, maxItems: 10, description: 'digit classes to take, in turn (default 0-9)' })),
     binarize: Type.Optional(Type.Number({ description: 'intensity above which a pixel is on', default: 0.5 })),
   }, { additionalProperties: false }) }, { additionalProperties: false }),
 ], { title: '{ "random": { count, p_on } }, { "list": [[...]] } or { "mnist": { count, digits, binarize } }', description: 'patterns stored by learned couplings (learn) and used as cues' });
