@@ -16,7 +16,8 @@ import type { Simulation } from './simulation.js';
 import type { ValidModel } from '../model/validate.js';
 
 const MAGIC = 'HEBBCKPT';
-const VERSION = 4;
+// 5: the checksum moved behind the state and covers the header too (4 hashed the state only).
+const VERSION = 5;
 
 interface Header {
   format: 'hebb-checkpoint';
