@@ -8,6 +8,8 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, readdi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPreset } from '../../src/model/load.js';
+import { validateModel } from '../../src/model/validate.js';
+import { runModel } from '../../src/record/run-model.js';
 
 const BIN = join(import.meta.dirname, '../../bin/hebb.js');
 
@@ -61,6 +63,19 @@ describe('output locations are checked before the run', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--out: cannot write into \/proc\/x/);
     noStack(r.stderr);
+  });
+});
+
+describe('a state that cannot be saved at the end loses nothing else', () => {
+  it('publishes the run\'s files and says what failed', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'file'), 'x');
+    const model = validateModel({ ...(loadPreset('poisson-lif') as object), duration: 20 });
+    // (The command line refuses this path up front; a library caller, or a disk that fills during the run, meets it at the end.)
+    await expect(runModel(model, { outDir: join(d, 'out'), saveState: join(d, 'file', 's.ckpt') })).rejects.toThrow(/the run's files are written to .*out, but the state could not be saved to .*s\.ckpt/);
+    const s = JSON.parse(readFileSync(join(d, 'out', 'summary.json'), 'utf8'));
+    for (const [name, f] of Object.entries(s.files as Record<string, { bytes: number }>)) expect(statSync(join(d, 'out', name)).size, name).toBe(f.bytes);
+    expect(readdirSync(join(d, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 
