@@ -95,12 +95,12 @@ export function addProjection(pre: i32, post: i32, receptor: i32): i32 {
   return pr.index;
 }
 
-export function addPoissonInput(pop: i32, rate: f64, weight: f64, receptor: i32): i32 {
+export function addPoissonInput(pop: i32, rate: f64, weight: f64, receptor: i32, exact: i32): i32 {
   const p = popAt(pop);
   if (p == null || prepared) return STATUS_BAD_POPULATION;
   const mode = p.inputMode();
-  if (!(mode == INPUT_GRID || mode == INPUT_EVENTS) || !(rate >= 0)) return STATUS_BAD_ARGUMENT;
-  p.inputs.push(new PoissonInput(rate, weight, receptor));
+  if (!(mode == INPUT_GRID || mode == INPUT_EVENTS) || !(rate >= 0) || (exact != 0 && mode != INPUT_EVENTS)) return STATUS_BAD_ARGUMENT;
+  p.inputs.push(new PoissonInput(rate, weight, receptor, exact != 0));
   return STATUS_OK;
 }
 

@@ -1,9 +1,11 @@
 // External Poisson drive attached to a population (Brian2's PoissonInput, or
 // NEST's poisson_generator connected one-to-one): every neuron receives its
 // own Poisson train of `rate` Hz, each spike adding `weight` to the target
-// variable. Like NEST's generator, the spikes of a step arrive together at
-// its end, t_{m+1}: per neuron and step one count K ~ Poisson(rate dt) is
-// drawn, by inversion of a precomputed table, and K * weight is delivered.
+// variable. Per neuron and step one count K ~ Poisson(rate dt) is drawn, by
+// inversion of a precomputed table. With grid timing (clock-driven targets,
+// or asked for) K * weight arrives at the step's end, t_{m+1}, like NEST's
+// generator; with exact timing (event-driven targets, lif_delta's default)
+// the K spikes are spread over the step at their own times.
 // The count of neuron j at step m is addressed by (m, j / 4, population,
 // input): one Philox block serves four neurons.
 
@@ -13,13 +15,15 @@ export class PoissonInput {
   rate: f64;       // Hz
   weight: f64;     // in the target variable's unit
   receptor: i32;   // RECEPTOR_EXC / RECEPTOR_INH (unused for lif_delta)
+  exact: bool;     // event-driven targets: spikes at their own times in the step
   // cdf[k] = P(K <= k) * 2^32, as u64 so the last entry can be 2^32.
   cdf: StaticArray<u64> = new StaticArray<u64>(0);
 
-  constructor(rate: f64, weight: f64, receptor: i32) {
+  constructor(rate: f64, weight: f64, receptor: i32, exact: bool) {
     this.rate = rate;
     this.weight = weight;
     this.receptor = receptor;
+    this.exact = exact;
   }
 
   prepare(dt: f64): void {

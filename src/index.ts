@@ -30,6 +30,7 @@ export {
 export { saveCheckpoint, loadCheckpoint } from './sim/checkpoint-file.js';
 export { runModel, type RunModelOptions, type RunModelResult } from './record/run-model.js';
 export { readSpikeFile, decodeSpikeFile, type SpikeFileContents } from './record/spike-files.js';
+export { trainStatistics, type TrainStatistics, type StatisticsOptions, type SpikeTrains } from './analysis/spikes.js';
 
 // ------------------------------------------------------------------ experiments
 export { EXPERIMENTS, describeOptions, parseOptions, optionsFromArgs, defaultOptions, type Experiment, type ExperimentResult, type Check, type OptionInfo } from './experiments/index.js';

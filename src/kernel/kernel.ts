@@ -136,8 +136,8 @@ export class Kernel {
   firstId(pop: number): number { return this.check(this.x.popFirst(pop), `population ${pop}`); }
   neuronCount(): number { return this.x.neuronCount(); }
 
-  addPoissonInput(pop: number, rateHz: number, weight: number, receptor: 'exc' | 'inh', what: string): void {
-    this.check(this.x.addPoissonInput(pop, rateHz, weight, this.receptor(receptor)), what);
+  addPoissonInput(pop: number, rateHz: number, weight: number, receptor: 'exc' | 'inh', exact: boolean, what: string): void {
+    this.check(this.x.addPoissonInput(pop, rateHz, weight, this.receptor(receptor), exact ? 1 : 0), what);
   }
 
   setSchedule(pop: number, steps: Int32Array, amps: Float64Array, what: string): void {

@@ -28,14 +28,21 @@ const StepCurrent = Type.Object({
 }, { additionalProperties: false, description: 'step current added to every neuron of the population' });
 export type StepCurrent = Static<typeof StepCurrent>;
 
-const PoissonInput = Type.Object({
+const timing = (exact: boolean) => Type.Union([Type.Literal('exact'), Type.Literal('grid')], {
+  title: '"exact" or "grid"',
+  default: exact ? 'exact' : 'grid',
+  description: 'exact: each spike at its own time within the step (event-driven models only; the default there); grid: the spikes of a step arrive together at its end, as NEST\'s poisson_generator (the default, and the only choice, for clock-driven models)',
+});
+const poissonInput = (exact: boolean) => Type.Object({
   rate: quantity('rate', 'Hz', { minimum: 0, description: 'rate of the Poisson spike train each neuron receives' }),
   weight: Type.Number({ description: 'effect of one input spike (the unit of the population\'s weights)' }),
   receptor: Type.Optional(Type.Union([Type.Literal('exc'), Type.Literal('inh')], { title: '"exc" or "inh"', description: 'default by the weight sign' })),
+  timing: Type.Optional(timing(exact)),
 }, { additionalProperties: false });
+const PoissonInput = poissonInput(false);
 export type PoissonInput = Static<typeof PoissonInput>;
-const PoissonInputs = Type.Array(PoissonInput, {
-  description: 'external Poisson drive, one independent train per neuron; the spikes of a step arrive at its end (as NEST\'s poisson_generator)',
+const poissonInputs = (exact: boolean) => Type.Array(poissonInput(exact), {
+  description: 'external Poisson drive, one independent train per neuron',
 });
 
 const Init = (vars: string[]) => Type.Object(
@@ -59,7 +66,7 @@ function populationVariant(m: NeuronModel<never>): TObject {
   Object.assign(props, m.extra);
   if (m.initSchema !== null) props.init = Type.Optional(m.initSchema ?? Init(Object.keys(m.variables)));
   if (m.inputs.current) props.current = Type.Optional(StepCurrent);
-  if (m.inputs.poissonInput) props.poisson_input = Type.Optional(PoissonInputs);
+  if (m.inputs.poissonInput) props.poisson_input = Type.Optional(poissonInputs(m.inputs.exactPoisson === true));
   return Type.Object(props, { additionalProperties: false, description: m.description });
 }
 

@@ -404,6 +404,7 @@ function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): 
     if (m.dt > 0 && inp.rate * m.dt / 1000 > 1000) add(`${ip}/rate`, `rate x dt must be at most 1000 spikes per step (got ${inp.rate * m.dt / 1000})`);
     if (model.synapses?.conductance && inp.weight < 0) add(`${ip}/weight`, `conductance weights must be >= 0 nS (got ${inp.weight})`);
     if (!model.synapses?.receptors && inp.receptor !== undefined) add(`${ip}/receptor`, `${pop.model} has no synaptic receptors; omit "receptor"`);
+    if (inp.timing === 'exact' && !model.inputs.exactPoisson) add(`${ip}/timing`, `${pop.model} is clock-driven: its inputs arrive at the step's end ("grid"); "exact" needs an event-driven model (lif_delta)`);
   });
   const c = pop.current;
   if (c) {

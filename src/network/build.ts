@@ -110,7 +110,7 @@ function buildPopulation(kernel: Kernel, pop: Population, model: ValidModel, pat
     for (const [name, v] of Object.entries(pop.init) as [string, InitValue | undefined][]) if (v !== undefined) init(name, v);
   }
   for (const inp of pop.poisson_input ?? []) {
-    kernel.addPoissonInput(index, inp.rate, inp.weight, inp.receptor ?? (inp.weight < 0 ? 'inh' : 'exc'), `${what} poisson_input`);
+    kernel.addPoissonInput(index, inp.rate, inp.weight, inp.receptor ?? (inp.weight < 0 ? 'inh' : 'exc'), inp.timing === 'exact', `${what} poisson_input`);
   }
   if (pop.current && pop.current.times.length) {
     const steps = Int32Array.from(pop.current.times, (t) => msToSteps(t, model.dt));

@@ -25,7 +25,7 @@ export const lifDelta = defineNeuron<Static<typeof Params>>({
     i_e: { unit: 'pA', description: 'constant input current of each neuron' },
   },
   synapses: { weightUnit: 'mV (jump of the membrane potential)', receptors: false, conductance: false },
-  inputs: { current: true, poissonInput: true },
+  inputs: { current: true, poissonInput: true, exactPoisson: true },
   check: (pop, at, add) => resetBelowThreshold(pop.params, at, add),
   kernel: (p) => ({ tau_m: p.tau_m, c_m: p.c_m, v_rest: p.v_rest, v_reset: p.v_reset, v_thresh: p.v_thresh, t_ref: p.t_ref }),
   initial: (p) => ({ v: p.v_rest, i_e: p.i_e }),

@@ -63,7 +63,12 @@ export interface NeuronModel<P = Record<string, unknown>> {
   /** Couplings that act at once on local fields (binary units): only to their own kind. */
   readonly coupling?: boolean;
   /** Which population-level inputs the model takes. */
-  readonly inputs: { readonly current: boolean; readonly poissonInput: boolean };
+  readonly inputs: {
+    readonly current: boolean;
+    readonly poissonInput: boolean;
+    /** Event-driven: external Poisson spikes can arrive at their exact times (and do by default). */
+    readonly exactPoisson?: boolean;
+  };
   /** The schema of "init" when it is not one InitValue per variable (null: no init). */
   readonly initSchema?: TSchema | null;
   /** Population fields beyond name, size, model, params, init, current, poisson_input. */
