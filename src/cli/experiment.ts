@@ -4,6 +4,7 @@
 import { resolve, join } from 'node:path';
 import type { Command } from './command.js';
 import { EXPERIMENTS, describeOptions, optionsFromArgs } from '../experiments/index.js';
+import { shownPath } from './options.js';
 import { writeExperiment } from '../experiments/files.js';
 import type { ExperimentResult } from '../experiments/types.js';
 import { UsageError } from '../core/errors.js';
@@ -66,7 +67,7 @@ Writes summary.json ({ experiment, params, results, checks }) and CSV into DIR
     } else {
       process.stdout.write(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n\n`);
       process.stdout.write(`${table(['check', 'measured', 'expected', 'tolerance', 'pass'], result.checks.map((c) => [c.name, fmt(c.measured), fmt(c.expected), fmt(c.tolerance), c.pass ? 'yes' : 'NO']))}\n`);
-      process.stdout.write(`\nwrote ${files.join(', ')} to ${outDir}\n`);
+      process.stdout.write(`\nwrote ${files.join(', ')} to ${shownPath(outDir)}\n`);
     }
     if (stop) return stop === 'SIGTERM' ? 143 : 130;
     return result.checks.every((c) => c.pass) ? 0 : 1;

@@ -5,7 +5,7 @@ import { loadModelSource, applyOverrides, listPresets } from '../model/load.js';
 import { validateModel } from '../model/validate.js';
 import { modelOptions, modelOptionsHelp, limitsFrom } from './run.js';
 import { stringList } from './options.js';
-import { table, formatCount } from '../core/table.js';
+import { formatCount, wrap } from '../core/table.js';
 
 export const validateCommand: Command = {
   summary: 'check a model file (or preset) without running it',
@@ -36,9 +36,11 @@ export const presetsCommand: Command = {
       process.stdout.write(`${JSON.stringify(presets, null, 2)}\n`);
       return 0;
     }
-    const width = process.stdout.columns ?? 100;
-    const rows = presets.map((p) => [p.name, p.description.length > width - 20 ? `${p.description.slice(0, width - 23)}...` : p.description]);
-    process.stdout.write(`${table(['preset', 'description'], rows)}\n\nfiles: ${presets[0] ? presets[0].file.replace(/[^/]+$/, '') : ''}\n`);
+    // Whole descriptions, wrapped: what tells presets apart is often their end (the Brunel regimes).
+    const width = Math.max(60, process.stdout.columns ?? 100);
+    const name = Math.max(...presets.map((p) => p.name.length));
+    const text = presets.map((p) => wrap(p.description, width - name - 2).map((line, k) => `${(k === 0 ? p.name : '').padEnd(name)}  ${line}`).join('\n')).join('\n\n');
+    process.stdout.write(`${text}\n\nfiles: ${presets[0] ? presets[0].file.replace(/[^/]+$/, '') : ''}\n`);
     return 0;
   },
 };

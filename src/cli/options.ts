@@ -1,6 +1,7 @@
 // Checked conversions of command-line option values: a bad value is a
 // UsageError naming the option (exit code 2), never a NaN that travels on.
 
+import { relative, isAbsolute } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
 export function numberOption(value: unknown, option: string, rule: { min?: number; exclusiveMin?: number; integer?: boolean } = {}): number | undefined {
@@ -31,4 +32,10 @@ export function parseIds(text: string, option: string): number[] {
 export function stringList(value: unknown): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+/** A folder as the user would write it: relative to the working directory when inside it ("out/"). */
+export function shownPath(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? `${rel}/` : dir;
 }

@@ -8,7 +8,7 @@ import { validateModel, type Limits } from '../model/validate.js';
 import { runModel } from '../record/run-model.js';
 import { ProgressBar } from './progress.js';
 import { table, formatCount, formatRate } from '../core/table.js';
-import { numberOption, parseIds, stringList } from './options.js';
+import { numberOption, parseIds, stringList, shownPath } from './options.js';
 import { UsageError } from '../core/errors.js';
 import { checkWritableDir, checkWritableFile } from '../core/atomic.js';
 import type { RunSummary } from '../sim/simulation.js';
@@ -114,7 +114,7 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
     const { summary } = result;
     if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else {
-      process.stdout.write(`${formatSummary(summary)}\nwrote ${result.files.join(', ')} to ${outDir}\n`);
+      process.stdout.write(`${formatSummary(summary)}\nwrote ${result.files.join(', ')} to ${shownPath(outDir)}\n`);
       if (values['save-state'] !== undefined) process.stdout.write(`saved the state at ${(result.simulation.timeMs).toFixed(1)} ms to ${resolve(String(values['save-state']))}\n`);
     }
     return summary.interrupted ? (stop === 'SIGTERM' ? 143 : 130) : 0;
