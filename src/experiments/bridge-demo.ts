@@ -7,6 +7,7 @@
 // one pass over 8000 digits). The check: the hidden activity the bridge
 // computes from spikes matches the RBM's response to the digit itself.
 
+import type { Figure } from '../protocol/figures.js';
 import { Dense } from '../kernel/dense.js';
 import { Rbm } from '../dense/rbm.js';
 import { loadDigits, split, permutation, PIXELS } from '../data/mnist.js';
@@ -61,6 +62,7 @@ export function runBridgeDemo(o: BridgeOptions, ctx: ExperimentContext): Experim
   });
   const steps = Math.round(o.present_ms / sim.model.dt);
   const rows: { digit: number; label: number; correlation: number; cortex_rate_hz: number }[] = [];
+  const direct: number[] = [], bridged: number[] = [];
   for (let k = 0; k < shown.length && !ctx.shouldStop?.(); k++) {
     const img = digits.images.subarray(shown[k]! * PIXELS, (shown[k]! + 1) * PIXELS);
     sim.population('pixels').setRates(Array.from(img, (p) => p * o.max_input_rate));
@@ -77,6 +79,7 @@ export function runBridgeDemo(o: BridgeOptions, ctx: ExperimentContext): Experim
     const got = new Float64Array(o.hidden);
     for (const s of late) s.activity.forEach((a, j) => { got[j]! += a / late.length; });
     rows.push({ digit: k, label: digits.labels[shown[k]!]!, correlation: correlation(got, Float64Array.from(expected)), cortex_rate_hz: (cortex.spikes() - cortexBefore) / o.hidden / (o.present_ms / 1000) });
+    for (let j = 0; j < o.hidden; j++) { direct.push(expected[j]!); bridged.push(got[j]!); }
     ctx.fraction?.(k + 1, shown.length);
   }
   const meanCorr = rows.reduce((a, r) => a + r.correlation, 0) / rows.length;
@@ -91,6 +94,15 @@ export function runBridgeDemo(o: BridgeOptions, ctx: ExperimentContext): Experim
     params: { ...o, interval_ms: 20, window_ms: 100, module: 'rbm 784 -> ' + o.hidden, rbm_training: 'CD-1, one pass over 8000 digits' },
     results: { presentations: rows, mean_correlation: meanCorr, cortex_rate_hz: cortexRate, spikes: spikes.length },
     checks,
+    figures: [{
+      name: 'bridged-vs-direct', title: 'The RBM driven through the spike bridge against the RBM itself',
+      x: { label: 'hidden activity, the RBM on the digit (direct)', min: 0, max: 1 }, y: { label: 'hidden activity, from the pixels\' spikes (bridged)', min: 0, max: 1 },
+      series: [
+        { label: `${o.hidden} hidden units x ${rows.length} digits`, kind: 'points', x: direct, y: bridged },
+        { label: 'bridged = direct', kind: 'theory', x: [0, 1], y: [0, 1] },
+      ],
+      caption: `Each point is one hidden unit on one digit: its activity when the RBM reads the digit's pixels, against its activity when it reads rates estimated from the pixels' Poisson spikes (mean correlation ${meanCorr.toFixed(3)}).`,
+    }],
     files: {
       'raster.csv': `${['t_ms,population,neuron', ...spikes.map((s) => { const [p, j] = nameOf(s.id); return `${Number(s.t.toFixed(6))},${p},${j}`; })].join('\n')}\n`,
       'module_activity.csv': `${['t_ms,unit,activity', ...samples.flatMap((s) => Array.from(s.activity, (a, j) => `${s.tMs},${j},${a}`))].join('\n')}\n`,

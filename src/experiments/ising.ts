@@ -6,6 +6,7 @@
 // magnetisation (1 - sinh(2/T)^-4)^(1/8) below T_c (0 above).
 
 import { validateModel, type Limits } from '../model/validate.js';
+import type { Figure } from '../protocol/figures.js';
 import { Simulation } from '../sim/simulation.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { recordingSink } from '../sim/recording.js';
@@ -32,6 +33,12 @@ export function onsagerEnergy(T: number): number {
   const c = 2 * Math.tanh(2 * b) ** 2 - 1;
   // At T_c, k = 1 and K diverges while c vanishes: the product goes to 0.
   return -coth * (1 + (Math.abs(c) < 1e-12 ? 0 : (2 / Math.PI) * c * ellipticK(k)));
+}
+
+/** Onsager's specific heat per spin of the infinite lattice, dE/dT (it diverges as log |T - T_c|). */
+export function onsagerSpecificHeat(T: number): number {
+  const h = 1e-5 * T;
+  return (onsagerEnergy(T + h) - onsagerEnergy(T - h)) / (2 * h);
 }
 
 export interface IsingOptions {
@@ -141,7 +148,36 @@ export function runIsing(o: IsingOptions, ctx: ExperimentContext): ExperimentRes
     const peak = atLargest.reduce((a, b) => (b.specific_heat > a.specific_heat ? b : a));
     checks.push({ name: `temperature of the specific-heat peak, L = ${largest}, against Onsager's T_c`, measured: peak.T, expected: ONSAGER_TC, tolerance: 0.15, pass: Math.abs(peak.T - ONSAGER_TC) <= 0.15 });
   }
+  const tLo = Math.min(...o.temperatures), tHi = Math.max(...o.temperatures);
+  const dense = Array.from({ length: 241 }, (_, k) => tLo + ((tHi - tLo) * k) / 240).filter((T) => Math.abs(T - ONSAGER_TC) > 1e-3);
+  const perL = (key: keyof IsingPoint, kind: 'line' | 'points' = 'line') => o.sizes.map((L) => {
+    const pts = points.filter((p) => p.L === L);
+    return { label: `L = ${L}`, kind, x: pts.map((p) => p.T), y: pts.map((p) => p[key] as number) };
+  });
+  const tc = { axis: 'x' as const, at: ONSAGER_TC, label: 'T_c = 2.269' };
+  const figures: Figure[] = [
+    {
+      name: 'magnetisation', title: '2D Ising: |m| against T', x: { label: 'temperature T', unit: 'J' }, y: { label: '|m| per spin', min: 0, max: 1 },
+      series: [...perL('abs_m'), { label: 'Yang (1952), infinite lattice', kind: 'theory', x: dense, y: dense.map(yangMagnetisation) }],
+      marks: [tc], caption: 'Below T_c the lattice orders; finite lattices keep a little |m| above it, which shrinks with L.',
+    },
+    {
+      name: 'energy', title: '2D Ising: energy against T', x: { label: 'temperature T', unit: 'J' }, y: { label: 'energy per spin', unit: 'J' },
+      series: [...perL('energy'), { label: 'Onsager (1944), infinite lattice', kind: 'theory', x: dense, y: dense.map(onsagerEnergy) }],
+      marks: [tc],
+    },
+    {
+      name: 'specific-heat', title: '2D Ising: specific heat against T', x: { label: 'temperature T', unit: 'J' }, y: { label: 'specific heat per spin', unit: 'k_B' },
+      series: [...perL('specific_heat'), { label: 'Onsager (1944), infinite lattice', kind: 'theory', x: dense, y: dense.map(onsagerSpecificHeat) }],
+      marks: [tc], caption: 'The infinite lattice\'s specific heat diverges logarithmically at T_c; a finite lattice\'s peak grows as log L.',
+    },
+    {
+      name: 'susceptibility', title: '2D Ising: susceptibility against T', x: { label: 'temperature T', unit: 'J' }, y: { label: 'susceptibility per spin', unit: '1/J', log: true },
+      series: perL('susceptibility'), marks: [tc], caption: 'Its peak near T_c grows with L (as L^(7/4)).',
+    },
+  ];
   return {
+    figures,
     params: { ...o, onsager_tc: ONSAGER_TC },
     results: { points, onsager_tc: ONSAGER_TC, spin_updates: updates, updates_per_second: updates / seconds },
     checks,

@@ -7,6 +7,7 @@
 // engine's stochastic binary units (heat-bath, one block sweep per step) and
 // its unit statistics compared with the dense Gibbs sampler's.
 
+import type { Figure } from '../protocol/figures.js';
 import { Dense } from '../kernel/dense.js';
 import { Rbm, type CdOptions } from '../dense/rbm.js';
 import { loadDigits, split, permutation, SIDE } from '../data/mnist.js';
@@ -122,6 +123,20 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
       images,
     },
     checks,
+    figures: (['pseudo_log_likelihood', 'reconstruction_error'] as const).map((key): Figure => {
+      const methods = [...new Set(curves.map((c) => c.method))];
+      return {
+        name: key === 'pseudo_log_likelihood' ? 'pseudo-log-likelihood' : 'reconstruction-error',
+        title: key === 'pseudo_log_likelihood' ? 'RBM on MNIST: pseudo-log-likelihood of held-out digits' : 'RBM on MNIST: reconstruction error of held-out digits',
+        x: { label: 'epoch' },
+        y: key === 'pseudo_log_likelihood' ? { label: 'pseudo-log-likelihood per digit', unit: 'nats' } : { label: 'squared reconstruction error per digit' },
+        series: methods.map((m) => {
+          const c = curves.filter((p) => p.method === m);
+          return { label: m, kind: 'line' as const, x: c.map((p) => p.epoch), y: c.map((p) => p[key]) };
+        }),
+        caption: 'CD-k (Hinton 2002) and persistent CD (Tieleman 2008) from the same start; the filters and samples are in the images.',
+      };
+    }),
     files: {
       'rbm_curves.csv': `${['method,epoch,seconds,reconstruction_error,pseudo_log_likelihood,free_energy', ...curves.map((c) => `${c.method},${c.epoch},${c.seconds},${c.reconstruction_error},${c.pseudo_log_likelihood},${c.free_energy}`)].join('\n')}\n`,
     },

@@ -90,6 +90,15 @@ export function runRstdp(o: RstdpOptions, ctx: ExperimentContext): ExperimentRes
     params: { ...o, group: GROUP, active_hz: ACTIVE_HZ, idle_hz: IDLE_HZ, trial_ms: TRIAL_MS, reward_ms: REWARD_MS, rest_ms: REST_MS },
     results: { curve, final: { p_fire_a: pA, p_fire_b: pB, mean_weight_a: wA, mean_weight_b: wB }, weights: Array.from(w) },
     checks,
+    figures: [{
+      name: 'learning-curve', title: 'Reward-modulated STDP: learning to answer pattern A only',
+      x: { label: 'trials' }, y: { label: 'probability that the neuron fires', min: 0, max: 1 },
+      series: [
+        { label: 'pattern A (rewarded)', kind: 'line', x: curve.map((c) => c.trials), y: curve.map((c) => c.p_fire_a) },
+        { label: 'pattern B (punished)', kind: 'line', x: curve.map((c) => c.trials), y: curve.map((c) => c.p_fire_b) },
+      ],
+      caption: `Each point is a block of ${o.block} trials. Dopamine after the right answer turns the eligibility of the synapses that caused it into weight (Izhikevich 2007; Florian 2007).`,
+    }],
     files: {
       'rstdp_curve.csv': `${['block,trials,p_fire_a,p_fire_b', ...curve.map((c) => `${c.block},${c.trials},${c.p_fire_a},${c.p_fire_b}`)].join('\n')}\n`,
       'rstdp_trials.csv': `${['trial,pattern,fired,reward', ...trials.map((t) => `${t.trial},${t.pattern},${t.fired ? 1 : 0},${t.reward}`)].join('\n')}\n`,

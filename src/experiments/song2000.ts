@@ -4,6 +4,7 @@
 // output rate settles at a level that barely depends on the input rate.
 // A second run at another input rate shows the regulation.
 
+import type { Figure } from '../protocol/figures.js';
 import { validateModel } from '../model/validate.js';
 import { loadPreset } from '../model/load.js';
 import { Simulation } from '../sim/simulation.js';
@@ -104,7 +105,25 @@ export function runSong2000(o: SongOptions, ctx: ExperimentContext): ExperimentR
     for (const h of r.histograms) h.counts.forEach((c, b) => histCsv.push(`${r.inputRate},${h.t_s},${b},${(b / 20) * r.wMax},${((b + 1) / 20) * r.wMax},${c}`));
   }
   const rateCsv = ['input_rate_hz,t_s,output_rate_hz', ...[main, other].flatMap((r) => r.rates.map((x) => `${r.inputRate},${x.t_s},${x.rate_hz}`))];
+  // Histograms at the start, the middle and the end of the main run.
+  const hs = main.histograms;
+  const picks = hs.length ? [hs[0]!, hs[Math.floor((hs.length - 1) / 2)]!, hs[hs.length - 1]!] : [];
+  const figures: Figure[] = [
+    {
+      name: 'weight-histograms', title: `Weights under STDP (inputs at ${o.input_rate} Hz)`,
+      x: { label: 'w / w_max', min: 0, max: 1 }, y: { label: 'synapses' },
+      series: picks.map((h) => ({ label: `t = ${Number(h.t_s.toFixed(1))} s`, kind: 'step' as const, x: h.counts.map((_, b) => b / h.counts.length), y: h.counts })),
+      caption: 'Additive STDP with dominant depression pushes the weights to the bounds: the histogram splits towards 0 and w_max (Song et al. 2000, Fig. 2).',
+    },
+    {
+      name: 'output-rate', title: 'Output rate under STDP',
+      x: { label: 'time', unit: 's' }, y: { label: 'output rate', unit: 'Hz', log: true },
+      series: [main, other].map((r) => ({ label: `inputs at ${r.inputRate} Hz`, kind: 'line' as const, x: r.rates.map((p) => p.t_s), y: r.rates.map((p) => p.rate_hz) })),
+      caption: 'Whatever the input rate, the output rate comes down to a similar value: STDP regulates it (Song et al. 2000, Fig. 3).',
+    },
+  ];
   return {
+    figures,
     params: { ...o, w_max_nS: main.wMax },
     results: {
       histogram,

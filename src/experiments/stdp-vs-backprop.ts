@@ -19,6 +19,7 @@
 // Third row: that MLP converted to integrate-and-fire neurons and run in the
 // engine (ann-to-snn.ts), to show what spikes cost at inference.
 
+import type { Figure } from '../protocol/figures.js';
 import { validateModel, type Limits } from '../model/validate.js';
 import { Simulation } from '../sim/simulation.js';
 import { Dense } from '../kernel/dense.js';
@@ -252,8 +253,27 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
   ];
   const results = { stdp, mlp: backprop, converted, curves: curve, energy_figures: ENERGY, requirements: REQUIREMENTS, images: { stdp_weights: filters } };
   const params = { ...o, model: 'Diehl & Cook 2015', split_seed: o.seed, dt_ms: DC.dt, present_ms: DC.presentMs, rest_ms: DC.restMs, max_input_rate_hz: DC.maxRate };
+  const figures: Figure[] = [
+    {
+      name: 'accuracy-curves', title: 'Test accuracy against digits seen',
+      x: { label: 'training digits presented' }, y: { label: 'test accuracy', min: 0, max: 1 },
+      series: (['stdp', 'mlp'] as const).map((m) => {
+        const c = curve.filter((p) => p.method === m);
+        return { label: m === 'stdp' ? 'STDP (spiking, unsupervised)' : 'backprop (MLP)', kind: 'line' as const, x: c.map((p) => p.digits), y: c.map((p) => p.accuracy) };
+      }),
+      marks: [{ axis: 'y', at: 0.1, label: 'chance' }],
+    },
+    {
+      name: 'converted-accuracy-against-time', title: 'The MLP as spikes: accuracy against time after the digit\'s onset',
+      x: { label: 'time after onset', unit: 'ms' }, y: { label: 'test accuracy', min: 0, max: 1 },
+      series: [
+        { label: 'converted MLP', kind: 'line', x: converted.accuracy_against_time.map((p) => p.ms), y: converted.accuracy_against_time.map((p) => p.accuracy) },
+        { label: 'the MLP itself', kind: 'theory', x: [0, Math.max(1, ...converted.accuracy_against_time.map((p) => p.ms))], y: [mlpAcc, mlpAcc] },
+      ],
+    },
+  ];
   return {
-    params, results, checks,
+    params, results, checks, figures,
     files: {
       'accuracy_curves.csv': `${['method,digits,accuracy', ...curve.map((c) => `${c.method},${c.digits},${c.accuracy}`)].join('\n')}\n`,
       'converted_accuracy_against_time.csv': `${['ms,accuracy', ...converted.accuracy_against_time.map((p) => `${p.ms},${p.accuracy}`)].join('\n')}\n`,

@@ -8,6 +8,7 @@
 
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { validateModel, type Limits } from '../model/validate.js';
+import { slug, type Figure } from '../protocol/figures.js';
 import { Simulation } from '../sim/simulation.js';
 import type { Plasticity } from '../model/schema.js';
 
@@ -160,11 +161,29 @@ export function runStdpWindow(o: WindowOptions, ctx: ExperimentContext): Experim
     checks.push({ name: `${v.name}: max relative error against the analytic window`, measured: worst, expected: 0, tolerance: 1e-6, pass: worst <= 1e-6 });
   }
   const csv = ['variant,dt_ms,dw,expected', ...points.map((p) => `"${p.variant}",${p.dt_ms},${p.dw},${p.expected}`)].join('\n');
+  const figures: Figure[] = variants().map((v) => {
+    const mine = points.filter((p) => p.variant === v.name);
+    return {
+      name: `window-${slug(v.name)}`,
+      title: `STDP window: ${v.name}`,
+      x: { label: 'Delta t = t_post - t_pre', unit: 'ms' },
+      y: { label: v.eligibility ? 'eligibility of one pair' : 'weight change of one pair', unit: 'weight' },
+      series: [
+        { label: 'measured (one synapse per interval)', kind: 'points', x: mine.map((p) => p.dt_ms), y: mine.map((p) => p.dw) },
+        // In two pieces: the window jumps at Delta t = 0.
+        { label: 'analytic window', kind: 'theory', x: mine.filter((p) => p.dt_ms <= 0).map((p) => p.dt_ms), y: mine.filter((p) => p.dt_ms <= 0).map((p) => p.expected) },
+        { label: '', kind: 'theory', x: mine.filter((p) => p.dt_ms > 0).map((p) => p.dt_ms), y: mine.filter((p) => p.dt_ms > 0).map((p) => p.expected) },
+      ],
+      marks: [{ axis: 'x', at: 0, label: '' }, { axis: 'y', at: 0, label: '' }],
+      caption: 'Each point is one synapse that saw one pre/post pair at that interval; the dashed curve is the rule\'s closed form.',
+    };
+  });
   return {
     params: { ...o, t0_ms: T0, w0_weight_dependent: W0, w_max: W_MAX },
     // DESIGN.md: results.points [{ dt_ms, dw, expected }] (here with the variant of each point).
     results: { points },
     checks,
     files: { 'stdp-window.csv': `${csv}\n` },
+    figures,
   };
 }

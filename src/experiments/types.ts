@@ -1,6 +1,7 @@
 import type { TObject } from '@sinclair/typebox';
 import type { ImagesFrame, CurveFrame } from '../protocol/messages.js';
 import type { Limits } from '../model/validate.js';
+import type { Figure } from '../protocol/figures.js';
 
 // What an experiment is: options in, a summary (params, results, checks
 // against theory or literature) and plot-ready files out.
@@ -21,6 +22,8 @@ export interface ExperimentResult {
   files: Record<string, string>;
   /** Binary files (PNG images) written beside them: name -> bytes. */
   binaries?: Record<string, Uint8Array>;
+  /** What to plot, with the theory over the measurements: NAME.svg, report.html, the page. */
+  figures?: Figure[];
 }
 
 export interface ExperimentContext {

@@ -6,7 +6,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { EXPERIMENTS } from '../experiments/index.js';
-import { writeExperiment } from '../experiments/files.js';
+import { writeExperiment, experimentSummary } from '../experiments/files.js';
 import { encodeFrame, PROTOCOL_VERSION, type Frame } from '../protocol/messages.js';
 import type { WorkerMessage } from './worker-protocol.js';
 import type { Limits } from '../model/validate.js';
@@ -60,8 +60,8 @@ async function main(): Promise<void> {
     emit: (frame) => send(frame),
     limits: input.limits,
   });
-  writeExperiment(input.experiment, input.outDir, input.options, result);
-  const summary = { experiment: input.experiment, params: { ...input.options, ...result.params }, results: result.results, checks: result.checks };
+  writeExperiment(input.experiment, input.outDir, input.options, result, exp.description);
+  const summary = experimentSummary(input.experiment, input.options, result);
   send({ type: 'results', summary });
   const state = Atomics.load(stopFlag, 0) !== 0 ? 'stopped' : 'done';
   const brief = { experiment: input.experiment, checks: result.checks, wall_ms: performance.now() - t0 };

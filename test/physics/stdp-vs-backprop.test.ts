@@ -53,6 +53,10 @@ describe('stdp-vs-backprop', () => {
     expect(res.images.stdp_weights.length).toBe(60);
     expect(res.images.stdp_weights[0]!.length).toBe(784);
     expect(new Set(res.curves.map((c) => c.method))).toEqual(new Set(['stdp', 'mlp']));
+    // Its figures: both accuracy curves against digits seen, chance marked.
+    const acc = r.figures!.find((f) => f.name === 'accuracy-curves')!;
+    expect(acc.series.map((s) => s.label)).toEqual(['STDP (spiking, unsupervised)', 'backprop (MLP)']);
+    expect(acc.marks?.[0]?.label).toBe('chance');
     // The report: one file, uPlot and the data inside, no external resource.
     const html = r.files['report.html']!;
     expect(html.startsWith('<!doctype html>')).toBe(true);
