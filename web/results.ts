@@ -1,15 +1,21 @@
-// The results of an experiment run by `hebb experiment` (its summary.json):
-// the checks against theory, tables of rows, learning curves as uPlot
-// charts, and image grids (RBM filters and samples, STDP receptive fields).
+// The results of an experiment (its summary.json, or an experiment run's
+// results frame): the checks against theory, its figures (web/figures.ts,
+// the same ones the command line writes as SVG), image grids (RBM filters
+// and samples, STDP receptive fields), and its tables collapsed behind them.
+// Summaries written before experiments had figures get charts guessed from
+// their curves.
 
 import uPlot from 'uplot';
 import { panelElement, colorOf, chartWidth } from './panels.js';
+import { drawFigure } from './figures.js';
+import type { Figure } from '../src/protocol/figures.js';
 
 interface Summary {
   experiment: string;
   params?: Record<string, unknown>;
   results?: Record<string, unknown>;
   checks?: { name: string; measured: number; expected: number; tolerance: number; pass: boolean }[];
+  figures?: Figure[];
 }
 
 type Row = Record<string, unknown>;
@@ -85,8 +91,18 @@ export function renderResults(container: HTMLElement, summary: Summary, name: st
   container.append(checks.element);
   const width = Math.max(320, Math.floor(chartWidth(container) / 2) - 30);
 
+  const figures = summary.figures ?? [];
+  if (figures.length) {
+    const panel = panelElement('Figures', true);
+    const row = document.createElement('div');
+    row.className = 'row figures';
+    panel.body.append(row);
+    container.append(panel.element);
+    for (const f of figures) plots.push(drawFigure(row, f, width));
+  }
+
   // Curves: an array of points with a grouping field, or groups of points by name.
-  const curves = res.curves;
+  const curves = figures.length ? undefined : res.curves;
   const curveGroups: [string, Row[]][] = [];
   if (Array.isArray(curves)) {
     const key = ['method', 'model', 'variant'].find((k) => (curves[0] as Row | undefined)?.[k] !== undefined);
@@ -111,13 +127,18 @@ export function renderResults(container: HTMLElement, summary: Summary, name: st
     for (const y of yKeys) plots.push(chart(row, y.replace(/_/g, ' '), curveGroups, xKey, y, width));
   }
 
-  // Tables of rows (lstm-vs-rnn, capacity curves, ising points).
+  // Tables of rows (lstm-vs-rnn, capacity curves, ising points), collapsed
+  // behind the figures: a 1,400-row table is data to look up, not to scroll past.
   for (const key of ['rows', 'points', 'curve', 'presentations']) {
     const rows = res[key];
     if (!Array.isArray(rows) || !rows.length || typeof rows[0] !== 'object') continue;
-    const panel = panelElement(key, true);
-    panel.body.append(table(rows as Row[], Object.keys(rows[0] as Row)));
-    container.append(panel.element);
+    const details = document.createElement('details');
+    details.className = 'table';
+    details.open = !figures.length && rows.length <= 30;
+    const summaryLine = document.createElement('summary');
+    summaryLine.textContent = `table: ${key} (${rows.length} rows)`;
+    details.append(summaryLine, table(rows as Row[], Object.keys(rows[0] as Row)));
+    container.append(details);
   }
 
   // Image grids: results.images { name: { filters, samples, ... } } or { name: number[][] }.

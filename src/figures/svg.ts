@@ -4,12 +4,10 @@
 // dependencies, no fonts to embed: a file that opens in any browser and
 // goes into a paper's draft.
 
-import { axisTitle, type Axis, type Figure, type Series } from '../protocol/figures.js';
+import { axisTitle, seriesColours, type Axis, type Figure, type Series } from '../protocol/figures.js';
 
 const W = 640, H = 400;
 const M = { left: 72, right: 20, top: 40, bottom: 56 };
-/** Colour-blind-safe (Okabe & Ito 2008), theory in black. */
-const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
 
 interface Scale { lo: number; hi: number; log: boolean; ticks: number[]; map(v: number): number }
 
@@ -58,20 +56,6 @@ export function figureSvg(f: Figure): string {
   out.push(legend(f.series, colours, occupied(f.series, xs, ys), pw, ph));
   out.push('</svg>');
   return `${out.join('\n')}\n`;
-}
-
-function seriesColours(series: Series[]): string[] {
-  // Measurements take the palette in order; theory curves are black, then greys.
-  // A series without a label continues the one before it (a curve in pieces).
-  let data = -1, theory = -1;
-  return series.map((s) => {
-    if (s.kind === 'theory') {
-      if (s.label || theory < 0) theory++;
-      return ['#000', '#555', '#999'][Math.min(theory, 2)]!;
-    }
-    if (s.label || data < 0) data++;
-    return PALETTE[data % (PALETTE.length - 1)]!;
-  });
 }
 
 function seriesSvg(s: Series, colour: string, xs: Scale, ys: Scale): string {

@@ -56,3 +56,24 @@ export function axisTitle(a: Axis): string {
 export function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
+
+/** Colour-blind-safe (Okabe & Ito 2008): the measurements' colours, in order. */
+export const FIGURE_PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442'];
+
+/**
+ * The colour of each series, the same on the page and in the SVG:
+ * measurements take the palette in order, theory curves black then greys,
+ * and a series without a label continues the one before it (a curve drawn
+ * in pieces).
+ */
+export function seriesColours(series: readonly Series[]): string[] {
+  let data = -1, theory = -1;
+  return series.map((s) => {
+    if (s.kind === 'theory') {
+      if (s.label || theory < 0) theory++;
+      return ['#000', '#555', '#999'][Math.min(theory, 2)]!;
+    }
+    if (s.label || data < 0) data++;
+    return FIGURE_PALETTE[data % FIGURE_PALETTE.length]!;
+  });
+}

@@ -2,7 +2,7 @@
 // Without Chromium the tests say so and skip, except under CI (HEBB_CI set by
 // .ci/run), where a missing browser is a failure.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
@@ -33,13 +33,14 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
   let url: string;
   let browser: Browser;
   let page: Page;
+  let resultsDir: string;
   const problems: string[] = [];
 
   beforeAll(async () => {
     expect(available, `Chromium is required here (HEBB_CI is set) but ${CHROMIUM} is missing`).toBe(true);
     mkdirSync(ARTIFACTS, { recursive: true });
     // Results of two small experiments, as `hebb experiment` writes them, for the results view.
-    const resultsDir = mkdtempSync(join(tmpdir(), 'hebb-results-'));
+    resultsDir = mkdtempSync(join(tmpdir(), 'hebb-results-'));
     for (const [name, args] of [['rbm-mnist', ['--epochs', '1', '--hidden', '16', '--train', '600', '--test', '100']], ['lstm-vs-rnn', ['--lengths', '10', '--steps', '100']]] as const) {
       const exp = EXPERIMENTS[name]!;
       const params = optionsFromArgs(exp.options, [...args]);
@@ -155,17 +156,23 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     expect(problems).toEqual([]);
   });
 
-  it('shows the results of experiments: checks, learning curves, RBM filters and samples as image grids', async () => {
+  it('shows the results of experiments: checks, their figures (as the SVG files), RBM filters and samples, tables collapsed', async () => {
     await page.selectOption('#preset', 'result:rbm-mnist');
     await page.click('#start');
     await page.waitForFunction(() => document.querySelectorAll('.state-image canvas').length >= 6);
     const titles = await page.locator('.panel h2').allTextContents();
-    expect(titles).toEqual(expect.arrayContaining(['rbm-mnist: checks against theory (rbm-mnist)', 'Learning curves', 'Images']));
-    expect(await page.locator('.uplot').count()).toBeGreaterThanOrEqual(3);
+    expect(titles).toEqual(expect.arrayContaining(['rbm-mnist: checks against theory (rbm-mnist)', 'Figures', 'Images']));
+    // One chart per figure of the summary, titled as the figure.
+    const rbmFigures = JSON.parse(readFileSync(join(resultsDir, 'rbm-mnist', 'summary.json'), 'utf8')).figures as { title: string }[];
+    expect(rbmFigures.length).toBeGreaterThan(0);
+    expect(await page.locator('figure.figure .u-title').allTextContents()).toEqual(rbmFigures.map((f) => f.title));
     await page.screenshot({ path: join(ARTIFACTS, 'page-rbm-results.png'), fullPage: true });
     await page.selectOption('#preset', 'result:lstm-vs-rnn');
     await page.click('#start');
-    await page.waitForFunction(() => [...document.querySelectorAll('.panel h2')].some((h) => h.textContent === 'rows'));
+    await page.waitForFunction(() => [...document.querySelectorAll('details.table summary')].some((h) => h.textContent?.startsWith('table: rows')));
+    // The table waits behind its summary line; the figures are in view.
+    expect(await page.locator('details.table').first().getAttribute('open')).toBeNull();
+    expect(await page.locator('figure.figure').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, 'page-lstm-results.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
