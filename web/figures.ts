@@ -84,8 +84,9 @@ export function drawFigure(parent: HTMLElement, f: Figure, width: number): uPlot
 }
 
 /** Tick labels that stay readable on log axes and at any magnitude (uPlot's default rounds 1e-4 to 0). */
-function ticks(_u: uPlot, splits: number[]): string[] {
+function ticks(_u: uPlot, splits: (number | null)[]): string[] {
   return splits.map((v) => {
+    if (v === null || v === undefined) return '';
     if (v === 0) return '0';
     const a = Math.abs(v);
     if (a >= 1e5 || a < 1e-3) return v.toExponential(0);

@@ -51,10 +51,18 @@ const issuesList = $<HTMLUListElement>('issues');
 const statusLine = $<HTMLElement>('status');
 
 const panels = new PanelSet($('panels'), PANEL_TYPES);
+const downloads = $<HTMLElement>('downloads');
 let socket: WebSocket | undefined;
 let runId = '';
 let runState = '';
 let modelEdited = false;
+/**
+ * What the view shows. Each start makes a new view; frames of an older
+ * run's socket are dropped (they may still arrive after it is closed), so
+ * they never draw into the new view.
+ */
+let view: { generation: number; kind: 'network' | 'experiment' | 'result' | 'none'; name: string; since: number; info?: RunInfo; fraction: number; speed: number; pace: number | 'max'; written?: string } =
+  { generation: 0, kind: 'none', name: '', since: 0, fraction: 0, speed: 0, pace: 1 };
 
 function status(text: string, error = false): void {
   statusLine.textContent = text;
@@ -139,22 +147,44 @@ function onFrame(frame: Frame): void {
     case 'progress':
       setRunState(frame.state);
       stats.tMs = frame.t_ms;
+      view.fraction = frame.fraction ?? view.fraction;
+      view.speed = frame.speed;
       break;
     case 'done':
       setRunState(frame.state);
+      showDownloads();
       break;
     case 'error':
       setRunState('error');
       status(`run failed: ${frame.message}`, true);
+      showDownloads();
       break;
   }
   panels.frame(frame);
 }
 
+/** A finished run's files, to download. */
+function showDownloads(): void {
+  if (!view.info) return;
+  const base = `/api/runs/${view.info.id}/files`;
+  const files = view.kind === 'experiment' ? ['report.html', 'summary.json'] : ['spikes.csv', 'spikes.msgpack', 'summary.json'];
+  downloads.replaceChildren('files: ', ...files.flatMap((f, k) => {
+    const a = document.createElement('a');
+    a.href = `${base}/${f}`;
+    a.textContent = f;
+    a.setAttribute('download', '');
+    if (f === 'report.html') { a.removeAttribute('download'); a.target = '_blank'; }
+    return k ? [' · ', a] : [a];
+  }));
+  downloads.hidden = false;
+}
+
 let resultPlots: uPlot[] = [];
 
 async function showResult(name: string): Promise<void> {
+  const generation = view.generation;
   const summary = await api<Parameters<typeof renderResults>[1]>('GET', `/api/results/${encodeURIComponent(name)}`);
+  if (generation !== view.generation) return;
   for (const p of resultPlots) p.destroy();
   panels.clear();
   setRunState('');
@@ -162,15 +192,28 @@ async function showResult(name: string): Promise<void> {
   stats.frames.results = (stats.frames.results ?? 0) + 1;
 }
 
-async function start(): Promise<void> {
-  issuesList.replaceChildren();
-  statusLine.classList.remove('error');
+/** Clears the view for what comes next; frames of the run shown so far stop drawing. */
+function newView(kind: typeof view.kind, name: string, info?: RunInfo): void {
   socket?.close();
   socket = undefined;
   for (const p of resultPlots) p.destroy();
   resultPlots = [];
+  panels.clear();
+  downloads.hidden = true;
+  stats.tMs = 0;
+  stats.rasterPoints = 0;
+  view = { generation: view.generation + 1, kind, name, since: performance.now(), ...(info ? { info } : {}), fraction: 0, speed: 0, pace: view.pace };
+  setRunState(kind === 'result' || kind === 'none' ? '' : 'starting');
+}
+
+async function start(): Promise<void> {
+  issuesList.replaceChildren();
+  statusLine.classList.remove('error');
   if (presetSelect.value.startsWith('result:')) {
-    await showResult(presetSelect.value.slice('result:'.length)).catch((e) => status(String((e as Error).message), true));
+    const name = presetSelect.value.slice('result:'.length);
+    newView('result', name);
+    view.written = presetSelect.selectedOptions[0]?.title;
+    await showResult(name).catch((e) => status(String((e as Error).message), true));
     return;
   }
   const speed = speedSelect.value;
@@ -201,18 +244,31 @@ async function start(): Promise<void> {
   } else {
     body.preset = presetSelect.value;
   }
+  // The new run is created first: a model the server refuses leaves the current run as it is.
+  let run: RunInfo;
   try {
-    const run = await api<RunInfo>('POST', '/api/runs', body);
-    runId = run.id;
-    stats.runId = run.id;
-    setRunState(run.state);
-    const ws = watchRun(run.id, onFrame, (reason) => {
-      if (ws === socket && (runState === 'running' || runState === 'waiting')) status(`stream closed: ${reason}`, true);
-    });
-    socket = ws;
+    run = await api<RunInfo>('POST', '/api/runs', body);
   } catch (e) {
     showIssues((e as { issues?: { path: string; message: string }[] }).issues ?? [], (e as Error).message);
+    return;
   }
+  newView(run.kind === 'experiment' ? 'experiment' : 'network', run.name, run);
+  view.pace = speed === 'max' ? 'max' : Number(speed);
+  runId = run.id;
+  stats.runId = run.id;
+  const generation = view.generation;
+  const ws = watchRun(run.id, (f) => { if (generation === view.generation) onFrame(f); }, (reason) => {
+    if (ws === socket && (runState === 'running' || runState === 'waiting' || runState === 'starting')) status(`stream closed: ${reason}`, true);
+  });
+  socket = ws;
+}
+
+/** The pace asked for, sent to the run that is going on (real time, 10x, flat out). */
+function changeSpeed(): void {
+  const speed = speedSelect.value;
+  view.pace = speed === 'max' ? 'max' : Number(speed);
+  if (!runId || view.kind !== 'network' || !(runState === 'running' || runState === 'paused' || runState === 'waiting' || runState === 'starting')) return;
+  void api('POST', `/api/runs/${runId}/pace`, speed === 'max' ? { mode: 'max' } : { mode: 'realtime', speed: Number(speed) }).catch((e) => status(String(e.message), true));
 }
 
 function showIssues(issues: { path: string; message: string }[], message?: string): void {
@@ -234,13 +290,37 @@ editButton.addEventListener('click', () => {
   editButton.setAttribute('aria-expanded', String(!editor.hidden));
 });
 presetSelect.addEventListener('change', () => void loadModelText());
+speedSelect.addEventListener('change', changeSpeed);
 modelText.addEventListener('input', () => { modelEdited = true; });
+
+const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n.toLocaleString('en'));
+
+/** The status line: what the view shows, said as it is. */
+function statusText(): string {
+  const elapsed = ((performance.now() - view.since) / 1000).toFixed(0);
+  const name = view.name;
+  if (view.kind === 'none') return 'idle';
+  if (view.kind === 'result') return `results of ${name}${view.written ? ` (${view.written})` : ''}`;
+  if (runState === 'starting') {
+    const size = view.info?.neurons !== undefined ? ` (${count(view.info.neurons)} neurons, about ${count(view.info.synapses ?? 0)} synapses)` : '';
+    return view.kind === 'experiment' ? `starting experiment ${name} · ${elapsed} s` : `starting ${name}: building the network${size} · ${elapsed} s`;
+  }
+  if (view.kind === 'experiment') {
+    return `${runState} · experiment ${name} · ${(100 * view.fraction).toFixed(0)} % · ${elapsed} s${runState === 'stopped' ? ' (stopped before its end: the results are partial)' : ''}`;
+  }
+  let pace = '';
+  if (runState === 'running' && view.speed > 0) {
+    const asked = view.pace;
+    pace = ` · ${view.speed < 0.995 ? view.speed.toFixed(view.speed < 0.1 ? 3 : 2) : view.speed.toFixed(1)}x real time`;
+    // A model slower than the pace asked for says so, rather than pretending to keep it.
+    if (asked !== 'max' && view.speed < 0.8 * asked) pace += ` (asked ${asked}x: this model runs slower here)`;
+  }
+  return `${runState} · ${name} · t = ${(stats.tMs / 1000).toFixed(2)} s${pace} · ${stats.rasterPoints} spikes in view${stats.dropped ? ` · ${stats.dropped} frames dropped` : ''}`;
+}
 
 function frameLoop(): void {
   panels.draw();
-  if (!statusLine.classList.contains('error')) {
-    status(`${runState || 'idle'} · t = ${(stats.tMs / 1000).toFixed(2)} s · ${stats.rasterPoints} spikes in view · ${stats.fps.toFixed(0)} fps${stats.dropped ? ` · ${stats.dropped} frames dropped` : ''}`);
-  }
+  if (!statusLine.classList.contains('error')) status(statusText());
   requestAnimationFrame(frameLoop);
 }
 

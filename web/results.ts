@@ -16,6 +16,8 @@ interface Summary {
   results?: Record<string, unknown>;
   checks?: { name: string; measured: number; expected: number; tolerance: number; pass: boolean }[];
   figures?: Figure[];
+  /** Stopped before its end: partial. */
+  interrupted?: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -86,7 +88,9 @@ function grid(parent: HTMLElement, caption: string, images: number[][], normalis
 export function renderResults(container: HTMLElement, summary: Summary, name: string): uPlot[] {
   const plots: uPlot[] = [];
   const res = summary.results ?? {};
-  const checks = panelElement(`${summary.experiment}: checks against theory (${name})`, true);
+  const checks = panelElement(summary.interrupted
+    ? `${summary.experiment}: stopped before its end (${name}): what it had measured; the checks of a complete run are not made`
+    : `${summary.experiment}: checks against theory (${name})`, true);
   checks.body.append(table((summary.checks ?? []).map((c) => ({ ...c, pass: c.pass ? 'yes' : 'NO' })), ['name', 'measured', 'expected', 'tolerance', 'pass']));
   container.append(checks.element);
   const width = Math.max(320, Math.floor(chartWidth(container) / 2) - 30);

@@ -61,6 +61,7 @@ Writes summary.json ({ experiment, params, results, checks }) and CSV into DIR
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
+    if (stop) result.interrupted = true;
     const files = writeExperiment(name!, outDir, params, result, exp.description);
     if (json) {
       process.stdout.write(`${JSON.stringify({ experiment: name, params, results: result.results, checks: result.checks }, null, 2)}\n`);

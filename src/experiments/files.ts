@@ -10,7 +10,7 @@ import { figureSvg } from '../figures/svg.js';
 import { experimentReport } from './report.js';
 
 export function experimentSummary(name: string, params: Record<string, unknown>, result: ExperimentResult) {
-  return { experiment: name, params: { ...params, ...result.params }, results: result.results, checks: result.checks, figures: result.figures ?? [] };
+  return { experiment: name, ...(result.interrupted ? { interrupted: true } : {}), params: { ...params, ...result.params }, results: result.results, checks: result.checks, figures: result.figures ?? [] };
 }
 
 /** The files of a result beyond its own: NAME.svg per figure, report.html unless it wrote one. */

@@ -48,7 +48,7 @@ figcaption { color: #555; font-size: 0.9rem; }
 details { margin: 0.4rem 0; } summary { cursor: pointer; }
 .note { color: #555; font-size: 0.9rem; }
 </style></head><body>
-<h1>${esc(name)}</h1>
+<h1>${esc(name)}${result.interrupted ? ' (stopped before its end: partial results)' : ''}</h1>
 <p>${esc(description)}</p>
 <p class="note">hebb experiment ${esc(name)}: ${Object.entries(allParams).map(([k, v]) => `${esc(k)} = ${esc(value(v))}`).join(', ')}</p>
 <h2>Checks</h2>

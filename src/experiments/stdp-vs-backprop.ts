@@ -153,6 +153,8 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
     trainMs += ms;
     ctx.progress?.(`STDP pass ${epoch}: ${(ms / 1000).toFixed(1)} s (${(ms / o.train).toFixed(1)} ms per digit, with rest and repeats)`);
   }
+  // Stopped during training: what it measured so far, no evaluation of a half-trained network.
+  if (ctx.shouldStop?.()) return stoppedEarly(o, curve, shown);
   // Labelling: the frozen network's responses to every training digit.
   ctx.progress?.(`STDP: labelling the neurons with the frozen network's responses to the ${o.train} training digits`);
   let done = total;
@@ -186,6 +188,7 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
     curve.push({ method: 'mlp', digits: epoch * o.train, accuracy: accuracy(mlp.predict(digits.images, curveTest), digits, curveTest) });
     emitPoint(ctx, 'backprop', epoch * o.train, curve[curve.length - 1]!.accuracy);
   }
+  if (ctx.shouldStop?.()) return stoppedEarly(o, curve, shown);
   const mlpPred = mlp.predict(digits.images, sp.test);
   const mlpAcc = accuracy(mlpPred, digits, sp.test);
   curve.push({ method: 'mlp', digits: o.mlp_epochs * o.train, accuracy: mlpAcc });
@@ -280,6 +283,26 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
       'stdp_weights.csv': `${['neuron,pixel,weight', ...filters.flatMap((f, j) => f.map((w, i) => `${j},${i},${w}`))].join('\n')}\n`,
       'report.html': reportHtml({ params, results, checks }),
     },
+  };
+}
+
+/** The result of a run stopped before its end: the curve points it measured, no checks. */
+function stoppedEarly(o: SvbOptions, curve: CurvePoint[], shown: number): ExperimentResult {
+  return {
+    params: { ...o, model: 'Diehl & Cook 2015' },
+    results: { stopped_after_digits: shown, curves: curve },
+    checks: [],
+    interrupted: true,
+    files: { 'accuracy_curves.csv': `${['method,digits,accuracy', ...curve.map((c) => `${c.method},${c.digits},${c.accuracy}`)].join('\n')}\n` },
+    figures: [{
+      name: 'accuracy-curves', title: `Test accuracy against digits seen (stopped after ${shown} digits)`,
+      x: { label: 'training digits presented' }, y: { label: 'test accuracy', min: 0, max: 1 },
+      series: (['stdp', 'mlp'] as const).map((m) => {
+        const c = curve.filter((p) => p.method === m);
+        return { label: m === 'stdp' ? 'STDP (spiking, unsupervised)' : 'backprop (MLP)', kind: 'line' as const, x: c.map((p) => p.digits), y: c.map((p) => p.accuracy) };
+      }).filter((sr) => sr.x.length > 0),
+      marks: [{ axis: 'y', at: 0.1, label: 'chance' }],
+    }],
   };
 }
 

@@ -24,6 +24,8 @@ export interface ExperimentResult {
   binaries?: Record<string, Uint8Array>;
   /** What to plot, with the theory over the measurements: NAME.svg, report.html, the page. */
   figures?: Figure[];
+  /** Stopped before its end (Ctrl-C, the page's Stop): partial, its checks not all made. */
+  interrupted?: boolean;
 }
 
 export interface ExperimentContext {

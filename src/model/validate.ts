@@ -250,6 +250,17 @@ function article(type: string): string {
 
 // ------------------------------------------------------------------ rules
 
+/** A valid model's size: its neurons and the synapses it is expected to make (exact but for fixed_probability). */
+export function modelSize(m: ValidModel): { neurons: number; synapses: number } {
+  const pops = new Map(m.populations.map((p) => [p.name, p]));
+  let synapses = 0;
+  for (const pr of m.projections) {
+    const pre = pops.get(pr.from), post = pops.get(pr.to);
+    if (pre && post) synapses += checkProjection(pr, pre, post, '', m.dt, m.dt > 0, () => {});
+  }
+  return { neurons: m.populations.reduce((n, p) => n + p.size, 0), synapses: Math.round(synapses) };
+}
+
 function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
   const add = (path: string, message: string) => issues.push({ path, message });
   const limit = (path: string, message: string) => issues.push({ path, message, rule: 'limit' });

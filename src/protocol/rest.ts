@@ -77,6 +77,9 @@ export const RunInfo = Type.Object({
   duration_ms: Type.Union([Type.Number(), Type.Null()]), pace: Type.Unknown(), t_ms: Type.Number(), watchers: Type.Integer(),
   wait_for_watcher: Type.Boolean(), stop_when_unwatched: Type.Boolean(),
   error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+  /** A network run's size: neurons, and the synapses its model is expected to make. */
+  neurons: Type.Optional(Type.Integer()),
+  synapses: Type.Optional(Type.Integer()),
   /** Why the run stopped when no one asked it to (idle expiry). */
   reason: Type.Optional(Type.String()),
   summary: Type.Optional(Type.Unknown()),

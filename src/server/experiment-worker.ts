@@ -60,10 +60,12 @@ async function main(): Promise<void> {
     emit: (frame) => send(frame),
     limits: input.limits,
   });
+  const stopped = Atomics.load(stopFlag, 0) !== 0;
+  if (stopped) result.interrupted = true;
   writeExperiment(input.experiment, input.outDir, input.options, result, exp.description);
   const summary = experimentSummary(input.experiment, input.options, result);
   send({ type: 'results', summary });
-  const state = Atomics.load(stopFlag, 0) !== 0 ? 'stopped' : 'done';
+  const state = stopped ? 'stopped' : 'done';
   const brief = { experiment: input.experiment, checks: result.checks, wall_ms: performance.now() - t0 };
   send({ type: 'done', state, summary: brief });
   post({ kind: 'done', state, summary: brief });

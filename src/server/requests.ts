@@ -5,7 +5,7 @@
 // validating a large or hostile body never runs on its event loop.
 
 import AjvModule from 'ajv';
-import { validateModel, schemaIssues, type Limits, type ValidModel } from '../model/validate.js';
+import { validateModel, schemaIssues, modelSize, type Limits, type ValidModel } from '../model/validate.js';
 import { applyOverrides, loadPreset } from '../model/load.js';
 import { ModelError, type Issue, formatIssue } from '../core/errors.js';
 import { parseJson, tooDeep, MAX_JSON_DEPTH, UNSAFE_KEYS } from '../core/json.js';
@@ -32,7 +32,7 @@ export interface RunPlanOptions {
 
 /** What POST /api/runs asks for, checked: a model (as JSON text) or an experiment run. */
 export type RunPlan =
-  | { kind: 'model'; modelJson: string; name: string; dt: number; options: RunPlanOptions }
+  | { kind: 'model'; modelJson: string; name: string; dt: number; size: { neurons: number; synapses: number }; options: RunPlanOptions }
   | { kind: 'experiment'; experiment: string; options: Record<string, unknown>; run: RunPlanOptions };
 
 /** A request body: JSON, not too deep, no prototype keys, matching its schema (400 naming each issue). */
@@ -119,7 +119,7 @@ export function planRun(text: string, limits: ServerLimits): RunPlan {
   }
   const pace = body.pace;
   return {
-    kind: 'model', modelJson: JSON.stringify(model), name: model.name ?? 'model', dt: model.dt,
+    kind: 'model', modelJson: JSON.stringify(model), name: model.name ?? 'model', dt: model.dt, size: modelSize(model),
     options: {
       durationMs: runFor,
       pace: pace?.mode === 'realtime' ? { mode: 'realtime', speed: pace.speed ?? 1 } : pace?.mode === 'max' ? { mode: 'max' } : { mode: 'realtime', speed: 1 },

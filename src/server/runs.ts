@@ -19,7 +19,7 @@ import type { Limits } from '../model/validate.js';
 export type RunSpec =
   | { model: ValidModel }
   /** A checked model as JSON text (what the validator thread hands over: text crosses threads cheaply). */
-  | { modelJson: string; name: string; dt: number }
+  | { modelJson: string; name: string; dt: number; size?: { neurons: number; synapses: number } }
   | { experiment: string; options: Record<string, unknown> };
 import { HebbError } from '../core/errors.js';
 import { packagePath } from '../core/paths.js';
@@ -69,6 +69,8 @@ export class Run {
   readonly created = new Date();
   readonly outDir: string;
   readonly dtMs: number;
+  /** Neurons and expected synapses of a network run (what the page says while it builds). */
+  readonly size: { neurons: number; synapses: number } | undefined;
   state: RunState;
   options: RunOptions;
   /** Why the run ended, when not by its duration or a request (idle expiry). */
@@ -108,6 +110,7 @@ export class Run {
     if ('experiment' in spec) {
       this.name = spec.experiment;
       this.experiment = spec.experiment;
+      this.size = undefined;
       this.dtMs = 0;
       this.state = 'running';
       this.started = true;
@@ -119,6 +122,7 @@ export class Run {
       const { modelJson, name, dt } = 'modelJson' in spec ? spec : { modelJson: JSON.stringify(spec.model), name: spec.model.name ?? 'model', dt: spec.model.dt };
       this.name = name;
       this.dtMs = dt;
+      this.size = 'modelJson' in spec ? spec.size : undefined;
       this.state = options.waitForWatcher ? 'waiting' : 'running';
       this.started = !options.waitForWatcher;
       const workerData: WorkerInput = {
@@ -156,6 +160,7 @@ export class Run {
       id: this.id, kind: this.experiment === undefined ? 'network' : 'experiment', name: this.name, state: this.state, created: this.created.toISOString(),
       duration_ms: this.options.durationMs, pace: this.options.pace, t_ms: this.tMs, watchers: this.watchers.size,
       wait_for_watcher: this.options.waitForWatcher, stop_when_unwatched: this.options.stopWhenUnwatched,
+      ...(this.size ? { neurons: this.size.neurons, synapses: this.size.synapses } : {}),
       ...(this.error ? { error: this.error } : {}), ...(this.reason ? { reason: this.reason } : {}), ...(this.summary ? { summary: this.summary } : {}),
     };
   }

@@ -60,7 +60,7 @@ export const runRoutes: FastifyPluginAsyncTypebox<RunRouteOptions> = async (app,
       const plan = await validator.plan(request.body);
       const run = plan.kind === 'experiment'
         ? runs.create({ experiment: plan.experiment, options: plan.options }, plan.run)
-        : runs.create({ modelJson: plan.modelJson, name: plan.name, dt: plan.dt }, plan.options);
+        : runs.create({ modelJson: plan.modelJson, name: plan.name, dt: plan.dt, size: plan.size }, plan.options);
       reply.code(201);
       return { ...run.info(), links: links(run.id) };
     });
