@@ -46,6 +46,9 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
       const params = optionsFromArgs(exp.options, [...args]);
       writeExperiment(name, join(resultsDir, name), params, await exp.run(params, {}));
     }
+    const ising = EXPERIMENTS.ising!;
+    const isingParams = optionsFromArgs(ising.options, ['--sizes', '8', '--temperatures', '2,3', '--sweeps', '100', '--burn_in', '10']);
+    writeExperiment('ising', join(resultsDir, 'ising-small'), isingParams, await ising.run(isingParams, {}));
     ({ app, url } = await startServer({ port: 0, resultsDir }));
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
@@ -219,8 +222,93 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     problems.length = 0;
   });
 
+  it('keeps the current run going when a new model is refused, and says so', async () => {
+    await page.selectOption('#preset', 'cuba');
+    await page.click('#start');
+    await page.waitForFunction(() => window.__hebb.state === 'running' && (window.__hebb.frames.spikes ?? 0) > 0);
+    const running = await page.evaluate(() => window.__hebb.runId);
+    await page.fill('#model', JSON.stringify({ populations: [{ name: 'a', size: 10, model: 'lif', params: { tau_m: -3 } }] }));
+    await page.click('#start');
+    await page.waitForSelector('#issues li');
+    // The refused model changed nothing: the same run, still running and streaming.
+    const spikes = await page.evaluate(() => window.__hebb.frames.spikes ?? 0);
+    await page.waitForFunction((n) => (window.__hebb.frames.spikes ?? 0) > n, spikes);
+    expect(await page.evaluate(() => [window.__hebb.runId, window.__hebb.state])).toEqual([running, 'running']);
+    const info = await page.evaluate(async (id) => (await fetch(`/api/runs/${id}`)).json(), running);
+    expect(info.state).toBe('running');
+    problems.length = 0;
+  });
+
+  it('clears the view at once for the next model, says it is building it, and never draws the old run into it', async () => {
+    await page.selectOption('#preset', 'cuba');
+    await page.click('#start');
+    await page.waitForFunction(() => window.__hebb.state === 'running' && window.__hebb.rasterPoints > 0);
+    const before = await page.evaluate(() => window.__hebb.runId);
+    await page.selectOption('#preset', 'brunel');
+    await page.click('#start');
+    // Before the new run's first frame: an empty view and a status that names what is being built.
+    await page.waitForFunction((id) => window.__hebb.runId !== id, before);
+    const atOnce = await page.evaluate(() => ({ panels: document.querySelectorAll('#panels .panel').length, status: document.querySelector('#status')!.textContent, state: window.__hebb.state }));
+    expect(atOnce.panels).toBe(0);
+    expect(atOnce.state).toBe('starting');
+    expect(atOnce.status).toMatch(/^starting brunel: building the network \(12,500 neurons, about 15\.6 M synapses\)/);
+    expect(atOnce.status).not.toMatch(/waiting/);
+    await page.waitForFunction(() => window.__hebb.state === 'running', undefined, { timeout: 60_000 });
+    // The raster's legend is brunel's: nothing of cuba was drawn into it.
+    await page.waitForFunction(() => document.querySelector('.legend')?.textContent?.includes('exc'));
+    await page.click('#stop');
+    await page.waitForFunction(() => window.__hebb.state === 'stopped');
+    expect(problems).toEqual([]);
+  });
+
+  it('changes the speed of the run going on, and offers a finished run\'s files', async () => {
+    await page.selectOption('#preset', 'cuba');
+    await page.selectOption('#speed', '1');
+    await page.click('#start');
+    await page.waitForFunction(() => window.__hebb.state === 'running');
+    const id = await page.evaluate(() => window.__hebb.runId);
+    await page.selectOption('#speed', '10');
+    await page.waitForFunction(async (runId) => {
+      const info = await (await fetch(`/api/runs/${runId}`)).json();
+      return info.pace?.mode === 'realtime' && info.pace.speed === 10;
+    }, id);
+    // The run reports its pace: 10x shows in the status once progress frames measure it.
+    await page.waitForFunction(() => /· (\d+(\.\d+)?)x real time/.test(document.querySelector('#status')!.textContent!) && Number(/· (\d+(\.\d+)?)x real time/.exec(document.querySelector('#status')!.textContent!)![1]) > 3, undefined, { timeout: 30_000 });
+    await page.click('#stop');
+    await page.waitForFunction(() => window.__hebb.state === 'stopped');
+    await page.waitForSelector('#downloads a');
+    const links = await page.locator('#downloads a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
+    expect(links).toEqual([`/api/runs/${id}/files/spikes.csv`, `/api/runs/${id}/files/spikes.msgpack`, `/api/runs/${id}/files/summary.json`]);
+    const status = await page.evaluate(async (href) => (await fetch(href)).status, links[0]!);
+    expect(status).toBe(200);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a stopped experiment as stopped, with what it had measured', async () => {
+    await page.selectOption('#preset', 'run:stdp-vs-backprop');
+    await page.fill('#model', JSON.stringify({ neurons: 20, train: 2000, test: 100, epochs: 5, mlp_epochs: 1 }));
+    await page.click('#start');
+    await page.waitForFunction(() => window.__hebb.state === 'running' && (window.__hebb.frames.log ?? 0) > 0, undefined, { timeout: 30_000 });
+    await page.click('#stop');
+    await page.waitForFunction(() => (window.__hebb.frames.results ?? 0) > 0 && window.__hebb.state === 'stopped', undefined, { timeout: 60_000 });
+    const titles = await page.locator('.panel h2').allTextContents();
+    expect(titles.some((t) => /stopped before its end/.test(t))).toBe(true);
+    expect(await page.locator('#status').textContent()).toMatch(/stopped · experiment stdp-vs-backprop/);
+    expect(problems).toEqual([]);
+  });
+
+  it('says what a result view shows', async () => {
+    await page.selectOption('#preset', 'result:ising-small');
+    await page.click('#start');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('results of ising-small'));
+    expect(await page.locator('#status').textContent()).not.toMatch(/spikes in view|t = /);
+    expect(problems).toEqual([]);
+  });
+
   it('draws a stream of 100000 spikes per second in its sliding window (the frame rate is the bench\'s to measure)', async () => {
     const model = { name: 'flood', populations: [{ name: 'p', size: 10000, model: 'poisson', params: { rate: 10 } }] };
+    await page.selectOption('#preset', 'cuba');
+    await page.waitForFunction(() => (document.querySelector('#model') as HTMLTextAreaElement).value.includes('"cuba"'));
     await page.fill('#model', JSON.stringify(model));
     await page.selectOption('#speed', '1');
     await page.click('#start');
