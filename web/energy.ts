@@ -5,7 +5,7 @@
 
 import uPlot from 'uplot';
 import type { EnergyFrame, Frame, HelloFrame, ImageInfo } from '../src/protocol/messages.js';
-import { panelElement, colorOf, chartWidth, type Panel } from './panels.js';
+import { colourBar, panelElement, colorOf, chartWidth, type Panel } from './panels.js';
 
 const WINDOW_POINTS = 4000;
 const MAX_OVERLAP_TRACES = 8;
@@ -109,9 +109,11 @@ function canvasFor(rows: number, cols: number, displayPx: number, title: string)
   const canvas = document.createElement('canvas');
   canvas.width = cols;
   canvas.height = rows;
-  // Pixelated scaling keeps each unit a crisp square.
-  canvas.style.width = `${displayPx}px`;
-  canvas.style.height = `${Math.round((displayPx * rows) / cols)}px`;
+  // Pixelated scaling keeps each unit a crisp square; the image follows the panel's width (up to displayPx).
+  canvas.style.width = '100%';
+  canvas.style.maxWidth = `${displayPx}px`;
+  canvas.style.height = 'auto';
+  canvas.style.aspectRatio = `${cols} / ${rows}`;
   canvas.style.imageRendering = 'pixelated';
   const caption = document.createElement('figcaption');
   caption.textContent = title;
@@ -133,7 +135,9 @@ export class StateImagePanel implements Panel {
     for (const info of images) {
       const row = document.createElement('div');
       row.className = 'row images';
-      const big = canvasFor(info.rows, info.cols, Math.min(512, Math.max(196, info.cols * 2)), `${info.population} now`);
+      const big = canvasFor(info.rows, info.cols, Math.max(384, Math.min(900, info.cols * 6)), `${info.population} now`);
+      big.wrap.style.flex = '1 1 384px';
+      big.wrap.append(colourBar((a) => (a < 0.5 ? [235, 235, 240] : [20, 20, 60]), 'off', 'on', 'unit state'));
       row.append(big.wrap);
       const captions: HTMLElement[] = [];
       for (let mu = 0; mu < info.count; mu++) {

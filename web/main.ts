@@ -27,7 +27,7 @@ const PANEL_TYPES: PanelType[] = [
   { frames: ['images'], create: (h) => new ImagesPanel(h) },
   { frames: ['spikes', 'progress'], applies: recordsSpikes, create: (h) => new RasterPanel(h) },
   { frames: ['modules'], create: (h) => new ModulesPanel(h) },
-  { frames: ['spikes'], applies: recordsSpikes, create: (h) => new RatesPanel(h) },
+  { frames: ['spikes', 'progress'], applies: recordsSpikes, create: (h) => new RatesPanel(h) },
   { frames: ['state'], create: (h) => new TracesPanel(h) },
   { frames: ['weights'], create: (h) => new WeightsPanel(h) },
   { frames: ['energy'], applies: (h) => (h.run.images ?? []).length > 0, create: (h) => new StateImagePanel(h) },
@@ -61,7 +61,7 @@ let modelEdited = false;
  * run's socket are dropped (they may still arrive after it is closed), so
  * they never draw into the new view.
  */
-let view: { generation: number; kind: 'network' | 'experiment' | 'result' | 'none'; name: string; since: number; info?: RunInfo; fraction: number; speed: number; pace: number | 'max'; written?: string } =
+let view: { generation: number; kind: 'network' | 'experiment' | 'result' | 'none'; name: string; since: number; info?: RunInfo; fraction: number; speed: number; pace: number | 'max'; written?: string; raster?: boolean } =
   { generation: 0, kind: 'none', name: '', since: 0, fraction: 0, speed: 0, pace: 1 };
 
 function status(text: string, error = false): void {
@@ -143,6 +143,7 @@ function onFrame(frame: Frame): void {
     case 'hello':
       panels.reset(frame);
       setRunState(frame.run.state);
+      view.raster = recordsSpikes(frame);
       return;
     case 'progress':
       setRunState(frame.state);
@@ -315,7 +316,7 @@ function statusText(): string {
     // A model slower than the pace asked for says so, rather than pretending to keep it.
     if (asked !== 'max' && view.speed < 0.8 * asked) pace += ` (asked ${asked}x: this model runs slower here)`;
   }
-  return `${runState} · ${name} · t = ${(stats.tMs / 1000).toFixed(2)} s${pace} · ${stats.rasterPoints} spikes in view${stats.dropped ? ` · ${stats.dropped} frames dropped` : ''}`;
+  return `${runState} · ${name} · t = ${(stats.tMs / 1000).toFixed(2)} s${pace}${view.raster ? ` · ${stats.rasterPoints} spikes in view` : ''}${stats.dropped ? ` · ${stats.dropped} frames dropped` : ''}`;
 }
 
 function frameLoop(): void {

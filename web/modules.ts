@@ -3,7 +3,7 @@
 
 import uPlot from 'uplot';
 import type { Frame, HelloFrame, ModulesFrame } from '../src/protocol/messages.js';
-import { panelElement, colorOf, chartWidth, type Panel } from './panels.js';
+import { panelElement, colorOf, chartWidth, colourBar, type Panel } from './panels.js';
 
 const COLUMNS = 300;
 
@@ -30,12 +30,13 @@ export class ModulesPanel implements Panel {
     const canvas = document.createElement('canvas');
     canvas.width = COLUMNS;
     canvas.height = f.units;
-    canvas.style.width = `${Math.min(900, chartWidth(this.body) - 20)}px`;
+    // As wide as the panel; height in proportion to the units, within bounds.
+    canvas.style.width = '100%';
     canvas.style.height = `${Math.max(80, Math.min(240, f.units * 2))}px`;
     canvas.style.imageRendering = 'pixelated';
     const cap = document.createElement('figcaption');
     cap.textContent = `${f.module}: ${f.units} output units over the last ${COLUMNS} updates`;
-    fig.append(canvas, cap);
+    fig.append(canvas, colourBar(activityColour, '0', '1', 'activity'), cap);
     this.body.append(fig);
     v = { canvas, units: f.units, columns: [], times: [], means: [] };
     this.views.set(f.module, v);
@@ -79,11 +80,11 @@ export class ModulesPanel implements Panel {
       const img = ctx.createImageData(COLUMNS, v.units);
       v.columns.forEach((col, x) => {
         for (let u = 0; u < v.units; u++) {
-          const a = Math.max(0, Math.min(1, col[u]!));
+          const [r, g, b] = activityColour(Math.max(0, Math.min(1, col[u]!)));
           const i = 4 * (u * COLUMNS + x);
-          img.data[i] = Math.round(255 * a);
-          img.data[i + 1] = Math.round(120 * a);
-          img.data[i + 2] = Math.round(60 + 100 * (1 - a));
+          img.data[i] = r;
+          img.data[i + 1] = g;
+          img.data[i + 2] = b;
           img.data[i + 3] = 255;
         }
       });
@@ -96,4 +97,9 @@ export class ModulesPanel implements Panel {
   destroy(): void {
     this.plot?.destroy();
   }
+}
+
+/** The heat map's colours: dark blue (0) through purple to orange (1). */
+function activityColour(a: number): [number, number, number] {
+  return [Math.round(255 * a), Math.round(120 * a), Math.round(60 + 100 * (1 - a))];
 }

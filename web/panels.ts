@@ -89,3 +89,26 @@ export function colorOf(index: number): string {
 export function chartWidth(el: HTMLElement): number {
   return Math.max(300, Math.floor(el.getBoundingClientRect().width) - 8);
 }
+
+/** A colour bar for a heat map: the gradient of paint(0..1) with its two ends labelled. */
+export function colourBar(paint: (a: number) => [number, number, number], low: string, high: string, label: string): HTMLElement {
+  const bar = document.createElement('div');
+  bar.className = 'colour-bar';
+  const canvas = document.createElement('canvas');
+  canvas.width = 128;
+  canvas.height = 1;
+  const ctx = canvas.getContext('2d')!;
+  const img = ctx.createImageData(128, 1);
+  for (let x = 0; x < 128; x++) {
+    const [r, g, b] = paint(x / 127);
+    img.data.set([r, g, b, 255], 4 * x);
+  }
+  ctx.putImageData(img, 0, 0);
+  const lo = document.createElement('span'), hi = document.createElement('span'), name = document.createElement('span');
+  lo.textContent = low;
+  hi.textContent = high;
+  name.textContent = label;
+  name.className = 'colour-bar-label';
+  bar.append(name, lo, canvas, hi);
+  return bar;
+}

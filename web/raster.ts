@@ -1,7 +1,9 @@
-// The spike raster: time against neuron, populations stacked and coloured,
-// over a sliding window. uPlot draws the axes; the points are written as
-// pixels into an offscreen image and blitted in one call, which keeps a
-// frame to a few milliseconds with 100000 spikes in view.
+// The spike raster: time against neuron, the recorded populations stacked
+// and coloured (the others named as not recorded), over a sliding window.
+// uPlot draws the axes; the points are written as pixels into an offscreen
+// image and blitted in one call, which keeps a frame to a few milliseconds
+// with 100000 spikes in view. When spikes outnumber pixels, a pixel's
+// shade says how many fell on it (log scale), not merely that one did.
 
 import uPlot from 'uplot';
 import { blockTimes, type Frame, type HelloFrame } from '../src/protocol/messages.js';
@@ -53,9 +55,13 @@ export class RasterPanel implements Panel {
   readonly element: HTMLElement;
   private readonly plot: uPlot;
   private readonly ring = new SpikeRing();
+  /** Row of each population's first neuron; -1 for populations not recorded (no rows). */
   private readonly rowOffset: number[];
   private readonly rows: number;
   private readonly colors: number[];
+  private readonly rgb: [number, number, number][];
+  private counts = new Uint16Array(0);
+  private owner = new Uint8Array(0);
   private tNow = 0;
   private dirty = true;
   private scratch: HTMLCanvasElement = document.createElement('canvas');
@@ -65,12 +71,22 @@ export class RasterPanel implements Panel {
     const { element, body } = panelElement('Spike raster', true);
     this.element = element;
     const pops = hello.run.populations;
-    this.rowOffset = pops.map((p) => p.first);
-    this.rows = pops.reduce((n, p) => n + p.size, 0);
+    let rows = 0;
+    this.rowOffset = pops.map((p) => {
+      if (p.recorded === false) return -1;
+      const at = rows;
+      rows += p.size;
+      return at;
+    });
+    this.rows = rows;
     this.colors = pops.map((_, k) => rgbaWord(colorOf(k)));
+    this.rgb = pops.map((_, k) => { const v = parseInt(colorOf(k).slice(1), 16); return [v >> 16, (v >> 8) & 0xff, v & 0xff]; });
     const legend = document.createElement('div');
     legend.className = 'legend';
-    legend.innerHTML = pops.map((p, k) => `<span><span class="swatch" style="background:${colorOf(k)}"></span>${p.name} (${p.size})</span>`).join('');
+    const esc = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+    legend.innerHTML = pops.map((p, k) => (p.recorded === false
+      ? `<span class="unrecorded" title="the model does not record this population's spikes">${esc(p.name)} (${p.size}, not recorded)</span>`
+      : `<span><span class="swatch" style="background:${colorOf(k)}"></span>${esc(p.name)} (${p.size})</span>`)).join('');
     body.append(legend);
     const chart = document.createElement('div');
     body.append(chart);
@@ -94,6 +110,7 @@ export class RasterPanel implements Panel {
       for (const block of frame.blocks) {
         const times = blockTimes(frame, block);
         const offset = this.rowOffset[block.pop]!;
+        if (offset < 0) continue;
         for (let k = 0; k < times.length; k++) this.ring.push(times[k]!, offset + block.ids[k]!, block.pop);
       }
       this.tNow = Math.max(this.tNow, frame.t1);
@@ -123,18 +140,42 @@ export class RasterPanel implements Panel {
     const dot = Math.max(1, Math.round(devicePixelRatio * 1.5));
     const ring = this.ring;
     const cap = ring.t.length;
-    let drawn = 0;
+    const cells = width * height;
+    if (this.counts.length !== cells) { this.counts = new Uint16Array(cells); this.owner = new Uint8Array(cells); }
+    const counts = this.counts, owner = this.owner;
+    counts.fill(0);
+    let drawn = 0, most = 0;
     for (let q = 0; q < ring.size; q++) {
       const k = (ring.head + q) % cap;
       const x = ((ring.t[k]! - x0) * sx) | 0;
       const y = (height - 1 - ring.row[k]! * sy) | 0;
       if (x < 0 || x >= width || y < 0 || y >= height) continue;
-      const color = this.colors[ring.pop[k]!]!;
-      for (let dy = 0; dy < dot && y + dy < height; dy++) {
-        const base = (y + dy) * width + x;
-        for (let dx = 0; dx < dot && x + dx < width; dx++) px[base + dx] = color;
-      }
+      const i = y * width + x;
+      if (counts[i]! < 65535) counts[i]!++;
+      if (counts[i]! > most) most = counts[i]!;
+      owner[i] = ring.pop[k]!;
       drawn++;
+    }
+    if (most <= 1) {
+      // Sparse: every spike a solid dot.
+      for (let i = 0; i < cells; i++) {
+        if (!counts[i]) continue;
+        const x = i % width, y = (i / width) | 0, color = this.colors[owner[i]!]!;
+        for (let dy = 0; dy < dot && y + dy < height; dy++) {
+          const base = (y + dy) * width + x;
+          for (let dx = 0; dx < dot && x + dx < width; dx++) px[base + dx] = color;
+        }
+      }
+    } else {
+      // Dense: a pixel's colour from pale to full with log(1 + spikes on it).
+      const scale = 1 / Math.log1p(most);
+      for (let i = 0; i < cells; i++) {
+        const n = counts[i]!;
+        if (!n) continue;
+        const a = 0.25 + 0.75 * Math.log1p(n) * scale;
+        const [r, g, b] = this.rgb[owner[i]!]!;
+        px[i] = (0xff << 24) | (Math.round(255 - a * (255 - b)) << 16) | (Math.round(255 - a * (255 - g)) << 8) | Math.round(255 - a * (255 - r));
+      }
     }
     ctx2.putImageData(img, 0, 0);
     u.ctx.drawImage(c, left, top);

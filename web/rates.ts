@@ -1,5 +1,6 @@
-// Population rates over the raster's window: spike counts in 5 ms bins,
-// divided by the population size and the bin width.
+// Population rates over the raster's window (the same time axis, sliding
+// with it): spike counts in 5 ms bins, divided by the population size and
+// the bin width, for the populations whose spikes are recorded.
 
 import uPlot from 'uplot';
 import { blockTimes, type Frame, type HelloFrame } from '../src/protocol/messages.js';
@@ -14,22 +15,26 @@ export class RatesPanel implements Panel {
   private firstBin = 0;   // absolute index of the oldest bin kept
   private lastBin = -1;   // absolute index of the newest bin with data
   private dirty = false;
+  private tNow = 0;
+  /** Index into hello's populations of each series (recorded ones only). */
+  private readonly shown: number[];
 
   constructor(hello: HelloFrame, private readonly windowMs = 1000, private readonly binMs = 5) {
     const { element, body } = panelElement('Population rate (Hz, 5 ms bins)');
     this.element = element;
     const pops = hello.run.populations;
+    this.shown = pops.flatMap((p, k) => (p.recorded === false ? [] : [k]));
     this.nBins = Math.ceil(windowMs / binMs);
     this.counts = pops.map(() => new Float64Array(this.nBins));
     this.sizes = pops.map((p) => p.size);
     this.plot = new uPlot({
       width: 560, height: 220,
-      scales: { x: { time: false } },
-      axes: [{ label: 'time (ms)' }, { label: 'Hz', size: 50 }],
-      series: [{}, ...pops.map((p, k) => ({ label: p.name, stroke: colorOf(k), width: 1.5, points: { show: false } }))],
+      scales: { x: { time: false, range: () => [Math.max(0, this.tNow - this.windowMs), Math.max(this.windowMs, this.tNow)] } },
+      axes: [{ label: 'time (ms)' }, { label: 'rate (Hz)', size: 50 }],
+      series: [{}, ...this.shown.map((k) => ({ label: pops[k]!.name, stroke: colorOf(k), width: 1.5, points: { show: false } }))],
       cursor: { show: false },
       legend: { live: false },
-    }, [[], ...pops.map(() => [])] as unknown as uPlot.AlignedData, body);
+    }, [[], ...this.shown.map(() => [])] as unknown as uPlot.AlignedData, body);
     requestAnimationFrame(() => this.plot.setSize({ width: chartWidth(body), height: 220 }));
   }
 
@@ -43,7 +48,9 @@ export class RatesPanel implements Panel {
   }
 
   frame(frame: Frame): void {
+    if (frame.type === 'progress' && frame.t_ms > this.tNow) { this.tNow = frame.t_ms; this.dirty = true; }
     if (frame.type !== 'spikes') return;
+    this.tNow = Math.max(this.tNow, frame.t1);
     const end = Math.floor(frame.t1 / this.binMs);
     this.advanceTo(end);
     for (const block of frame.blocks) {
@@ -65,11 +72,11 @@ export class RatesPanel implements Panel {
     const first = Math.max(this.firstBin, last - this.nBins + 2);
     const n = Math.max(0, last - first + 1);
     const xs = new Float64Array(n);
-    const series = this.counts.map(() => new Float64Array(n));
+    const series = this.shown.map(() => new Float64Array(n));
     for (let q = 0; q < n; q++) {
       const b = first + q;
       xs[q] = (b + 0.5) * this.binMs;
-      this.counts.forEach((c, p) => { series[p]![q] = this.sizes[p] ? c[b % this.nBins]! / this.sizes[p]! / (this.binMs / 1000) : 0; });
+      this.shown.forEach((p, s) => { series[s]![q] = this.sizes[p] ? this.counts[p]![b % this.nBins]! / this.sizes[p]! / (this.binMs / 1000) : 0; });
     }
     this.plot.setData([xs, ...series] as unknown as uPlot.AlignedData);
   }

@@ -21,6 +21,7 @@ export class WeightsPanel implements Panel {
   private times: number[] = [];
   private series: number[][] = [];
   private dirty = false;
+  private profileX: number[] = [];
 
   constructor(_hello: HelloFrame) {
     const { element, body } = panelElement('Weights', true);
@@ -38,11 +39,12 @@ export class WeightsPanel implements Panel {
     this.body.append(row);
     const box = () => { const d = document.createElement('div'); row.append(d); return d; };
     const width = Math.max(300, Math.floor(chartWidth(this.body) / 2) - 8);
+    const weight = f.unit ? `weight (${f.unit})` : 'weight';
     if (f.counts && f.edges) {
       this.hist = new uPlot({
         width, height: 220, title: 'histogram (latest)',
         scales: { x: { time: false, range: [f.edges[0]!, f.edges[f.edges.length - 1]!] } },
-        axes: [{ label: 'weight' }, { label: 'synapses', size: 55 }],
+        axes: [{ label: weight }, { label: 'synapses', size: 55 }],
         series: [{}, { label: 'synapses', fill: 'rgba(0,114,178,0.35)', stroke: colorOf(0), paths: uPlot.paths.bars!({ size: [0.95, Infinity] }), points: { show: false } }],
         cursor: { show: false }, legend: { show: false },
       }, [[], []] as unknown as uPlot.AlignedData, box());
@@ -54,16 +56,18 @@ export class WeightsPanel implements Panel {
       this.traces = new uPlot({
         width, height: 220, title: `weights of ${shown} synapse${shown > 1 ? 's' : ''}`,
         scales: { x: { time: false } },
-        axes: [{ label: 'time (ms)' }, { size: 55 }],
+        axes: [{ label: 'time (ms)' }, { label: weight, size: 55 }],
         series: [{}, ...Array.from({ length: shown }, (_, k) => ({ label: `${f.pairs![2 * k]}->${f.pairs![2 * k + 1]}`, stroke: colorOf(k), width: 1.2, points: { show: false } }))],
         cursor: { show: false }, legend: { live: false },
       }, [[], ...this.series] as unknown as uPlot.AlignedData, box());
     }
     if (n > MAX_TRACES) {
+      const axis = f.axis && f.axis.values.length === n ? f.axis : undefined;
+      this.profileX = axis ? axis.values : Array.from({ length: n }, (_, k) => k);
       this.profile = new uPlot({
-        width, height: 220, title: `all ${n} recorded synapses`,
+        width, height: 220, title: axis ? `all ${n} recorded synapses against ${axis.label}` : `all ${n} recorded synapses`,
         scales: { x: { time: false } },
-        axes: [{ label: 'synapse' }, { size: 55 }],
+        axes: [{ label: axis ? (axis.unit ? `${axis.label} (${axis.unit})` : axis.label) : 'synapse' }, { label: weight, size: 55 }],
         series: [{}, { label: 'weight', stroke: colorOf(1), width: 1.5, points: { show: false } }],
         cursor: { show: false }, legend: { show: false },
       }, [[], []] as unknown as uPlot.AlignedData, box());
@@ -95,7 +99,11 @@ export class WeightsPanel implements Panel {
       this.hist.setData([centers, Array.from(f.counts)] as unknown as uPlot.AlignedData);
     }
     if (this.traces) this.traces.setData([this.times, ...this.series] as unknown as uPlot.AlignedData);
-    if (this.profile && f.values) this.profile.setData([Array.from(f.values, (_, k) => k), Array.from(f.values)] as unknown as uPlot.AlignedData);
+    if (this.profile && f.values) {
+      // uPlot wants x ascending: the synapses in the order of their axis values.
+      const order = this.profileX.map((_, k) => k).sort((a, b) => this.profileX[a]! - this.profileX[b]!);
+      this.profile.setData([order.map((k) => this.profileX[k]!), order.map((k) => f.values![k]!)] as unknown as uPlot.AlignedData);
+    }
   }
 
   destroy(): void {

@@ -118,8 +118,9 @@ export function windowModel(v: Variant, o: WindowOptions): object {
 export function watchableWindowModel(o: WindowOptions): Record<string, unknown> {
   // Every synapse starts at W0, so the profile of weights is the window itself.
   const m = windowModel({ ...variants()[0]!, weightDependent: true }, o) as Record<string, unknown> & { record: Record<string, unknown> };
-  const n = intervals(o).length;
-  m.record = { spikes: 'all', weights: [{ projection: 'plastic', synapses: Array.from({ length: n }, (_, k) => [k, k]), interval: 2 }] };
+  const s = intervals(o);
+  // Synapse k saw the interval s[k]: the page plots the weights against Delta t.
+  m.record = { spikes: 'all', weights: [{ projection: 'plastic', synapses: s.map((_, k) => [k, k]), interval: 2, axis: { label: 'Delta t = t_post - t_pre', unit: 'ms', values: s } }] };
   return m;
 }
 

@@ -158,6 +158,11 @@ export const WeightRecord = Type.Object({
     range: Type.Optional(Type.Tuple([Type.Number(), Type.Number()], { description: 'default [w_min, w_max] of the plasticity, else the weights\' range at the start' })),
   }, { additionalProperties: false })),
   interval: Type.Number({ description: 'sampling interval (ms)' }),
+  axis: Type.Optional(Type.Object({
+    label: Type.String({ maxLength: MAX_NAME, description: 'what the recorded synapses stand for, e.g. "Delta t"' }),
+    unit: Type.Optional(Type.String({ maxLength: 32 })),
+    values: Type.Array(Type.Number(), { description: 'one value per recorded synapse, in the order of "synapses"' }),
+  }, { additionalProperties: false, description: 'a quantity to plot the recorded synapses against (the live view\'s profile of weights)' })),
 }, { additionalProperties: false });
 export type WeightRecord = Static<typeof WeightRecord>;
 

@@ -347,6 +347,7 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
       if (a >= nPre) add(`${at}/synapses/${q}/0`, `neuron ${a} is outside "${pr.from}" (size ${nPre})`);
       if (b >= nPost) add(`${at}/synapses/${q}/1`, `neuron ${b} is outside "${pr.to}" (size ${nPost})`);
     });
+    if (w.axis && w.axis.values.length !== (w.synapses?.length ?? 0)) add(`${at}/axis/values`, `needs one value per recorded synapse: ${w.synapses?.length ?? 0} (got ${w.axis.values.length})`);
     if (w.histogram?.range && !(w.histogram.range[0] < w.histogram.range[1])) add(`${at}/histogram/range`, `low must be below high (got [${w.histogram.range.join(', ')}])`);
     if (!w.synapses && !w.histogram) add(at, 'record "synapses", a "histogram", or both');
   });

@@ -102,6 +102,10 @@ export interface WeightsFrame {
   type: 'weights';
   t_ms: number;
   projection: string;
+  /** The weights' unit (nS, mV, ...). */
+  unit?: string;
+  /** A quantity to plot the recorded synapses against (the model's record.weights[].axis). */
+  axis?: { label: string; unit?: string; values: number[] };
   pairs?: Uint32Array;
   values?: Float32Array;
   edges?: Float64Array;

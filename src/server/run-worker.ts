@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { join } from 'node:path';
 import { Simulation } from '../sim/simulation.js';
+import { neuronModel } from '../model/neurons/index.js';
 import { SpikeFiles } from '../record/spike-files.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { encodeFrame, PROTOCOL_VERSION, type Frame, type RunState, type WeightsFrame } from '../protocol/messages.js';
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     state: (c) => { files.state(c); stateFrames.add(c); },
     weights: (w) => {
       files.weights(w);
-      const frame: WeightsFrame = { type: 'weights', t_ms: w.tMs, projection: w.projection };
+      const frame: WeightsFrame = { type: 'weights', t_ms: w.tMs, projection: w.projection, ...weightInfo(w.projection) };
       if (w.synapses) {
         frame.pairs = Uint32Array.from(w.synapses.pairs.flat());
         frame.values = Float32Array.from(w.synapses.weights);
@@ -104,6 +105,15 @@ async function main(): Promise<void> {
       q.rows.push(m.activity);
     },
   });
+
+  // Each recorded projection's weight unit (from its target's model) and the axis its record gives.
+  const weightInfo = (projection: string): Pick<WeightsFrame, 'unit' | 'axis'> => {
+    const rec = (model.record?.weights ?? []).find((r) => r.projection === projection);
+    const pr = model.projections.find((p) => (p.name ?? `${p.from}->${p.to}`) === projection);
+    const post = model.populations.find((p) => p.name === pr?.to);
+    const unit = post ? neuronModel(post.model)?.synapses?.weightUnit.split(' (')[0] : undefined;
+    return { ...(unit ? { unit } : {}), ...(rec?.axis ? { axis: rec.axis } : {}) };
+  };
 
   const hello: Frame = {
     type: 'hello', v: PROTOCOL_VERSION,
