@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { packageRoot } from '../src/core/paths.js';
 
 export function anchorsDir(): string | undefined {
-  const candidates = [process.env.HEBB_ANCHORS, resolve(packageRoot(), '..', 'shared', 'anchors'), '/work/shared/anchors'];
+  // $HEBB_ANCHORS, or the anchors folder beside the checkout; no machine's own path.
+  const candidates = [process.env.HEBB_ANCHORS, resolve(packageRoot(), '..', 'shared', 'anchors')];
   return candidates.find((d): d is string => !!d && existsSync(join(d, 'cuba.c')));
 }
 
