@@ -136,6 +136,9 @@ function setRunState(state: string): void {
   pauseButton.disabled = !active;
   stopButton.disabled = !active;
   pauseButton.textContent = state === 'paused' ? 'Resume' : 'Pause';
+  // The status follows the state at once, not at the next animation frame: what is read
+  // right after a change (by a user or a test) is never the previous run's line.
+  if (!statusLine.classList.contains('error')) status(statusText());
 }
 
 function onFrame(frame: Frame): void {
