@@ -98,13 +98,54 @@ async function loadPresets(): Promise<void> {
     group('presets', presets.map((p) => ({ value: p.name, text: p.name, title: p.description }))),
     group('watch an experiment\'s network', experiments.map((e) => ({ value: `experiment:${e.name}`, text: e.name, title: e.description }))),
     group('run an experiment (results when it ends)', allExperiments.map((e) => ({ value: `run:${e.name}`, text: e.name, title: e.description }))),
-    ...(results.length ? [group('results of hebb experiment (out/)', results.map((r) => ({ value: `result:${r.name}`, text: `${r.name} (${r.experiment})`, title: `written ${r.modified}` })))] : []),
   );
+  listResults(results);
   presetSelect.value = presets.some((p) => p.name === 'cuba') ? 'cuba' : presets[0]?.name ?? '';
   await loadModelText();
 }
 
 let allExperiments: ExperimentInfo[] = [];
+let resultsListed = '';
+
+/** The results group of the menu, as the results folder holds them now (the choice made is kept). */
+function listResults(results: ResultInfo[]): void {
+  resultsListed = JSON.stringify(results);
+  const chosen = presetSelect.value;
+  presetSelect.querySelector('optgroup.results')?.remove();
+  if (results.length) {
+    const g = document.createElement('optgroup');
+    g.label = 'results of hebb experiment (out/)';
+    g.className = 'results';
+    g.append(...results.map((r) => {
+      const o = document.createElement('option');
+      o.value = `result:${r.name}`;
+      o.textContent = `${r.name} (${r.experiment})`;
+      o.title = `written ${r.modified}`;
+      return o;
+    }));
+    presetSelect.append(g);
+  }
+  if ([...presetSelect.options].some((o) => o.value === chosen)) presetSelect.value = chosen;
+}
+
+/**
+ * New and rewritten results show without a reload: the list is read again every
+ * few seconds while the page is visible; a result in view that was written
+ * again is drawn again.
+ */
+async function refreshResults(): Promise<void> {
+  if (document.hidden) return;
+  const results = await api<ResultInfo[]>('GET', '/api/results');
+  if (JSON.stringify(results) === resultsListed) return;
+  listResults(results);
+  stats.frames.resultsListed = (stats.frames.resultsListed ?? 0) + 1;
+  if (view.kind !== 'result') return;
+  const shown = results.find((r) => r.name === view.name);
+  if (shown && `written ${shown.modified}` !== view.written) {
+    view.written = `written ${shown.modified}`;
+    await showResult(shown.name);
+  }
+}
 
 async function loadModelText(): Promise<void> {
   modelText.title = '';
@@ -330,4 +371,5 @@ function frameLoop(): void {
 
 await loadPresets();
 requestAnimationFrame(frameLoop);
+setInterval(() => void refreshResults().catch(() => { /* the next poll tries again; the server may be restarting */ }), 2000);
 await start();

@@ -180,6 +180,28 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     expect(problems).toEqual([]);
   });
 
+  it('updates the results when new ones are written: a new result joins the menu, a result in view is drawn again', async () => {
+    const ising = EXPERIMENTS.ising!;
+    await page.selectOption('#preset', 'result:ising-small');
+    await page.click('#start');
+    await page.waitForFunction(() => document.querySelectorAll('figure.figure').length > 0);
+    const drawn = await page.evaluate(() => window.__hebb.frames.results ?? 0);
+    const titles = async () => page.locator('figure.figure .u-title').allTextContents();
+    expect((await titles()).length).toBeGreaterThan(0);
+    // A new result, as `hebb experiment ising --out` writes it while the page is open.
+    const params = optionsFromArgs(ising.options, ['--sizes', '6', '--temperatures', '2.5', '--sweeps', '50', '--burn_in', '10']);
+    writeExperiment('ising', join(resultsDir, 'ising-new'), params, await ising.run(params, {}));
+    await page.waitForFunction(() => [...document.querySelectorAll('#preset option')].some((o) => (o as HTMLOptionElement).value === 'result:ising-new'), undefined, { timeout: 20_000 });
+    expect(await page.inputValue('#preset')).toBe('result:ising-small');
+    // The result in view written again (other temperatures): drawn again, from the new file.
+    const again = optionsFromArgs(ising.options, ['--sizes', '8', '--temperatures', '1.5,2,3.5', '--sweeps', '100', '--burn_in', '10']);
+    writeExperiment('ising', join(resultsDir, 'ising-small'), again, await ising.run(again, {}));
+    await page.waitForFunction((n) => (window.__hebb.frames.results ?? 0) > n, drawn, { timeout: 20_000 });
+    const table = await page.locator('details.table').first().textContent();
+    expect(table).toContain('3.5');
+    expect(problems).toEqual([]);
+  });
+
   it('runs stdp-vs-backprop with edited options: receptive fields forming, both accuracy curves, then the results', async () => {
     await page.selectOption('#preset', 'run:stdp-vs-backprop');
     const defaults = JSON.parse(await page.inputValue('#model')) as Record<string, number>;

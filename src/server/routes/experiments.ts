@@ -30,6 +30,13 @@ function readResult(file: string): { experiment: string } & Record<string, unkno
   }
 }
 
+/**
+ * The experiment each result belongs to, by file, size and mtime: the page
+ * polls the list, and a list must not re-parse every summary (up to 64 MB)
+ * each time.
+ */
+const listed = new Map<string, { key: string; experiment: string }>();
+
 export const experimentRoutes: FastifyPluginAsyncTypebox<{ resultsDir: string }> = async (app, { resultsDir }) => {
   app.get('/api/experiments', { schema: { response: { 200: Type.Array(ExperimentInfo) } } }, async () => Object.entries(EXPERIMENTS).map(([name, e]) => ({
     name, description: e.description, watchable: e.model !== undefined,
@@ -43,8 +50,16 @@ export const experimentRoutes: FastifyPluginAsyncTypebox<{ resultsDir: string }>
     for (const name of readdirSync(resultsDir)) {
       const file = join(resultsDir, name, 'summary.json');
       if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name) || name.startsWith('.')) continue;
-      const summary = readResult(file);
-      if (summary) found.push({ name, experiment: summary.experiment, modified: statSync(file).mtime.toISOString() });
+      let stat;
+      try { stat = statSync(file); } catch { continue; }
+      const key = `${stat.size}:${stat.mtimeMs}`;
+      let experiment = listed.get(file)?.key === key ? listed.get(file)!.experiment : undefined;
+      if (experiment === undefined) {
+        experiment = readResult(file)?.experiment;
+        if (experiment === undefined) continue;
+        listed.set(file, { key, experiment });
+      }
+      found.push({ name, experiment, modified: stat.mtime.toISOString() });
     }
     return found.sort((a, b) => a.name.localeCompare(b.name));
   });
