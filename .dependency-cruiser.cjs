@@ -5,7 +5,7 @@
 
 /** From the bottom up. Modules of one layer may import each other (without cycles). */
 const LAYERS = [
-  ['core', 'protocol', 'analysis', 'figures'],
+  ['core', 'protocol', 'analysis', 'figures', 'equations'],
   ['data'],
   ['model'],
   ['kernel'],

@@ -111,7 +111,7 @@ export function addPoissonInput(pop: i32, rate: f64, weight: f64, receptor: i32,
 export function initState(pop: i32, variable: i32, kind: i32, a: f64, b: f64, lo: f64, hi: f64): i32 {
   const p = popAt(pop);
   if (p == null || !configured[pop]) return STATUS_BAD_POPULATION;
-  if (variable < 0 || variable >= p.info.variableNames.length) return STATUS_BAD_VARIABLE;
+  if (variable < 0 || variable >= p.variableCount()) return STATUS_BAD_VARIABLE;
   const key = STREAM_INIT | p.initStream(variable);
   for (let j = 0; j < p.size; j++) {
     let x = a;
@@ -240,7 +240,7 @@ let sampleCap: i32 = 0;
 export function addProbe(pop: i32, variable: i32, j: i32): i32 {
   const p = popAt(pop);
   if (p == null || j < 0 || j >= p.size) return STATUS_BAD_POPULATION;
-  if (variable < 0 || variable >= p.info.variableNames.length || isNaN(readState(p, variable, j))) return STATUS_BAD_VARIABLE;
+  if (variable < 0 || variable >= p.variableCount() || isNaN(readState(p, variable, j))) return STATUS_BAD_VARIABLE;
   probePop.push(pop);
   probeVar.push(variable);
   probeIdx.push(j);

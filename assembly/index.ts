@@ -12,6 +12,7 @@ import * as plastic from "./plasticity";
 import * as ckpt from "./checkpoint";
 import * as units from "./models/binary";
 import { Population } from "./population";
+import { Equations } from "./models/equations";
 import { MODELS } from "./models/registry";
 import { PoissonSource } from "./models/poisson";
 import { SpikeSource } from "./models/spike-source";
@@ -91,6 +92,15 @@ export function popKind(pop: i32): i32 {
 export function popInputMode(pop: i32): i32 {
   const p = engine.popAt(pop);
   return p == null ? STATUS_BAD_POPULATION : p.inputMode();
+}
+
+// An equation population's state and generated code (see models/equations.ts):
+// nVars f32 arrays (keysPtr: their initial-value streams), the table indices of its update and reset, its refractory
+// period (ms), and the variables receptors exc (0) and inh (1) add to (-1: none).
+export function defineEquations(pop: i32, nVars: i32, keysPtr: usize, updateFn: i32, resetFn: i32, refMs: f64, exc: i32, inh: i32): i32 {
+  const p = engine.popAt(pop);
+  if (p == null || !(p instanceof Equations) || engine.prepared) return STATUS_BAD_POPULATION;
+  return changetype<Equations>(p).define(nVars, keysPtr, updateFn, resetFn, refMs, exc, inh);
 }
 
 // 1 when the population's spikes keep their time within the step, 0 when they fall on its end.
@@ -454,7 +464,7 @@ export function stateOffset(pop: i32, variable: i32): f64 {
 // evaluated at the current time); NaN when there is no such value.
 export function stateValue(pop: i32, variable: i32, j: i32): f64 {
   const p = popOf(pop);
-  if (p == null || j < 0 || j >= p.size || variable < 0 || variable >= p.info.variableNames.length) return NaN;
+  if (p == null || j < 0 || j >= p.size || variable < 0 || variable >= p.variableCount()) return NaN;
   return engine.readState(p, variable, j);
 }
 

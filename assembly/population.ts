@@ -180,6 +180,9 @@ export abstract class Population {
   // The variable `count` is every model's last.
   @inline countVariable(): i32 { return this.info.variableNames.length - 1; }
 
+  // Number of state variables, count included (models with their own list override it).
+  variableCount(): i32 { return this.info.variableNames.length; }
+
   // Key of variable k's initial-value draws (see rng.ts).
   initStream(k: i32): u32 { return initKey(this.info.variableNames[k]); }
 

@@ -12,6 +12,7 @@ import { SPIKE_SOURCE } from "./spike-source";
 import { BINARY } from "./binary";
 import { ADEX } from "./adex";
 import { HH } from "./hh";
+import { EQUATIONS } from "./equations";
 
 export const MODELS: ModelInfo[] = [
   LIF,
@@ -23,6 +24,7 @@ export const MODELS: ModelInfo[] = [
   BINARY,
   ADEX,
   HH,
+  EQUATIONS,
 ];
 
 for (let k = 0; k < MODELS.length; k++) MODELS[k].kind = k;

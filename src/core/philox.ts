@@ -67,3 +67,17 @@ export class Philox {
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 }
+
+const NUMBERED_KEYS = ['v', 'ge', 'gi', 'u', 'i_e', 'rate', 'count', 'theta', 'state', 'bias', 'field'];
+
+/** The kernel's initKey (assembly/rng.ts): the stream of a variable's initial-value draws, by its name. */
+export function initKey(name: string): number {
+  const k = NUMBERED_KEYS.indexOf(name);
+  if (k >= 0) return k;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return ((h & 0x7fffff) | 0x800000) >>> 0;
+}

@@ -4,7 +4,10 @@
 // done) instead of a status code. The model registry (names, parameters,
 // variables) is read from the kernel itself.
 
+import { equationModule, equationImports } from '../equations/wasm.js';
+import type { CompiledModel } from '../equations/model.js';
 import { KernelError } from '../core/errors.js';
+import { initKey } from '../core/philox.js';
 import { Instance, defaultFlavor, type KernelFlavor } from './instance.js';
 import type { KernelPlasticity } from '../model/plasticity.js';
 
@@ -85,6 +88,29 @@ export class Kernel {
   }
 
   /**
+   * An equation population (model "equations"): its generated module is
+   * instantiated on this kernel's memory and its update and reset are put in
+   * the kernel's function table; the population's variables are the model's.
+   * Returns the milliseconds the generation and instantiation took.
+   */
+  defineEquations(pop: number, model: CompiledModel, what: string): number {
+    const t0 = performance.now();
+    const bytes = equationModule(model);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), equationImports(this.#i.x.memory) as never);
+    const exports = instance.exports as { update: unknown; reset: unknown };
+    const table = (this.#i.x as unknown as { table: { grow(n: number): number; set(i: number, f: unknown): void } }).table;
+    const at = table.grow(2);
+    table.set(at, exports.update);
+    table.set(at + 1, exports.reset);
+    const exc = model.receptors.exc ?? -1, inh = model.receptors.inh ?? -1;
+    const keys = Uint32Array.from(model.variables, (v) => initKey(v.name));
+    this.check(this.#i.withArrays([keys], (keysPtr) => this.x.defineEquations(pop, model.variables.length, keysPtr!, at, at + 1, model.refractoryMs, exc, inh)), what);
+    const m = this.modelOf(pop);
+    this.#popModel[pop] = { ...m, variables: [...model.variables.map((v) => v.name), 'count'] };
+    return performance.now() - t0;
+  }
+
+  /**
    * Sets every parameter of a population's model (by the kernel's names:
    * numbers, the value of an enumerated parameter, booleans) and configures
    * it. A missing or unknown name is an error: host and kernel must agree.
@@ -120,6 +146,9 @@ export class Kernel {
     if (k < 0) throw new KernelError(`the ${m.name} model has no state variable "${name}" (it has ${m.variables.join(', ')})`);
     return k;
   }
+
+  /** The state variables of a population (count included). */
+  variables(pop: number): string[] { return [...this.modelOf(pop).variables]; }
 
   hasVariable(pop: number, name: string): boolean { return this.modelOf(pop).variables.includes(name); }
 

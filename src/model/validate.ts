@@ -9,7 +9,7 @@ import { closest } from '../core/closest.js';
 import { tooDeep, shown, MAX_JSON_DEPTH } from '../core/json.js';
 import { Model, type Population, type Projection } from './schema.js';
 import { checkValue, checkNonNegative, checkTimes, lowestOf, highestOf, type Add, type InitValue, type Value } from './values.js';
-import { NEURON_MODELS, neuronModel, modelVariables, patternCount, type NeuronModel } from './neurons/index.js';
+import { NEURON_MODELS, neuronModel, modelVariables, populationVariables, patternCount, type NeuronModel } from './neurons/index.js';
 import { connectionRule } from './connect.js';
 import { plasticityRule } from './plasticity.js';
 import { msToSteps } from './units.js';
@@ -82,6 +82,9 @@ export function validateModel(input: unknown, options: { limits?: Partial<Limits
   nonFiniteNumbers(input, [], issues);
   if (issues.length > 0) throw new ModelError(issues, options.source);
   const model = structuredClone(input);
+  // A population that gives "equations" instead of a built-in model is of the model "equations".
+  const pops = (model as { populations?: unknown } | null)?.populations;
+  if (Array.isArray(pops)) for (const p of pops) if (p && typeof p === 'object' && 'equations' in p && !('model' in p)) (p as Record<string, unknown>).model = 'equations';
   const check = schemaChecker();
   if (!check(model)) {
     const errors = check.errors ?? [];
@@ -369,7 +372,7 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
     const entry = pops.get(r.population);
     if (!entry) { add(`${at}/population`, unknownPopulation(r.population, pops)); return; }
     const model = modelOf(entry.pop);
-    const vars = Object.keys(model.variables);
+    const vars = Object.keys(populationVariables(entry.pop));
     const absent = model.absent?.(entry.pop.params as never, r.variable);
     if (vars.includes(r.variable) && absent) {
       add(`${at}/variable`, `population "${r.population}" ${absent}`);
@@ -478,6 +481,12 @@ function checkProjection(
     if (listWeights) add(`${at}/receptor`, 'is required with per-synapse weights ("exc" or "inh")');
   }
 
+  // An equation population takes synapses at the receptors it names.
+  if (post.model === 'equations') {
+    const receptors = (post as { receptors?: Record<string, string> }).receptors ?? {};
+    const receptor = pr.receptor ?? (typeof pr.weight === 'number' && pr.weight < 0 ? 'inh' : 'exc');
+    if (receptors[receptor] === undefined) add(`${at}/receptor`, `population "${pr.to}" has no "${receptor}" receptor: give its equations "receptors": { "${receptor}": "<variable>" }`);
+  }
   if (pr.plasticity) checkPlasticity(pr, post, at, add);
   if (pr.normalize && stepOk && !(msToSteps(pr.normalize.interval, dt) >= 1)) {
     add(`${at}/normalize/interval`, `must be >= dt = ${dt} ms (got ${pr.normalize.interval})`);

@@ -49,9 +49,13 @@ export interface Network {
   /** Probe sampling interval in steps. */
   probeEverySteps: number;
   neurons: number;
+  /** Milliseconds spent generating code for equation populations (summary.json wall_ms.compile). */
+  compileMs: number;
 }
 
 export function buildNetwork(kernel: Kernel, model: ValidModel, options: { recordCapacity?: number } = {}): Network {
+  // Milliseconds spent generating and instantiating code for equation models.
+  const compileMs = { value: 0 };
   const dt = model.dt;
   kernel.setSeed(model.seed);
   kernel.setDt(dt);
@@ -60,7 +64,7 @@ export function buildNetwork(kernel: Kernel, model: ValidModel, options: { recor
   const byName = new Map<string, BuiltPopulation>();
   const patterns: Record<string, Float32Array> = {};
   for (const pop of model.populations) {
-    const built = buildPopulation(kernel, pop, model, patterns);
+    const built = buildPopulation(kernel, pop, model, patterns, compileMs);
     populations.push(built);
     byName.set(pop.name, built);
   }
@@ -90,13 +94,14 @@ export function buildNetwork(kernel: Kernel, model: ValidModel, options: { recor
   if (probes.length) kernel.setProbeInterval(probeEverySteps, Math.max(64, Math.floor((1 << 20) / probes.length)));
 
   kernel.prepare();
-  return { populations, projections, patterns, probes, probeEverySteps, neurons: kernel.neuronCount() };
+  return { populations, projections, patterns, probes, probeEverySteps, neurons: kernel.neuronCount(), compileMs: compileMs.value };
 }
 
-function buildPopulation(kernel: Kernel, pop: Population, model: ValidModel, patterns: Record<string, Float32Array>): BuiltPopulation {
+function buildPopulation(kernel: Kernel, pop: Population, model: ValidModel, patterns: Record<string, Float32Array>, compileMs: { value: number }): BuiltPopulation {
   const m = neuronModel(pop.model)! as NeuronModel<unknown>;
   const what = `population "${pop.name}"`;
   const index = kernel.addPopulation(m.name, pop.size, what);
+  m.compile?.(pop as never, { dt: model.dt, defineEquations: (c) => { compileMs.value += kernel.defineEquations(index, c, what); } });
   const params = (pop.params ?? {}) as unknown;
   if (pop.patterns) patterns[pop.name] = makePatterns(pop.patterns, pop.size, (pop.params as { values?: string }).values === '01', model.seed, index);
   kernel.configurePopulation(index, m.kernel(params), what);

@@ -30,7 +30,7 @@ export class PopulationHandle {
   get firstId(): number { return this.built.first; }
 
   /** State variables this population can read and set (count included). */
-  get variables(): string[] { return modelVariables(neuronModel(this.model)!); }
+  get variables(): string[] { return this.kernel.variables(this.built.index); }
 
   private variable(name: string, what: string): void {
     if (!this.kernel.hasVariable(this.built.index, name)) {

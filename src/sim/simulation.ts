@@ -49,7 +49,8 @@ export interface RunSummary {
   spikes: number;
   synaptic_events: number;
   /** build: model to kernel; simulate: the kernel's run calls; output: records to the sinks. */
-  wall_ms: { build: number; simulate: number; output: number };
+  /** compile: generating code for equation populations (part of build). */
+  wall_ms: { build: number; compile: number; simulate: number; output: number };
   events_per_second: number;
   populations: Record<string, PopulationSummary>;
   kernel: KernelFlavor;
@@ -252,7 +253,7 @@ export class Simulation {
       synapses: this.synapses(),
       spikes,
       synaptic_events: events,
-      wall_ms: { build: round(this.buildMs, 3), simulate: round(this.simulateMs, 3), output: round(this.outputMs, 3) },
+      wall_ms: { build: round(this.buildMs, 3), compile: round(this.network.compileMs, 3), simulate: round(this.simulateMs, 3), output: round(this.outputMs, 3) },
       events_per_second: this.simulateMs > 0 ? Math.round(events / (this.simulateMs / 1000)) : 0,
       populations,
       kernel: this.#kernel.flavor,

@@ -13,6 +13,7 @@ import { spikeSource } from './spike-source.js';
 import { binary } from './binary.js';
 import { adex } from './adex.js';
 import { hh } from './hh.js';
+import { equations } from './equations.js';
 
 export const NEURON_MODELS: readonly NeuronModel<never>[] = [
   lif,
@@ -24,9 +25,11 @@ export const NEURON_MODELS: readonly NeuronModel<never>[] = [
   binary,
   adex,
   hh,
+  equations,
 ];
 
-export type { NeuronModel, PopulationOf, SetupPort, VariableSpec, SynapseSpec } from './types.js';
+export type { NeuronModel, PopulationOf, SetupPort, VariableSpec, SynapseSpec, CompilePort } from './types.js';
+import type { VariableSpec } from './types.js';
 export { patternCount, type Patterns } from './binary.js';
 
 const byName = new Map<string, NeuronModel<never>>(NEURON_MODELS.map((m) => [m.name, m]));
@@ -41,4 +44,11 @@ export const MODEL_NAMES: readonly string[] = NEURON_MODELS.map((m) => m.name);
 /** Variables a model can initialise and record, `count` included. */
 export function modelVariables(model: NeuronModel<unknown>): string[] {
   return [...Object.keys(model.variables), 'count'];
+}
+
+/** A population's variables (a model's, or an equation population's own), without `count`. */
+export function populationVariables(pop: { model: string }): Readonly<Record<string, VariableSpec>> {
+  const m = byName.get(pop.model) as NeuronModel<unknown> | undefined;
+  if (!m) return {};
+  return m.variablesOf ? m.variablesOf(pop as never) : m.variables;
 }

@@ -6,6 +6,7 @@
 
 import type { TObject, TSchema } from '@sinclair/typebox';
 import type { InitValue, Add, Unit } from '../values.js';
+import type { CompiledModel } from '../../equations/model.js';
 
 /** A state variable as the model format names it (init, record). */
 export interface VariableSpec {
@@ -35,6 +36,12 @@ export interface SetupPort {
   setSourceTimes(offsets: Uint32Array, times: Float64Array): void;
   setTemperatureSchedule(steps: Int32Array, values: Float64Array): void;
   writeBinaryStates(states: Int8Array): void;
+}
+
+/** What a model's compile step may do in the kernel. */
+export interface CompilePort {
+  readonly dt: number;
+  defineEquations(model: CompiledModel): void;
 }
 
 /** A population of the model as validated (defaults filled in). */
@@ -84,6 +91,10 @@ export interface NeuronModel<P = Record<string, unknown>> {
   initial(params: P): Record<string, InitValue>;
   /** Kernel set-up beyond parameters and initial values. */
   setup?(pop: PopulationOf<P>, port: SetupPort): void;
+  /** Variables of one population, when they are the population's own (equations). */
+  variablesOf?(pop: PopulationOf<P>): Readonly<Record<string, VariableSpec>>;
+  /** Code generated for the population, before its parameters are set (equations). */
+  compile?(pop: PopulationOf<P>, port: CompilePort): void;
 }
 
 /** Declares a model with its parameters' type flowing into its callbacks. */

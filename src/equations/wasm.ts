@@ -1,0 +1,289 @@
+// WebAssembly for an equation model, emitted as bytes: no compiler, no
+// optimiser, well under a millisecond. The module imports the kernel's
+// memory and exports two functions that the kernel calls through its
+// function table:
+//
+//   update(ptrs, n, lastSpike, step, refSteps, cand, t) -> candidates
+//     advances neurons 0..n-1 (n a multiple of 4) one step in f32x4 lanes:
+//     every variable read from its array (ptrs holds the arrays' addresses),
+//     the temps and new values computed, variables flagged "unless
+//     refractory" held where the neuron is refractory, the threshold
+//     evaluated on the new state; vectors with lanes over threshold are
+//     appended to `cand` as (i << 4 | lane mask), as the built-in models do.
+//   reset(ptrs, i, mask): the reset statements on the lanes of `mask` of the vector at i.
+//
+// Functions without a vector instruction (log, tanh, sin, cos, pow) run per
+// lane through imported Math functions; exp has a vector polynomial.
+
+import type { IR, Program, CompiledModel } from './model.js';
+
+const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b, F32 = 0x7d;
+
+class Bytes {
+  readonly b: number[] = [];
+  byte(...x: number[]): this { this.b.push(...x); return this; }
+  u32(x: number): this {
+    do { let c = x & 0x7f; x >>>= 7; if (x) c |= 0x80; this.b.push(c); } while (x);
+    return this;
+  }
+  i32(x: number): this {
+    for (;;) {
+      const c = x & 0x7f;
+      x >>= 7;
+      if ((x === 0 && (c & 0x40) === 0) || (x === -1 && (c & 0x40) !== 0)) { this.b.push(c); return this; }
+      this.b.push(c | 0x80);
+    }
+  }
+  f32(x: number): this { const a = new Uint8Array(new Float32Array([x]).buffer); this.b.push(...a); return this; }
+  f64(x: number): this { const a = new Uint8Array(new Float64Array([x]).buffer); this.b.push(...a); return this; }
+  name(s: string): this { const u = new TextEncoder().encode(s); this.u32(u.length); this.b.push(...u); return this; }
+  vec(items: Bytes[]): this { this.u32(items.length); for (const i of items) this.b.push(...i.b); return this; }
+  section(id: number, body: Bytes): this { this.b.push(id); this.u32(body.b.length); this.b.push(...body.b); return this; }
+}
+
+// Opcodes.
+const op = {
+  block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f, call: 0x10,
+  localGet: 0x20, localSet: 0x21, localTee: 0x22,
+  i32Load: 0x28, i32Store: 0x36, i32Const: 0x41, f32Const: 0x43, f64Const: 0x44,
+  i32Eqz: 0x45, i32GeS: 0x4e, i32Add: 0x6a, i32Shl: 0x74, i32Or: 0x72,
+  f32DemoteF64: 0xb6, f64PromoteF32: 0xbb,
+};
+// SIMD opcodes (after the 0xfd prefix).
+const simd = {
+  load: 0x00, store: 0x0b, const: 0x0c, i32x4Splat: 0x11, f32x4Splat: 0x13,
+  f32x4ExtractLane: 0x1f, f32x4ReplaceLane: 0x20,
+  i32x4Ne: 0x38, i32x4GtS: 0x3b,
+  f32x4Eq: 0x41, f32x4Ne: 0x42, f32x4Lt: 0x43, f32x4Gt: 0x44, f32x4Le: 0x45, f32x4Ge: 0x46,
+  not: 0x4d, and: 0x4e, or: 0x50, bitselect: 0x52,
+  i32x4Bitmask: 0xa4, i32x4Shl: 0xab, i32x4Add: 0xae, i32x4Sub: 0xb1,
+  f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7,
+  f32x4Min: 0xe8, f32x4Max: 0xe9, f32x4Nearest: 0x6a,
+  i32x4TruncSatF32x4S: 0xf8,
+};
+
+/** Scalar Math functions the module imports (f64 -> f64, pow f64 f64 -> f64). */
+const IMPORTED = ['log', 'tanh', 'sin', 'cos', 'pow'] as const;
+type Imported = (typeof IMPORTED)[number];
+
+/** Function bodies: locals by type, code as bytes. */
+class Body {
+  readonly code = new Bytes();
+  private readonly locals: number[] = [];
+  constructor(private readonly params: number) {}
+  local(type: number): number { this.locals.push(type); return this.params + this.locals.length - 1; }
+  get(l: number): this { this.code.byte(op.localGet).u32(l); return this; }
+  set(l: number): this { this.code.byte(op.localSet).u32(l); return this; }
+  s(o: number, ...imm: number[]): this { this.code.byte(0xfd).u32(o); this.code.byte(...imm); return this; }
+  f32x4(x: number): this { this.code.byte(op.f32Const).f32(x); this.s(simd.f32x4Splat); return this; }
+  i32(x: number): this { this.code.byte(op.i32Const).i32(x); return this; }
+  bytes(): Bytes {
+    const b = new Bytes();
+    // Locals as runs of one type.
+    const runs: [number, number][] = [];
+    for (const t of this.locals) { const last = runs[runs.length - 1]; if (last && last[1] === t) last[0]++; else runs.push([1, t]); }
+    b.u32(runs.length);
+    for (const [n, t] of runs) b.u32(n).byte(t);
+    b.byte(...this.code.b, op.end);
+    const out = new Bytes();
+    out.u32(b.b.length);
+    out.byte(...b.b);
+    return out;
+  }
+}
+
+/** The module's bytes for a compiled model. */
+export function equationModule(model: CompiledModel): Uint8Array {
+  const nv = model.variables.length;
+  const types = [
+    new Bytes().byte(0x60).vec([I32, I32, I32, I32, I32, I32, F64].map((t) => new Bytes().byte(t))).vec([new Bytes().byte(I32)]),  // update
+    new Bytes().byte(0x60).vec([I32, I32, I32].map((t) => new Bytes().byte(t))).vec([]),  // reset
+    new Bytes().byte(0x60).vec([new Bytes().byte(F64)]).vec([new Bytes().byte(F64)]),  // f64 -> f64
+    new Bytes().byte(0x60).vec([new Bytes().byte(F64), new Bytes().byte(F64)]).vec([new Bytes().byte(F64)]),  // pow
+  ];
+  const imports = [
+    new Bytes().name('env').name('memory').byte(0x02, 0x00).u32(0),
+    ...IMPORTED.map((f) => new Bytes().name('math').name(f).byte(0x00).u32(f === 'pow' ? 3 : 2)),
+  ];
+  const funcIndex = (f: Imported) => IMPORTED.indexOf(f);
+  const nImported = IMPORTED.length;
+
+  // ------------------------------------------------------------ update
+  const up = new Body(7);
+  const [P_PTRS, P_N, P_LAST, P_STEP, P_REF, P_CAND, P_T] = [0, 1, 2, 3, 4, 5, 6];
+  const ptr = Array.from({ length: nv }, () => up.local(I32));
+  const iL = up.local(I32), oL = up.local(I32), countL = up.local(I32), maskL = up.local(I32);
+  const activeL = up.local(V128), tL = up.local(V128);
+  const oldL = Array.from({ length: nv }, () => up.local(V128));
+  const newL = Array.from({ length: nv }, () => up.local(V128));
+  const tempsL = model.update.temps.map(() => up.local(V128));
+  const scratch = { f: up.local(F64), v: up.local(V128) };
+  const refractory = model.refractoryMs > 0 || model.threshold !== undefined;
+
+  for (let k = 0; k < nv; k++) { up.get(P_PTRS); up.code.byte(op.i32Load, 2).u32(4 * k); up.set(ptr[k]!); }
+  up.code.byte(op.localGet).u32(P_T).byte(op.f32DemoteF64); up.s(simd.f32x4Splat); up.set(tL);
+  up.i32(0).set(countL).i32(0).set(iL);
+  up.code.byte(op.block, 0x40, op.loop, 0x40);
+  up.get(iL).get(P_N).code.byte(op.i32GeS, op.brIf).u32(1);
+  up.get(iL).i32(2).code.byte(op.i32Shl); up.set(oL);
+  if (refractory) {
+    // active: step - lastSpike > refSteps (padding lanes hold lastSpike = i32 max: never active).
+    up.get(P_STEP).s(simd.i32x4Splat).get(P_LAST).get(oL).code.byte(op.i32Add);
+    up.s(simd.load, 4, 0).s(simd.i32x4Sub).get(P_REF).s(simd.i32x4Splat).s(simd.i32x4GtS).set(activeL);
+  }
+  for (let k = 0; k < nv; k++) { up.get(ptr[k]!).get(oL).code.byte(op.i32Add); up.s(simd.load, 4, 0).set(oldL[k]!); }
+  const emitUp = emitter(up, (i) => oldL[i]!, (i) => tempsL[i]!, tL, scratch, funcIndex);
+  model.update.temps.forEach((t, k) => { emitUp(t); up.set(tempsL[k]!); });
+  const written = new Set(model.update.writes.map((w) => w.i));
+  for (let k = 0; k < nv; k++) up.get(oldL[k]!).set(newL[k]!);
+  for (const w of model.update.writes) {
+    const v = model.variables[w.i]!;
+    emitUp(w.value);
+    if (v.scale !== 1) up.f32x4(1 / v.scale).s(simd.f32x4Mul);
+    if (v.unlessRefractory && refractory) { up.get(oldL[w.i]!).get(activeL).s(simd.bitselect); }
+    up.set(newL[w.i]!);
+  }
+  for (const k of written) { up.get(ptr[k]!).get(oL).code.byte(op.i32Add); up.get(newL[k]!).s(simd.store, 4, 0); }
+  if (model.threshold) {
+    const emitTh = emitter(up, (i) => newL[i]!, () => { throw new Error('no temps in a threshold'); }, tL, scratch, funcIndex);
+    emitTh(model.threshold);
+    up.get(activeL).s(simd.and).s(simd.i32x4Bitmask).code.byte(op.localTee).u32(maskL);
+    up.code.byte(op.if, 0x40);
+    up.get(P_CAND).get(countL).i32(2).code.byte(op.i32Shl, op.i32Add);
+    up.get(iL).i32(4).code.byte(op.i32Shl); up.get(maskL).code.byte(op.i32Or, op.i32Store, 2, 0);
+    up.get(countL).i32(1).code.byte(op.i32Add); up.set(countL);
+    up.code.byte(op.end);
+  }
+  up.get(iL).i32(4).code.byte(op.i32Add); up.set(iL);
+  up.code.byte(op.br).u32(0).byte(op.end, op.end);
+  up.get(countL);
+
+  // ------------------------------------------------------------ reset
+  const rs = new Body(3);
+  const [R_PTRS, R_I, R_MASK] = [0, 1, 2];
+  const rPtr = Array.from({ length: nv }, () => rs.local(I32));
+  const rO = rs.local(I32), lanes = rs.local(V128), rT = rs.local(V128);
+  const rOld = Array.from({ length: nv }, () => rs.local(V128));
+  const rTemps = model.reset.temps.map(() => rs.local(V128));
+  const rScratch = { f: rs.local(F64), v: rs.local(V128) };
+  if (model.reset.writes.length) {
+    for (let k = 0; k < nv; k++) { rs.get(R_PTRS); rs.code.byte(op.i32Load, 2).u32(4 * k); rs.set(rPtr[k]!); }
+    rs.get(R_I).i32(2).code.byte(op.i32Shl); rs.set(rO);
+    // Lanes of the mask: (mask & (1, 2, 4, 8)) != 0.
+    rs.get(R_MASK).s(simd.i32x4Splat);
+    rs.code.byte(0xfd).u32(simd.const); for (const x of [1, 2, 4, 8]) rs.code.byte(x, 0, 0, 0);
+    rs.s(simd.and).i32(0).s(simd.i32x4Splat).s(simd.i32x4Ne).set(lanes);
+    rs.f32x4(0).set(rT);
+    for (let k = 0; k < nv; k++) { rs.get(rPtr[k]!).get(rO).code.byte(op.i32Add); rs.s(simd.load, 4, 0).set(rOld[k]!); }
+    const emitRs = emitter(rs, (i) => rOld[i]!, (i) => rTemps[i]!, rT, rScratch, funcIndex);
+    model.reset.temps.forEach((t, k) => { emitRs(t); rs.set(rTemps[k]!); });
+    for (const w of model.reset.writes) {
+      const v = model.variables[w.i]!;
+      rs.get(rPtr[w.i]!).get(rO).code.byte(op.i32Add);
+      emitRs(w.value);
+      if (v.scale !== 1) rs.f32x4(1 / v.scale).s(simd.f32x4Mul);
+      rs.get(rOld[w.i]!).get(lanes).s(simd.bitselect).s(simd.store, 4, 0);
+    }
+  }
+
+  const mod = new Bytes().byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  mod.section(1, new Bytes().vec(types));
+  mod.section(2, new Bytes().vec(imports));
+  mod.section(3, new Bytes().vec([new Bytes().u32(0), new Bytes().u32(1)]));
+  mod.section(7, new Bytes().vec([
+    new Bytes().name('update').byte(0x00).u32(nImported),
+    new Bytes().name('reset').byte(0x00).u32(nImported + 1),
+  ]));
+  mod.section(10, new Bytes().vec([up.bytes(), rs.bytes()]));
+  return new Uint8Array(mod.b);
+}
+
+/** Emits IR as f32x4 code leaving one v128 on the stack (masks are all-ones lanes). */
+function emitter(
+  f: Body, readVar: (i: number) => number, readTmp: (i: number) => number, tLocal: number,
+  scratch: { f: number; v: number }, funcIndex: (f: Imported) => number,
+): (ir: IR) => void {
+  const bin: Partial<Record<IR['op'], number>> = {
+    add: simd.f32x4Add, sub: simd.f32x4Sub, mul: simd.f32x4Mul, div: simd.f32x4Div, min: simd.f32x4Min, max: simd.f32x4Max,
+    lt: simd.f32x4Lt, le: simd.f32x4Le, gt: simd.f32x4Gt, ge: simd.f32x4Ge, eq: simd.f32x4Eq, ne: simd.f32x4Ne, and: simd.and, or: simd.or,
+  };
+  const go = (ir: IR): void => {
+    switch (ir.op) {
+      case 'const': f.f32x4(ir.v); return;
+      case 'var': f.get(readVar(ir.i)); return;
+      case 'tmp': f.get(readTmp(ir.i)); return;
+      case 't': f.get(tLocal); return;
+      case 'neg': go(ir.a); f.s(simd.f32x4Neg); return;
+      case 'abs': go(ir.a); f.s(simd.f32x4Abs); return;
+      case 'sqrt': go(ir.a); f.s(simd.f32x4Sqrt); return;
+      case 'not': go(ir.a); f.s(simd.not); return;
+      case 'int': go(ir.a); f.f32x4(1).s(simd.and); return;  // all-ones lanes & 1.0f = 1.0f
+      case 'select': go(ir.a); go(ir.b); go(ir.c); f.s(simd.bitselect); return;
+      case 'exp': go(ir.a); expVector(f, scratch.v); return;
+      case 'log': case 'tanh': case 'sin': case 'cos': go(ir.a); perLane(f, scratch, funcIndex(ir.op), false); return;
+      case 'pow': {
+        const k = ir.b.op === 'const' ? ir.b.v : undefined;
+        if (k === 2) { go(ir.a); f.code.byte(op.localTee).u32(scratch.v); f.get(scratch.v).s(simd.f32x4Mul); return; }
+        if (k === 1) { go(ir.a); return; }
+        if (k === 0.5) { go(ir.a); f.s(simd.f32x4Sqrt); return; }
+        go(ir.a); go(ir.b); perLane(f, scratch, funcIndex('pow'), true); return;
+      }
+      default: {
+        const o = bin[ir.op];
+        if (o === undefined || !('b' in ir)) throw new Error(`no code for ${ir.op}`);
+        go(ir.a); go(ir.b); f.s(o);
+      }
+    }
+  };
+  return go;
+}
+
+/**
+ * A per-lane call of an imported f64 function: the vector is taken apart
+ * and rebuilt. With `two`, the stack holds (a, b) and the call is f(a_l, b_l).
+ */
+function perLane(f: Body, scratch: { f: number; v: number }, fn: number, two: boolean): void {
+  // Keep b (if any) in scratch.v, a in a second local.
+  const a = f.local(V128);
+  const b = two ? f.local(V128) : -1;
+  if (two) f.set(b);
+  f.set(a);
+  f.get(a).set(scratch.v);
+  for (let lane = 0; lane < 4; lane++) {
+    f.get(scratch.v);
+    f.get(a).s(simd.f32x4ExtractLane, lane).code.byte(op.f64PromoteF32);
+    if (two) f.get(b).s(simd.f32x4ExtractLane, lane).code.byte(op.f64PromoteF32);
+    f.code.byte(op.call).u32(fn).byte(op.f32DemoteF64);
+    f.s(simd.f32x4ReplaceLane, lane).set(scratch.v);
+  }
+  f.get(scratch.v);
+}
+
+/**
+ * e^x for f32x4: x = n ln 2 + r, |r| <= ln2/2, e^r by its Taylor series to
+ * r^7 (relative error below 2e-8 before rounding), 2^n built in the
+ * exponent bits. Arguments are clamped to [-87, 88] (f32 range).
+ */
+function expVector(f: Body, x: number): void {
+  const n = f.local(V128);
+  f.f32x4(88).s(simd.f32x4Min).f32x4(-87).s(simd.f32x4Max).set(x);
+  f.get(x).f32x4(Math.LOG2E).s(simd.f32x4Mul).s(simd.f32x4Nearest).set(n);
+  // r = x - n ln2 in two parts (Cody-Waite): ln2 = 0.693145751953125 + 1.428606765330187e-6.
+  f.get(x).get(n).f32x4(0.693145751953125).s(simd.f32x4Mul).s(simd.f32x4Sub);
+  f.get(n).f32x4(1.428606765330187e-6).s(simd.f32x4Mul).s(simd.f32x4Sub).set(x);
+  // Horner: 1 + r(1 + r/2(1 + r/3(...)))
+  const coeffs = [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1];
+  f.f32x4(coeffs[0]!);
+  for (const c of coeffs.slice(1)) { f.get(x).s(simd.f32x4Mul).f32x4(c).s(simd.f32x4Add); }
+  // 2^n: (n + 127) << 23 as the bits of a float.
+  f.get(n).s(simd.i32x4TruncSatF32x4S).i32(127).s(simd.i32x4Splat).s(simd.i32x4Add).i32(23).s(simd.i32x4Shl);
+  f.s(simd.f32x4Mul);
+}
+
+/** The imports the module needs besides the kernel's memory. */
+export function equationImports(memory: WebAssembly.Memory): Record<string, Record<string, unknown>> {
+  return { env: { memory }, math: { log: Math.log, tanh: Math.tanh, sin: Math.sin, cos: Math.cos, pow: Math.pow } };
+}
+
+export type { Program };
+void F32;
