@@ -9,7 +9,7 @@ export const MAX_JSON_DEPTH = 64;
 /** Keys that would reach an object's prototype if written through. */
 export const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Where JSON nests deeper than maxDepth (a JSON Pointer to the first such value), or undefined. */
+/** Where JSON nests deeper than maxDepth (a JSON Pointer to the first such value, long keys cut), or undefined. */
 export function tooDeep(value: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
   // Iterative: a recursive walk would overflow on exactly the documents it
   // looks for. Paths are made only for the answer (parent links, no strings per value).
@@ -25,7 +25,12 @@ export function tooDeep(value: unknown, maxDepth = MAX_JSON_DEPTH): string | und
     const depth = depths[i]!;
     if (depth >= maxDepth) {
       const parts: string[] = [];
-      for (let j = i; j > 0; j = parents[j]!) parts.push(keys[j]!.replace(/~/g, '~0').replace(/\//g, '~1'));
+      // A hostile key is named by its start and length, not echoed whole.
+      for (let j = i; j > 0; j = parents[j]!) {
+        const key = keys[j]!;
+        const shown = key.length > 64 ? `${key.slice(0, 64)}...(${key.length} characters)` : key;
+        parts.push(shown.replace(/~/g, '~0').replace(/\//g, '~1'));
+      }
       return parts.reverse().map((k) => `/${k}`).join('');
     }
     const entries = Array.isArray(v) ? v.map((x, k) => [String(k), x] as const) : Object.entries(v);

@@ -64,6 +64,10 @@ export const equations = defineNeuron<Record<string, number | string>>({
     receptors: Type.Optional(Type.Object({ exc: Type.Optional(Type.String({ maxLength: 64 })), inh: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false, description: 'the variable excitatory and inhibitory synapses add to' })),
   },
   check: (pop, at, add) => {
+    // Names are short: a hostile key must not be echoed back whole.
+    const long = [...Object.keys(pop.params ?? {}).map((k) => ['params', k]), ...Object.keys(pop.init ?? {}).map((k) => ['init', k])].filter(([, k]) => k!.length > 64);
+    for (const [where, k] of long) add(`${at}/${where}/${k!.slice(0, 64)}...`, `names are at most 64 characters (this one has ${k!.length})`);
+    if (long.length) return;
     try {
       const c = compiledEquations(pop, 0.1);
       const names = new Set(c.variables.map((v) => v.name));
