@@ -23,6 +23,8 @@ export interface BuiltPopulation {
   first: number;
   /** Spikes fall on the step's end (most clock-driven models); otherwise they keep their times. */
   clock: boolean;
+  /** Equation populations: the integration method chosen and why. */
+  method?: { name: string; reason: string };
 }
 
 export interface BuiltProjection {
@@ -101,7 +103,8 @@ function buildPopulation(kernel: Kernel, pop: Population, model: ValidModel, pat
   const m = neuronModel(pop.model)! as NeuronModel<unknown>;
   const what = `population "${pop.name}"`;
   const index = kernel.addPopulation(m.name, pop.size, what);
-  m.compile?.(pop as never, { dt: model.dt, defineEquations: (c) => { compileMs.value += kernel.defineEquations(index, c, what); } });
+  let method: BuiltPopulation['method'];
+  m.compile?.(pop as never, { dt: model.dt, defineEquations: (c) => { compileMs.value += kernel.defineEquations(index, c, what); method = { name: c.method, reason: c.methodReason }; } });
   const params = (pop.params ?? {}) as unknown;
   if (pop.patterns) patterns[pop.name] = makePatterns(pop.patterns, pop.size, (pop.params as { values?: string }).values === '01', model.seed, index);
   kernel.configurePopulation(index, m.kernel(params), what);
@@ -134,7 +137,7 @@ function buildPopulation(kernel: Kernel, pop: Population, model: ValidModel, pat
     };
     m.setup(pop as never, port);
   }
-  return { name: pop.name, model: pop.model, size: pop.size, index, first: kernel.firstId(index), clock: !kernel.exactSpikeTimes(index) };
+  return { name: pop.name, model: pop.model, size: pop.size, index, first: kernel.firstId(index), clock: !kernel.exactSpikeTimes(index), ...(method ? { method } : {}) };
 }
 
 function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, post: BuiltPopulation, model: ValidModel, postPatterns?: Float32Array): BuiltProjection {

@@ -33,6 +33,9 @@ export interface PopulationSummary {
   size: number;
   spikes: number;
   rate_hz: number;
+  /** Equation populations: the integration method and why it was chosen. */
+  method?: string;
+  method_reason?: string;
 }
 
 export interface RunSummary {
@@ -238,7 +241,7 @@ export class Simulation {
     for (const [k, pop] of this.network.populations.entries()) {
       const count = this.#kernel.populationSpikes(pop.index) - this.#startSpikes[k]!;
       spikes += count;
-      populations[pop.name] = { size: pop.size, spikes: count, rate_hz: pop.size && seconds ? count / pop.size / seconds : 0 };
+      populations[pop.name] = { size: pop.size, spikes: count, rate_hz: pop.size && seconds ? count / pop.size / seconds : 0, ...(pop.method ? { method: pop.method.name, method_reason: pop.method.reason } : {}) };
     }
     const events = this.#kernel.totalEvents() - this.#startEvents;
     return {

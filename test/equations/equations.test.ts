@@ -166,3 +166,18 @@ describe('a network written as equations', () => {
     expect(Math.abs(b / a - 1)).toBeLessThan(0.01);
   }, 120_000);
 });
+
+describe('the README', () => {
+  it('its equation example runs as written: three neurons at the closed-form rates', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Your own neuron models: equations'));
+    const json = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    const spikes = spikesOf(JSON.parse(json));
+    [400, 600, 800].forEach((I, j) => {
+      const vinf = -70 + 0.04 * I;
+      const period = (20 + Math.ceil(10 * Math.log((vinf + 70) / (vinf + 55)) / 0.1 - 1e-9)) * 0.1;
+      expect(spikes.filter(([id]) => id === j).length).toBe(Math.floor((200 - (period - 2)) / period) + 1);
+    });
+  });
+});
