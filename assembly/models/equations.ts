@@ -5,8 +5,10 @@
 // per variable, padded to whole vectors), calls the generated update each
 // step and the generated reset for the vectors with lanes over threshold.
 // Synaptic input reaches the variables named by the model's receptors
-// ("exc", "inh") as it reaches ge and gi of the built-in models, without
-// lazy decay: the generated update integrates them.
+// ("exc", "inh") as it reaches ge and gi of the built-in models; a receptor's
+// variable that only decays is stored lazily as theirs are (ClockPopulation:
+// tauE, tauI, decayE, gainE), and the variables of an exact linear system
+// are stored relative to its fixed point (offsets), as lif stores v.
 
 import { Population, ModelInfo, padded, TYPE_F32, TYPE_U32 } from "../population";
 import { ClockPopulation, ptr } from "./clock";
@@ -26,19 +28,44 @@ export class Equations extends ClockPopulation {
   resetFn: i32 = -1;
   refMs: f64 = 0;
   keys: StaticArray<u32> = new StaticArray<u32>(0);
+  offsets: StaticArray<f64> = new StaticArray<f64>(0);
+  lazyE: i32 = -1;
+  lazyI: i32 = -1;
+  // Variables flagged "unless refractory" (bit k: variable k), held during the refractory period.
+  heldMask: u32 = 0;
+  held: StaticArray<f32> = new StaticArray<f32>(64);
+  heldVars: StaticArray<i32> = new StaticArray<i32>(0);
+  heldArrays: StaticArray<f32>[] = [];
+  // A held variable that the reset sets to a constant is held at it (one
+  // pass, as lif clamps v); the others are saved before the update and put back.
+  clampTo: StaticArray<f32> = new StaticArray<f32>(0);
+  saved: bool = false;
 
   constructor(index: i32, size: i32, first: i32, info: ModelInfo) {
     super(index, size, first, info);
-    this.tauE = Infinity; this.tauI = Infinity; this.tauTheta = Infinity;
+    this.tauE = Infinity; this.tauI = Infinity;
   }
 
   // The state, the generated functions (table indices), the refractory period
   // and the variables that receptors 0 (exc) and 1 (inh) add to (-1: none).
-  // keysPtr: nVars u32 keys of the variables' initial-value draws (initKey of their names).
-  define(nVars: i32, keysPtr: usize, updateFn: i32, resetFn: i32, refMs: f64, exc: i32, inh: i32): i32 {
+  // keysPtr: nVars u32 keys of the variables' initial-value draws (initKey of
+  // their names); offsetsPtr: nVars f64 offsets (stored = value - offset);
+  // tauE, tauI: the decay times of lazily stored receptor variables (Infinity: not lazy).
+  // heldMask: bit k set when variable k is held during the refractory period (k < 32).
+  // clampPtr: nVars f64, the stored value a held variable is reset to (NaN: not a constant).
+  define(nVars: i32, keysPtr: usize, offsetsPtr: usize, updateFn: i32, resetFn: i32, refMs: f64, exc: i32, inh: i32, tauE: f64, tauI: f64, heldMask: u32, clampPtr: usize): i32 {
     if (nVars < 1 || exc >= nVars || inh >= nVars) return STATUS_BAD_ARGUMENT;
+    this.heldMask = heldMask;
+    if ((tauE != Infinity && exc < 0) || (tauI != Infinity && inh < 0) || !(tauE > 0) || !(tauI > 0)) return STATUS_BAD_ARGUMENT;
     this.keys = new StaticArray<u32>(nVars);
-    for (let k = 0; k < nVars; k++) this.keys[k] = load<u32>(keysPtr + (<usize>k << 2));
+    this.offsets = new StaticArray<f64>(nVars);
+    for (let k = 0; k < nVars; k++) {
+      this.keys[k] = load<u32>(keysPtr + (<usize>k << 2));
+      this.offsets[k] = load<f64>(offsetsPtr + (<usize>k << 3));
+    }
+    this.tauE = tauE; this.tauI = tauI;
+    this.lazyE = tauE != Infinity ? exc : -1;
+    this.lazyI = tauI != Infinity ? inh : -1;
     const np = padded(this.size);
     this.vars = [];
     this.ptrs = new StaticArray<u32>(nVars);
@@ -48,6 +75,21 @@ export class Equations extends ClockPopulation {
       this.ptrs[k] = <u32>changetype<usize>(a);
     }
     this.updateFn = updateFn; this.resetFn = resetFn; this.refMs = refMs;
+    let nHeld = 0;
+    for (let k = 0; k < nVars && k < 32; k++) if (((heldMask >> <u32>k) & 1) != 0) nHeld++;
+    this.heldVars = new StaticArray<i32>(nHeld);
+    this.heldArrays = [];
+    nHeld = 0;
+    this.clampTo = new StaticArray<f32>(this.heldVars.length);
+    this.saved = false;
+    for (let k = 0; k < nVars && k < 32; k++) {
+      if (((heldMask >> <u32>k) & 1) == 0) continue;
+      const c = load<f64>(clampPtr + (<usize>k << 3));
+      this.clampTo[nHeld] = <f32>c;
+      if (isNaN(c)) this.saved = true;
+      this.heldVars[nHeld++] = k;
+      this.heldArrays.push(this.vars[k]);
+    }
     if (exc >= 0) this.ge = this.vars[exc];
     if (inh >= 0) this.gi = this.vars[inh];
     return STATUS_OK;
@@ -65,14 +107,12 @@ export class Equations extends ClockPopulation {
     return STATUS_OK;
   }
 
-  // No lazy decay: inputs are added as they are.
-  prepare(dt: f64): void { this.baseStep = 0; this.decayE = 1; this.decayI = 1; this.gainE = 1; this.gainI = 1; }
-  lazyDecayFactors(m: i32, dt: f64): void {}
-  renormalize(m: i32, dt: f64): void {}
-
   update(m: i32, slot: i32, tStart: f64, tEnd: f64, dt: f64): f64 {
+    this.lazyDecayFactors(m, dt);
+    const held = this.heldMask != 0 && this.refSteps > 0;
+    if (held && this.saved) this.holdRefractory(m, false);
     const cand = this.candidateBuffer();
-    const count = call_indirect<i32>(<u32>this.updateFn, <u32>changetype<usize>(this.ptrs), padded(this.size), <u32>ptr(this.lastSpike), m, this.refSteps, <u32>cand, tStart);
+    const count = call_indirect<i32>(<u32>this.updateFn, <u32>changetype<usize>(this.ptrs), padded(this.size), <u32>ptr(this.lastSpike), m, this.refSteps, <u32>cand, tStart, this.decayE, this.decayI);
     for (let k = 0; k < count; k++) {
       const c = load<u32>(cand + (<usize>k << 2));
       const i = <i32>(c >> 4);
@@ -81,24 +121,65 @@ export class Equations extends ClockPopulation {
       for (let lane = 0; lane < 4; lane++) {
         if (((mask >> lane) & 1) == 0) continue;
         const j = i + lane;
-        if (j >= this.size) { mask &= ~(1 << lane); continue; }
+        if (j >= this.size || m - unchecked(this.lastSpike[j]) <= this.refSteps) { mask &= ~(1 << lane); continue; }
         unchecked(this.lastSpike[j] = m);
         this.pushSpike(slot, j, dt);
       }
-      if (mask != 0) call_indirect<void>(<u32>this.resetFn, <u32>changetype<usize>(this.ptrs), i, mask);
+      if (mask != 0) call_indirect<void>(<u32>this.resetFn, <u32>changetype<usize>(this.ptrs), i, mask, this.decayE, this.decayI);
     }
+    if (held) this.holdRefractory(m, true);
     return 0;
   }
 
+  // The held variables of the neurons that spiked in the last refSteps steps:
+  // saved before the update (restore false) and put back after it (true),
+  // visiting the spike history in the same order both times.
+  holdRefractory(m: i32, restore: bool): void {
+    const last = min(this.refSteps, m);
+    let q = 0;
+    for (let h = 0; h < this.heldVars.length; h++) {
+      const arr = changetype<usize>(unchecked(this.heldArrays[h]));
+      const c = unchecked(this.clampTo[h]);
+      const clamp = !isNaN(c);
+      if (clamp && !restore) continue;
+      for (let d = 1; d <= last; d++) {
+        const slot = this.slotOf(m - d);
+        const n = unchecked(this.histCount[slot]);
+        const ids = changetype<usize>(unchecked(this.histIds[slot]));
+        // Ids in the history are neurons of this population: j < size <= the arrays' length.
+        for (let s = 0; s < n; s++) {
+          const a = arr + (<usize>load<i32>(ids + (<usize>s << 2)) << 2);
+          if (clamp) { store<f32>(a, c); continue; }
+          if (restore) { store<f32>(a, unchecked(this.held[q])); q++; continue; }
+          if (q == this.held.length) {
+            const grown = new StaticArray<f32>(q * 2);
+            memory.copy(changetype<usize>(grown), changetype<usize>(this.held), <usize>q << 2);
+            this.held = grown;
+          }
+          unchecked(this.held[q] = load<f32>(a));
+          q++;
+        }
+      }
+    }
+  }
+
+
+  // The true value of a stored number: times the lazy decay, plus the offset.
+  private factor(k: i32, step: i32, dt: f64): f64 {
+    if (k == this.lazyE) return this.storedScale(this.tauE, step, dt);
+    if (k == this.lazyI) return this.storedScale(this.tauI, step, dt);
+    return 1;
+  }
+
   readVariable(k: i32, j: i32, step: i32, dt: f64): f64 {
-    if (k >= 0 && k < this.vars.length) return <f64>this.vars[k][j];
+    if (k >= 0 && k < this.vars.length) return <f64>this.vars[k][j] * this.factor(k, step, dt) + this.offsets[k];
     if (k == this.vars.length) return <f64>this.counts[j];
     return NaN;
   }
 
   writeVariable(k: i32, j: i32, x: f64, step: i32, dt: f64, prepared: bool): i32 {
     if (k < 0 || k >= this.vars.length) return STATUS_BAD_VARIABLE;
-    this.vars[k][j] = <f32>x;
+    this.vars[k][j] = <f32>((x - this.offsets[k]) / this.factor(k, step, dt));
     return STATUS_OK;
   }
 
@@ -111,14 +192,16 @@ export class Equations extends ClockPopulation {
     if (k >= 0 && k < this.vars.length) return TYPE_F32;
     return k == this.vars.length ? TYPE_U32 : 0;
   }
-  variableOffset(k: i32): f64 { return 0; }
+  variableOffset(k: i32): f64 { return k >= 0 && k < this.offsets.length ? this.offsets[k] : 0; }
 
   saveState(): void {
+    io.wF64(<f64>this.baseStep);
     io.wArr(this.lastSpike);
     for (let k = 0; k < this.vars.length; k++) io.wArr(this.vars[k]);
   }
 
   loadState(): void {
+    this.baseStep = <i32>io.rF64();
     io.rArr(this.lastSpike);
     for (let k = 0; k < this.vars.length; k++) io.rArr(this.vars[k]);
   }

@@ -45,6 +45,23 @@ export interface StateVariable {
   readonly unlessRefractory: boolean;
 }
 
+/**
+ * How a variable is stored, as the built-in models store theirs: a
+ * receptor's variable that only decays (dx/dt = -x/tau) is kept lazily (the
+ * array holds x e^{(t - t_base)/tau}; a step reads it, transmission adds to
+ * it with the gain, nothing sweeps it), and a variable of an exact linear
+ * system is kept relative to the system's fixed point (f32 then resolves
+ * the millivolts that matter, not the 70 mV of the offset).
+ */
+export interface Storage {
+  /** Stored = value - offset (variables at scale 1). */
+  readonly offset: number;
+  /** Lazy decay slot: 0 (the exc receptor's variable), 1 (inh), -1 none. */
+  readonly lazy: -1 | 0 | 1;
+  /** Decay time constant of a lazy variable (ms). */
+  readonly tau: number;
+}
+
 /** Expressions resolved to the state, in base units; masks are the results of comparisons. */
 export type IR =
   | { readonly op: 'const'; readonly v: number }
@@ -55,17 +72,25 @@ export type IR =
   | { readonly op: 'neg' | 'abs' | 'sqrt' | 'exp' | 'log' | 'tanh' | 'sin' | 'cos' | 'int'; readonly a: IR }
   | { readonly op: 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'and' | 'or'; readonly a: IR; readonly b: IR }
   | { readonly op: 'not'; readonly a: IR }
-  | { readonly op: 'select'; readonly c: IR; readonly a: IR; readonly b: IR };
+  | { readonly op: 'select'; readonly c: IR; readonly a: IR; readonly b: IR }
+  /** The decay factor of lazy slot `slot` at this step (a runtime scalar). */
+  | { readonly op: 'decay'; readonly slot: 0 | 1 }
+  /** v times the decay factor of a lazy slot, formed in f64 and rounded once (as the built-in models do). */
+  | { readonly op: 'coef'; readonly v: number; readonly slot: 0 | 1 };
 
 export interface Program {
   /** Computed in order; tmp i is temps[i]. */
   readonly temps: readonly IR[];
-  /** New values (base units) of state variables, all from the old values and the temps. */
+  /** New values of state variables, all from the old values and the temps. */
   readonly writes: readonly { readonly i: number; readonly value: IR }[];
+  /** Reads and writes are of the stored numbers (offsets and lazy decay applied). */
+  readonly stored?: boolean;
 }
 
 export interface CompiledModel {
   readonly variables: readonly StateVariable[];
+  /** One per variable. */
+  readonly storage: readonly Storage[];
   readonly constants: Readonly<Record<string, number>>;
   readonly method: Method;
   /** Why this method (the default's reason, or the user's choice). */
@@ -296,6 +321,9 @@ export function compileEquations(spec: EquationSpec, dt: number): CompiledModel 
     else refractoryMs = r;
   }
   if (refractoryMs > 0 && spec.threshold === undefined) fail('refractory', 'a refractory period needs a threshold');
+  parsed.forEach(({ line, path }) => {
+    if (line.flags.includes('unless refractory') && (varIndex.get(line.name) ?? 0) >= 32) fail(path, `"(unless refractory)" applies to the first 32 variables only (${line.name} is number ${(varIndex.get(line.name) ?? 0) + 1})`);
+  });
   const receptors: Record<string, number> = {};
   for (const [name, variable] of Object.entries(spec.receptors ?? {})) {
     const i = varIndex.get(variable);
@@ -324,10 +352,14 @@ export function compileEquations(spec: EquationSpec, dt: number): CompiledModel 
     method = why ? 'rk4' : 'exponential_euler';
     methodReason = why ? `not conditionally linear (${why}): RK4` : `not linear with constant coefficients (${linear.why}), but each equation is linear in its own variable: exponential Euler`;
   }
-  const update = method === 'exact' ? exactProgram(linear as LinearOk, diffs, variables, dt)
-    : method === 'exponential_euler' ? expEulerProgram(rhs.map((r) => r.typed.ir), diffs, variables, dt)
-      : rkProgram(rhs.map((r) => r.typed.ir), diffs, variables, dt, method);
-  return { variables, constants, method, methodReason, update, threshold, reset, refractoryMs, receptors };
+  const storage = chooseStorage(rhs.map((r) => r.typed.ir), diffs, variables, receptors, reset, method === 'exact' ? linear as LinearOk : undefined);
+  const inStorage = toStorage(variables, storage);
+  const update = method === 'exact' ? exactProgram(linear as LinearOk, diffs, variables, storage, dt)
+    : inStorage.program(method === 'exponential_euler' ? expEulerProgram(rhs.map((r) => r.typed.ir), diffs, variables, dt)
+      : rkProgram(rhs.map((r) => r.typed.ir), diffs, variables, dt, method));
+  if (threshold) threshold = inStorage.expr(threshold);
+  reset = inStorage.program(reset);
+  return { variables, storage, constants, method, methodReason, update, threshold, reset, refractoryMs, receptors };
 }
 
 function statementsProgram(
@@ -370,12 +402,16 @@ export function constValue(ir: IR): number | undefined {
 /** Constant folding with the identities that make derivatives readable (x*0, x+0, x*1, ...). */
 export function fold(ir: IR): IR {
   switch (ir.op) {
-    case 'const': case 'var': case 'tmp': case 't': return ir;
+    case 'const': case 'var': case 'tmp': case 't': case 'decay': case 'coef': return ir;
     case 'add': case 'sub': case 'mul': case 'div': case 'min': case 'max': case 'pow':
     case 'lt': case 'le': case 'gt': case 'ge': case 'eq': case 'ne': case 'and': case 'or': {
       const a = fold(ir.a), b = fold(ir.b);
       const ca = a.op === 'const' ? a.v : undefined, cb = b.op === 'const' ? b.v : undefined;
       if (ca !== undefined && cb !== undefined) return { op: 'const', v: evalBinary(ir.op, ca, cb) };
+      // (x + o) < c  ->  x < c - o: a threshold on a variable stored with an offset compares the stored number.
+      if (['lt', 'le', 'gt', 'ge', 'eq', 'ne'].includes(ir.op) && cb !== undefined && a.op === 'add' && a.b.op === 'const') {
+        return fold({ op: ir.op, a: a.a, b: { op: 'const', v: cb - a.b.v } } as IR);
+      }
       if (ir.op === 'add') { if (ca === 0) return b; if (cb === 0) return a; }
       if (ir.op === 'sub') { if (cb === 0) return a; if (ca === 0) return { op: 'neg', a: b }; }
       if (ir.op === 'mul') { if (ca === 0 || cb === 0) return { op: 'const', v: 0 }; if (ca === 1) return b; if (cb === 1) return a; }
@@ -420,7 +456,7 @@ export function derivative(ir: IR, i: number): IR {
   const d = (x: IR): IR => derivative(x, i);
   const c = (v: number): IR => ({ op: 'const', v });
   switch (ir.op) {
-    case 'const': case 't': return c(0);
+    case 'const': case 't': case 'decay': case 'coef': return c(0);
     case 'var': return c(ir.i === i ? 1 : 0);
     case 'tmp': throw new Error('derivative of a temporary');
     case 'add': case 'sub': return fold({ op: ir.op, a: d(ir.a), b: d(ir.b) });
@@ -449,7 +485,7 @@ export function derivative(ir: IR, i: number): IR {
 
 export function dependsOn(ir: IR, vars: ReadonlySet<number>): boolean {
   switch (ir.op) {
-    case 'const': case 't': return false;
+    case 'const': case 't': case 'decay': case 'coef': return false;
     case 'tmp': return true;
     case 'var': return vars.has(ir.i);
     case 'select': return dependsOn(ir.c, vars) || dependsOn(ir.a, vars) || dependsOn(ir.b, vars);
@@ -460,7 +496,7 @@ export function dependsOn(ir: IR, vars: ReadonlySet<number>): boolean {
 function usesTime(ir: IR): boolean {
   switch (ir.op) {
     case 't': return true;
-    case 'const': case 'var': case 'tmp': return false;
+    case 'const': case 'var': case 'tmp': case 'decay': case 'coef': return false;
     case 'select': return usesTime(ir.c) || usesTime(ir.a) || usesTime(ir.b);
     default: return 'b' in ir ? usesTime(ir.a) || usesTime(ir.b) : usesTime(ir.a);
   }
@@ -469,7 +505,7 @@ function usesTime(ir: IR): boolean {
 /** Replaces reads of variable i (or all, by the map) with other IR. */
 export function substitute(ir: IR, map: ReadonlyMap<number, IR>): IR {
   switch (ir.op) {
-    case 'const': case 't': case 'tmp': return ir;
+    case 'const': case 't': case 'tmp': case 'decay': case 'coef': return ir;
     case 'var': return map.get(ir.i) ?? ir;
     case 'select': return { op: 'select', c: substitute(ir.c, map), a: substitute(ir.a, map), b: substitute(ir.b, map) };
     default: return 'b' in ir ? { op: ir.op, a: substitute(ir.a, map), b: substitute(ir.b, map) } as IR : { op: ir.op, a: substitute(ir.a, map) } as IR;
@@ -513,7 +549,7 @@ function conditionallyLinear(f: IR[], diffs: number[]): string | undefined {
 }
 
 /** x(t+dt) = P x + Q b with exp([[A, I], [0, 0]] dt) = [[P, Q], [0, I]]. */
-function exactProgram(lin: LinearOk, diffs: number[], variables: StateVariable[], dt: number): Program {
+function exactProgram(lin: LinearOk, diffs: number[], variables: StateVariable[], storage: readonly Storage[], dt: number): Program {
   const n = diffs.length;
   const M = Array.from({ length: 2 * n }, (_, r) => Array.from({ length: 2 * n }, (_, c) => (r < n && c < n ? lin.A[r]![c]! * dt : r < n && c === r + n ? dt : 0)));
   const E = expm(M);
@@ -527,12 +563,22 @@ function exactProgram(lin: LinearOk, diffs: number[], variables: StateVariable[]
   const writes = diffs.map((i, r) => {
     let value: IR | undefined;
     const add = (term: IR) => { value = value ? { op: 'add', a: value, b: term } : term; };
-    let constant = 0;
+    // In stored numbers: s_r' = sum_c P_rc (s_c + o_c) + (Q b)_r - o_r; the offsets fold into the constant
+    // (zero at the fixed point), a lazy column's coefficient takes the step's decay factor.
+    if (storage[i]!.lazy >= 0) return { i, value: { op: 'var', i } as IR };
+    // The synaptic terms are summed apart and added last: P v + (c_e ge + c_i gi), the built-in lif's order.
+    const lazyTerms: IR[] = [];
+    let constant = -storage[i]!.offset;
     for (let c = 0; c < n; c++) {
       const p = E[r]![c]!;
-      const v = variables[diffs[c]!]!;
-      const read: IR = v.scale === 1 ? { op: 'var', i: diffs[c]! } : { op: 'mul', a: { op: 'var', i: diffs[c]! }, b: { op: 'const', v: v.scale } };
-      if (p !== 0) add(p === 1 ? read : { op: 'mul', a: { op: 'const', v: p }, b: read });
+      const j = diffs[c]!;
+      const v = variables[j]!;
+      const st = storage[j]!;
+      if (p === 0) continue;
+      constant += p * st.offset;
+      if (st.lazy >= 0) { lazyTerms.push({ op: 'mul', a: { op: 'coef', v: p * v.scale, slot: st.lazy as 0 | 1 }, b: { op: 'var', i: j } }); continue; }
+      const read: IR = v.scale === 1 ? { op: 'var', i: j } : { op: 'mul', a: { op: 'var', i: j }, b: { op: 'const', v: v.scale } };
+      add(p === 1 ? read : { op: 'mul', a: { op: 'const', v: p }, b: read });
     }
     for (let c = 0; c < n; c++) {
       const q = E[r]![n + c]!;
@@ -541,10 +587,83 @@ function exactProgram(lin: LinearOk, diffs: number[], variables: StateVariable[]
       if (bc.op === 'const') constant += q * bc.v;
       else add({ op: 'mul', a: { op: 'const', v: q }, b: bc });
     }
-    if (constant !== 0) add({ op: 'const', v: constant });
+    // At the fixed point the constant is rounding: below 1e-12 of the offsets it is zero.
+    const size = Math.abs(storage[i]!.offset) + diffs.reduce((m, j) => Math.max(m, Math.abs(storage[j]!.offset)), 0);
+    if (Math.abs(constant) > 1e-12 * size) add({ op: 'const', v: constant });
+    if (lazyTerms.length) add(lazyTerms.reduce((a, b) => ({ op: 'add', a, b })));
     return { i, value: value ?? { op: 'const', v: 0 } };
+  }).filter((w) => !(w.value.op === 'var' && w.value.i === w.i));
+  return { temps, writes, stored: true };
+}
+
+/** Which variables are lazy and which are stored relative to a fixed point (see Storage). */
+function chooseStorage(f: IR[], diffs: number[], variables: StateVariable[], receptors: Record<string, number>, reset: Program, linear: LinearOk | undefined): Storage[] {
+  const storage: Storage[] = variables.map(() => ({ offset: 0, lazy: -1, tau: 0 }));
+  const resetWrites = new Set(reset.writes.map((w) => w.i));
+  (['exc', 'inh'] as const).forEach((name, slot) => {
+    const i = receptors[name];
+    if (i === undefined) return;
+    const r = diffs.indexOf(i);
+    const v = variables[i]!;
+    if (r < 0 || resetWrites.has(i) || v.unlessRefractory || storage[i]!.lazy >= 0) return;
+    // dx/dt = c x with c < 0 constant and nothing else.
+    const d = fold(derivative(f[r]!, i));
+    if (d.op !== 'const' || !(d.v < 0)) return;
+    const rest = fold(substitute(f[r]!, new Map([[i, { op: 'const', v: 0 } as IR]])));
+    if (rest.op !== 'const' || rest.v !== 0) return;
+    storage[i] = { offset: 0, lazy: slot as 0 | 1, tau: -1 / d.v };
   });
-  return { temps, writes };
+  if (linear && linear.b.every((b) => b.op === 'const')) {
+    // The fixed point x* = -A^{-1} b, when A is invertible.
+    const xs = solve(linear.A, linear.b.map((b) => -(b as { v: number }).v));
+    if (xs) diffs.forEach((i, r) => {
+      if (storage[i]!.lazy < 0 && variables[i]!.scale === 1 && Number.isFinite(xs[r]!)) storage[i] = { ...storage[i]!, offset: xs[r]! === 0 ? 0 : xs[r]! };
+    });
+  }
+  return storage;
+}
+
+/** Gaussian elimination with partial pivoting; undefined when A is singular. */
+function solve(A: number[][], b: number[]): number[] | undefined {
+  const n = b.length;
+  const M = A.map((row, r) => [...row, b[r]!]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[p]![c]!)) p = r;
+    if (Math.abs(M[p]![c]!) < 1e-300) return undefined;
+    [M[c], M[p]] = [M[p]!, M[c]!];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const k = M[r]![c]! / M[c]![c]!;
+      for (let q = c; q <= n; q++) M[r]![q]! -= k * M[c]![q]!;
+    }
+  }
+  return M.map((row, r) => row[n]! / row[r]!);
+}
+
+/** Programs in values (base units) to programs over the stored numbers. */
+function toStorage(_variables: readonly StateVariable[], storage: readonly Storage[]) {
+  const reads = new Map<number, IR>();
+  storage.forEach((st, i) => {
+    if (st.lazy >= 0) reads.set(i, { op: 'mul', a: { op: 'var', i }, b: { op: 'decay', slot: st.lazy as 0 | 1 } });
+    else if (st.offset !== 0) reads.set(i, { op: 'add', a: { op: 'var', i }, b: { op: 'const', v: st.offset } });
+  });
+  // A read already scaled (var * scale) stays scaled: offsets apply to scale-1 variables only.
+  const expr = (ir: IR): IR => fold(substitute(ir, reads));
+  const program = (p: Program): Program => {
+    if (p.stored) return p;
+    return {
+      temps: p.temps.map(expr),
+      // A lazy variable's update is its decay factor: it is not written.
+      writes: p.writes.filter((w) => storage[w.i]!.lazy < 0).map((w) => {
+        const st = storage[w.i]!;
+        const value = expr(w.value);
+        return { i: w.i, value: st.offset !== 0 ? fold({ op: 'sub', a: value, b: { op: 'const', v: st.offset } }) : value };
+      }),
+      stored: true,
+    };
+  };
+  return { expr, program };
 }
 
 /**
@@ -627,7 +746,7 @@ function shiftTime(ir: IR, tau: number): IR {
   if (tau === 0) return ir;
   switch (ir.op) {
     case 't': return { op: 'add', a: ir, b: { op: 'const', v: tau } };
-    case 'const': case 'var': case 'tmp': return ir;
+    case 'const': case 'var': case 'tmp': case 'decay': case 'coef': return ir;
     case 'select': return { op: 'select', c: shiftTime(ir.c, tau), a: shiftTime(ir.a, tau), b: shiftTime(ir.b, tau) };
     default: return 'b' in ir ? { op: ir.op, a: shiftTime(ir.a, tau), b: shiftTime(ir.b, tau) } as IR : { op: ir.op, a: shiftTime(ir.a, tau) } as IR;
   }

@@ -3,13 +3,14 @@
 // memory and exports two functions that the kernel calls through its
 // function table:
 //
-//   update(ptrs, n, lastSpike, step, refSteps, cand, t) -> candidates
+//   update(ptrs, n, lastSpike, step, refSteps, cand, t, decayE, decayI) -> candidates
 //     advances neurons 0..n-1 (n a multiple of 4) one step in f32x4 lanes:
 //     every variable read from its array (ptrs holds the arrays' addresses),
-//     the temps and new values computed, variables flagged "unless
-//     refractory" held where the neuron is refractory, the threshold
-//     evaluated on the new state; vectors with lanes over threshold are
-//     appended to `cand` as (i << 4 | lane mask), as the built-in models do.
+//     the temps and new values computed, the threshold evaluated on the new
+//     state; vectors with lanes over threshold are appended to `cand` as
+//     (i << 4 | lane mask), as the built-in models do. Refractoriness is the
+//     kernel's (from the spike history, as for lif): it fires no refractory
+//     neuron and puts back the variables flagged "unless refractory".
 //   reset(ptrs, i, mask): the reset statements on the lanes of `mask` of the vector at i.
 //
 // Functions without a vector instruction (log, tanh, sin, cos, pow) run per
@@ -75,7 +76,7 @@ class Body {
   get(l: number): this { this.code.byte(op.localGet).u32(l); return this; }
   set(l: number): this { this.code.byte(op.localSet).u32(l); return this; }
   s(o: number, ...imm: number[]): this { this.code.byte(0xfd).u32(o); this.code.byte(...imm); return this; }
-  f32x4(x: number): this { this.code.byte(op.f32Const).f32(x); this.s(simd.f32x4Splat); return this; }
+  f32x4(x: number): this { this.code.byte(0xfd).u32(simd.const); for (let k = 0; k < 4; k++) this.code.f32(x); return this; }
   i32(x: number): this { this.code.byte(op.i32Const).i32(x); return this; }
   bytes(): Bytes {
     const b = new Bytes();
@@ -96,8 +97,8 @@ class Body {
 export function equationModule(model: CompiledModel): Uint8Array {
   const nv = model.variables.length;
   const types = [
-    new Bytes().byte(0x60).vec([I32, I32, I32, I32, I32, I32, F64].map((t) => new Bytes().byte(t))).vec([new Bytes().byte(I32)]),  // update
-    new Bytes().byte(0x60).vec([I32, I32, I32].map((t) => new Bytes().byte(t))).vec([]),  // reset
+    new Bytes().byte(0x60).vec([I32, I32, I32, I32, I32, I32, F64, F64, F64].map((t) => new Bytes().byte(t))).vec([new Bytes().byte(I32)]),  // update
+    new Bytes().byte(0x60).vec([I32, I32, I32, F64, F64].map((t) => new Bytes().byte(t))).vec([]),  // reset
     new Bytes().byte(0x60).vec([new Bytes().byte(F64)]).vec([new Bytes().byte(F64)]),  // f64 -> f64
     new Bytes().byte(0x60).vec([new Bytes().byte(F64), new Bytes().byte(F64)]).vec([new Bytes().byte(F64)]),  // pow
   ];
@@ -109,58 +110,68 @@ export function equationModule(model: CompiledModel): Uint8Array {
   const nImported = IMPORTED.length;
 
   // ------------------------------------------------------------ update
-  const up = new Body(7);
-  const [P_PTRS, P_N, P_LAST, P_STEP, P_REF, P_CAND, P_T] = [0, 1, 2, 3, 4, 5, 6];
-  const ptr = Array.from({ length: nv }, () => up.local(I32));
-  const iL = up.local(I32), oL = up.local(I32), countL = up.local(I32), maskL = up.local(I32);
-  const activeL = up.local(V128), tL = up.local(V128);
-  const oldL = Array.from({ length: nv }, () => up.local(V128));
-  const newL = Array.from({ length: nv }, () => up.local(V128));
-  const tempsL = model.update.temps.map(() => up.local(V128));
-  const scratch = { f: up.local(F64), v: up.local(V128) };
-  const refractory = model.refractoryMs > 0 || model.threshold !== undefined;
+  // The exported update forms the step's constants (decay factors,
+  // coefficients, literals) and calls the loop with them as v128
+  // parameters: inside one function V8 would sink them into the loop and
+  // rebuild each on every iteration (as it does for literals), which the
+  // built-in models avoid the same way.
+  const roots = [...model.update.temps, ...model.update.writes.map((w) => w.value), ...(model.threshold ? [model.threshold] : [])];
+  const consts = scalarsOf(roots);
+  const up = new Body(9);
+  const [P_PTRS, P_N, , , , P_CAND, P_T, P_DE, P_DI] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  for (let k = 0; k < nv; k++) { up.get(P_PTRS); up.code.byte(op.i32Load, 2).u32(4 * k); }
+  up.get(P_N).get(P_CAND);
+  up.code.byte(op.localGet).u32(P_T).byte(op.f32DemoteF64); up.s(simd.f32x4Splat);
+  for (const ir of consts.values()) pushScalar(up, ir, [P_DE, P_DI]);
+  up.code.byte(op.call).u32(nImported + 2);
 
-  for (let k = 0; k < nv; k++) { up.get(P_PTRS); up.code.byte(op.i32Load, 2).u32(4 * k); up.set(ptr[k]!); }
-  up.code.byte(op.localGet).u32(P_T).byte(op.f32DemoteF64); up.s(simd.f32x4Splat); up.set(tL);
-  up.i32(0).set(countL).i32(0).set(iL);
-  up.code.byte(op.block, 0x40, op.loop, 0x40);
-  up.get(iL).get(P_N).code.byte(op.i32GeS, op.brIf).u32(1);
-  up.get(iL).i32(2).code.byte(op.i32Shl); up.set(oL);
-  if (refractory) {
-    // active: step - lastSpike > refSteps (padding lanes hold lastSpike = i32 max: never active).
-    up.get(P_STEP).s(simd.i32x4Splat).get(P_LAST).get(oL).code.byte(op.i32Add);
-    up.s(simd.load, 4, 0).s(simd.i32x4Sub).get(P_REF).s(simd.i32x4Splat).s(simd.i32x4GtS).set(activeL);
-  }
-  for (let k = 0; k < nv; k++) { up.get(ptr[k]!).get(oL).code.byte(op.i32Add); up.s(simd.load, 4, 0).set(oldL[k]!); }
-  const emitUp = emitter(up, (i) => oldL[i]!, (i) => tempsL[i]!, tL, scratch, funcIndex);
-  model.update.temps.forEach((t, k) => { emitUp(t); up.set(tempsL[k]!); });
+  // The loop: (ptr_0 .. ptr_nv-1, n, cand, t, constants...) -> candidates.
+  const lp = new Body(nv + 3 + consts.size);
+  const ptr = Array.from({ length: nv }, (_, k) => k);
+  const L_N = nv, L_CAND = nv + 1, tL = nv + 2;
+  const loopScalars = new Map([...consts.keys()].map((key, q) => [key, nv + 3 + q]));
+  const iL = lp.local(I32), oL = lp.local(I32), countL = lp.local(I32), maskL = lp.local(I32);
+  const oldL = Array.from({ length: nv }, () => lp.local(V128));
+  const newL = Array.from({ length: nv }, () => lp.local(V128));
+  const tempsL = model.update.temps.map(() => lp.local(V128));
+  const scratch = { f: lp.local(F64), v: lp.local(V128) };
+  lp.i32(0).set(countL).i32(0).set(iL);
+  lp.code.byte(op.block, 0x40, op.loop, 0x40);
+  lp.get(iL).get(L_N).code.byte(op.i32GeS, op.brIf).u32(1);
+  lp.get(iL).i32(2).code.byte(op.i32Shl); lp.set(oL);
+  const read = new Set<number>();
+  const visitReads = (ir: IR): void => { if (ir.op === 'var') read.add(ir.i); if ('a' in ir) visitReads(ir.a); if ('b' in ir) visitReads(ir.b); if ('c' in ir) visitReads(ir.c); };
+  roots.forEach(visitReads);
   const written = new Set(model.update.writes.map((w) => w.i));
-  for (let k = 0; k < nv; k++) up.get(oldL[k]!).set(newL[k]!);
+  for (const k of new Set([...read, ...written])) { lp.get(ptr[k]!).get(oL).code.byte(op.i32Add); lp.s(simd.load, 4, 0).set(oldL[k]!); }
+  const emitUp = emitter(lp, (i) => oldL[i]!, (i) => tempsL[i]!, tL, scratch, funcIndex, loopScalars);
+  model.update.temps.forEach((t, k) => { emitUp(t); lp.set(tempsL[k]!); });
+  for (let k = 0; k < nv; k++) lp.get(oldL[k]!).set(newL[k]!);
   for (const w of model.update.writes) {
     const v = model.variables[w.i]!;
     emitUp(w.value);
-    if (v.scale !== 1) up.f32x4(1 / v.scale).s(simd.f32x4Mul);
-    if (v.unlessRefractory && refractory) { up.get(oldL[w.i]!).get(activeL).s(simd.bitselect); }
-    up.set(newL[w.i]!);
+    if (v.scale !== 1) lp.f32x4(1 / v.scale).s(simd.f32x4Mul);
+    lp.set(newL[w.i]!);
   }
-  for (const k of written) { up.get(ptr[k]!).get(oL).code.byte(op.i32Add); up.get(newL[k]!).s(simd.store, 4, 0); }
+  for (const k of written) { lp.get(ptr[k]!).get(oL).code.byte(op.i32Add); lp.get(newL[k]!).s(simd.store, 4, 0); }
   if (model.threshold) {
-    const emitTh = emitter(up, (i) => newL[i]!, () => { throw new Error('no temps in a threshold'); }, tL, scratch, funcIndex);
+    const emitTh = emitter(lp, (i) => newL[i]!, () => { throw new Error('no temps in a threshold'); }, tL, scratch, funcIndex, loopScalars);
     emitTh(model.threshold);
-    up.get(activeL).s(simd.and).s(simd.i32x4Bitmask).code.byte(op.localTee).u32(maskL);
-    up.code.byte(op.if, 0x40);
-    up.get(P_CAND).get(countL).i32(2).code.byte(op.i32Shl, op.i32Add);
-    up.get(iL).i32(4).code.byte(op.i32Shl); up.get(maskL).code.byte(op.i32Or, op.i32Store, 2, 0);
-    up.get(countL).i32(1).code.byte(op.i32Add); up.set(countL);
-    up.code.byte(op.end);
+    lp.s(simd.i32x4Bitmask).code.byte(op.localTee).u32(maskL);
+    lp.code.byte(op.if, 0x40);
+    lp.get(L_CAND).get(countL).i32(2).code.byte(op.i32Shl, op.i32Add);
+    lp.get(iL).i32(4).code.byte(op.i32Shl); lp.get(maskL).code.byte(op.i32Or, op.i32Store, 2, 0);
+    lp.get(countL).i32(1).code.byte(op.i32Add); lp.set(countL);
+    lp.code.byte(op.end);
   }
-  up.get(iL).i32(4).code.byte(op.i32Add); up.set(iL);
-  up.code.byte(op.br).u32(0).byte(op.end, op.end);
-  up.get(countL);
+  lp.get(iL).i32(4).code.byte(op.i32Add); lp.set(iL);
+  lp.code.byte(op.br).u32(0).byte(op.end, op.end);
+  lp.get(countL);
+  const loopType = new Bytes().byte(0x60).vec([...Array(nv + 2).fill(I32), ...Array(1 + consts.size).fill(V128)].map((t) => new Bytes().byte(t))).vec([new Bytes().byte(I32)]);
 
   // ------------------------------------------------------------ reset
-  const rs = new Body(3);
-  const [R_PTRS, R_I, R_MASK] = [0, 1, 2];
+  const rs = new Body(5);
+  const [R_PTRS, R_I, R_MASK, R_DE, R_DI] = [0, 1, 2, 3, 4];
   const rPtr = Array.from({ length: nv }, () => rs.local(I32));
   const rO = rs.local(I32), lanes = rs.local(V128), rT = rs.local(V128);
   const rOld = Array.from({ length: nv }, () => rs.local(V128));
@@ -174,8 +185,9 @@ export function equationModule(model: CompiledModel): Uint8Array {
     rs.code.byte(0xfd).u32(simd.const); for (const x of [1, 2, 4, 8]) rs.code.byte(x, 0, 0, 0);
     rs.s(simd.and).i32(0).s(simd.i32x4Splat).s(simd.i32x4Ne).set(lanes);
     rs.f32x4(0).set(rT);
+    const rsScalars = hoist(rs, [...model.reset.temps, ...model.reset.writes.map((w) => w.value)], [R_DE, R_DI]);
     for (let k = 0; k < nv; k++) { rs.get(rPtr[k]!).get(rO).code.byte(op.i32Add); rs.s(simd.load, 4, 0).set(rOld[k]!); }
-    const emitRs = emitter(rs, (i) => rOld[i]!, (i) => rTemps[i]!, rT, rScratch, funcIndex);
+    const emitRs = emitter(rs, (i) => rOld[i]!, (i) => rTemps[i]!, rT, rScratch, funcIndex, rsScalars);
     model.reset.temps.forEach((t, k) => { emitRs(t); rs.set(rTemps[k]!); });
     for (const w of model.reset.writes) {
       const v = model.variables[w.i]!;
@@ -187,21 +199,62 @@ export function equationModule(model: CompiledModel): Uint8Array {
   }
 
   const mod = new Bytes().byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
-  mod.section(1, new Bytes().vec(types));
+  mod.section(1, new Bytes().vec([...types, loopType]));
   mod.section(2, new Bytes().vec(imports));
-  mod.section(3, new Bytes().vec([new Bytes().u32(0), new Bytes().u32(1)]));
+  mod.section(3, new Bytes().vec([new Bytes().u32(0), new Bytes().u32(1), new Bytes().u32(types.length)]));
   mod.section(7, new Bytes().vec([
     new Bytes().name('update').byte(0x00).u32(nImported),
     new Bytes().name('reset').byte(0x00).u32(nImported + 1),
   ]));
-  mod.section(10, new Bytes().vec([up.bytes(), rs.bytes()]));
+  mod.section(10, new Bytes().vec([up.bytes(), rs.bytes(), lp.bytes()]));
   return new Uint8Array(mod.b);
+}
+
+const scalarKey = (ir: Extract<IR, { op: 'decay' | 'coef' | 'const' }>) => (ir.op === 'decay' ? `d${ir.slot}` : ir.op === 'coef' ? `c${ir.slot}:${ir.v}` : `k${ir.v}`);
+
+/**
+ * The step's decay factors and the coefficients formed with them, computed
+ * once before the loop (in f64, rounded once to f32, as the built-in
+ * models form theirs) into v128 locals.
+ */
+function scalarsOf(roots: readonly IR[]): Map<string, Extract<IR, { op: 'decay' | 'coef' | 'const' }>> {
+  const found = new Map<string, Extract<IR, { op: 'decay' | 'coef' | 'const' }>>();
+  const visit = (ir: IR): void => {
+    if (ir.op === 'decay' || ir.op === 'coef' || ir.op === 'const') { found.set(scalarKey(ir), ir); return; }
+    if ('a' in ir) visit(ir.a);
+    if ('b' in ir) visit(ir.b);
+    if ('c' in ir) visit(ir.c);
+  };
+  roots.forEach(visit);
+  return found;
+}
+
+/** Pushes a constant as a v128: a literal, a decay factor, or a coefficient times one (formed in f64, rounded once). */
+function pushScalar(f: Body, ir: Extract<IR, { op: 'decay' | 'coef' | 'const' }>, decayParams: readonly [number, number]): void {
+  if (ir.op === 'const') { f.f32x4(ir.v); return; }
+  if (ir.op === 'coef') f.code.byte(op.f64Const).f64(ir.v);
+  f.get(decayParams[ir.slot]);
+  if (ir.op === 'coef') f.code.byte(0xa2);  // f64.mul
+  f.code.byte(op.f32DemoteF64);
+  f.s(simd.f32x4Splat);
+}
+
+/** The constants of a function without a loop (reset), into v128 locals. */
+function hoist(f: Body, roots: readonly IR[], decayParams: readonly [number, number]): Map<string, number> {
+  const locals = new Map<string, number>();
+  for (const [key, ir] of scalarsOf(roots)) {
+    const l = f.local(V128);
+    pushScalar(f, ir, decayParams);
+    f.set(l);
+    locals.set(key, l);
+  }
+  return locals;
 }
 
 /** Emits IR as f32x4 code leaving one v128 on the stack (masks are all-ones lanes). */
 function emitter(
   f: Body, readVar: (i: number) => number, readTmp: (i: number) => number, tLocal: number,
-  scratch: { f: number; v: number }, funcIndex: (f: Imported) => number,
+  scratch: { f: number; v: number }, funcIndex: (f: Imported) => number, scalars: Map<string, number>,
 ): (ir: IR) => void {
   const bin: Partial<Record<IR['op'], number>> = {
     add: simd.f32x4Add, sub: simd.f32x4Sub, mul: simd.f32x4Mul, div: simd.f32x4Div, min: simd.f32x4Min, max: simd.f32x4Max,
@@ -209,10 +262,11 @@ function emitter(
   };
   const go = (ir: IR): void => {
     switch (ir.op) {
-      case 'const': f.f32x4(ir.v); return;
+      case 'const': { const l = scalars.get(scalarKey(ir)); if (l !== undefined) f.get(l); else f.f32x4(ir.v); return; }
       case 'var': f.get(readVar(ir.i)); return;
       case 'tmp': f.get(readTmp(ir.i)); return;
       case 't': f.get(tLocal); return;
+      case 'decay': case 'coef': f.get(scalars.get(scalarKey(ir))!); return;
       case 'neg': go(ir.a); f.s(simd.f32x4Neg); return;
       case 'abs': go(ir.a); f.s(simd.f32x4Abs); return;
       case 'sqrt': go(ir.a); f.s(simd.f32x4Sqrt); return;

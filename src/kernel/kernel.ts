@@ -104,7 +104,15 @@ export class Kernel {
     table.set(at + 1, exports.reset);
     const exc = model.receptors.exc ?? -1, inh = model.receptors.inh ?? -1;
     const keys = Uint32Array.from(model.variables, (v) => initKey(v.name));
-    this.check(this.#i.withArrays([keys], (keysPtr) => this.x.defineEquations(pop, model.variables.length, keysPtr!, at, at + 1, model.refractoryMs, exc, inh)), what);
+    const offsets = Float64Array.from(model.storage, (s) => s.offset);
+    const tau = (slot: 0 | 1) => model.storage.find((s) => s.lazy === slot)?.tau ?? Infinity;
+    const held = model.variables.reduce((m, v, k) => (v.unlessRefractory ? m | (1 << k) : m), 0) >>> 0;
+    // A held variable whose reset writes a constant is clamped to it (no save and restore).
+    const clamp = Float64Array.from(model.variables, (_, k) => {
+      const w = model.reset.writes.find((x) => x.i === k);
+      return w && w.value.op === 'const' ? w.value.v / model.variables[k]!.scale : NaN;
+    });
+    this.check(this.#i.withArrays([keys, offsets, clamp], (keysPtr, offsetsPtr, clampPtr) => this.x.defineEquations(pop, model.variables.length, keysPtr!, offsetsPtr!, at, at + 1, model.refractoryMs, exc, inh, tau(0), tau(1), held, clampPtr!)), what);
     const m = this.modelOf(pop);
     this.#popModel[pop] = { ...m, variables: [...model.variables.map((v) => v.name), 'count'] };
     return performance.now() - t0;
