@@ -20,6 +20,8 @@ function saveProjection(pr: Projection): void {
   if (pl == null) return;
   io.wF64(pl.base); io.wF64(pl.lastFlush); io.wF64(pl.modulator); io.wF64(pl.rate);
   io.wArr(pl.w); io.wArr(pl.r1); io.wArr(pl.r2); io.wArr(pl.o1); io.wArr(pl.o2); io.wArr(pl.elig);
+  io.wArr(pl.last);
+  for (let k = 0; k < pl.ev.length; k++) io.wArr(pl.ev[k]);
 }
 
 function loadProjection(pr: Projection): void {
@@ -34,6 +36,8 @@ function loadProjection(pr: Projection): void {
   if (!(rate > 0) || !isFinite(rate)) { io.fail(); return; }
   setLearningRate(pl, rate);
   io.rArr(pl.w); io.rArr(pl.r1); io.rArr(pl.r2); io.rArr(pl.o1); io.rArr(pl.o2); io.rArr(pl.elig);
+  io.rArr(pl.last);
+  for (let k = 0; k < pl.ev.length; k++) io.rArr(pl.ev[k]);
 }
 
 // Returns the number of bytes written (at checkpointPtr()).

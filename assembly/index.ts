@@ -17,7 +17,7 @@ import { MODELS } from "./models/registry";
 import { PoissonSource } from "./models/poisson";
 import { SpikeSource } from "./models/spike-source";
 import { BinaryUnits } from "./models/binary";
-import { Plasticity, RULE_REWARD } from "./plasticity-rule";
+import { Plasticity, RULE_REWARD, RULE_EQUATIONS } from "./plasticity-rule";
 import {
   STATUS_OK, STATUS_BAD_POPULATION, STATUS_BAD_PROJECTION, STATUS_BAD_MODEL, STATUS_BAD_ARGUMENT,
   STATUS_NOT_PREPARED, STATUS_BAD_CHECKPOINT,
@@ -270,6 +270,19 @@ export function setPlasticity(
   pr.plasticity = pl;
   return STATUS_OK;
 }
+// A plastic projection of the equations rule (after setPlasticity): nEv
+// event-driven variables per synapse and the table indices of the generated
+// on_pre and on_post (src/equations/wasm.ts, synapseModule).
+export function defineSynapseEquations(k: i32, nEv: i32, onPre: i32, onPost: i32): i32 {
+  const pr = connectedProj(k);
+  if (pr == null || pr.plasticity == null || engine.prepared) return STATUS_BAD_PROJECTION;
+  if (nEv < 0) return STATUS_BAD_ARGUMENT;
+  const pl = pr.plasticity!;
+  pl.rule = RULE_EQUATIONS;
+  pl.nEv = nEv; pl.onPre = onPre; pl.onPost = onPost;
+  return STATUS_OK;
+}
+
 export function setTriplet(k: i32, tauX: f64, tauY: f64, a2p: f64, a3p: f64, a2m: f64, a3m: f64): i32 {
   const pr = connectedProj(k);
   if (pr == null || pr.plasticity == null) return STATUS_BAD_PROJECTION;

@@ -5,6 +5,8 @@
 export const RULE_PAIR: i32 = 1;
 export const RULE_TRIPLET: i32 = 2;
 export const RULE_REWARD: i32 = 3;
+// Written as equations: generated on_pre / on_post functions (src/equations/synapse.ts).
+export const RULE_EQUATIONS: i32 = 4;
 export const PAIRING_ALL: i32 = 0;
 export const PAIRING_NEAREST: i32 = 1;
 
@@ -40,6 +42,15 @@ export class Plasticity {
   elig: StaticArray<f64> = new StaticArray<f64>(0);
   lastFlush: f64 = 0;
   renormAfter: f64 = 1000;
+  // Equations rule: the table indices of on_pre and on_post, per-synapse
+  // event-driven variables and last event times, and the pointer table the
+  // generated code reads ([w, weights, last, colSyn, variables...]).
+  onPre: i32 = -1;
+  onPost: i32 = -1;
+  nEv: i32 = 0;
+  ev: StaticArray<f64>[] = [];
+  last: StaticArray<f64> = new StaticArray<f64>(0);
+  ptrs: StaticArray<u32> = new StaticArray<u32>(0);
 
   constructor(rule: i32) {
     this.rule = rule;

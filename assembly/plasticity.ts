@@ -27,7 +27,7 @@
 // weight before the update of its own arrival.
 
 import { Projection } from "./projection";
-import { Plasticity, RULE_PAIR, RULE_TRIPLET, RULE_REWARD, PAIRING_NEAREST } from "./plasticity-rule";
+import { Plasticity, RULE_PAIR, RULE_TRIPLET, RULE_REWARD, RULE_EQUATIONS, PAIRING_NEAREST } from "./plasticity-rule";
 
 // Builds the column index and the traces of a plastic projection.
 export function preparePlasticity(pr: Projection): void {
@@ -62,6 +62,17 @@ export function preparePlasticity(pr: Projection): void {
   pl.renormAfter = 20.0 * tauMin;
   pl.w = new StaticArray<f64>(n);
   for (let s = 0; s < n; s++) setW(pr, pl, s, Math.min(Math.max(<f64>pr.weights[s], pl.wMin), pl.wMax));
+  if (pl.rule == RULE_EQUATIONS) {
+    pl.ev = [];
+    for (let k = 0; k < pl.nEv; k++) pl.ev.push(new StaticArray<f64>(n));
+    pl.last = new StaticArray<f64>(n);
+    pl.ptrs = new StaticArray<u32>(4 + pl.nEv);
+    pl.ptrs[0] = <u32>changetype<usize>(pl.w);
+    pl.ptrs[1] = <u32>changetype<usize>(pr.weights);
+    pl.ptrs[2] = <u32>changetype<usize>(pl.last);
+    pl.ptrs[3] = <u32>changetype<usize>(pl.colSyn);
+    for (let k = 0; k < pl.nEv; k++) pl.ptrs[4 + k] = <u32>changetype<usize>(pl.ev[k]);
+  }
 }
 
 @inline function setW(pr: Projection, pl: Plasticity, s: i32, w: f64): void {
@@ -151,6 +162,10 @@ function depressRow(pr: Projection, pl: Plasticity, s0: i32, n: i32, k: f64): vo
 // A presynaptic spike of i reaches its synapses at t: depression, then i's traces.
 function preEvent(pr: Projection, i: i32, t: f64): void {
   const pl = pr.plasticity!;
+  if (pl.rule == RULE_EQUATIONS) {
+    call_indirect<void>(<u32>pl.onPre, <u32>changetype<usize>(pl.ptrs), <i32>unchecked(pr.rowPtr[i]), <i32>unchecked(pr.rowPtr[i + 1]), t);
+    return;
+  }
   const g1 = grow(pl.tauPlus, t, pl.base);
   // stored o1 -> o1(t); with equal time constants it is 1 / g1 (one exponential less).
   const o1f = pl.tauMinus == pl.tauPlus ? 1.0 / g1 : Math.exp(-(t - pl.base) / pl.tauMinus);
@@ -192,6 +207,10 @@ function preEvent(pr: Projection, i: i32, t: f64): void {
 // A postsynaptic spike of j reaches its synapses at t: potentiation, then j's traces.
 function postEvent(pr: Projection, j: i32, t: f64): void {
   const pl = pr.plasticity!;
+  if (pl.rule == RULE_EQUATIONS) {
+    call_indirect<void>(<u32>pl.onPost, <u32>changetype<usize>(pl.ptrs), <i32>unchecked(pl.colPtr[j]), <i32>unchecked(pl.colPtr[j + 1]), t);
+    return;
+  }
   const g1 = grow(pl.tauMinus, t, pl.base);
   const r1f = pl.tauMinus == pl.tauPlus ? 1.0 / g1 : Math.exp(-(t - pl.base) / pl.tauPlus);
   const c0 = <i32>unchecked(pl.colPtr[j]), c1 = <i32>unchecked(pl.colPtr[j + 1]);

@@ -189,7 +189,7 @@ export function parseEquationLine(line: string): EquationLine | undefined {
   const unit = fm[2]!;
   const unitCol = colon + 2 + fm[1]!.length;
   const flags = fm[3] === undefined ? [] : fm[3].split(',').map((f) => f.trim()).filter(Boolean);
-  const known = ['constant', 'unless refractory'];
+  const known = ['constant', 'unless refractory', 'event-driven'];
   for (const f of flags) if (!known.includes(f)) throw new ParseError(`unknown flag "${f}" (hebb knows ${known.map((k) => `"${k}"`).join(', ')})`, colon + 2 + right.indexOf(f));
   const eq = left.indexOf('=');
   const lead = left.length - left.trimStart().length;

@@ -17,6 +17,7 @@
 // lane through imported Math functions; exp has a vector polynomial.
 
 import type { IR, Program, CompiledModel } from './model.js';
+import type { CompiledSynapse } from './synapse.js';
 
 const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b, F32 = 0x7d;
 
@@ -341,3 +342,133 @@ export function equationImports(memory: WebAssembly.Memory): Record<string, Reco
 
 export type { Program };
 void F32;
+
+// ------------------------------------------------------------ synapses
+
+/**
+ * The module of a synapse model (src/equations/synapse.ts): scalar f64
+ * code, one call per event for a run of synapses.
+ *
+ *   on_pre(ptrs, s0, s1, t): synapses s0..s1-1 (one presynaptic neuron's row)
+ *   on_post(ptrs, c0, c1, t): synapses colSyn[c0..c1-1] (one postsynaptic neuron's column)
+ *
+ * ptrs: [w (f64), weights (f32, what transmission reads), last event time
+ * (f64), colSyn (u32), event-driven variables (f64)...]. Each synapse's
+ * event-driven variables are decayed to t exactly, the statements run, and
+ * w is mirrored to the f32 weights.
+ */
+export function synapseModule(c: CompiledSynapse): Uint8Array {
+  const nEv = c.taus.length;
+  const f64 = () => new Bytes().byte(F64);
+  const types = [
+    new Bytes().byte(0x60).vec([f64()]).vec([f64()]),
+    new Bytes().byte(0x60).vec([f64(), f64()]).vec([f64()]),
+    new Bytes().byte(0x60).vec([I32, I32, I32, F64].map((t) => new Bytes().byte(t))).vec([]),
+  ];
+  const imports = [
+    new Bytes().name('env').name('memory').byte(0x02, 0x00).u32(0),
+    ...IMPORTED.map((f) => new Bytes().name('math').name(f).byte(0x00).u32(f === 'pow' ? 1 : 0)),
+  ];
+  const nImported = IMPORTED.length;
+  const EXP = nImported + 2;
+  const event = (program: Program, column: boolean): Body => {
+    const f = new Body(4);
+    const [P, A, B, T] = [0, 1, 2, 3];
+    const wP = f.local(I32), fP = f.local(I32), lastP = f.local(I32), colP = f.local(I32);
+    const evP = Array.from({ length: nEv }, () => f.local(I32));
+    const sL = f.local(I32), syn = f.local(I32), so = f.local(I32), dT = f.local(F64);
+    const vars = Array.from({ length: nEv + 1 }, () => f.local(F64));
+    const temps = program.temps.map(() => f.local(F64));
+    const load32 = (k: number, into: number) => { f.get(P); f.code.byte(op.i32Load, 2).u32(4 * k); f.set(into); };
+    load32(0, wP); load32(1, fP); load32(2, lastP); load32(3, colP);
+    for (let k = 0; k < nEv; k++) load32(4 + k, evP[k]!);
+    f.get(A).set(sL);
+    f.code.byte(op.block, 0x40, op.loop, 0x40);
+    f.get(sL).get(B).code.byte(op.i32GeS, op.brIf).u32(1);
+    if (column) { f.get(colP).get(sL).i32(2).code.byte(op.i32Shl, op.i32Add, op.i32Load, 2, 0); } else f.get(sL);
+    f.set(syn);
+    f.get(syn).i32(3).code.byte(op.i32Shl); f.set(so);
+    // dT = t - last[s]; last[s] = t
+    f.get(T).get(lastP).get(so).code.byte(op.i32Add, 0x2b, 3, 0, 0xa1); f.set(dT);
+    f.get(lastP).get(so).code.byte(op.i32Add); f.get(T).code.byte(0x39, 3, 0);
+    for (let k = 0; k < nEv; k++) {
+      f.get(evP[k]!).get(so).code.byte(op.i32Add, 0x2b, 3, 0);
+      const tau = c.taus[k]!;
+      if (Number.isFinite(tau)) { f.get(dT).code.byte(0x9a, op.f64Const).f64(1 / tau).byte(0xa2, op.call).u32(EXP).byte(0xa2); }
+      f.set(vars[k]!);
+    }
+    f.get(wP).get(so).code.byte(op.i32Add, 0x2b, 3, 0); f.set(vars[nEv]!);
+    const go = scalarEmitter(f, (i) => vars[i]!, (i) => temps[i]!, T, (fn) => IMPORTED.indexOf(fn), EXP);
+    program.temps.forEach((t, k) => { go(t); f.set(temps[k]!); });
+    for (const w of program.writes) { go(w.value); f.set(vars[w.i]!); }
+    for (let k = 0; k < nEv; k++) { f.get(evP[k]!).get(so).code.byte(op.i32Add); f.get(vars[k]!).code.byte(0x39, 3, 0); }
+    f.get(wP).get(so).code.byte(op.i32Add); f.get(vars[nEv]!).code.byte(0x39, 3, 0);
+    f.get(fP).get(syn).i32(2).code.byte(op.i32Shl, op.i32Add); f.get(vars[nEv]!).code.byte(op.f32DemoteF64, 0x38, 2, 0);
+    f.get(sL).i32(1).code.byte(op.i32Add); f.set(sL);
+    f.code.byte(op.br).u32(0).byte(op.end, op.end);
+    return f;
+  };
+  const mod = new Bytes().byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  mod.section(1, new Bytes().vec(types));
+  mod.section(2, new Bytes().vec(imports));
+  mod.section(3, new Bytes().vec([new Bytes().u32(2), new Bytes().u32(2), new Bytes().u32(0)]));
+  mod.section(7, new Bytes().vec([
+    new Bytes().name('on_pre').byte(0x00).u32(nImported),
+    new Bytes().name('on_post').byte(0x00).u32(nImported + 1),
+  ]));
+  mod.section(10, new Bytes().vec([event(c.onPre, false).bytes(), event(c.onPost, true).bytes(), expF64().bytes()]));
+  return new Uint8Array(mod.b);
+}
+
+/** Scalar IR: numbers as f64, conditions as i32. */
+function scalarEmitter(f: Body, readVar: (i: number) => number, readTmp: (i: number) => number, tParam: number, funcIndex: (f: Imported) => number, expIndex: number): (ir: IR) => void {
+  const num: Partial<Record<IR['op'], number>> = { add: 0xa0, sub: 0xa1, mul: 0xa2, div: 0xa3, min: 0xa4, max: 0xa5 };
+  const cmp: Partial<Record<IR['op'], number>> = { eq: 0x61, ne: 0x62, lt: 0x63, gt: 0x64, le: 0x65, ge: 0x66 };
+  const go = (ir: IR): void => {
+    switch (ir.op) {
+      case 'const': f.code.byte(op.f64Const).f64(ir.v); return;
+      case 'var': f.get(readVar(ir.i)); return;
+      case 'tmp': f.get(readTmp(ir.i)); return;
+      case 't': f.get(tParam); return;
+      case 'neg': go(ir.a); f.code.byte(0x9a); return;
+      case 'abs': go(ir.a); f.code.byte(0x99); return;
+      case 'sqrt': go(ir.a); f.code.byte(0x9f); return;
+      case 'not': go(ir.a); f.code.byte(op.i32Eqz); return;
+      case 'int': go(ir.a); f.code.byte(0xb7); return;
+      case 'and': go(ir.a); go(ir.b); f.code.byte(0x71); return;
+      case 'or': go(ir.a); go(ir.b); f.code.byte(0x72); return;
+      case 'select': go(ir.a); go(ir.b); go(ir.c); f.code.byte(0x1b); return;
+      case 'exp': go(ir.a); f.code.byte(op.call).u32(expIndex); return;
+      case 'log': case 'tanh': case 'sin': case 'cos': go(ir.a); f.code.byte(op.call).u32(funcIndex(ir.op)); return;
+      case 'pow': go(ir.a); go(ir.b); f.code.byte(op.call).u32(funcIndex('pow')); return;
+      case 'decay': case 'coef': throw new Error('no lazy decay in synapse code');
+      default: {
+        const o = num[ir.op] ?? cmp[ir.op];
+        if (o === undefined) throw new Error(`no code for ${ir.op}`);
+        go(ir.a); go(ir.b); f.code.byte(o);
+      }
+    }
+  };
+  return go;
+}
+
+/** e^x in f64: x = n ln2 + r (fdlibm's split of ln 2), the series of e^r to r^13, times 2^n from the exponent bits. */
+function expF64(): Body {
+  const f = new Body(1);
+  const n = f.local(F64), r = f.local(F64);
+  // Clamp to the range where the result is a normal number or underflows to 0.
+  f.get(0).code.byte(op.f64Const).f64(709).byte(0xa4, op.f64Const).f64(-745).byte(0xa5); f.set(0);
+  f.get(0).code.byte(op.f64Const).f64(Math.LOG2E).byte(0xa2, 0x9e); f.set(n);
+  f.get(0).get(n).code.byte(op.f64Const).f64(6.93147180369123816490e-01).byte(0xa2, 0xa1);
+  f.get(n).code.byte(op.f64Const).f64(1.90821492927058770002e-10).byte(0xa2, 0xa1); f.set(r);
+  let fact = 1;
+  const coeffs: number[] = [];
+  for (let k = 0; k <= 13; k++) { coeffs.push(1 / fact); fact *= k + 1; }
+  f.code.byte(op.f64Const).f64(coeffs[13]!);
+  for (let k = 12; k >= 0; k--) { f.get(r).code.byte(0xa2, op.f64Const).f64(coeffs[k]!).byte(0xa0); }
+  // 2^n in two halves (n reaches -1075 .. 1024, beyond one exponent field): 2^floor(n/2) 2^(n - floor(n/2)).
+  f.get(n).code.byte(op.f64Const).f64(0.5).byte(0xa2, 0x9c); f.set(r);
+  f.get(r).code.byte(0xb0, 0x42).i32(1023).byte(0x7c, 0x42).i32(52).byte(0x86, 0xbf, 0xa2);
+  f.get(n).get(r).code.byte(0xa1, 0xb0, 0x42).i32(1023).byte(0x7c, 0x42).i32(52).byte(0x86, 0xbf, 0xa2);
+  return f;
+}

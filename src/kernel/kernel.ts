@@ -4,7 +4,8 @@
 // done) instead of a status code. The model registry (names, parameters,
 // variables) is read from the kernel itself.
 
-import { equationModule, equationImports } from '../equations/wasm.js';
+import { equationModule, equationImports, synapseModule } from '../equations/wasm.js';
+import type { CompiledSynapse } from '../equations/synapse.js';
 import type { CompiledModel } from '../equations/model.js';
 import { KernelError } from '../core/errors.js';
 import { initKey } from '../core/philox.js';
@@ -298,6 +299,21 @@ export class Kernel {
     const rule = a.rule === 'triplet' ? k.RULE_TRIPLET : a.rule === 'reward' ? k.RULE_REWARD : k.RULE_PAIR;
     this.check(this.x.setPlasticity(proj, rule, a.nearest ? k.PAIRING_NEAREST : k.PAIRING_ALL, a.dendritic,
       a.tauPlus, a.tauMinus, a.aPlus, a.aMinus, a.wMin, a.wMax, a.mu), what);
+  }
+  /**
+   * A plastic projection's rule written as equations: its generated module on
+   * this kernel's memory, on_pre and on_post in the function table (after setPlasticity).
+   */
+  defineSynapseEquations(proj: number, c: CompiledSynapse, what: string): number {
+    const t0 = performance.now();
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(synapseModule(c)), equationImports(this.#i.x.memory) as never);
+    const exports = instance.exports as { on_pre: unknown; on_post: unknown };
+    const table = (this.#i.x as unknown as { table: { grow(n: number): number; set(i: number, f: unknown): void } }).table;
+    const at = table.grow(2);
+    table.set(at, exports.on_pre);
+    table.set(at + 1, exports.on_post);
+    this.check(this.x.defineSynapseEquations(proj, c.taus.length, at, at + 1), what);
+    return performance.now() - t0;
   }
   setTriplet(proj: number, tauX: number, tauY: number, a2p: number, a3p: number, a2m: number, a3m: number, what: string): void {
     this.check(this.x.setTriplet(proj, tauX, tauY, a2p, a3p, a2m, a3m), what);

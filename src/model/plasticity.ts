@@ -3,7 +3,9 @@
 // PLASTICITY_RULES.
 
 import { Type, type TObject, type Static } from '@sinclair/typebox';
-import { quantity } from './values.js';
+import { quantity, type Add } from './values.js';
+import { compileSynapse, type CompiledSynapse } from '../equations/synapse.js';
+import { EquationError } from '../equations/model.js';
 
 /** What the kernel is told about a plastic projection (see assembly/plasticity.ts). */
 export interface KernelPlasticity {
@@ -17,12 +19,16 @@ export interface KernelPlasticity {
   };
   triplet?: { tauX: number; tauY: number; a2p: number; a3p: number; a2m: number; a3m: number };
   reward?: { tauC: number; eta: number };
+  /** A rule written as equations, compiled (src/equations/synapse.ts). */
+  equations?: CompiledSynapse;
 }
 
 export interface PlasticityRule<P = { rule: string }> {
   readonly rule: string;
   readonly schema: TObject;
   kernel(pl: P): KernelPlasticity;
+  /** Rules that span fields, one issue each (at: the plasticity object's path). */
+  check?(pl: P, at: string, add: Add): void;
 }
 
 const common = {
@@ -104,11 +110,51 @@ const reward: PlasticityRule<Static<typeof RewardStdp>> = {
   }),
 };
 
+const Line = Type.String({ maxLength: 4096 });
+const Lines = (description: string) => Type.Optional(Type.Union([Line, Type.Array(Line, { maxItems: 256 })], { description }));
+const EquationsRule = Type.Object({
+  rule: Type.Literal('equations'),
+  delay: common.delay,
+  w_min: common.w_min,
+  w_max: common.w_max,
+  equations: Lines('event-driven synaptic variables, e.g. "dapre/dt = -apre/taupre : 1 (event-driven)"'),
+  on_pre: Lines('statements when a presynaptic spike reaches the synapse, e.g. "apre += Apre; w = clip(w + apost, 0, wmax)"'),
+  on_post: Lines('statements when a postsynaptic spike reaches the synapse back'),
+  params: Type.Optional(Type.Record(Type.String({ maxLength: 64, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.Union([Type.Number(), Type.String({ maxLength: 128 })]), { description: 'shared constants with units ("20 ms"); numbers are dimensionless' })),
+}, { additionalProperties: false, description: 'a rule written as equations (Brian2\'s Synapses): w is the weight, in the projection\'s weight unit; initial weights are clamped to [w_min, w_max]' });
+
+const compiledSynapses = new WeakMap<object, CompiledSynapse>();
+function synapseOf(pl: Static<typeof EquationsRule>): CompiledSynapse {
+  let c = compiledSynapses.get(pl);
+  if (!c) { c = compileSynapse(pl); compiledSynapses.set(pl, c); }
+  return c;
+}
+
+const equations: PlasticityRule<Static<typeof EquationsRule>> = {
+  rule: 'equations',
+  schema: EquationsRule,
+  kernel: (pl) => ({
+    base: { rule: 'pair', nearest: false, dendritic: pl.delay === 'dendritic', tauPlus: 20, tauMinus: 20, aPlus: 0, aMinus: 0, wMin: pl.w_min ?? 0, wMax: pl.w_max, mu: 0 },
+    equations: synapseOf(pl),
+  }),
+  check: (pl, at, add) => {
+    const long = Object.keys(pl.params ?? {}).filter((k) => k.length > 64);
+    if (long.length) { for (const k of long) add(`${at}/params/${k.slice(0, 64)}...`, `names are at most 64 characters (this one has ${k.length})`); return; }
+    try {
+      synapseOf(pl);
+    } catch (e) {
+      if (!(e instanceof EquationError)) throw e;
+      for (const i of e.issues) add(`${at}/${i.path.replace(/ \(line (\d+)\)$/, '')}`, i.message);
+    }
+  },
+};
+
 /** Every plasticity rule, one line each. */
 export const PLASTICITY_RULES: readonly PlasticityRule<never>[] = [
   pair,
   triplet,
   reward,
+  equations,
 ];
 
 const byRule = new Map<string, PlasticityRule<never>>(PLASTICITY_RULES.map((r) => [r.rule, r]));
@@ -122,3 +168,4 @@ export function plasticityRule(rule: string): PlasticityRule<unknown> {
 export type PairStdp = Static<typeof PairStdp>;
 export type TripletStdp = Static<typeof TripletStdp>;
 export type RewardStdp = Static<typeof RewardStdp>;
+export type EquationsRule = Static<typeof EquationsRule>;

@@ -15,7 +15,7 @@ import { Value, InitValue, Uniform, Normal, quantity } from './values.js';
 export const MAX_NAME = 128;
 import { NEURON_MODELS, type NeuronModel, type Patterns } from './neurons/index.js';
 import { CONNECT_RULES } from './connect.js';
-import { PLASTICITY_RULES, type PairStdp, type TripletStdp, type RewardStdp } from './plasticity.js';
+import { PLASTICITY_RULES, type PairStdp, type TripletStdp, type RewardStdp, type EquationsRule } from './plasticity.js';
 
 export { Value, InitValue, Uniform, Normal } from './values.js';
 export type { Patterns } from './neurons/index.js';
@@ -104,7 +104,7 @@ export const Connect = Type.Unsafe<Connect>({
   oneOf: CONNECT_RULES.map((r) => r.schema),
 });
 
-export type Plasticity = PairStdp | TripletStdp | RewardStdp;
+export type Plasticity = PairStdp | TripletStdp | RewardStdp | EquationsRule;
 export const Plasticity = Type.Unsafe<Plasticity>({
   type: 'object',
   required: ['rule'],

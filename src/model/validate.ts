@@ -555,6 +555,7 @@ function checkPlasticity(pr: Projection, post: Population, at: string, add: Add)
   if (c.rule === 'list' && c.delays && new Set(c.delays as number[]).size > 1) {
     add(`${at}/connect/delays`, 'plastic synapses share one delay: give "delay" instead of per-synapse delays');
   }
+  plasticityRule(String(pl.rule)).check?.(pl as never, ap, add);
   const wMin = pl.w_min ?? 0, wMax = pl.w_max;
   if (!(wMin < wMax)) add(`${ap}/w_max`, `w_max must be above w_min (w_min ${wMin}, w_max ${wMax})`);
   if (modelOf(post).synapses?.conductance && wMin < 0) add(`${ap}/w_min`, `conductance weights must be >= 0 nS (got w_min ${wMin})`);

@@ -73,7 +73,7 @@ export function buildNetwork(kernel: Kernel, model: ValidModel, options: { recor
 
   const projections: BuiltProjection[] = model.projections.map((pr) => {
     const pre = byName.get(pr.from)!, post = byName.get(pr.to)!;
-    return buildProjection(kernel, pr, pre, post, model, patterns[pr.to]);
+    return buildProjection(kernel, pr, pre, post, model, compileMs, patterns[pr.to]);
   });
 
   const recorded = model.record?.spikes ?? 'all';
@@ -140,7 +140,7 @@ function buildPopulation(kernel: Kernel, pop: Population, model: ValidModel, pat
   return { name: pop.name, model: pop.model, size: pop.size, index, first: kernel.firstId(index), clock: !kernel.exactSpikeTimes(index), ...(method ? { method } : {}) };
 }
 
-function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, post: BuiltPopulation, model: ValidModel, postPatterns?: Float32Array): BuiltProjection {
+function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, post: BuiltPopulation, model: ValidModel, compileMs: { value: number }, postPatterns?: Float32Array): BuiltProjection {
   const name = pr.name ?? `${pr.from}->${pr.to}`;
   const what = `projection "${name}"`;
   const c = pr.connect;
@@ -185,6 +185,7 @@ function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, p
     kernel.setPlasticity(index, k.base, what);
     if (k.triplet) kernel.setTriplet(index, k.triplet.tauX, k.triplet.tauY, k.triplet.a2p, k.triplet.a3p, k.triplet.a2m, k.triplet.a3m, what);
     if (k.reward) kernel.setReward(index, k.reward.tauC, k.reward.eta, what);
+    if (k.equations) compileMs.value += kernel.defineSynapseEquations(index, k.equations, what);
   }
   if (pr.normalize) kernel.setNormalization(index, pr.normalize.total, msToSteps(pr.normalize.interval, model.dt), what);
   return built;

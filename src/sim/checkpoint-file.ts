@@ -17,7 +17,8 @@ import type { ValidModel } from '../model/validate.js';
 
 const MAGIC = 'HEBBCKPT';
 // 5: the checksum moved behind the state and covers the header too (4 hashed the state only).
-const VERSION = 5;
+// 6: plastic projections carry the per-synapse state of equation rules; equation populations their own.
+const VERSION = 6;
 
 interface Header {
   format: 'hebb-checkpoint';

@@ -194,3 +194,64 @@ describe('the README', () => {
     });
   });
 });
+
+describe('plasticity written as equations', () => {
+  const PAIR_EQ = {
+    rule: 'equations', w_max: 1,
+    equations: ['dapre/dt = -apre/taupre : 1 (event-driven)', 'dapost/dt = -apost/taupost : 1 (event-driven)'],
+    on_pre: 'apre += Apre; w = clip(w + apost, 0, wmax)',
+    on_post: 'apost += Apost; w = clip(w + apre, 0, wmax)',
+    params: { taupre: '20 ms', taupost: '20 ms', Apre: 0.01, Apost: -0.0105, wmax: 1 },
+  };
+
+  /** n plastic synapses from spike sources onto one neuron forced to fire at postTimes; the final weights. */
+  function weightsAfter(plasticity: object, preTimes: number[][], postTimes: number[], duration: number): number[] {
+    const n = preTimes.length;
+    const sim = new Simulation(validateModel({
+      dt: 0.1, duration, seed: 1,
+      populations: [
+        { name: 'pre', size: n, model: 'spike_source', params: { spike_times: preTimes } },
+        { name: 'drive', size: 1, model: 'spike_source', params: { spike_times: [postTimes.map((t) => t - 0.1)] } },
+        { name: 'post', size: 1, model: 'lif_delta', params: { tau_m: 10, v_rest: -70, v_reset: -70, v_thresh: -55, t_ref: 0.01 } },
+      ],
+      projections: [
+        { name: 'drive', from: 'drive', to: 'post', connect: { rule: 'all_to_all' }, weight: 100, delay: 0.1 },
+        { name: 'plastic', from: 'pre', to: 'post', delay: 1, plasticity, connect: { rule: 'list', pre: preTimes.map((_, k) => k), post: preTimes.map(() => 0), weights: preTimes.map(() => 0.5) } },
+      ],
+      record: { spikes: [] },
+    }));
+    sim.run({});
+    return Array.from(sim.projection('plastic').weights()).slice(0, n);
+  }
+
+  it('pair STDP as synapse equations gives the window of the built-in rule to 1e-9 (one pair per synapse, Delta t from -100 to 100 ms)', () => {
+    const deltas = Array.from({ length: 41 }, (_, k) => -100 + 5 * k).filter((d) => d !== 0);
+    // The post neuron fires at 200 ms; each synapse's pre spike reaches it at 200 - Delta t (1 ms axonal delay).
+    const pre = deltas.map((d) => [Math.round((199 - d) * 10) / 10]);
+    const builtIn = weightsAfter({ rule: 'stdp', w_max: 1, tau_plus: 20, tau_minus: 20, a_plus: 0.01, a_minus: 0.0105 }, pre, [200], 400);
+    const written = weightsAfter(PAIR_EQ, pre, [200], 400);
+    deltas.forEach((d, k) => {
+      expect(Math.abs(written[k]! - builtIn[k]!), `Delta t ${d}`).toBeLessThan(1e-9);
+      expect(Math.abs(builtIn[k]! - 0.5 - (d > 0 ? 0.01 * Math.exp(-d / 20) : -0.0105 * Math.exp(d / 20)))).toBeLessThan(1e-7);
+    });
+  });
+
+  it('and under random pre and post trains (20 synapses, 2 s): the same weights to 1e-9', () => {
+    let x = 12345;
+    const rand = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return (x + 0.5) / 4294967296; };
+    const train = (rate: number, end: number) => { const out: number[] = []; let t = 5; for (;;) { t += -Math.log(rand()) * 1000 / rate; if (t >= end) return out; out.push(Math.round(t * 10) / 10 + 0.05); } };
+    const pre = Array.from({ length: 20 }, () => train(20, 2000));
+    const post = [...new Set(train(10, 2000).map((t) => Math.round(t * 10) / 10))].sort((a, b) => a - b);
+    const builtIn = weightsAfter({ rule: 'stdp', w_max: 1, tau_plus: 20, tau_minus: 20, a_plus: 0.01, a_minus: 0.0105 }, pre, post, 2100);
+    const written = weightsAfter(PAIR_EQ, pre, post, 2100);
+    expect(builtIn.some((w) => Math.abs(w - 0.5) > 0.01)).toBe(true);
+    for (let k = 0; k < 20; k++) expect(Math.abs(written[k]! - builtIn[k]!)).toBeLessThan(1e-9);
+  });
+
+  it('names the place of an error in a rule', () => {
+    const bad = { ...PAIR_EQ, on_pre: 'apre += Apre; w = clip(w + apost, 0, wmax * ms)' };
+    expect(() => weightsAfter(bad, [[10]], [20], 50)).toThrow(/\/projections\/1\/plasticity\/on_pre: .*differ in units/);
+    const notEvent = { ...PAIR_EQ, equations: ['dapre/dt = -apre/taupre : 1'] };
+    expect(() => weightsAfter(notEvent, [[10]], [20], 50)).toThrow(/\/projections\/1\/plasticity\/equations\/0: .*\(event-driven\)/);
+  });
+});

@@ -106,8 +106,8 @@ describe('checkpoints', () => {
     const forged = Buffer.from(bytes.toString('latin1', 0, 12 + head).replace(/"t_ms":[0-9.]+/, (m) => m.replace(/\d/, (d) => String((Number(d) + 1) % 10))), 'latin1');
     expectRefused(Buffer.concat([forged, bytes.subarray(12 + head)]), /corrupted: the checksum does not match/);
     // A file of the previous layout is named by its version.
-    const older = Buffer.from(bytes.toString('latin1', 0, 12 + head).replace('"version":5', '"version":4'), 'latin1');
-    expectRefused(Buffer.concat([older, bytes.subarray(12 + head)]), /checkpoint version 4; this hebb reads version 5/);
+    const older = Buffer.from(bytes.toString('latin1', 0, 12 + head).replace('"version":6', '"version":5'), 'latin1');
+    expectRefused(Buffer.concat([older, bytes.subarray(12 + head)]), /checkpoint version 5; this hebb reads version 6/);
     const nullHeader = Buffer.concat([Buffer.from('HEBBCKPT', 'latin1'), Buffer.from([4, 0, 0, 0]), Buffer.from('null')]);
     expectRefused(nullHeader, /corrupted header \(not a JSON object\)/);
     const flipped = Uint8Array.from(bytes);
