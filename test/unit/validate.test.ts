@@ -109,7 +109,7 @@ describe('model validation', () => {
       Object.assign(m.projections[0]!, { plasticity: pl, ...extra });
       return m;
     };
-    expect(issuesOf(plastic({ rule: 'stdpp', w_max: 1 }))).toContainEqual({ path: '/projections/0/plasticity/rule', message: 'unknown rule "stdpp" (did you mean "stdp"?); expected one of stdp, triplet, reward_stdp' });
+    expect(issuesOf(plastic({ rule: 'stdpp', w_max: 1 }))).toContainEqual({ path: '/projections/0/plasticity/rule', message: 'unknown rule "stdpp" (did you mean "stdp"?); expected one of stdp, triplet, reward_stdp, equations' });
     expect(issuesOf(plastic({ rule: 'stdp' }))).toContainEqual({ path: '/projections/0/plasticity/w_max', message: 'is required' });
     expect(issuesOf(plastic({ rule: 'stdp', w_max: 1, tau_plus: 0 }))).toContainEqual({ path: '/projections/0/plasticity/tau_plus', message: 'time constant must be > 0 ms (got 0)' });
     expect(issuesOf(plastic({ rule: 'stdp', w_max: 1, a_minus: -0.1 }))).toContainEqual({ path: '/projections/0/plasticity/a_minus', message: 'must be >= 0 (got -0.1)' });
