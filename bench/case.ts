@@ -14,7 +14,20 @@ export function withStdp(model: { projections: Record<string, unknown>[] }): obj
   return model;
 }
 
-export function scaledModel(name: 'cuba' | 'coba', n: number, seed: number, durationMs: number): object {
+/** The same plasticity written as synapse equations (README, "Your own neuron models"). */
+export function withStdpEquations(model: { projections: Record<string, unknown>[] }): object {
+  const ee = model.projections[0]!;
+  ee.plasticity = {
+    rule: 'equations', w_max: 3.24,
+    equations: ['dapre/dt = -apre/taupre : 1 (event-driven)', 'dapost/dt = -apost/taupost : 1 (event-driven)'],
+    on_pre: 'apre += Apre; w = clip(w + apost, 0, wmax)',
+    on_post: 'apost += Apost; w = clip(w + apre, 0, wmax)',
+    params: { taupre: '20 ms', taupost: '20 ms', Apre: 0.001 * 3.24, Apost: -0.00105 * 3.24, wmax: 3.24 },
+  };
+  return model;
+}
+
+export function scaledModel(name: 'cuba' | 'coba' | 'cuba-eq', n: number, seed: number, durationMs: number): object {
   const model = loadPreset(name) as { populations: { size: number }[]; projections: { connect: { p: number } }[] };
   const ne = Math.round(0.8 * n);
   model.populations[0]!.size = ne;
@@ -25,6 +38,7 @@ export function scaledModel(name: 'cuba' | 'coba', n: number, seed: number, dura
 
 function caseModel(name: string, n: number, seed: number, duration: number): object {
   if (name === 'cuba-stdp') return withStdp(scaledModel('cuba', n, seed, duration) as { projections: Record<string, unknown>[] });
+  if (name === 'cuba-stdp-eq') return withStdpEquations(scaledModel('cuba', n, seed, duration) as { projections: Record<string, unknown>[] });
   if (name === 'song2000' || name === 'song2000-static') {
     const m = loadPreset('song2000') as { projections: Record<string, unknown>[]; record?: unknown; duration: number; seed: number };
     m.duration = duration;
@@ -53,7 +67,7 @@ function main(): void {
   }
   process.stdout.write(`${JSON.stringify({
     impl: 'hebb-wasm', model: name, N: s.neurons, seed: s.seed, duration_s: s.simulated_ms / 1000,
-    build_s: s.wall_ms.build / 1000, wall_s: s.wall_ms.simulate / 1000,
+    build_s: s.wall_ms.build / 1000, compile_ms: s.wall_ms.compile, wall_s: s.wall_ms.simulate / 1000,
     spikes: s.spikes, rate_hz: s.spikes / s.neurons / (s.simulated_ms / 1000), synapses: s.synapses,
     syn_events: s.synaptic_events, events_per_s: s.synaptic_events / (s.wall_ms.simulate / 1000),
     bytes_per_synapse: synapseBytes / s.synapses, row_pointer_bytes_per_synapse: rowBytes / s.synapses, peak_rss_mb: process.resourceUsage().maxRSS / 1024,

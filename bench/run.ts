@@ -15,7 +15,7 @@ import { benchKernels, benchEpochs } from './dense.js';
 import { benchDigits } from './digits.js';
 
 export interface CaseResult {
-  impl: string; model: string; N: number; wall_s: number; build_s?: number; setup_s?: number;
+  impl: string; model: string; N: number; wall_s: number; build_s?: number; compile_ms?: number; setup_s?: number;
   spikes: number; rate_hz: number; synapses: number; syn_events: number; events_per_s: number;
   bytes_per_synapse?: number; row_pointer_bytes_per_synapse?: number; peak_rss_mb?: number;
 }
@@ -72,6 +72,21 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
     const w = median(withRuns.map((x) => x.wall_s)), wo = median(withoutRuns.map((x) => x.wall_s));
     plasticity.push({ case: label, plastic_s: w, static_s: wo, slowdown: w / wo, spikes: withRuns[0]!.spikes, static_spikes: withoutRuns[0]!.spikes });
   }
+  // Equations: the built-in model or rule against the same written as equations, alternating.
+  const equations: Record<string, unknown>[] = [];
+  for (const [written, builtIn, n, label] of [
+    ['cuba-eq', 'cuba', 4000, 'CUBA 4000, neurons as equations'],
+    ...(options.quick ? [] : [['cuba-eq', 'cuba', 16000, 'CUBA 16000, neurons as equations']] as const),
+    ['cuba-stdp-eq', 'cuba-stdp', 4000, 'CUBA 4000, STDP on exc->exc as synapse equations'],
+  ] as const) {
+    const a: CaseResult[] = [], b: CaseResult[] = [];
+    for (let r = 0; r < repeats; r++) {
+      a.push(runChild(process.execPath, [caseJs, written, String(n), '1', '1000']));
+      b.push(runChild(process.execPath, [caseJs, builtIn, String(n), '1', '1000']));
+    }
+    const wa = median(a.map((x) => x.wall_s)), wb = median(b.map((x) => x.wall_s));
+    equations.push({ case: label, equations_s: wa, built_in_s: wb, ratio: wa / wb, compile_ms: median(a.map((x) => x.compile_ms ?? 0)), spikes: a[0]!.spikes, built_in_spikes: b[0]!.spikes });
+  }
   const stream: StreamResult[] = await benchStream();
   const ising = benchIsing({ L: 256, repeats });
   const hopfield = benchHopfield({ N: options.quick ? 4000 : 10000, repeats });
@@ -79,7 +94,7 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
   const epochs = benchEpochs(options.quick);
   const digits = benchDigits({ digits: options.quick ? 100 : 300 });
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, plasticity, stream, ising, hopfield, kernels, epochs, digits }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, plasticity, equations, stream, ising, hopfield, kernels, epochs, digits }, null, 2)}\n`);
     return 0;
   }
   const f = (x: unknown, d = 3) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -94,6 +109,11 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
   process.stdout.write(`${table(
     ['case', 'with STDP s', 'static s', 'slowdown', 'spikes (STDP)', 'spikes (static)'],
     plasticity.map((x) => [String(x.case), f(x.plastic_s), f(x.static_s), f(x.slowdown, 2), String(x.spikes), String(x.static_spikes)]),
+  )}\n`);
+  process.stdout.write('\nequations: models and rules written as equations (code generated at load) against the built-in ones, 1 s; compile = generating and instantiating the code, part of the build\n\n');
+  process.stdout.write(`${table(
+    ['case', 'equations s', 'built-in s', 'ratio', 'compile ms', 'spikes (equations)', 'spikes (built-in)'],
+    equations.map((x) => [String(x.case), f(x.equations_s), f(x.built_in_s), f(x.ratio, 2), f(x.compile_ms, 2), String(x.spikes), String(x.built_in_spikes)]),
   )}\n`);
   process.stdout.write(`\nlive stream: one WebSocket client decoding every frame, run flat out (5 s of 20000 neurons at ~100 Hz)\n\n`);
   process.stdout.write(`${table(

@@ -391,10 +391,19 @@ export function synapseModule(c: CompiledSynapse): Uint8Array {
     // dT = t - last[s]; last[s] = t
     f.get(T).get(lastP).get(so).code.byte(op.i32Add, 0x2b, 3, 0, 0xa1); f.set(dT);
     f.get(lastP).get(so).code.byte(op.i32Add); f.get(T).code.byte(0x39, 3, 0);
+    // One exponential per distinct time constant.
+    const decays = new Map<number, number>();
+    for (const tau of c.taus) {
+      if (!Number.isFinite(tau) || decays.has(tau)) continue;
+      const l = f.local(F64);
+      f.get(dT).code.byte(0x9a, op.f64Const).f64(1 / tau).byte(0xa2, op.call).u32(EXP);
+      f.set(l);
+      decays.set(tau, l);
+    }
     for (let k = 0; k < nEv; k++) {
       f.get(evP[k]!).get(so).code.byte(op.i32Add, 0x2b, 3, 0);
-      const tau = c.taus[k]!;
-      if (Number.isFinite(tau)) { f.get(dT).code.byte(0x9a, op.f64Const).f64(1 / tau).byte(0xa2, op.call).u32(EXP).byte(0xa2); }
+      const d = decays.get(c.taus[k]!);
+      if (d !== undefined) f.get(d).code.byte(0xa2);
       f.set(vars[k]!);
     }
     f.get(wP).get(so).code.byte(op.i32Add, 0x2b, 3, 0); f.set(vars[nEv]!);
