@@ -27,7 +27,7 @@ export function withStdpEquations(model: { projections: Record<string, unknown>[
   return model;
 }
 
-export function scaledModel(name: 'cuba' | 'coba' | 'cuba-eq', n: number, seed: number, durationMs: number): object {
+export function scaledModel(name: 'cuba' | 'coba' | 'cuba-eq' | 'coba-eq', n: number, seed: number, durationMs: number): object {
   const model = loadPreset(name) as { populations: { size: number }[]; projections: { connect: { p: number } }[] };
   const ne = Math.round(0.8 * n);
   model.populations[0]!.size = ne;

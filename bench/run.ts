@@ -77,6 +77,7 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
   for (const [written, builtIn, n, label] of [
     ['cuba-eq', 'cuba', 4000, 'CUBA 4000, neurons as equations'],
     ...(options.quick ? [] : [['cuba-eq', 'cuba', 16000, 'CUBA 16000, neurons as equations']] as const),
+    ['coba-eq', 'coba', 4000, 'COBA 4000, neurons as equations'],
     ['cuba-stdp-eq', 'cuba-stdp', 4000, 'CUBA 4000, STDP on exc->exc as synapse equations'],
   ] as const) {
     const a: CaseResult[] = [], b: CaseResult[] = [];

@@ -354,9 +354,17 @@ export function compileEquations(spec: EquationSpec, dt: number): CompiledModel 
   }
   const storage = chooseStorage(rhs.map((r) => r.typed.ir), diffs, variables, receptors, reset, method === 'exact' ? linear as LinearOk : undefined);
   const inStorage = toStorage(variables, storage);
+  // One-step methods (Euler, exponential Euler) read a purely decaying variable (a conductance,
+  // dx/dt = -x/tau) at its exact mean over the step, not its start value: held at the start value,
+  // each input would bring dt/(2 tau) too much (the lif_cond fix, for every model).
+  const means = method === 'euler' || method === 'exponential_euler' ? stepMeans(rhs.map((r) => r.typed.ir), diffs, dt) : new Map<number, number>();
+  const withMeans = rhs.map((r) => {
+    const map = new Map([...means].filter(([j]) => j !== r.i).map(([j, m]) => [j, { op: 'mul', a: { op: 'var', i: j }, b: { op: 'const', v: m } } as IR]));
+    return map.size ? substitute(r.typed.ir, map) : r.typed.ir;
+  });
   const update = method === 'exact' ? exactProgram(linear as LinearOk, diffs, variables, storage, dt)
-    : inStorage.program(method === 'exponential_euler' ? expEulerProgram(rhs.map((r) => r.typed.ir), diffs, variables, dt)
-      : rkProgram(rhs.map((r) => r.typed.ir), diffs, variables, dt, method));
+    : inStorage.program(method === 'exponential_euler' ? expEulerProgram(withMeans, diffs, variables, dt)
+      : method === 'euler' ? rkProgram(withMeans, diffs, variables, dt, method) : rkProgram(rhs.map((r) => r.typed.ir), diffs, variables, dt, method));
   if (threshold) threshold = inStorage.expr(threshold);
   reset = inStorage.program(reset);
   return { variables, storage, constants, method, methodReason, update, threshold, reset, refractoryMs, receptors };
@@ -415,7 +423,14 @@ export function fold(ir: IR): IR {
       if (ir.op === 'add') { if (ca === 0) return b; if (cb === 0) return a; }
       if (ir.op === 'sub') { if (cb === 0) return a; if (ca === 0) return { op: 'neg', a: b }; }
       if (ir.op === 'mul') { if (ca === 0 || cb === 0) return { op: 'const', v: 0 }; if (ca === 1) return b; if (cb === 1) return a; }
+      // A lazy read times a constant: one coefficient formed with the step's decay (as lif_cond's ke).
+      if (ir.op === 'mul' && cb !== undefined && a.op === 'mul' && a.b.op === 'decay') return { op: 'mul', a: { op: 'coef', v: cb, slot: a.b.slot }, b: a.a };
+      if (ir.op === 'mul' && ca !== undefined && b.op === 'mul' && b.b.op === 'decay') return { op: 'mul', a: { op: 'coef', v: ca, slot: b.b.slot }, b: b.a };
       if (ir.op === 'div') { if (ca === 0) return { op: 'const', v: 0 }; if (cb === 1) return a; }
+      // Constants gather into one factor, formed in f64: x / c = x (1/c), (x a) b = x (a b).
+      if (ir.op === 'div' && cb !== undefined && cb !== 0) return fold({ op: 'mul', a, b: { op: 'const', v: 1 / cb } });
+      if (ir.op === 'mul' && cb !== undefined && a.op === 'mul' && a.b.op === 'const') return fold({ op: 'mul', a: a.a, b: { op: 'const', v: a.b.v * cb } });
+      if (ir.op === 'mul' && cb !== undefined && a.op === 'mul' && a.a.op === 'const') return fold({ op: 'mul', a: a.b, b: { op: 'const', v: a.a.v * cb } });
       return { op: ir.op, a, b } as IR;
     }
     case 'select': {
@@ -623,6 +638,44 @@ function chooseStorage(f: IR[], diffs: number[], variables: StateVariable[], rec
   return storage;
 }
 
+/** Variables whose equation is dx/dt = -x/tau, with their mean over a step relative to the start value. */
+function stepMeans(f: IR[], diffs: number[], dt: number): Map<number, number> {
+  const out = new Map<number, number>();
+  diffs.forEach((i, r) => {
+    const d = fold(derivative(f[r]!, i));
+    if (d.op !== 'const' || !(d.v < 0)) return;
+    const rest = fold(substitute(f[r]!, new Map([[i, { op: 'const', v: 0 } as IR]])));
+    if (rest.op !== 'const' || rest.v !== 0) return;
+    const x = -d.v * dt;
+    out.set(i, -Math.expm1(-x) / x);
+  });
+  return out;
+}
+
+/** Drops the temps nothing reads (a lazy variable's own derivative, say) and renumbers the rest. */
+function prune(p: Program): Program {
+  const used = new Set<number>();
+  const visit = (ir: IR): void => {
+    if (ir.op === 'tmp') { if (!used.has(ir.i)) { used.add(ir.i); visit(p.temps[ir.i]!); } return; }
+    if ('a' in ir) visit(ir.a);
+    if ('b' in ir) visit(ir.b);
+    if ('c' in ir) visit(ir.c);
+  };
+  p.writes.forEach((w) => visit(w.value));
+  if (used.size === p.temps.length) return p;
+  const order = [...used].sort((x, y) => x - y);
+  const renumber = new Map(order.map((old, k) => [old, k]));
+  const re = (ir: IR): IR => {
+    switch (ir.op) {
+      case 'tmp': return { op: 'tmp', i: renumber.get(ir.i)! };
+      case 'const': case 'var': case 't': case 'decay': case 'coef': return ir;
+      case 'select': return { op: 'select', c: re(ir.c), a: re(ir.a), b: re(ir.b) };
+      default: return 'b' in ir ? { op: ir.op, a: re(ir.a), b: re(ir.b) } as IR : { op: ir.op, a: re(ir.a) } as IR;
+    }
+  };
+  return { temps: order.map((k) => re(p.temps[k]!)), writes: p.writes.map((w) => ({ i: w.i, value: re(w.value) })), stored: p.stored };
+}
+
 /** Gaussian elimination with partial pivoting; undefined when A is singular. */
 function solve(A: number[][], b: number[]): number[] | undefined {
   const n = b.length;
@@ -651,8 +704,8 @@ function toStorage(_variables: readonly StateVariable[], storage: readonly Stora
   // A read already scaled (var * scale) stays scaled: offsets apply to scale-1 variables only.
   const expr = (ir: IR): IR => fold(substitute(ir, reads));
   const program = (p: Program): Program => {
-    if (p.stored) return p;
-    return {
+    if (p.stored) return prune(p);
+    return prune({
       temps: p.temps.map(expr),
       // A lazy variable's update is its decay factor: it is not written.
       writes: p.writes.filter((w) => storage[w.i]!.lazy < 0).map((w) => {
@@ -661,7 +714,7 @@ function toStorage(_variables: readonly StateVariable[], storage: readonly Stora
         return { i: w.i, value: st.offset !== 0 ? fold({ op: 'sub', a: value, b: { op: 'const', v: st.offset } }) : value };
       }),
       stored: true,
-    };
+    });
   };
   return { expr, program };
 }

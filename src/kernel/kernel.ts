@@ -111,7 +111,8 @@ export class Kernel {
     // A held variable whose reset writes a constant is clamped to it (no save and restore).
     const clamp = Float64Array.from(model.variables, (_, k) => {
       const w = model.reset.writes.find((x) => x.i === k);
-      return w && w.value.op === 'const' ? w.value.v / model.variables[k]!.scale : NaN;
+      const value = w?.value.op === 'tmp' ? model.reset.temps[w.value.i]! : w?.value;
+      return value?.op === 'const' ? value.v / model.variables[k]!.scale : NaN;
     });
     this.check(this.#i.withArrays([keys, offsets, clamp], (keysPtr, offsetsPtr, clampPtr) => this.x.defineEquations(pop, model.variables.length, keysPtr!, offsetsPtr!, at, at + 1, model.refractoryMs, exc, inh, tau(0), tau(1), held, clampPtr!)), what);
     const m = this.modelOf(pop);

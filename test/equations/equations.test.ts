@@ -162,6 +162,17 @@ describe('a network written as equations', () => {
     }
   }, 120_000);
 
+  it('coba-eq (conductances, forward Euler with step means) gives the spikes of coba for the first 100 ms and its rate within 1 % (seeds 1-5, 2 s)', () => {
+    let a = 0, b = 0;
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const x = spikesOf({ ...(loadPreset('coba') as object), duration: 2000, seed });
+      const y = spikesOf({ ...(loadPreset('coba-eq') as object), duration: 2000, seed });
+      a += x.length; b += y.length;
+      expect(y.filter(([, t]) => t <= 100)).toEqual(x.filter(([, t]) => t <= 100));
+    }
+    expect(Math.abs(b / a - 1)).toBeLessThan(0.01);
+  }, 120_000);
+
   it('reads and sets its variables in their units, through the lazy and offset storage: the state of cuba after 50 ms', () => {
     const at50 = (name: string) => {
       const sim = new Simulation(validateModel({ ...(loadPreset(name) as object), duration: 50 }));
