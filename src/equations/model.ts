@@ -427,6 +427,9 @@ export function fold(ir: IR): IR {
       if (ir.op === 'mul' && cb !== undefined && a.op === 'mul' && a.b.op === 'decay') return { op: 'mul', a: { op: 'coef', v: cb, slot: a.b.slot }, b: a.a };
       if (ir.op === 'mul' && ca !== undefined && b.op === 'mul' && b.b.op === 'decay') return { op: 'mul', a: { op: 'coef', v: ca, slot: b.b.slot }, b: b.a };
       if (ir.op === 'div') { if (ca === 0) return { op: 'const', v: 0 }; if (cb === 1) return a; }
+      // c x^2 = (c x) x: the product as the built-in models form it (izhikevich's 0.04 v v).
+      if (ir.op === 'mul' && ca !== undefined && b.op === 'pow' && b.b.op === 'const' && b.b.v === 2) return { op: 'mul', a: { op: 'mul', a, b: b.a }, b: b.a };
+      if (ir.op === 'mul' && cb !== undefined && a.op === 'pow' && a.b.op === 'const' && a.b.v === 2) return { op: 'mul', a: { op: 'mul', a: b, b: a.a }, b: a.a };
       // Constants gather into one factor, formed in f64: x / c = x (1/c), (x a) b = x (a b).
       if (ir.op === 'div' && cb !== undefined && cb !== 0) return fold({ op: 'mul', a, b: { op: 'const', v: 1 / cb } });
       if (ir.op === 'mul' && cb !== undefined && a.op === 'mul' && a.b.op === 'const') return fold({ op: 'mul', a: a.a, b: { op: 'const', v: a.b.v * cb } });
@@ -774,8 +777,8 @@ function rkProgram(f: IR[], diffs: number[], variables: StateVariable[], dt: num
   const step = (x: IR[], k: IR[], h: number) => x.map((xi, r) => tmp({ op: 'add', a: xi, b: { op: 'mul', a: k[r]!, b: { op: 'const', v: h } } }));
   let writes: IR[];
   if (method === 'euler') {
-    const k1 = at(x0, 0);
-    writes = x0.map((xi, r) => ({ op: 'add', a: xi, b: { op: 'mul', a: k1[r]!, b: { op: 'const', v: dt } } }));
+    // f inline (each is used once): its constant factors then fold with dt, x + f dt = x + (a dt) g.
+    writes = x0.map((xi, r) => fold({ op: 'add', a: xi, b: { op: 'mul', a: f[r]!, b: { op: 'const', v: dt } } }));
   } else if (method === 'rk2') {
     const k1 = at(x0, 0);
     const k2 = at(step(x0, k1, dt / 2), dt / 2);
