@@ -12,6 +12,7 @@ import { WeightsPanel } from './weights.js';
 import { EnergyPanel, StateImagePanel } from './energy.js';
 import { ModulesPanel } from './modules.js';
 import { renderResults } from './results.js';
+import { issueSpan, type Span } from './locate.js';
 import { LogPanel, ImagesPanel, CurvesPanel } from './experiment.js';
 import type uPlot from 'uplot';
 import { watchRun } from './stream.js';
@@ -320,11 +321,30 @@ function showIssues(issues: { path: string; message: string }[], message?: strin
   status(message ?? 'the model has errors', true);
   editor.hidden = false;
   editButton.setAttribute('aria-expanded', 'true');
-  issuesList.replaceChildren(...issues.map((i) => {
+  // Each issue points at its place in the text (an equation's at its column): the first is selected.
+  const spans = issues.map((i) => (i.path ? issueSpan(modelText.value, i.path, i.message) : undefined));
+  issuesList.replaceChildren(...issues.map((i, k) => {
     const li = document.createElement('li');
     li.textContent = `${i.path || '(model)'}: ${i.message}`;
+    const span = spans[k];
+    if (span) {
+      li.classList.add('located');
+      li.title = 'show it in the text';
+      li.addEventListener('click', () => selectSpan(span));
+    }
     return li;
   }));
+  const first = spans.find((x) => x !== undefined);
+  if (first) selectSpan(first);
+}
+
+function selectSpan(span: Span): void {
+  modelText.focus();
+  modelText.setSelectionRange(span.start, span.end);
+  // Bring the line into view (the selection alone does not scroll a textarea everywhere).
+  const line = modelText.value.slice(0, span.start).split('\n').length - 1;
+  const lineHeight = parseFloat(getComputedStyle(modelText).lineHeight) || 16;
+  modelText.scrollTop = Math.max(0, (line - 3) * lineHeight);
 }
 
 $<HTMLFormElement>('controls').addEventListener('submit', (e) => { e.preventDefault(); void start(); });

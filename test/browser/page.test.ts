@@ -261,6 +261,33 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     problems.length = 0;
   });
 
+  it('runs a model written as equations, and shows an equation\'s error at its place in the text', async () => {
+    const lif = {
+      name: 'n', size: 20,
+      equations: ['dv/dt = (v_rest - v + R*I)/tau_m : mV (unless refractory)', 'I : pA'],
+      threshold: 'v > v_th', reset: 'v = v_reset', refractory: '2 ms',
+      params: { v_rest: '-70 mV', tau_m: '10 ms', R: '0.04 GOhm', v_th: '-55 mV', v_reset: '-70 mV' },
+      init: { v: -70, I: { uniform: [400, 800] } },
+    };
+    await page.fill('#model', JSON.stringify({ dt: 0.1, duration: 1000, populations: [lif], projections: [] }, null, 2));
+    await page.click('#start');
+    await page.waitForFunction(() => window.__hebb.state === 'running' && (window.__hebb.frames.spikes ?? 0) > 0);
+    const bad = { ...lif, equations: ['dv/dt = (v_rest - v + I)/tau_m : mV', 'I : pA'] };
+    await page.fill('#model', JSON.stringify({ dt: 0.1, duration: 1000, populations: [bad], projections: [] }, null, 2));
+    await page.click('#start');
+    await page.waitForSelector('#issues li.located');
+    expect(await page.locator('#issues li').first().textContent()).toBe('/populations/0/equations/0: the two sides of "+" differ in units: voltage (mV) + current (pA) (column 21)');
+    // The text selected is the term the message names, in the equation's line.
+    const selected = await page.evaluate(() => {
+      const t = document.querySelector<HTMLTextAreaElement>('#model')!;
+      const line = t.value.slice(0, t.selectionStart).split('\n').pop()!;
+      return { text: t.value.slice(t.selectionStart, t.selectionEnd), line };
+    });
+    expect(selected.text).toBe('+');
+    expect(selected.line).toMatch(/"dv\/dt = \(v_rest - v $/);
+    problems.length = 0;
+  });
+
   it('clears the view at once for the next model, says it is building it, and never draws the old run into it', async () => {
     await page.selectOption('#preset', 'cuba');
     await page.click('#start');
