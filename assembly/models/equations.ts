@@ -112,7 +112,7 @@ export class Equations extends ClockPopulation {
     const held = this.heldMask != 0 && this.refSteps > 0;
     if (held && this.saved) this.holdRefractory(m, false);
     const cand = this.candidateBuffer();
-    const count = call_indirect<i32>(<u32>this.updateFn, <u32>changetype<usize>(this.ptrs), padded(this.size), <u32>ptr(this.lastSpike), m, this.refSteps, <u32>cand, tStart, this.decayE, this.decayI);
+    const count = call_indirect<i32>(<u32>this.updateFn, <u32>changetype<usize>(this.ptrs), padded(this.size), <u32>ptr(this.lastSpike), m, this.refSteps, <u32>cand, tStart, this.decayE, this.decayI, this.iStep);
     for (let k = 0; k < count; k++) {
       const c = load<u32>(cand + (<usize>k << 2));
       const i = <i32>(c >> 4);
@@ -125,7 +125,7 @@ export class Equations extends ClockPopulation {
         unchecked(this.lastSpike[j] = m);
         this.pushSpike(slot, j, dt);
       }
-      if (mask != 0) call_indirect<void>(<u32>this.resetFn, <u32>changetype<usize>(this.ptrs), i, mask, this.decayE, this.decayI);
+      if (mask != 0) call_indirect<void>(<u32>this.resetFn, <u32>changetype<usize>(this.ptrs), i, mask, this.decayE, this.decayI, this.iStep);
     }
     if (held) this.holdRefractory(m, true);
     return 0;

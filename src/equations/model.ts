@@ -76,7 +76,9 @@ export type IR =
   /** The decay factor of lazy slot `slot` at this step (a runtime scalar). */
   | { readonly op: 'decay'; readonly slot: 0 | 1 }
   /** v times the decay factor of a lazy slot, formed in f64 and rounded once (as the built-in models do). */
-  | { readonly op: 'coef'; readonly v: number; readonly slot: 0 | 1 };
+  | { readonly op: 'coef'; readonly v: number; readonly slot: 0 | 1 }
+  /** The population's step current now (pA; `current` in the model), a runtime scalar. */
+  | { readonly op: 'istep' };
 
 export interface Program {
   /** Computed in order; tmp i is temps[i]. */
@@ -106,7 +108,7 @@ export interface CompiledModel {
 
 type Typed = { ir: IR; dim: Dim; bool: boolean };
 
-const BUILTIN_NAMES = new Set(['t', 'dt', 'and', 'or', 'not', 'True', 'False']);
+const BUILTIN_NAMES = new Set(['t', 'dt', 'i_step', 'and', 'or', 'not', 'True', 'False']);
 
 /**
  * Reads, checks and compiles an equation model. `dt` in ms. Throws an
@@ -180,6 +182,7 @@ export function compileEquations(spec: EquationSpec, dt: number): CompiledModel 
           if (e.name === 'True' || e.name === 'False') return { ir: { op: 'const', v: e.name === 'True' ? 1 : 0 }, dim: DIMENSIONLESS, bool: true };
           if (e.name === 't') return { ir: { op: 't' }, dim: { t: 1, v: 0, i: 0 }, bool: false };
           if (e.name === 'dt') return { ir: { op: 'const', v: dt }, dim: { t: 1, v: 0, i: 0 }, bool: false };
+          if (e.name === 'i_step') return { ir: { op: 'istep' }, dim: { t: 0, v: 0, i: 1 }, bool: false };
           const i = varIndex.get(e.name);
           if (i !== undefined) {
             const v = variables[i]!;
@@ -410,7 +413,7 @@ export function constValue(ir: IR): number | undefined {
 /** Constant folding with the identities that make derivatives readable (x*0, x+0, x*1, ...). */
 export function fold(ir: IR): IR {
   switch (ir.op) {
-    case 'const': case 'var': case 'tmp': case 't': case 'decay': case 'coef': return ir;
+    case 'const': case 'var': case 'tmp': case 't': case 'decay': case 'coef': case 'istep': return ir;
     case 'add': case 'sub': case 'mul': case 'div': case 'min': case 'max': case 'pow':
     case 'lt': case 'le': case 'gt': case 'ge': case 'eq': case 'ne': case 'and': case 'or': {
       const a = fold(ir.a), b = fold(ir.b);
@@ -474,7 +477,7 @@ export function derivative(ir: IR, i: number): IR {
   const d = (x: IR): IR => derivative(x, i);
   const c = (v: number): IR => ({ op: 'const', v });
   switch (ir.op) {
-    case 'const': case 't': case 'decay': case 'coef': return c(0);
+    case 'const': case 't': case 'decay': case 'coef': case 'istep': return c(0);
     case 'var': return c(ir.i === i ? 1 : 0);
     case 'tmp': throw new Error('derivative of a temporary');
     case 'add': case 'sub': return fold({ op: ir.op, a: d(ir.a), b: d(ir.b) });
@@ -503,7 +506,7 @@ export function derivative(ir: IR, i: number): IR {
 
 export function dependsOn(ir: IR, vars: ReadonlySet<number>): boolean {
   switch (ir.op) {
-    case 'const': case 't': case 'decay': case 'coef': return false;
+    case 'const': case 't': case 'decay': case 'coef': case 'istep': return false;
     case 'tmp': return true;
     case 'var': return vars.has(ir.i);
     case 'select': return dependsOn(ir.c, vars) || dependsOn(ir.a, vars) || dependsOn(ir.b, vars);
@@ -514,7 +517,7 @@ export function dependsOn(ir: IR, vars: ReadonlySet<number>): boolean {
 function usesTime(ir: IR): boolean {
   switch (ir.op) {
     case 't': return true;
-    case 'const': case 'var': case 'tmp': case 'decay': case 'coef': return false;
+    case 'const': case 'var': case 'tmp': case 'decay': case 'coef': case 'istep': return false;
     case 'select': return usesTime(ir.c) || usesTime(ir.a) || usesTime(ir.b);
     default: return 'b' in ir ? usesTime(ir.a) || usesTime(ir.b) : usesTime(ir.a);
   }
@@ -523,7 +526,7 @@ function usesTime(ir: IR): boolean {
 /** Replaces reads of variable i (or all, by the map) with other IR. */
 export function substitute(ir: IR, map: ReadonlyMap<number, IR>): IR {
   switch (ir.op) {
-    case 'const': case 't': case 'tmp': case 'decay': case 'coef': return ir;
+    case 'const': case 't': case 'tmp': case 'decay': case 'coef': case 'istep': return ir;
     case 'var': return map.get(ir.i) ?? ir;
     case 'select': return { op: 'select', c: substitute(ir.c, map), a: substitute(ir.a, map), b: substitute(ir.b, map) };
     default: return 'b' in ir ? { op: ir.op, a: substitute(ir.a, map), b: substitute(ir.b, map) } as IR : { op: ir.op, a: substitute(ir.a, map) } as IR;
@@ -671,7 +674,7 @@ function prune(p: Program): Program {
   const re = (ir: IR): IR => {
     switch (ir.op) {
       case 'tmp': return { op: 'tmp', i: renumber.get(ir.i)! };
-      case 'const': case 'var': case 't': case 'decay': case 'coef': return ir;
+      case 'const': case 'var': case 't': case 'decay': case 'coef': case 'istep': return ir;
       case 'select': return { op: 'select', c: re(ir.c), a: re(ir.a), b: re(ir.b) };
       default: return 'b' in ir ? { op: ir.op, a: re(ir.a), b: re(ir.b) } as IR : { op: ir.op, a: re(ir.a) } as IR;
     }
@@ -802,7 +805,7 @@ function shiftTime(ir: IR, tau: number): IR {
   if (tau === 0) return ir;
   switch (ir.op) {
     case 't': return { op: 'add', a: ir, b: { op: 'const', v: tau } };
-    case 'const': case 'var': case 'tmp': case 'decay': case 'coef': return ir;
+    case 'const': case 'var': case 'tmp': case 'decay': case 'coef': case 'istep': return ir;
     case 'select': return { op: 'select', c: shiftTime(ir.c, tau), a: shiftTime(ir.a, tau), b: shiftTime(ir.b, tau) };
     default: return 'b' in ir ? { op: ir.op, a: shiftTime(ir.a, tau), b: shiftTime(ir.b, tau) } as IR : { op: ir.op, a: shiftTime(ir.a, tau) } as IR;
   }

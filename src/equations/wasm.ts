@@ -3,7 +3,7 @@
 // memory and exports two functions that the kernel calls through its
 // function table:
 //
-//   update(ptrs, n, lastSpike, step, refSteps, cand, t, decayE, decayI) -> candidates
+//   update(ptrs, n, lastSpike, step, refSteps, cand, t, decayE, decayI, iStep) -> candidates
 //     advances neurons 0..n-1 (n a multiple of 4) one step in f32x4 lanes:
 //     every variable read from its array (ptrs holds the arrays' addresses),
 //     the temps and new values computed, the threshold evaluated on the new
@@ -11,7 +11,7 @@
 //     (i << 4 | lane mask), as the built-in models do. Refractoriness is the
 //     kernel's (from the spike history, as for lif): it fires no refractory
 //     neuron and puts back the variables flagged "unless refractory".
-//   reset(ptrs, i, mask): the reset statements on the lanes of `mask` of the vector at i.
+//   reset(ptrs, i, mask, decayE, decayI, iStep): the reset statements on the lanes of `mask` of the vector at i.
 //
 // Functions without a vector instruction (log, tanh, sin, cos, pow) run per
 // lane through imported Math functions; exp has a vector polynomial.
@@ -98,8 +98,8 @@ class Body {
 export function equationModule(model: CompiledModel): Uint8Array {
   const nv = model.variables.length;
   const types = [
-    new Bytes().byte(0x60).vec([I32, I32, I32, I32, I32, I32, F64, F64, F64].map((t) => new Bytes().byte(t))).vec([new Bytes().byte(I32)]),  // update
-    new Bytes().byte(0x60).vec([I32, I32, I32, F64, F64].map((t) => new Bytes().byte(t))).vec([]),  // reset
+    new Bytes().byte(0x60).vec([I32, I32, I32, I32, I32, I32, F64, F64, F64, F64].map((t) => new Bytes().byte(t))).vec([new Bytes().byte(I32)]),  // update
+    new Bytes().byte(0x60).vec([I32, I32, I32, F64, F64, F64].map((t) => new Bytes().byte(t))).vec([]),  // reset
     new Bytes().byte(0x60).vec([new Bytes().byte(F64)]).vec([new Bytes().byte(F64)]),  // f64 -> f64
     new Bytes().byte(0x60).vec([new Bytes().byte(F64), new Bytes().byte(F64)]).vec([new Bytes().byte(F64)]),  // pow
   ];
@@ -118,12 +118,12 @@ export function equationModule(model: CompiledModel): Uint8Array {
   // built-in models avoid the same way.
   const roots = [...model.update.temps, ...model.update.writes.map((w) => w.value), ...(model.threshold ? [model.threshold] : [])];
   const consts = scalarsOf(roots);
-  const up = new Body(9);
-  const [P_PTRS, P_N, , , , P_CAND, P_T, P_DE, P_DI] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const up = new Body(10);
+  const [P_PTRS, P_N, , , , P_CAND, P_T, P_DE, P_DI, P_IS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   for (let k = 0; k < nv; k++) { up.get(P_PTRS); up.code.byte(op.i32Load, 2).u32(4 * k); }
   up.get(P_N).get(P_CAND);
   up.code.byte(op.localGet).u32(P_T).byte(op.f32DemoteF64); up.s(simd.f32x4Splat);
-  for (const ir of consts.values()) pushScalar(up, ir, [P_DE, P_DI]);
+  for (const ir of consts.values()) pushScalar(up, ir, [P_DE, P_DI, P_IS]);
   up.code.byte(op.call).u32(nImported + 2);
 
   // The loop: (ptr_0 .. ptr_nv-1, n, cand, t, constants...) -> candidates.
@@ -171,8 +171,8 @@ export function equationModule(model: CompiledModel): Uint8Array {
   const loopType = new Bytes().byte(0x60).vec([...Array(nv + 2).fill(I32), ...Array(1 + consts.size).fill(V128)].map((t) => new Bytes().byte(t))).vec([new Bytes().byte(I32)]);
 
   // ------------------------------------------------------------ reset
-  const rs = new Body(5);
-  const [R_PTRS, R_I, R_MASK, R_DE, R_DI] = [0, 1, 2, 3, 4];
+  const rs = new Body(6);
+  const [R_PTRS, R_I, R_MASK, R_DE, R_DI, R_IS] = [0, 1, 2, 3, 4, 5];
   const rPtr = Array.from({ length: nv }, () => rs.local(I32));
   const rO = rs.local(I32), lanes = rs.local(V128), rT = rs.local(V128);
   const rOld = Array.from({ length: nv }, () => rs.local(V128));
@@ -186,7 +186,7 @@ export function equationModule(model: CompiledModel): Uint8Array {
     rs.code.byte(0xfd).u32(simd.const); for (const x of [1, 2, 4, 8]) rs.code.byte(x, 0, 0, 0);
     rs.s(simd.and).i32(0).s(simd.i32x4Splat).s(simd.i32x4Ne).set(lanes);
     rs.f32x4(0).set(rT);
-    const rsScalars = hoist(rs, [...model.reset.temps, ...model.reset.writes.map((w) => w.value)], [R_DE, R_DI]);
+    const rsScalars = hoist(rs, [...model.reset.temps, ...model.reset.writes.map((w) => w.value)], [R_DE, R_DI, R_IS]);
     for (let k = 0; k < nv; k++) { rs.get(rPtr[k]!).get(rO).code.byte(op.i32Add); rs.s(simd.load, 4, 0).set(rOld[k]!); }
     const emitRs = emitter(rs, (i) => rOld[i]!, (i) => rTemps[i]!, rT, rScratch, funcIndex, rsScalars);
     model.reset.temps.forEach((t, k) => { emitRs(t); rs.set(rTemps[k]!); });
@@ -211,17 +211,18 @@ export function equationModule(model: CompiledModel): Uint8Array {
   return new Uint8Array(mod.b);
 }
 
-const scalarKey = (ir: Extract<IR, { op: 'decay' | 'coef' | 'const' }>) => (ir.op === 'decay' ? `d${ir.slot}` : ir.op === 'coef' ? `c${ir.slot}:${ir.v}` : `k${ir.v}`);
+type Scalar = Extract<IR, { op: 'decay' | 'coef' | 'const' | 'istep' }>;
+const scalarKey = (ir: Scalar) => (ir.op === 'decay' ? `d${ir.slot}` : ir.op === 'coef' ? `c${ir.slot}:${ir.v}` : ir.op === 'istep' ? 'i' : `k${ir.v}`);
 
 /**
  * The step's decay factors and the coefficients formed with them, computed
  * once before the loop (in f64, rounded once to f32, as the built-in
  * models form theirs) into v128 locals.
  */
-function scalarsOf(roots: readonly IR[]): Map<string, Extract<IR, { op: 'decay' | 'coef' | 'const' }>> {
-  const found = new Map<string, Extract<IR, { op: 'decay' | 'coef' | 'const' }>>();
+function scalarsOf(roots: readonly IR[]): Map<string, Scalar> {
+  const found = new Map<string, Scalar>();
   const visit = (ir: IR): void => {
-    if (ir.op === 'decay' || ir.op === 'coef' || ir.op === 'const') { found.set(scalarKey(ir), ir); return; }
+    if (ir.op === 'decay' || ir.op === 'coef' || ir.op === 'const' || ir.op === 'istep') { found.set(scalarKey(ir), ir); return; }
     if ('a' in ir) visit(ir.a);
     if ('b' in ir) visit(ir.b);
     if ('c' in ir) visit(ir.c);
@@ -231,8 +232,9 @@ function scalarsOf(roots: readonly IR[]): Map<string, Extract<IR, { op: 'decay' 
 }
 
 /** Pushes a constant as a v128: a literal, a decay factor, or a coefficient times one (formed in f64, rounded once). */
-function pushScalar(f: Body, ir: Extract<IR, { op: 'decay' | 'coef' | 'const' }>, decayParams: readonly [number, number]): void {
+function pushScalar(f: Body, ir: Scalar, decayParams: readonly [number, number, number]): void {
   if (ir.op === 'const') { f.f32x4(ir.v); return; }
+  if (ir.op === 'istep') { f.get(decayParams[2]).code.byte(op.f32DemoteF64); f.s(simd.f32x4Splat); return; }
   if (ir.op === 'coef') f.code.byte(op.f64Const).f64(ir.v);
   f.get(decayParams[ir.slot]);
   if (ir.op === 'coef') f.code.byte(0xa2);  // f64.mul
@@ -241,7 +243,7 @@ function pushScalar(f: Body, ir: Extract<IR, { op: 'decay' | 'coef' | 'const' }>
 }
 
 /** The constants of a function without a loop (reset), into v128 locals. */
-function hoist(f: Body, roots: readonly IR[], decayParams: readonly [number, number]): Map<string, number> {
+function hoist(f: Body, roots: readonly IR[], decayParams: readonly [number, number, number]): Map<string, number> {
   const locals = new Map<string, number>();
   for (const [key, ir] of scalarsOf(roots)) {
     const l = f.local(V128);
@@ -267,7 +269,7 @@ function emitter(
       case 'var': f.get(readVar(ir.i)); return;
       case 'tmp': f.get(readTmp(ir.i)); return;
       case 't': f.get(tLocal); return;
-      case 'decay': case 'coef': f.get(scalars.get(scalarKey(ir))!); return;
+      case 'decay': case 'coef': case 'istep': f.get(scalars.get(scalarKey(ir))!); return;
       case 'neg': go(ir.a); f.s(simd.f32x4Neg); return;
       case 'abs': go(ir.a); f.s(simd.f32x4Abs); return;
       case 'sqrt': go(ir.a); f.s(simd.f32x4Sqrt); return;
@@ -450,7 +452,7 @@ function scalarEmitter(f: Body, readVar: (i: number) => number, readTmp: (i: num
       case 'exp': go(ir.a); f.code.byte(op.call).u32(expIndex); return;
       case 'log': case 'tanh': case 'sin': case 'cos': go(ir.a); f.code.byte(op.call).u32(funcIndex(ir.op)); return;
       case 'pow': go(ir.a); go(ir.b); f.code.byte(op.call).u32(funcIndex('pow')); return;
-      case 'decay': case 'coef': throw new Error('no lazy decay in synapse code');
+      case 'decay': case 'coef': case 'istep': throw new Error('no lazy decay or step current in synapse code');
       default: {
         const o = num[ir.op] ?? cmp[ir.op];
         if (o === undefined) throw new Error(`no code for ${ir.op}`);

@@ -99,6 +99,18 @@ describe('the integration method', () => {
     });
   });
 
+  it('reads the population\'s step current as i_step: the same spikes as the built-in lif under the same steps', () => {
+    const current = { times: [50, 150, 250], amplitudes: [300, 600, 0] };
+    const run = (pop: object) => spikesOf({ dt: 0.1, duration: 300, seed: 1, populations: [pop], projections: [] }).map(([, t]) => t);
+    const builtIn = run({ name: 'n', size: 1, model: 'lif', params: { tau_m: 10, c_m: 250, v_rest: -70, v_reset: -70, v_thresh: -55, t_ref: 2 }, current });
+    const written = run({
+      name: 'n', size: 1, equations: ['dv/dt = (v_rest - v)/tau_m + i_step/c_m : mV (unless refractory)'], threshold: 'v >= v_th', reset: 'v = v_reset', refractory: '2 ms',
+      params: { tau_m: '10 ms', c_m: '250 pF', v_rest: '-70 mV', v_reset: '-70 mV', v_th: '-55 mV' }, current, init: { v: -70 },
+    });
+    expect(builtIn.length).toBeGreaterThan(5);
+    expect(written).toEqual(builtIn);
+  });
+
   it('RK4, RK2 and Euler converge to the exact solution at their orders', () => {
     const err = (method: 'rk4' | 'rk2' | 'euler', dt: number) => {
       const spec: EquationSpec = { equations: ['dx/dt = -x*y/tau : 1', 'dy/dt = (1 - y)/tau : 1'], params: { tau: '10 ms' }, method };
@@ -112,7 +124,7 @@ describe('the integration method', () => {
       i32.fill(-0x40000000, 48, 52);  // lastSpike at 192
       const update = inst.exports.update as (...a: number[]) => number;
       const steps = Math.round(10 / dt);
-      for (let m = 0; m < steps; m++) update(0, 4, 192, m, 0, 256, m * dt, 1, 1);
+      for (let m = 0; m < steps; m++) update(0, 4, 192, m, 0, 256, m * dt, 1, 1, 0);
       // x(t) = exp(-(t/tau - 1 + e^{-t/tau})) with y(t) = 1 - e^{-t/tau}, at t = tau.
       return Math.abs(f32[16]! - Math.exp(-Math.exp(-1)));
     };
@@ -132,7 +144,7 @@ describe('the integration method', () => {
     u32[0] = y; u32[1] = s;
     for (let j = 0; j < n; j++) f32[s / 4 + j] = -20 + (40 * j) / (n - 1);
     i32.fill(-0x40000000, last / 4, last / 4 + n);
-    (inst.exports.update as (...a: number[]) => number)(0, n, last, 0, 0, last + 4 * n, 0, 1, 1);
+    (inst.exports.update as (...a: number[]) => number)(0, n, last, 0, 0, last + 4 * n, 0, 1, 1, 0);
     let worst = 0;
     for (let j = 0; j < n; j++) worst = Math.max(worst, Math.abs(f32[y / 4 + j]! / Math.exp(f32[s / 4 + j]!) - 1));
     expect(worst).toBeLessThan(1e-6);

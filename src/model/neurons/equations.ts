@@ -42,7 +42,7 @@ function pointer(path: string, message: string): [string, string] {
 
 export const equations = defineNeuron<Record<string, number | string>>({
   name: 'equations',
-  description: 'a model written as equations: "equations" (dv/dt = (v_rest - v)/tau_m : mV), "threshold", "reset", "refractory", "method", "params" with units, "receptors" (weights in the unit of the receptor\'s variable)',
+  description: 'a model written as equations: "equations" (dv/dt = (v_rest - v)/tau_m : mV), "threshold", "reset", "refractory", "method", "params" with units, "receptors" (weights in the unit of the receptor\'s variable); i_step in an equation is the population\'s step current ("current", pA)',
   params: Params as never,
   variables: {},
   variablesOf: (pop) => {
@@ -53,7 +53,7 @@ export const equations = defineNeuron<Record<string, number | string>>({
     }
   },
   synapses: { weightUnit: 'the unit of the variable the receptor adds to', receptors: true, conductance: false },
-  inputs: { current: false, poissonInput: true },
+  inputs: { current: true, poissonInput: true },
   initSchema: Type.Record(Type.String({ maxLength: 64 }), InitValue, { description: 'initial values of the variables (0 unless given)' }),
   extra: {
     equations: Type.Union([Line, Type.Array(Line, { minItems: 1, maxItems: 256 })], { description: 'differential equations, subexpressions and per-neuron parameters, one per line, with units' }),
