@@ -90,6 +90,7 @@ export function addProjection(pre: i32, post: i32, receptor: i32): i32 {
   if (prepared) return STATUS_ALREADY_PREPARED;
   const a = popAt(pre), b = popAt(post);
   if (a == null || b == null) return STATUS_BAD_POPULATION;
+  if (!receptorExists(b, receptor)) return STATUS_BAD_ARGUMENT;
   const pr = new Projection(projs.length, a, b, receptor);
   projs.push(pr);
   return pr.index;
@@ -100,8 +101,16 @@ export function addPoissonInput(pop: i32, rate: f64, weight: f64, receptor: i32,
   if (p == null || prepared) return STATUS_BAD_POPULATION;
   const mode = p.inputMode();
   if (!(mode == INPUT_GRID || mode == INPUT_EVENTS) || !(rate >= 0) || (exact != 0 && mode != INPUT_EVENTS)) return STATUS_BAD_ARGUMENT;
+  if (!receptorExists(p, receptor)) return STATUS_BAD_ARGUMENT;
   p.inputs.push(new PoissonInput(rate, weight, receptor, exact != 0));
   return STATUS_OK;
+}
+
+// Receptors 0 (exc) and 1 (inh) everywhere; clock-driven models may have more (equations).
+function receptorExists(p: Population, r: i32): bool {
+  if (r < 0) return false;
+  if (p.inputMode() == INPUT_GRID) return r < changetype<ClockPopulation>(p).receptorCount();
+  return r < 2;
 }
 
 // ---------------------------------------------------------------- state

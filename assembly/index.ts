@@ -97,10 +97,10 @@ export function popInputMode(pop: i32): i32 {
 // An equation population's state and generated code (see models/equations.ts):
 // nVars f32 arrays (keysPtr: their initial-value streams; offsetsPtr: stored = value - offset), the table indices of its update and reset, its refractory
 // period (ms), and the variables receptors exc (0) and inh (1) add to (-1: none).
-export function defineEquations(pop: i32, nVars: i32, keysPtr: usize, offsetsPtr: usize, updateFn: i32, resetFn: i32, refMs: f64, exc: i32, inh: i32, tauE: f64, tauI: f64, heldMask: u32, clampPtr: usize): i32 {
+export function defineEquations(pop: i32, nVars: i32, keysPtr: usize, offsetsPtr: usize, updateFn: i32, resetFn: i32, refMs: f64, exc: i32, inh: i32, tauE: f64, tauI: f64, heldMask: u32, clampPtr: usize, extraPtr: usize, nExtra: i32): i32 {
   const p = engine.popAt(pop);
   if (p == null || !(p instanceof Equations) || engine.prepared) return STATUS_BAD_POPULATION;
-  return changetype<Equations>(p).define(nVars, keysPtr, offsetsPtr, updateFn, resetFn, refMs, exc, inh, tauE, tauI, heldMask, clampPtr);
+  return changetype<Equations>(p).define(nVars, keysPtr, offsetsPtr, updateFn, resetFn, refMs, exc, inh, tauE, tauI, heldMask, clampPtr, extraPtr, nExtra);
 }
 
 // 1 when the population's spikes keep their time within the step, 0 when they fall on its end.

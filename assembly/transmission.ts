@@ -9,15 +9,13 @@
 import { Projection, lowerBoundDelay } from "./projection";
 import { ClockPopulation } from "./models/clock";
 import { drawCounts } from "./poisson-input";
-import { RECEPTOR_EXC } from "./abi";
 
 // Adds the weights of the synapses whose spikes arrive now to the targets'
 // synaptic variable (ge or gi by receptor); returns the synaptic events.
 export function deliverGrid(pr: Projection, m: i32): f64 {
   const pre = pr.pre, post = changetype<ClockPopulation>(pr.post);
-  const exc = pr.receptor == RECEPTOR_EXC;
-  const tgtVar = changetype<usize>(exc ? post.ge : post.gi);
-  const gain = <f32>(exc ? post.gainE : post.gainI);  // lazy decay: see ClockPopulation
+  const tgtVar = changetype<usize>(post.receptorArray(pr.receptor));
+  const gain = <f32>post.receptorGain(pr.receptor);  // lazy decay: see ClockPopulation
   const targets = changetype<usize>(pr.targets), weights = changetype<usize>(pr.weights);
   const rowPtr = pr.rowPtr;
   const perSynapse = pr.delayConst == 0;
@@ -73,9 +71,8 @@ export function deliverPoissonInputs(p: ClockPopulation, m: i32): void {
   const n = p.size;
   for (let k = 0; k < p.inputs.length; k++) {
     const inp = unchecked(p.inputs[k]);
-    const exc = inp.receptor == RECEPTOR_EXC;
-    const target = exc ? p.ge : p.gi;
-    const w = <f32>(inp.weight * (exc ? p.gainE : p.gainI));
+    const target = p.receptorArray(inp.receptor);
+    const w = <f32>(inp.weight * p.receptorGain(inp.receptor));
     for (let j0 = 0; j0 < n; j0 += 4) {
       drawCounts(inp, k, p.index, m, j0 >> 2, counts);
       const lanes = min(4, n - j0);

@@ -92,6 +92,12 @@ export abstract class ClockPopulation extends Population {
 
   inputMode(): i32 { return INPUT_GRID; }
 
+  // The array synaptic input of receptor r adds to, and the gain it is added with (lazy decay):
+  // receptor 0 (exc) is ge, 1 (inh) gi; equation models may have more.
+  receptorArray(r: i32): StaticArray<f32> { return r == 0 ? this.ge : this.gi; }
+  receptorGain(r: i32): f64 { return r == 0 ? this.gainE : this.gainI; }
+  receptorCount(): i32 { return 2; }
+
   exactSpikeTimes(): bool { return false; }
 
   ownHistory(): i32 { return this.refSteps; }

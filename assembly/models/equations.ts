@@ -39,6 +39,8 @@ export class Equations extends ClockPopulation {
   // A held variable that the reset sets to a constant is held at it (one
   // pass, as lif clamps v); the others are saved before the update and put back.
   clampTo: StaticArray<f32> = new StaticArray<f32>(0);
+  // Receptors beyond exc and inh (2, 3, ...): the variables they add to, without lazy decay.
+  extraReceptors: StaticArray<f32>[] = [];
   saved: bool = false;
 
   constructor(index: i32, size: i32, first: i32, info: ModelInfo) {
@@ -53,7 +55,8 @@ export class Equations extends ClockPopulation {
   // tauE, tauI: the decay times of lazily stored receptor variables (Infinity: not lazy).
   // heldMask: bit k set when variable k is held during the refractory period (k < 32).
   // clampPtr: nVars f64, the stored value a held variable is reset to (NaN: not a constant).
-  define(nVars: i32, keysPtr: usize, offsetsPtr: usize, updateFn: i32, resetFn: i32, refMs: f64, exc: i32, inh: i32, tauE: f64, tauI: f64, heldMask: u32, clampPtr: usize): i32 {
+  // extraPtr: nExtra u32, the variables of receptors 2, 3, ...
+  define(nVars: i32, keysPtr: usize, offsetsPtr: usize, updateFn: i32, resetFn: i32, refMs: f64, exc: i32, inh: i32, tauE: f64, tauI: f64, heldMask: u32, clampPtr: usize, extraPtr: usize, nExtra: i32): i32 {
     if (nVars < 1 || exc >= nVars || inh >= nVars) return STATUS_BAD_ARGUMENT;
     this.heldMask = heldMask;
     if ((tauE != Infinity && exc < 0) || (tauI != Infinity && inh < 0) || !(tauE > 0) || !(tauI > 0)) return STATUS_BAD_ARGUMENT;
@@ -64,6 +67,12 @@ export class Equations extends ClockPopulation {
       this.offsets[k] = load<f64>(offsetsPtr + (<usize>k << 3));
     }
     this.tauE = tauE; this.tauI = tauI;
+    this.extraReceptors = [];
+    for (let k = 0; k < nExtra; k++) {
+      const v = load<u32>(extraPtr + (<usize>k << 2));
+      if (v >= <u32>nVars) return STATUS_BAD_ARGUMENT;
+      this.extraReceptors.push(this.vars.length > 0 ? this.vars[0] : this.ge);  // set below, once vars exist
+    }
     this.lazyE = tauE != Infinity ? exc : -1;
     this.lazyI = tauI != Infinity ? inh : -1;
     const np = padded(this.size);
@@ -90,12 +99,17 @@ export class Equations extends ClockPopulation {
       this.heldVars[nHeld++] = k;
       this.heldArrays.push(this.vars[k]);
     }
+    for (let k = 0; k < nExtra; k++) this.extraReceptors[k] = this.vars[load<u32>(extraPtr + (<usize>k << 2))];
     if (exc >= 0) this.ge = this.vars[exc];
     if (inh >= 0) this.gi = this.vars[inh];
     return STATUS_OK;
   }
 
   tRef(): f64 { return this.refMs; }
+
+  receptorArray(r: i32): StaticArray<f32> { return r < 2 ? super.receptorArray(r) : this.extraReceptors[r - 2]; }
+  receptorGain(r: i32): f64 { return r < 2 ? super.receptorGain(r) : 1.0; }
+  receptorCount(): i32 { return 2 + this.extraReceptors.length; }
 
   variableCount(): i32 { return this.vars.length + 1; }
 

@@ -114,7 +114,11 @@ export class Kernel {
       const value = w?.value.op === 'tmp' ? model.reset.temps[w.value.i]! : w?.value;
       return value?.op === 'const' ? value.v / model.variables[k]!.scale : NaN;
     });
-    this.check(this.#i.withArrays([keys, offsets, clamp], (keysPtr, offsetsPtr, clampPtr) => this.x.defineEquations(pop, model.variables.length, keysPtr!, offsetsPtr!, at, at + 1, model.refractoryMs, exc, inh, tau(0), tau(1), held, clampPtr!)), what);
+    const extraNames = Object.keys(model.receptors).filter((r) => r !== 'exc' && r !== 'inh');
+    const extra = Uint32Array.from(extraNames, (r) => model.receptors[r]!);
+    this.check(this.#i.withArrays([keys, offsets, clamp, extra], (keysPtr, offsetsPtr, clampPtr, extraPtr) =>
+      this.x.defineEquations(pop, model.variables.length, keysPtr!, offsetsPtr!, at, at + 1, model.refractoryMs, exc, inh, tau(0), tau(1), held, clampPtr!, extraPtr!, extra.length)), what);
+    this.#extraReceptors.set(pop, extraNames);
     const m = this.modelOf(pop);
     this.#popModel[pop] = { ...m, variables: [...model.variables.map((v) => v.name), 'count'] };
     return performance.now() - t0;
@@ -175,8 +179,8 @@ export class Kernel {
   firstId(pop: number): number { return this.check(this.x.popFirst(pop), `population ${pop}`); }
   neuronCount(): number { return this.x.neuronCount(); }
 
-  addPoissonInput(pop: number, rateHz: number, weight: number, receptor: 'exc' | 'inh', exact: boolean, what: string): void {
-    this.check(this.x.addPoissonInput(pop, rateHz, weight, this.receptor(receptor), exact ? 1 : 0), what);
+  addPoissonInput(pop: number, rateHz: number, weight: number, receptor: string, exact: boolean, what: string): void {
+    this.check(this.x.addPoissonInput(pop, rateHz, weight, this.receptor(pop, receptor, what), exact ? 1 : 0), what);
   }
 
   setSchedule(pop: number, steps: Int32Array, amps: Float64Array, what: string): void {
@@ -228,11 +232,20 @@ export class Kernel {
 
   // ------------------------------------------------------------ projections
 
-  addProjection(pre: number, post: number, receptor: 'exc' | 'inh', what: string): number {
-    return this.check(this.x.addProjection(pre, post, this.receptor(receptor)), what);
+  addProjection(pre: number, post: number, receptor: string, what: string): number {
+    return this.check(this.x.addProjection(pre, post, this.receptor(post, receptor, what)), what);
   }
 
-  private receptor(r: 'exc' | 'inh'): number { return r === 'inh' ? this.#i.k.RECEPTOR_INH : this.#i.k.RECEPTOR_EXC; }
+  /** Receptors of equation populations beyond exc and inh, by name (index 2, 3, ...). */
+  readonly #extraReceptors = new Map<number, string[]>();
+
+  private receptor(pop: number, r: string, what: string): number {
+    if (r === 'exc') return this.#i.k.RECEPTOR_EXC;
+    if (r === 'inh') return this.#i.k.RECEPTOR_INH;
+    const k = this.#extraReceptors.get(pop)?.indexOf(r) ?? -1;
+    if (k < 0) throw new KernelError(`${what}: the population has no receptor "${r}"`);
+    return 2 + k;
+  }
 
   connectFixedProbability(proj: number, p: number, autapses: boolean, what: string): void { this.check(this.x.connectFixedProbability(proj, p, autapses), what); }
   connectFixedIndegree(proj: number, n: number, autapses: boolean, multapses: boolean, what: string): void { this.check(this.x.connectFixedIndegree(proj, n, autapses, multapses), what); }

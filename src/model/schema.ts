@@ -36,7 +36,7 @@ const timing = (exact: boolean) => Type.Union([Type.Literal('exact'), Type.Liter
 const poissonInput = (exact: boolean) => Type.Object({
   rate: quantity('rate', 'Hz', { minimum: 0, description: 'rate of the Poisson spike train each neuron receives' }),
   weight: Type.Number({ description: 'effect of one input spike (the unit of the population\'s weights)' }),
-  receptor: Type.Optional(Type.Union([Type.Literal('exc'), Type.Literal('inh')], { title: '"exc" or "inh"', description: 'default by the weight sign' })),
+  receptor: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 64, title: '"exc", "inh" or a receptor of an equation model', description: 'default by the weight sign' })),
   timing: Type.Optional(timing(exact)),
 }, { additionalProperties: false });
 const PoissonInput = poissonInput(false);
@@ -123,9 +123,10 @@ export const Projection = Type.Object({
     title: Value.title,
     description: 'axonal delay (ms; >= dt, rounded to whole steps; default one step): a spike at t acts on the target at t + delay',
   })),
-  receptor: Type.Optional(Type.Union([Type.Literal('exc'), Type.Literal('inh')], {
-    title: '"exc" or "inh"',
-    description: 'synaptic variable the weights add to: ge ("exc") or gi ("inh"); default by the weight sign',
+  receptor: Type.Optional(Type.String({
+    pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 64,
+    title: '"exc", "inh" or a receptor of an equation model',
+    description: 'synaptic variable the weights add to: ge ("exc") or gi ("inh"), or the variable an equation model names for the receptor; default by the weight sign',
   })),
   plasticity: Type.Optional(Type.Union([Plasticity, Type.Null()], {
     title: 'a plasticity block or null',

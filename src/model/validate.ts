@@ -419,6 +419,7 @@ function checkPopulation(pop: Population, at: string, m: ValidModel, add: Add): 
     if (m.dt > 0 && inp.rate * m.dt / 1000 > 1000) add(`${ip}/rate`, `rate x dt must be at most 1000 spikes per step (got ${inp.rate * m.dt / 1000})`);
     if (model.synapses?.conductance && inp.weight < 0) add(`${ip}/weight`, `conductance weights must be >= 0 nS (got ${inp.weight})`);
     if (!model.synapses?.receptors && inp.receptor !== undefined) add(`${ip}/receptor`, `${pop.model} has no synaptic receptors; omit "receptor"`);
+    else if (inp.receptor !== undefined || pop.model === 'equations') checkReceptor(pop, inp.receptor ?? (inp.weight < 0 ? 'inh' : 'exc'), `${ip}/receptor`, `population "${pop.name}"`, add);
     if (inp.timing === 'exact' && !model.inputs.exactPoisson) add(`${ip}/timing`, `${pop.model} is clock-driven: its inputs arrive at the step's end ("grid"); "exact" needs an event-driven model (lif_delta)`);
   });
   const c = pop.current;
@@ -481,11 +482,8 @@ function checkProjection(
     if (listWeights) add(`${at}/receptor`, 'is required with per-synapse weights ("exc" or "inh")');
   }
 
-  // An equation population takes synapses at the receptors it names.
-  if (post.model === 'equations') {
-    const receptors = (post as { receptors?: Record<string, string> }).receptors ?? {};
-    const receptor = pr.receptor ?? (typeof pr.weight === 'number' && pr.weight < 0 ? 'inh' : 'exc');
-    if (receptors[receptor] === undefined) add(`${at}/receptor`, `population "${pr.to}" has no "${receptor}" receptor: give its equations "receptors": { "${receptor}": "<variable>" }`);
+  if (syn?.receptors && (pr.receptor !== undefined || post.model === 'equations')) {
+    checkReceptor(post, pr.receptor ?? (typeof pr.weight === 'number' && pr.weight < 0 ? 'inh' : 'exc'), `${at}/receptor`, `population "${pr.to}"`, add);
   }
   if (pr.plasticity) checkPlasticity(pr, post, at, add);
   if (pr.normalize && stepOk && !(msToSteps(pr.normalize.interval, dt) >= 1)) {
@@ -567,6 +565,16 @@ function checkPlasticity(pr: Projection, post: Population, at: string, add: Add)
   }
   if (c.rule === 'list' && c.weights) {
     (c.weights as number[]).forEach((w, s) => { if (!within(w, w)) add(`${at}/connect/weights/${s}`, `initial weight ${w} is outside the plasticity bounds [${wMin}, ${wMax}]`); });
+  }
+}
+
+/** exc and inh for the built-in models; an equation population has the receptors it names. */
+function checkReceptor(pop: Population, receptor: string, at: string, what: string, add: Add): void {
+  if (pop.model === 'equations') {
+    const receptors = (pop as { receptors?: Record<string, string> }).receptors ?? {};
+    if (receptors[receptor] === undefined) add(at, `${what} has no "${receptor}" receptor: give its equations "receptors": { "${receptor}": "<variable>" }`);
+  } else if (receptor !== 'exc' && receptor !== 'inh') {
+    add(at, `${what} (${pop.model}) has the receptors "exc" and "inh" (got "${receptor}")`);
   }
 }
 

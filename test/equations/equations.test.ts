@@ -111,6 +111,30 @@ describe('the integration method', () => {
     expect(written).toEqual(builtIn);
   });
 
+  it('takes synapses at receptors it names beyond exc and inh (a slow receptor\'s variable decays with its own time constant)', () => {
+    const model = (receptor: string) => ({
+      dt: 0.1, duration: 40, seed: 1,
+      populations: [
+        { name: 'src', size: 1, model: 'spike_source', params: { spike_times: [[10]] } },
+        { name: 'n', size: 1, equations: ['dv/dt = (-v + g_a + g_b)/tau : mV', 'dg_a/dt = -g_a/tau_a : mV', 'dg_b/dt = -g_b/tau_b : mV'],
+          params: { tau: '20 ms', tau_a: '2 ms', tau_b: '50 ms' }, receptors: { exc: 'g_a', slow: 'g_b' } },
+      ],
+      projections: [{ from: 'src', to: 'n', connect: { rule: 'all_to_all' }, weight: 2, delay: 1, receptor }],
+    });
+    const at = (t: number) => {
+      const sim = new Simulation(validateModel({ ...model('slow'), duration: t }));
+      sim.run({});
+      return { a: sim.population('n').state('g_a')[0]!, b: sim.population('n').state('g_b')[0]! };
+    };
+    const x = at(30), y = at(40);
+    expect(x.a).toBe(0);
+    expect(y.b / x.b).toBeCloseTo(Math.exp(-10 / 50), 5);
+    expect(x.b).toBeGreaterThan(1.2);
+    expect(() => validateModel(model('nmda'))).toThrow(/\/projections\/0\/receptor: population "n" has no "nmda" receptor/);
+    const builtIn = { ...model('slow'), populations: [model('slow').populations[0], { name: 'n', size: 1, model: 'lif' }] };
+    expect(() => validateModel(builtIn)).toThrow(/\/projections\/0\/receptor: population "n" \(lif\) has the receptors "exc" and "inh" \(got "slow"\)/);
+  });
+
   it('RK4, RK2 and Euler converge to the exact solution at their orders', () => {
     const err = (method: 'rk4' | 'rk2' | 'euler', dt: number) => {
       const spec: EquationSpec = { equations: ['dx/dt = -x*y/tau : 1', 'dy/dt = (1 - y)/tau : 1'], params: { tau: '10 ms' }, method };

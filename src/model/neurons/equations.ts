@@ -61,7 +61,7 @@ export const equations = defineNeuron<Record<string, number | string>>({
     reset: Type.Optional(Type.Union([Line, Type.Array(Line, { maxItems: 256 })], { description: 'statements run at a spike ("v = v_reset", "w += b")' })),
     refractory: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.String({ maxLength: 64 })], { description: 'refractory period ("5 ms"): no spike, and variables flagged (unless refractory) are held' })),
     method: Type.Optional(Type.Union(METHODS.map((m) => Type.Literal(m)), { description: 'integration: exact (linear, constant coefficients; the default where it applies), exponential_euler, rk4, rk2, euler' })),
-    receptors: Type.Optional(Type.Object({ exc: Type.Optional(Type.String({ maxLength: 64 })), inh: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false, description: 'the variable excitatory and inhibitory synapses add to' })),
+    receptors: Type.Optional(Type.Record(Type.String({ maxLength: 64, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String({ maxLength: 64 }), { description: 'receptor names (as projections and poisson_input give them: "exc", "inh", or any other) and the variable each adds to' })),
   },
   check: (pop, at, add) => {
     // Names are short: a hostile key must not be echoed back whole.
