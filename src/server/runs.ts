@@ -174,6 +174,13 @@ export class Run {
       case 'frame': {
         const bytes = new Uint8Array(m.bytes);
         if (m.type === 'progress') this.tMs = (decodeFrame(bytes) as { t_ms: number }).t_ms;
+        // A watcher that has the done frame may ask for the files at once: the run is over
+        // before the frame goes out, not when the worker's own 'done' message follows it.
+        if (m.type === 'done') {
+          const done = decodeFrame(bytes) as { state: RunState; summary: unknown };
+          this.state = done.state;
+          this.summary = done.summary as typeof this.summary;
+        }
         if (this.experiment) this.keepForReplay(m.type, bytes);
         for (const w of this.watchers) w.push(bytes, m.type, m.spikes);
         break;
