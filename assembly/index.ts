@@ -270,16 +270,17 @@ export function setPlasticity(
   pr.plasticity = pl;
   return STATUS_OK;
 }
-// A plastic projection of the equations rule (after setPlasticity): nEv
-// event-driven variables per synapse and the table indices of the generated
-// on_pre and on_post (src/equations/wasm.ts, synapseModule).
-export function defineSynapseEquations(k: i32, nEv: i32, onPre: i32, onPost: i32): i32 {
+// A plastic projection of the equations rule (after setPlasticity): nSyn
+// synaptic variables per synapse and the table indices of the generated
+// on_pre, on_post and step (-1: no clock-driven equations); see
+// src/equations/wasm.ts, synapseModule.
+export function defineSynapseEquations(k: i32, nSyn: i32, onPre: i32, onPost: i32, stepFn: i32): i32 {
   const pr = connectedProj(k);
   if (pr == null || pr.plasticity == null || engine.prepared) return STATUS_BAD_PROJECTION;
-  if (nEv < 0) return STATUS_BAD_ARGUMENT;
+  if (nSyn < 0) return STATUS_BAD_ARGUMENT;
   const pl = pr.plasticity!;
   pl.rule = RULE_EQUATIONS;
-  pl.nEv = nEv; pl.onPre = onPre; pl.onPost = onPost;
+  pl.nEv = nSyn; pl.onPre = onPre; pl.onPost = onPost; pl.stepFn = stepFn;
   return STATUS_OK;
 }
 

@@ -47,6 +47,8 @@ export class Plasticity {
   // generated code reads ([w, weights, last, colSyn, variables...]).
   onPre: i32 = -1;
   onPost: i32 = -1;
+  stepFn: i32 = -1;
+  // Per-synapse variables (event-driven, then clock-driven).
   nEv: i32 = 0;
   ev: StaticArray<f64>[] = [];
   last: StaticArray<f64> = new StaticArray<f64>(0);

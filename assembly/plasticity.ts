@@ -66,12 +66,15 @@ export function preparePlasticity(pr: Projection): void {
     pl.ev = [];
     for (let k = 0; k < pl.nEv; k++) pl.ev.push(new StaticArray<f64>(n));
     pl.last = new StaticArray<f64>(n);
-    pl.ptrs = new StaticArray<u32>(4 + pl.nEv);
+    pl.ptrs = new StaticArray<u32>(7 + pl.nEv);
     pl.ptrs[0] = <u32>changetype<usize>(pl.w);
     pl.ptrs[1] = <u32>changetype<usize>(pr.weights);
     pl.ptrs[2] = <u32>changetype<usize>(pl.last);
     pl.ptrs[3] = <u32>changetype<usize>(pl.colSyn);
-    for (let k = 0; k < pl.nEv; k++) pl.ptrs[4 + k] = <u32>changetype<usize>(pl.ev[k]);
+    pl.ptrs[4] = <u32>changetype<usize>(pr.targets);
+    pl.ptrs[5] = <u32>changetype<usize>(pl.colSrc);
+    pl.ptrs[6] = <u32>changetype<usize>(pr.rowPtr);
+    for (let k = 0; k < pl.nEv; k++) pl.ptrs[7 + k] = <u32>changetype<usize>(pl.ev[k]);
   }
 }
 
@@ -163,7 +166,7 @@ function depressRow(pr: Projection, pl: Plasticity, s0: i32, n: i32, k: f64): vo
 function preEvent(pr: Projection, i: i32, t: f64): void {
   const pl = pr.plasticity!;
   if (pl.rule == RULE_EQUATIONS) {
-    call_indirect<void>(<u32>pl.onPre, <u32>changetype<usize>(pl.ptrs), <i32>unchecked(pr.rowPtr[i]), <i32>unchecked(pr.rowPtr[i + 1]), t);
+    call_indirect<void>(<u32>pl.onPre, <u32>changetype<usize>(pl.ptrs), <i32>unchecked(pr.rowPtr[i]), <i32>unchecked(pr.rowPtr[i + 1]), i, t);
     return;
   }
   const g1 = grow(pl.tauPlus, t, pl.base);
@@ -208,7 +211,7 @@ function preEvent(pr: Projection, i: i32, t: f64): void {
 function postEvent(pr: Projection, j: i32, t: f64): void {
   const pl = pr.plasticity!;
   if (pl.rule == RULE_EQUATIONS) {
-    call_indirect<void>(<u32>pl.onPost, <u32>changetype<usize>(pl.ptrs), <i32>unchecked(pl.colPtr[j]), <i32>unchecked(pl.colPtr[j + 1]), t);
+    call_indirect<void>(<u32>pl.onPost, <u32>changetype<usize>(pl.ptrs), <i32>unchecked(pl.colPtr[j]), <i32>unchecked(pl.colPtr[j + 1]), j, t);
     return;
   }
   const g1 = grow(pl.tauMinus, t, pl.base);
@@ -279,6 +282,8 @@ export function stepPlasticity(pr: Projection, m: i32, dt: f64): void {
   const pl = pr.plasticity!;
   const d = pr.delayConst;
   const tStart = <f64>m * dt;
+  // Clock-driven synaptic equations: one step of every synapse, before the step's events.
+  if (pl.rule == RULE_EQUATIONS && pl.stepFn >= 0) call_indirect<void>(<u32>pl.stepFn, <u32>changetype<usize>(pl.ptrs), pr.nPre, tStart);
   if (tStart - pl.base > pl.renormAfter) rebase(pr, tStart);
   const preStep = pl.dendritic ? m : m - d, postStep = pl.dendritic ? m - d : m;
   const pre = pr.pre, post = pr.post;

@@ -17,7 +17,7 @@
 // lane through imported Math functions; exp has a vector polynomial.
 
 import type { IR, Program, CompiledModel } from './model.js';
-import type { CompiledSynapse } from './synapse.js';
+import type { CompiledSynapse, ExternalRead } from './synapse.js';
 
 const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b, F32 = 0x7d;
 
@@ -347,53 +347,61 @@ void F32;
 
 // ------------------------------------------------------------ synapses
 
+/** Where a neuron variable a synapse reads lives in the kernel: population and variable index. */
+export interface StateAddress { readonly pop: number; readonly variable: number }
+
 /**
  * The module of a synapse model (src/equations/synapse.ts): scalar f64
- * code, one call per event for a run of synapses.
+ * code over runs of synapses.
  *
- *   on_pre(ptrs, s0, s1, t): synapses s0..s1-1 (one presynaptic neuron's row)
- *   on_post(ptrs, c0, c1, t): synapses colSyn[c0..c1-1] (one postsynaptic neuron's column)
+ *   on_pre(ptrs, s0, s1, i, t): synapses s0..s1-1, the row of presynaptic neuron i
+ *   on_post(ptrs, c0, c1, j, t): synapses colSyn[c0..c1-1], the column of postsynaptic neuron j
+ *   step(ptrs, nPre, t): every synapse, one Euler step of the clock-driven variables
  *
  * ptrs: [w (f64), weights (f32, what transmission reads), last event time
- * (f64), colSyn (u32), event-driven variables (f64)...]. Each synapse's
- * event-driven variables are decayed to t exactly, the statements run, and
- * w is mirrored to the f32 weights.
+ * (f64), colSyn (u32), targets (u32), colSrc (u32), rowPtr (u32), synaptic
+ * variables (f64)...]. The event-driven variables are decayed to t exactly
+ * (and their time set to t), the statements run, w is mirrored to the f32
+ * weights. Neuron variables (NAME_pre, NAME_post) are read through the
+ * kernel's stateValue, so every model's storage (offsets, lazy decay) is honoured.
  */
-export function synapseModule(c: CompiledSynapse): Uint8Array {
+export function synapseModule(c: CompiledSynapse, resolve: (r: ExternalRead) => StateAddress): Uint8Array {
   const nEv = c.taus.length;
+  const wIndex = c.variables.indexOf('w');
+  const nSyn = wIndex;  // per-synapse arrays: event-driven, then clock-driven variables
   const f64 = () => new Bytes().byte(F64);
   const types = [
     new Bytes().byte(0x60).vec([f64()]).vec([f64()]),
     new Bytes().byte(0x60).vec([f64(), f64()]).vec([f64()]),
-    new Bytes().byte(0x60).vec([I32, I32, I32, F64].map((t) => new Bytes().byte(t))).vec([]),
+    new Bytes().byte(0x60).vec([I32, I32, I32, I32, F64].map((t) => new Bytes().byte(t))).vec([]),  // on_pre, on_post
+    new Bytes().byte(0x60).vec([I32, I32, F64].map((t) => new Bytes().byte(t))).vec([]),  // step
+    new Bytes().byte(0x60).vec([I32, I32, I32].map((t) => new Bytes().byte(t))).vec([f64()]),  // kernel state
   ];
   const imports = [
     new Bytes().name('env').name('memory').byte(0x02, 0x00).u32(0),
     ...IMPORTED.map((f) => new Bytes().name('math').name(f).byte(0x00).u32(f === 'pow' ? 1 : 0)),
+    new Bytes().name('kernel').name('state').byte(0x00).u32(4),
   ];
-  const nImported = IMPORTED.length;
-  const EXP = nImported + 2;
-  const event = (program: Program, column: boolean): Body => {
-    const f = new Body(4);
-    const [P, A, B, T] = [0, 1, 2, 3];
-    const wP = f.local(I32), fP = f.local(I32), lastP = f.local(I32), colP = f.local(I32);
-    const evP = Array.from({ length: nEv }, () => f.local(I32));
-    const sL = f.local(I32), syn = f.local(I32), so = f.local(I32), dT = f.local(F64);
-    const vars = Array.from({ length: nEv + 1 }, () => f.local(F64));
+  const STATE = IMPORTED.length;
+  const nImported = IMPORTED.length + 1;
+  const EXP = nImported + 3;
+  const addresses = c.reads.map(resolve);
+
+  /**
+   * The body for one synapse: `syn` its index, `pre` and `post` its neurons;
+   * decays the event-driven variables to T, runs the program, stores.
+   */
+  const synapseBody = (f: Body, program: Program, L: { P: number; T: number; syn: number; pre: number; post: number; mirror: boolean }) => {
+    const load32 = (k: number) => { f.get(L.P); f.code.byte(op.i32Load, 2).u32(4 * k); };
+    const so = f.local(I32), dT = f.local(F64);
+    const vars = Array.from({ length: c.variables.length }, () => f.local(F64));
     const temps = program.temps.map(() => f.local(F64));
-    const load32 = (k: number, into: number) => { f.get(P); f.code.byte(op.i32Load, 2).u32(4 * k); f.set(into); };
-    load32(0, wP); load32(1, fP); load32(2, lastP); load32(3, colP);
-    for (let k = 0; k < nEv; k++) load32(4 + k, evP[k]!);
-    f.get(A).set(sL);
-    f.code.byte(op.block, 0x40, op.loop, 0x40);
-    f.get(sL).get(B).code.byte(op.i32GeS, op.brIf).u32(1);
-    if (column) { f.get(colP).get(sL).i32(2).code.byte(op.i32Shl, op.i32Add, op.i32Load, 2, 0); } else f.get(sL);
-    f.set(syn);
-    f.get(syn).i32(3).code.byte(op.i32Shl); f.set(so);
-    // dT = t - last[s]; last[s] = t
-    f.get(T).get(lastP).get(so).code.byte(op.i32Add, 0x2b, 3, 0, 0xa1); f.set(dT);
-    f.get(lastP).get(so).code.byte(op.i32Add); f.get(T).code.byte(0x39, 3, 0);
-    // One exponential per distinct time constant.
+    f.get(L.syn).i32(3).code.byte(op.i32Shl); f.set(so);
+    if (nEv > 0) {
+      // dT = t - last[s]; last[s] = t
+      f.get(L.T); load32(2); f.get(so).code.byte(op.i32Add, 0x2b, 3, 0, 0xa1); f.set(dT);
+      load32(2); f.get(so).code.byte(op.i32Add); f.get(L.T).code.byte(0x39, 3, 0);
+    }
     const decays = new Map<number, number>();
     for (const tau of c.taus) {
       if (!Number.isFinite(tau) || decays.has(tau)) continue;
@@ -402,32 +410,69 @@ export function synapseModule(c: CompiledSynapse): Uint8Array {
       f.set(l);
       decays.set(tau, l);
     }
-    for (let k = 0; k < nEv; k++) {
-      f.get(evP[k]!).get(so).code.byte(op.i32Add, 0x2b, 3, 0);
-      const d = decays.get(c.taus[k]!);
+    for (let k = 0; k < nSyn; k++) {
+      load32(7 + k); f.get(so).code.byte(op.i32Add, 0x2b, 3, 0);
+      const d = k < nEv ? decays.get(c.taus[k]!) : undefined;
       if (d !== undefined) f.get(d).code.byte(0xa2);
       f.set(vars[k]!);
     }
-    f.get(wP).get(so).code.byte(op.i32Add, 0x2b, 3, 0); f.set(vars[nEv]!);
-    const go = scalarEmitter(f, (i) => vars[i]!, (i) => temps[i]!, T, (fn) => IMPORTED.indexOf(fn), EXP);
+    load32(0); f.get(so).code.byte(op.i32Add, 0x2b, 3, 0); f.set(vars[wIndex]!);
+    c.reads.forEach((r, q) => {
+      const a = addresses[q]!;
+      f.i32(a.pop).i32(a.variable).get(r.side === 'pre' ? L.pre : L.post).code.byte(op.call).u32(STATE);
+      f.set(vars[wIndex + 1 + q]!);
+    });
+    const go = scalarEmitter(f, (i) => vars[i]!, (i) => temps[i]!, L.T, (fn) => IMPORTED.indexOf(fn), EXP);
     program.temps.forEach((t, k) => { go(t); f.set(temps[k]!); });
     for (const w of program.writes) { go(w.value); f.set(vars[w.i]!); }
-    for (let k = 0; k < nEv; k++) { f.get(evP[k]!).get(so).code.byte(op.i32Add); f.get(vars[k]!).code.byte(0x39, 3, 0); }
-    f.get(wP).get(so).code.byte(op.i32Add); f.get(vars[nEv]!).code.byte(0x39, 3, 0);
-    f.get(fP).get(syn).i32(2).code.byte(op.i32Shl, op.i32Add); f.get(vars[nEv]!).code.byte(op.f32DemoteF64, 0x38, 2, 0);
-    f.get(sL).i32(1).code.byte(op.i32Add); f.set(sL);
+    for (let k = 0; k < nSyn; k++) { load32(7 + k); f.get(so).code.byte(op.i32Add); f.get(vars[k]!).code.byte(0x39, 3, 0); }
+    load32(0); f.get(so).code.byte(op.i32Add); f.get(vars[wIndex]!).code.byte(0x39, 3, 0);
+    load32(1); f.get(L.syn).i32(2).code.byte(op.i32Shl, op.i32Add); f.get(vars[wIndex]!).code.byte(op.f32DemoteF64, 0x38, 2, 0);
+  };
+  const loadAt = (f: Body, k: number, index: number) => { f.get(0); f.code.byte(op.i32Load, 2).u32(4 * k); f.get(index).i32(2).code.byte(op.i32Shl, op.i32Add, op.i32Load, 2, 0); };
+
+  const event = (program: Program, column: boolean): Body => {
+    const f = new Body(5);
+    const [P, A, B, N, T] = [0, 1, 2, 3, 4];
+    const k = f.local(I32), syn = f.local(I32), other = f.local(I32);
+    f.get(A).set(k);
+    f.code.byte(op.block, 0x40, op.loop, 0x40);
+    f.get(k).get(B).code.byte(op.i32GeS, op.brIf).u32(1);
+    if (column) { loadAt(f, 3, k); f.set(syn); loadAt(f, 5, k); f.set(other); } else { f.get(k).set(syn); loadAt(f, 4, syn); f.set(other); }
+    synapseBody(f, program, { P, T, syn, pre: column ? other : N, post: column ? N : other, mirror: true });
+    f.get(k).i32(1).code.byte(op.i32Add); f.set(k);
+    f.code.byte(op.br).u32(0).byte(op.end, op.end);
+    return f;
+  };
+  const stepFn = (): Body => {
+    const f = new Body(3);
+    const [P, NPRE, T] = [0, 1, 2];
+    const i = f.local(I32), s = f.local(I32), s1 = f.local(I32), post = f.local(I32);
+    f.i32(0).set(i);
+    f.code.byte(op.block, 0x40, op.loop, 0x40);
+    f.get(i).get(NPRE).code.byte(op.i32GeS, op.brIf).u32(1);
+    loadAt(f, 6, i); f.set(s);
+    f.get(i).i32(1).code.byte(op.i32Add); f.set(s1); loadAt(f, 6, s1); f.set(s1);
+    f.code.byte(op.block, 0x40, op.loop, 0x40);
+    f.get(s).get(s1).code.byte(op.i32GeS, op.brIf).u32(1);
+    loadAt(f, 4, s); f.set(post);
+    synapseBody(f, c.step, { P, T, syn: s, pre: i, post, mirror: true });
+    f.get(s).i32(1).code.byte(op.i32Add); f.set(s);
+    f.code.byte(op.br).u32(0).byte(op.end, op.end);
+    f.get(i).i32(1).code.byte(op.i32Add); f.set(i);
     f.code.byte(op.br).u32(0).byte(op.end, op.end);
     return f;
   };
   const mod = new Bytes().byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
   mod.section(1, new Bytes().vec(types));
   mod.section(2, new Bytes().vec(imports));
-  mod.section(3, new Bytes().vec([new Bytes().u32(2), new Bytes().u32(2), new Bytes().u32(0)]));
+  mod.section(3, new Bytes().vec([new Bytes().u32(2), new Bytes().u32(2), new Bytes().u32(3), new Bytes().u32(0)]));
   mod.section(7, new Bytes().vec([
     new Bytes().name('on_pre').byte(0x00).u32(nImported),
     new Bytes().name('on_post').byte(0x00).u32(nImported + 1),
+    new Bytes().name('step').byte(0x00).u32(nImported + 2),
   ]));
-  mod.section(10, new Bytes().vec([event(c.onPre, false).bytes(), event(c.onPost, true).bytes(), expF64().bytes()]));
+  mod.section(10, new Bytes().vec([event(c.onPre, false).bytes(), event(c.onPost, true).bytes(), stepFn().bytes(), expF64().bytes()]));
   return new Uint8Array(mod.b);
 }
 

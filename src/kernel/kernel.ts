@@ -318,15 +318,18 @@ export class Kernel {
    * A plastic projection's rule written as equations: its generated module on
    * this kernel's memory, on_pre and on_post in the function table (after setPlasticity).
    */
-  defineSynapseEquations(proj: number, c: CompiledSynapse, what: string): number {
+  defineSynapseEquations(proj: number, pre: number, post: number, c: CompiledSynapse, what: string): number {
     const t0 = performance.now();
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(synapseModule(c)), equationImports(this.#i.x.memory) as never);
-    const exports = instance.exports as { on_pre: unknown; on_post: unknown };
+    const bytes = synapseModule(c, (r) => { const pop = r.side === 'pre' ? pre : post; return { pop, variable: this.variable(pop, r.name) }; });
+    const imports = { ...equationImports(this.#i.x.memory), kernel: { state: (this.#i.x as unknown as { stateValue: unknown }).stateValue } };
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports as never);
+    const exports = instance.exports as { on_pre: unknown; on_post: unknown; step: unknown };
     const table = (this.#i.x as unknown as { table: { grow(n: number): number; set(i: number, f: unknown): void } }).table;
-    const at = table.grow(2);
+    const at = table.grow(3);
     table.set(at, exports.on_pre);
     table.set(at + 1, exports.on_post);
-    this.check(this.x.defineSynapseEquations(proj, c.taus.length, at, at + 1), what);
+    table.set(at + 2, exports.step);
+    this.check(this.x.defineSynapseEquations(proj, c.variables.indexOf('w'), at, at + 1, c.step.writes.length ? at + 2 : -1), what);
     return performance.now() - t0;
   }
   setTriplet(proj: number, tauX: number, tauY: number, a2p: number, a3p: number, a2m: number, a3m: number, what: string): void {

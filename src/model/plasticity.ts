@@ -4,7 +4,7 @@
 
 import { Type, type TObject, type Static } from '@sinclair/typebox';
 import { quantity, type Add } from './values.js';
-import { compileSynapse, type CompiledSynapse } from '../equations/synapse.js';
+import { compileSynapse, type CompiledSynapse, type SynapseContext } from '../equations/synapse.js';
 import { EquationError } from '../equations/model.js';
 
 /** What the kernel is told about a plastic projection (see assembly/plasticity.ts). */
@@ -26,9 +26,10 @@ export interface KernelPlasticity {
 export interface PlasticityRule<P = { rule: string }> {
   readonly rule: string;
   readonly schema: TObject;
-  kernel(pl: P): KernelPlasticity;
+  /** context: the variables of the two populations and the step (rules written as equations read them). */
+  kernel(pl: P, context?: SynapseContext): KernelPlasticity;
   /** Rules that span fields, one issue each (at: the plasticity object's path). */
-  check?(pl: P, at: string, add: Add): void;
+  check?(pl: P, at: string, add: Add, context?: SynapseContext): void;
 }
 
 const common = {
@@ -124,24 +125,24 @@ const EquationsRule = Type.Object({
 }, { additionalProperties: false, description: 'a rule written as equations (Brian2\'s Synapses): w is the weight, in the projection\'s weight unit; initial weights are clamped to [w_min, w_max]' });
 
 const compiledSynapses = new WeakMap<object, CompiledSynapse>();
-function synapseOf(pl: Static<typeof EquationsRule>): CompiledSynapse {
+function synapseOf(pl: Static<typeof EquationsRule>, context: SynapseContext | undefined): CompiledSynapse {
   let c = compiledSynapses.get(pl);
-  if (!c) { c = compileSynapse(pl); compiledSynapses.set(pl, c); }
+  if (!c) { c = compileSynapse(pl, context); compiledSynapses.set(pl, c); }
   return c;
 }
 
 const equations: PlasticityRule<Static<typeof EquationsRule>> = {
   rule: 'equations',
   schema: EquationsRule,
-  kernel: (pl) => ({
+  kernel: (pl, context) => ({
     base: { rule: 'pair', nearest: false, dendritic: pl.delay === 'dendritic', tauPlus: 20, tauMinus: 20, aPlus: 0, aMinus: 0, wMin: pl.w_min ?? 0, wMax: pl.w_max, mu: 0 },
-    equations: synapseOf(pl),
+    equations: synapseOf(pl, context),
   }),
-  check: (pl, at, add) => {
+  check: (pl, at, add, context) => {
     const long = Object.keys(pl.params ?? {}).filter((k) => k.length > 64);
     if (long.length) { for (const k of long) add(`${at}/params/${k.slice(0, 64)}...`, `names are at most 64 characters (this one has ${k.length})`); return; }
     try {
-      synapseOf(pl);
+      synapseOf(pl, context);
     } catch (e) {
       if (!(e instanceof EquationError)) throw e;
       for (const i of e.issues) add(`${at}/${i.path.replace(/ \(line (\d+)\)$/, '')}`, i.message);

@@ -9,7 +9,7 @@ import { closest } from '../core/closest.js';
 import { tooDeep, shown, MAX_JSON_DEPTH } from '../core/json.js';
 import { Model, type Population, type Projection } from './schema.js';
 import { checkValue, checkNonNegative, checkTimes, lowestOf, highestOf, type Add, type InitValue, type Value } from './values.js';
-import { NEURON_MODELS, neuronModel, modelVariables, populationVariables, patternCount, type NeuronModel } from './neurons/index.js';
+import { NEURON_MODELS, neuronModel, modelVariables, populationVariables, variableUnits, patternCount, type NeuronModel } from './neurons/index.js';
 import { connectionRule } from './connect.js';
 import { plasticityRule } from './plasticity.js';
 import { msToSteps } from './units.js';
@@ -485,7 +485,7 @@ function checkProjection(
   if (syn?.receptors && (pr.receptor !== undefined || post.model === 'equations')) {
     checkReceptor(post, pr.receptor ?? (typeof pr.weight === 'number' && pr.weight < 0 ? 'inh' : 'exc'), `${at}/receptor`, `population "${pr.to}"`, add);
   }
-  if (pr.plasticity) checkPlasticity(pr, post, at, add);
+  if (pr.plasticity) checkPlasticity(pr, pre, post, at, dt, add);
   if (pr.normalize && stepOk && !(msToSteps(pr.normalize.interval, dt) >= 1)) {
     add(`${at}/normalize/interval`, `must be >= dt = ${dt} ms (got ${pr.normalize.interval})`);
   }
@@ -543,7 +543,7 @@ function checkCoupling(pr: Projection, post: Population, at: string, add: Add): 
   }
 }
 
-function checkPlasticity(pr: Projection, post: Population, at: string, add: Add): void {
+function checkPlasticity(pr: Projection, pre: Population, post: Population, at: string, dt: number, add: Add): void {
   const pl = pr.plasticity!;
   const ap = `${at}/plasticity`;
   const c = pr.connect;
@@ -553,7 +553,7 @@ function checkPlasticity(pr: Projection, post: Population, at: string, add: Add)
   if (c.rule === 'list' && c.delays && new Set(c.delays as number[]).size > 1) {
     add(`${at}/connect/delays`, 'plastic synapses share one delay: give "delay" instead of per-synapse delays');
   }
-  plasticityRule(String(pl.rule)).check?.(pl as never, ap, add);
+  plasticityRule(String(pl.rule)).check?.(pl as never, ap, add, { pre: variableUnits(pre), post: variableUnits(post), dt: dt > 0 ? dt : 0.1 });
   const wMin = pl.w_min ?? 0, wMax = pl.w_max;
   if (!(wMin < wMax)) add(`${ap}/w_max`, `w_max must be above w_min (w_min ${wMin}, w_max ${wMax})`);
   if (modelOf(post).synapses?.conductance && wMin < 0) add(`${ap}/w_min`, `conductance weights must be >= 0 nS (got w_min ${wMin})`);

@@ -7,7 +7,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import type { ValidModel } from '../model/validate.js';
 import type { Population, Projection, InitValue } from '../model/schema.js';
-import { neuronModel, type NeuronModel, type SetupPort } from '../model/neurons/index.js';
+import { neuronModel, variableUnits, type NeuronModel, type SetupPort } from '../model/neurons/index.js';
 import { connectionRule, type ConnectionBuilder } from '../model/connect.js';
 import { plasticityRule } from '../model/plasticity.js';
 import { msToSteps } from '../model/units.js';
@@ -181,11 +181,12 @@ function buildProjection(kernel: Kernel, pr: Projection, pre: BuiltPopulation, p
     else kernel.setDelayDistribution(index, d, what);
   }
   if (pr.plasticity) {
-    const k = plasticityRule(pr.plasticity.rule).kernel(pr.plasticity);
+    const prePop = model.populations.find((q) => q.name === pr.from)!, postPop = model.populations.find((q) => q.name === pr.to)!;
+    const k = plasticityRule(pr.plasticity.rule).kernel(pr.plasticity, { pre: variableUnits(prePop), post: variableUnits(postPop), dt: model.dt });
     kernel.setPlasticity(index, k.base, what);
     if (k.triplet) kernel.setTriplet(index, k.triplet.tauX, k.triplet.tauY, k.triplet.a2p, k.triplet.a3p, k.triplet.a2m, k.triplet.a3m, what);
     if (k.reward) kernel.setReward(index, k.reward.tauC, k.reward.eta, what);
-    if (k.equations) compileMs.value += kernel.defineSynapseEquations(index, k.equations, what);
+    if (k.equations) compileMs.value += kernel.defineSynapseEquations(index, pre.index, post.index, k.equations, what);
   }
   if (pr.normalize) kernel.setNormalization(index, pr.normalize.total, msToSteps(pr.normalize.interval, model.dt), what);
   return built;

@@ -350,6 +350,37 @@ describe('plasticity written as equations', () => {
     expect(worst).toBeLessThan(1e-6);
   });
 
+  describe('reading the neurons (NAME_pre, NAME_post) and clock-driven equations', () => {
+    const model = (plasticity: object, spikes: number[][]) => ({
+      dt: 0.1, duration: 100, seed: 1,
+      populations: [
+        { name: 'pre', size: 2, model: 'spike_source', params: { spike_times: spikes } },
+        { name: 'post', size: 1, model: 'lif', params: { tau_m: 10, v_rest: -65, v_reset: -65, v_thresh: -50 } },
+      ],
+      projections: [{ name: 'p', from: 'pre', to: 'post', connect: { rule: 'all_to_all' }, weight: 0, delay: 1, plasticity }],
+    });
+    const run = (pl: object, spikes: number[][]) => { const sim = new Simulation(validateModel(model(pl, spikes))); sim.run({}); return Array.from(sim.projection('p').weights()); };
+
+    it('on_pre reads the postsynaptic potential at the event: dw = k (v_post - v0) per spike', () => {
+      // The second synapse's only spike arrives while the post neuron is still at rest: dw = 0.01 (-65 + 70) exactly.
+      const w = run({ rule: 'equations', w_max: 10, w_min: -10, equations: ['dx/dt = -x/(10*ms) : 1 (event-driven)'], on_pre: 'w = w + k*(v_post - v0)/mV', params: { k: 0.01, v0: '-70 mV' } }, [[], [50]]);
+      expect(w[1]).toBeCloseTo(0.05, 6);
+      expect(w[0]).toBe(0);
+    });
+
+    it('a clock-driven weight integrates every step: dw/dt = a (v_post + 70 mV) at a resting neuron grows linearly', () => {
+      const w = run({ rule: 'equations', w_max: 10, w_min: -10, equations: ['dw/dt = a*(v_post + 70*mV)/(mV*ms) : 1 (clock-driven)'], params: { a: 1e-4 } }, [[], []]);
+      // 100 ms at 5e-4 per ms (Euler of a constant rate is exact).
+      expect(w[0]).toBeCloseTo(0.05, 6);
+      expect(w[1]).toBeCloseTo(0.05, 6);
+    });
+
+    it('an unknown neuron variable is named', () => {
+      expect(() => validateModel(model({ rule: 'equations', w_max: 1, equations: ['dx/dt = -x/(10*ms) : 1 (event-driven)'], on_pre: 'w = w + u_post/mV' }, [[10], []])))
+        .toThrow(/\/projections\/0\/plasticity\/on_pre: unknown name "u_post"/);
+    });
+  });
+
   it('names the place of an error in a rule', () => {
     const bad = { ...PAIR_EQ, on_pre: 'apre += Apre; w = clip(w + apost, 0, wmax * ms)' };
     expect(() => weightsAfter(bad, [[10]], [20], 50)).toThrow(/\/projections\/1\/plasticity\/on_pre: .*differ in units/);

@@ -52,3 +52,8 @@ export function populationVariables(pop: { model: string }): Readonly<Record<str
   if (!m) return {};
   return m.variablesOf ? m.variablesOf(pop as never) : m.variables;
 }
+
+/** A population's variables with their units as equations write them (for NAME_pre, NAME_post). */
+export function variableUnits(pop: { model: string }): Record<string, string> {
+  return Object.fromEntries(Object.entries(populationVariables(pop)).map(([name, v]) => [name, v.unit === '' || v.unit === 'energy' ? '1' : v.unit]));
+}
