@@ -12,6 +12,10 @@ import { loadPreset } from '../../src/model/load.js';
 import { ModelError } from '../../src/core/errors.js';
 import { Simulation } from '../../src/sim/simulation.js';
 import { recordingSink } from '../../src/sim/recording.js';
+import { saveCheckpoint, loadCheckpoint } from '../../src/sim/checkpoint-file.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const LIF: EquationSpec = {
   equations: ['dv/dt = (v_rest - v + R*I)/tau_m : mV (unless refractory)', 'I : pA'],
@@ -387,4 +391,31 @@ describe('plasticity written as equations', () => {
     const notEvent = { ...PAIR_EQ, equations: ['dapre/dt = -apre/taupre : 1'] };
     expect(() => weightsAfter(notEvent, [[10]], [20], 50)).toThrow(/\/projections\/1\/plasticity\/equations\/0: .*\(event-driven\)/);
   });
+});
+
+describe('checkpoints of models written as equations', () => {
+  it('cuba-eq with STDP written as synapse equations: T, save, load, T more equals 2T (spikes and weights)', () => {
+    const base = loadPreset('cuba-eq') as { projections: Record<string, unknown>[] } & Record<string, unknown>;
+    const model = (duration: number) => ({
+      ...base, duration, record: { spikes: 'all' },
+      projections: base.projections.map((p, k) => (k === 0 ? { ...p, plasticity: {
+        rule: 'equations', w_max: 3.24,
+        equations: ['dapre/dt = -apre/(20*ms) : 1 (event-driven)', 'dapost/dt = -apost/(20*ms) : 1 (event-driven)'],
+        on_pre: 'apre += 0.00324; w = clip(w + apost, 0, 3.24)', on_post: 'apost -= 0.0034; w = clip(w + apre, 0, 3.24)',
+      } } : p)),
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'hebb-eq-ckpt-'));
+    const spikesOfSim = (sim: Simulation) => { const out: [number, number][] = []; sim.run({ sink: recordingSink({ spikes: (c) => { for (let k = 0; k < c.times.length; k++) out.push([c.ids[k]!, c.times[k]!]); } }) }); return out; };
+    const first = new Simulation(validateModel(model(300)));
+    const a = spikesOfSim(first);
+    saveCheckpoint(first, join(dir, 's.ckpt'));
+    const second = new Simulation(validateModel(model(300)));
+    loadCheckpoint(second, join(dir, 's.ckpt'));
+    const b = spikesOfSim(second);
+    const whole = new Simulation(validateModel(model(600)));
+    const c = spikesOfSim(whole);
+    expect(a.length).toBeGreaterThan(1000);
+    expect([...a, ...b]).toEqual(c);
+    expect(Array.from(second.projection('exc->exc').weights())).toEqual(Array.from(whole.projection('exc->exc').weights()));
+  }, 60_000);
 });
