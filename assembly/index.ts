@@ -103,6 +103,15 @@ export function defineEquations(pop: i32, nVars: i32, keysPtr: usize, offsetsPtr
   return changetype<Equations>(p).define(nVars, keysPtr, offsetsPtr, updateFn, resetFn, refMs, exc, inh, tauE, tauI, heldMask, clampPtr, extraPtr, nExtra);
 }
 
+// Located spike times for an equation population (after defineEquations): the
+// table indices of its generated deriv, thresh and vreset, its differential
+// variables (bit k) and the variable watched for fast change.
+export function locateEquations(pop: i32, derivFn: i32, threshFn: i32, vresetFn: i32, diffMask: u32, watch: i32): i32 {
+  const p = engine.popAt(pop);
+  if (p == null || !(p instanceof Equations) || engine.prepared) return STATUS_BAD_POPULATION;
+  return changetype<Equations>(p).locate(derivFn, threshFn, vresetFn, diffMask, watch);
+}
+
 // 1 when the population's spikes keep their time within the step, 0 when they fall on its end.
 export function popExactTimes(pop: i32): i32 {
   const p = engine.popAt(pop);

@@ -41,6 +41,23 @@ export class Equations extends ClockPopulation {
   clampTo: StaticArray<f32> = new StaticArray<f32>(0);
   // Receptors beyond exc and inh (2, 3, ...): the variables they add to, without lazy decay.
   extraReceptors: StaticArray<f32>[] = [];
+
+  // Located spike times (see locate()): the generated deriv, thresh and vreset
+  // over f64 values, which variables are differential, the variable watched
+  // for fast change, and scratch state.
+  located: bool = false;
+  derivFn: i32 = -1; threshFn: i32 = -1; vresetFn: i32 = -1;
+  diffMask: u32 = 0;
+  watch: i32 = 0;
+  prev: StaticArray<f32>[] = [];
+  x: StaticArray<f64> = new StaticArray<f64>(0);
+  x0: StaticArray<f64> = new StaticArray<f64>(0);
+  xs: StaticArray<f64> = new StaticArray<f64>(0);
+  k1: StaticArray<f64> = new StaticArray<f64>(0);
+  k2: StaticArray<f64> = new StaticArray<f64>(0);
+  k3: StaticArray<f64> = new StaticArray<f64>(0);
+  k4: StaticArray<f64> = new StaticArray<f64>(0);
+  refine: StaticArray<u8> = new StaticArray<u8>(0);
   saved: bool = false;
 
   constructor(index: i32, size: i32, first: i32, info: ModelInfo) {
@@ -107,6 +124,24 @@ export class Equations extends ClockPopulation {
 
   tRef(): f64 { return this.refMs; }
 
+  exactSpikeTimes(): bool { return this.located; }
+
+  // Located spike times: deriv, thresh, vreset (table indices), the
+  // differential variables (bit k), the variable whose fast change asks for refinement.
+  locate(derivFn: i32, threshFn: i32, vresetFn: i32, diffMask: u32, watch: i32): i32 {
+    const nv = this.vars.length;
+    if (watch < 0 || watch >= nv) return STATUS_BAD_ARGUMENT;
+    this.located = true;
+    this.derivFn = derivFn; this.threshFn = threshFn; this.vresetFn = vresetFn;
+    this.diffMask = diffMask; this.watch = watch;
+    this.prev = [];
+    for (let k = 0; k < nv; k++) this.prev.push(new StaticArray<f32>(this.vars[k].length));
+    this.x = new StaticArray<f64>(nv); this.x0 = new StaticArray<f64>(nv); this.xs = new StaticArray<f64>(nv);
+    this.k1 = new StaticArray<f64>(nv); this.k2 = new StaticArray<f64>(nv); this.k3 = new StaticArray<f64>(nv); this.k4 = new StaticArray<f64>(nv);
+    this.refine = new StaticArray<u8>(this.vars[0].length);
+    return STATUS_OK;
+  }
+
   receptorArray(r: i32): StaticArray<f32> { return r < 2 ? super.receptorArray(r) : this.extraReceptors[r - 2]; }
   receptorGain(r: i32): f64 { return r < 2 ? super.receptorGain(r) : 1.0; }
   receptorCount(): i32 { return 2 + this.extraReceptors.length; }
@@ -126,7 +161,13 @@ export class Equations extends ClockPopulation {
     const held = this.heldMask != 0 && this.refSteps > 0;
     if (held && this.saved) this.holdRefractory(m, false);
     const cand = this.candidateBuffer();
+    if (this.located) for (let k = 0; k < this.vars.length; k++) memory.copy(changetype<usize>(this.prev[k]), changetype<usize>(this.vars[k]), <usize>this.vars[k].length << 2);
     const count = call_indirect<i32>(<u32>this.updateFn, <u32>changetype<usize>(this.ptrs), padded(this.size), <u32>ptr(this.lastSpike), m, this.refSteps, <u32>cand, tStart, this.decayE, this.decayI, this.iStep);
+    if (this.located) {
+      this.refineStep(count, cand, m, slot, tStart, dt);
+      if (held) this.holdRefractory(m, true);
+      return 0;
+    }
     for (let k = 0; k < count; k++) {
       const c = load<u32>(cand + (<usize>k << 2));
       const i = <i32>(c >> 4);
@@ -143,6 +184,116 @@ export class Equations extends ClockPopulation {
     }
     if (held) this.holdRefractory(m, true);
     return 0;
+  }
+
+  // Located spike times. The neurons whose threshold the vector step crossed,
+  // or whose watched variable moved more than 1 unit (the upstroke of a
+  // spike, where one step of the vector method is no longer accurate), are
+  // integrated again from the step's start in f64 with RK4 substeps halved
+  // until the watched variable moves at most 0.2 units per substep; a
+  // crossing is located by bisection to 1e-7 ms, the spike keeps that time,
+  // the reset applies there and the integration goes on to the step's end.
+  refineStep(count: i32, cand: usize, m: i32, slot: i32, tStart: f64, dt: f64): void {
+    const n = this.size;
+    const refine = this.refine;
+    for (let j = 0; j < n; j++) unchecked(refine[j] = 0);
+    for (let k = 0; k < count; k++) {
+      const c = load<u32>(cand + (<usize>k << 2));
+      const i = <i32>(c >> 4), mask = <i32>(c & 15);
+      for (let lane = 0; lane < 4; lane++) if (((mask >> lane) & 1) != 0 && i + lane < n) unchecked(refine[i + lane] = 1);
+    }
+    const w = this.watch;
+    const cur = this.vars[w], old = this.prev[w];
+    for (let j = 0; j < n; j++) {
+      const d = unchecked(cur[j]) - unchecked(old[j]);
+      if (!(Mathf.abs(d) <= 1.0)) unchecked(refine[j] = 1);
+    }
+    for (let j = 0; j < n; j++) {
+      if (unchecked(refine[j]) == 0) continue;
+      if (m - unchecked(this.lastSpike[j]) <= this.refSteps) continue;  // refractory: the grid's rules hold it
+      this.refineNeuron(j, m, slot, tStart, dt);
+    }
+  }
+
+  private valueOf(k: i32, stored: f32, m: i32, dt: f64): f64 {
+    return <f64>stored * this.factorAt(k, m, dt) + this.offsets[k];
+  }
+
+  private factorAt(k: i32, m: i32, dt: f64): f64 {
+    if (k == this.lazyE) return this.decayE;
+    if (k == this.lazyI) return this.decayI;
+    return 1;
+  }
+
+  private rk4(x: StaticArray<f64>, out: StaticArray<f64>, t: f64, h: f64): void {
+    const nv = x.length, xs = this.xs;
+    const xp = <u32>changetype<usize>(x), xsp = <u32>changetype<usize>(xs);
+    call_indirect<void>(<u32>this.derivFn, xp, <u32>changetype<usize>(this.k1), t, this.iStep);
+    for (let k = 0; k < nv; k++) unchecked(xs[k] = this.isDiff(k) ? unchecked(x[k]) + 0.5 * h * unchecked(this.k1[k]) : unchecked(x[k]));
+    call_indirect<void>(<u32>this.derivFn, xsp, <u32>changetype<usize>(this.k2), t + 0.5 * h, this.iStep);
+    for (let k = 0; k < nv; k++) unchecked(xs[k] = this.isDiff(k) ? unchecked(x[k]) + 0.5 * h * unchecked(this.k2[k]) : unchecked(x[k]));
+    call_indirect<void>(<u32>this.derivFn, xsp, <u32>changetype<usize>(this.k3), t + 0.5 * h, this.iStep);
+    for (let k = 0; k < nv; k++) unchecked(xs[k] = this.isDiff(k) ? unchecked(x[k]) + h * unchecked(this.k3[k]) : unchecked(x[k]));
+    call_indirect<void>(<u32>this.derivFn, xsp, <u32>changetype<usize>(this.k4), t + h, this.iStep);
+    for (let k = 0; k < nv; k++) {
+      unchecked(out[k] = this.isDiff(k)
+        ? unchecked(x[k]) + h / 6.0 * (unchecked(this.k1[k]) + 2.0 * unchecked(this.k2[k]) + 2.0 * unchecked(this.k3[k]) + unchecked(this.k4[k]))
+        : unchecked(x[k]));
+    }
+  }
+
+  // Over threshold, or blown up on the way (the watched variable no longer finite).
+  private crossed(x: StaticArray<f64>, t: f64): bool {
+    if (!isFinite(unchecked(x[this.watch]))) return true;
+    return call_indirect<i32>(<u32>this.threshFn, <u32>changetype<usize>(x), t, this.iStep) != 0;
+  }
+
+  @inline private isDiff(k: i32): bool { return k < 32 && ((this.diffMask >> <u32>k) & 1) != 0; }
+
+  private refineNeuron(j: i32, m: i32, slot: i32, tStart: f64, dt: f64): void {
+    const nv = this.vars.length;
+    const x = this.x, x0 = this.x0;
+    for (let k = 0; k < nv; k++) unchecked(x[k] = this.valueOf(k, unchecked(this.prev[k][j]), m, dt));
+    const w = this.watch;
+    let s = 0.0, h = dt;
+    const hMin = dt / 16777216.0;
+    let guard = 0;
+    while (s < dt - 1e-12 && guard++ < 100000) {
+      if (h > dt - s) h = dt - s;
+      for (let k = 0; k < nv; k++) unchecked(x0[k] = unchecked(x[k]));
+      this.rk4(x0, x, tStart + s, h);
+      const moved = Math.abs(unchecked(x[w]) - unchecked(x0[w]));
+      if (!(moved <= 0.2) && h > hMin) {
+        for (let k = 0; k < nv; k++) unchecked(x[k] = unchecked(x0[k]));
+        h *= 0.5;
+        continue;
+      }
+      if (this.crossed(x, tStart + s + h)) {
+        // Bisection on the substep for the crossing (a state that blew up counts as past it).
+        let lo = 0.0, hi = h;
+        for (let it = 0; it < 60 && hi - lo > 1e-7; it++) {
+          const mid = 0.5 * (lo + hi);
+          this.rk4(x0, x, tStart + s, mid);
+          if (this.crossed(x, tStart + s + mid)) hi = mid; else lo = mid;
+        }
+        // The state just before the crossing (finite even where the model blows up past it).
+        this.rk4(x0, x, tStart + s, lo);
+        s += hi;
+        call_indirect<void>(<u32>this.vresetFn, <u32>changetype<usize>(x), tStart + s, this.iStep);
+        unchecked(this.lastSpike[j] = m);
+        this.pushSpike(slot, j, s > 0 ? s : 1e-9);
+        h = dt;
+        continue;
+      }
+      s += h;
+      // Grow again after a quiet substep.
+      if (moved < 0.05 && h < dt) h *= 2.0;
+    }
+    // Back to the stored numbers (lazy variables keep their own, implied decay).
+    for (let k = 0; k < nv; k++) {
+      if (k == this.lazyE || k == this.lazyI) continue;
+      unchecked(this.vars[k][j] = <f32>((unchecked(x[k]) - this.offsets[k]) / this.factorAt(k, m, dt)));
+    }
   }
 
   // The held variables of the neurons that spiked in the last refSteps steps:

@@ -23,6 +23,8 @@ export interface EquationSpec {
   params?: Readonly<Record<string, number | string>> | undefined;
   /** Receptor names (as projections give them) and the variable each adds to. */
   receptors?: Readonly<Record<string, string>> | undefined;
+  /** grid: spikes at the end of the step that crosses; located: the crossing found within the step (see ValueSpace). */
+  spike_timing?: 'grid' | 'located' | undefined;
 }
 
 /** What is wrong, and where: a path below the equations object and a column in that string. */
@@ -104,6 +106,12 @@ export interface CompiledModel {
   readonly refractoryMs: number;
   /** Receptor name -> index of the variable it adds to. */
   readonly receptors: Readonly<Record<string, number>>;
+  /**
+   * For located spike times: the model over the variables' values in their
+   * declared units ('var' k is variable k's value), in f64: each
+   * differential variable's derivative, the threshold and the reset.
+   */
+  readonly values?: { readonly derivatives: readonly { readonly i: number; readonly ir: IR }[]; readonly threshold: IR; readonly reset: Program };
 }
 
 type Typed = { ir: IR; dim: Dim; bool: boolean };
@@ -368,9 +376,14 @@ export function compileEquations(spec: EquationSpec, dt: number): CompiledModel 
   const update = method === 'exact' ? exactProgram(linear as LinearOk, diffs, variables, storage, dt)
     : inStorage.program(method === 'exponential_euler' ? expEulerProgram(withMeans, diffs, variables, dt)
       : method === 'euler' ? rkProgram(withMeans, diffs, variables, dt, method) : rkProgram(rhs.map((r) => r.typed.ir), diffs, variables, dt, method));
+  const values = spec.spike_timing === 'located' && threshold ? {
+    derivatives: rhs.map((r) => ({ i: r.i, ir: fold({ op: 'div', a: r.typed.ir, b: { op: 'const', v: variables[r.i]!.scale } }) })),
+    threshold,
+    reset: { temps: reset.temps, writes: reset.writes.map((w) => ({ i: w.i, value: fold({ op: 'div', a: w.value, b: { op: 'const', v: variables[w.i]!.scale } }) })) },
+  } : undefined;
   if (threshold) threshold = inStorage.expr(threshold);
   reset = inStorage.program(reset);
-  return { variables, storage, constants, method, methodReason, update, threshold, reset, refractoryMs, receptors };
+  return { variables, storage, constants, method, methodReason, update, threshold, reset, refractoryMs, receptors, ...(values ? { values } : {}) };
 }
 
 function statementsProgram(

@@ -200,15 +200,50 @@ export function equationModule(model: CompiledModel): Uint8Array {
   }
 
   const mod = new Bytes().byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
-  mod.section(1, new Bytes().vec([...types, loopType]));
+  // Located spike times: the model in f64 over values (derivatives, threshold, reset) for the kernel's refinement.
+  const located = model.values ? locatedFunctions(model, nImported + 3) : undefined;
+  const locatedTypes = located ? [
+    new Bytes().byte(0x60).vec([I32, I32, F64, F64].map((t) => new Bytes().byte(t))).vec([]),  // deriv(x, dx, t, iStep)
+    new Bytes().byte(0x60).vec([I32, F64, F64].map((t) => new Bytes().byte(t))).vec([new Bytes().byte(I32)]),  // thresh(x, t, iStep)
+    new Bytes().byte(0x60).vec([I32, F64, F64].map((t) => new Bytes().byte(t))).vec([]),  // vreset(x, t, iStep)
+  ] : [];
+  mod.section(1, new Bytes().vec([...types, loopType, ...locatedTypes]));
   mod.section(2, new Bytes().vec(imports));
-  mod.section(3, new Bytes().vec([new Bytes().u32(0), new Bytes().u32(1), new Bytes().u32(types.length)]));
+  const T0 = types.length + 1;
+  mod.section(3, new Bytes().vec([new Bytes().u32(0), new Bytes().u32(1), new Bytes().u32(types.length),
+    ...(located ? [new Bytes().u32(2), new Bytes().u32(T0), new Bytes().u32(T0 + 1), new Bytes().u32(T0 + 2)] : [])]));
   mod.section(7, new Bytes().vec([
     new Bytes().name('update').byte(0x00).u32(nImported),
     new Bytes().name('reset').byte(0x00).u32(nImported + 1),
+    ...(located ? [new Bytes().name('deriv').byte(0x00).u32(nImported + 4), new Bytes().name('thresh').byte(0x00).u32(nImported + 5), new Bytes().name('vreset').byte(0x00).u32(nImported + 6)] : []),
   ]));
-  mod.section(10, new Bytes().vec([up.bytes(), rs.bytes(), lp.bytes()]));
+  mod.section(10, new Bytes().vec([up.bytes(), rs.bytes(), lp.bytes(), ...(located ? [expF64().bytes(), ...located.map((b) => b.bytes())] : [])]));
   return new Uint8Array(mod.b);
+}
+
+/** deriv, thresh and vreset over an f64 array of the variables' values (see CompiledModel.values). */
+function locatedFunctions(model: CompiledModel, expIndex: number): Body[] {
+  const v = model.values!;
+  const nv = model.variables.length;
+  const fn = (params: number, tParam: number, iParam: number, program: readonly IR[], body: (f: Body, go: (ir: IR) => void, vars: number[], temps: number[]) => void): Body => {
+    const f = new Body(params);
+    const vars = Array.from({ length: nv }, () => f.local(F64));
+    const temps = program.map(() => f.local(F64));
+    for (let k = 0; k < nv; k++) { f.get(0).code.byte(0x2b, 3).u32(8 * k); f.set(vars[k]!); }
+    const go = scalarEmitter(f, (i) => vars[i]!, (i) => temps[i]!, tParam, (name) => IMPORTED.indexOf(name), expIndex, iParam);
+    body(f, go, vars, temps);
+    return f;
+  };
+  const deriv = fn(4, 2, 3, [], (f, go) => {
+    for (const d of v.derivatives) { f.get(1); go(d.ir); f.code.byte(0x39, 3).u32(8 * d.i); }
+  });
+  const thresh = fn(3, 1, 2, [], (f, go) => { go(v.threshold); });
+  const vreset = fn(3, 1, 2, v.reset.temps, (f, go, vars, temps) => {
+    v.reset.temps.forEach((t, k) => { go(t); f.set(temps[k]!); });
+    for (const w of v.reset.writes) { f.get(0); go(w.value); f.code.byte(0x39, 3).u32(8 * w.i); }
+    void vars;
+  });
+  return [deriv, thresh, vreset];
 }
 
 type Scalar = Extract<IR, { op: 'decay' | 'coef' | 'const' | 'istep' }>;
@@ -477,7 +512,7 @@ export function synapseModule(c: CompiledSynapse, resolve: (r: ExternalRead) => 
 }
 
 /** Scalar IR: numbers as f64, conditions as i32. */
-function scalarEmitter(f: Body, readVar: (i: number) => number, readTmp: (i: number) => number, tParam: number, funcIndex: (f: Imported) => number, expIndex: number): (ir: IR) => void {
+function scalarEmitter(f: Body, readVar: (i: number) => number, readTmp: (i: number) => number, tParam: number, funcIndex: (f: Imported) => number, expIndex: number, iStepParam = -1): (ir: IR) => void {
   const num: Partial<Record<IR['op'], number>> = { add: 0xa0, sub: 0xa1, mul: 0xa2, div: 0xa3, min: 0xa4, max: 0xa5 };
   const cmp: Partial<Record<IR['op'], number>> = { eq: 0x61, ne: 0x62, lt: 0x63, gt: 0x64, le: 0x65, ge: 0x66 };
   const go = (ir: IR): void => {
@@ -497,7 +532,8 @@ function scalarEmitter(f: Body, readVar: (i: number) => number, readTmp: (i: num
       case 'exp': go(ir.a); f.code.byte(op.call).u32(expIndex); return;
       case 'log': case 'tanh': case 'sin': case 'cos': go(ir.a); f.code.byte(op.call).u32(funcIndex(ir.op)); return;
       case 'pow': go(ir.a); go(ir.b); f.code.byte(op.call).u32(funcIndex('pow')); return;
-      case 'decay': case 'coef': case 'istep': throw new Error('no lazy decay or step current in synapse code');
+      case 'istep': if (iStepParam < 0) throw new Error('no step current in synapse code'); f.get(iStepParam); return;
+      case 'decay': case 'coef': throw new Error('no lazy decay in scalar code');
       default: {
         const o = num[ir.op] ?? cmp[ir.op];
         if (o === undefined) throw new Error(`no code for ${ir.op}`);
@@ -512,7 +548,8 @@ function scalarEmitter(f: Body, readVar: (i: number) => number, readTmp: (i: num
 function expF64(): Body {
   const f = new Body(1);
   const n = f.local(F64), r = f.local(F64);
-  // Clamp to the range where the result is a normal number or underflows to 0.
+  // Clamp to the range where the result is a normal number or underflows to 0 (NaN stays NaN:
+  // the exponent is taken with a saturating conversion, which does not trap).
   f.get(0).code.byte(op.f64Const).f64(709).byte(0xa4, op.f64Const).f64(-745).byte(0xa5); f.set(0);
   f.get(0).code.byte(op.f64Const).f64(Math.LOG2E).byte(0xa2, 0x9e); f.set(n);
   f.get(0).get(n).code.byte(op.f64Const).f64(6.93147180369123816490e-01).byte(0xa2, 0xa1);
@@ -524,7 +561,7 @@ function expF64(): Body {
   for (let k = 12; k >= 0; k--) { f.get(r).code.byte(0xa2, op.f64Const).f64(coeffs[k]!).byte(0xa0); }
   // 2^n in two halves (n reaches -1075 .. 1024, beyond one exponent field): 2^floor(n/2) 2^(n - floor(n/2)).
   f.get(n).code.byte(op.f64Const).f64(0.5).byte(0xa2, 0x9c); f.set(r);
-  f.get(r).code.byte(0xb0, 0x42).i32(1023).byte(0x7c, 0x42).i32(52).byte(0x86, 0xbf, 0xa2);
-  f.get(n).get(r).code.byte(0xa1, 0xb0, 0x42).i32(1023).byte(0x7c, 0x42).i32(52).byte(0x86, 0xbf, 0xa2);
+  f.get(r).code.byte(0xfc, 0x06, 0x42).i32(1023).byte(0x7c, 0x42).i32(52).byte(0x86, 0xbf, 0xa2);
+  f.get(n).get(r).code.byte(0xa1, 0xfc, 0x06, 0x42).i32(1023).byte(0x7c, 0x42).i32(52).byte(0x86, 0xbf, 0xa2);
   return f;
 }

@@ -6,7 +6,7 @@
 
 import { equationModule, equationImports, synapseModule } from '../equations/wasm.js';
 import type { CompiledSynapse } from '../equations/synapse.js';
-import type { CompiledModel } from '../equations/model.js';
+import type { CompiledModel, IR } from '../equations/model.js';
 import { KernelError } from '../core/errors.js';
 import { initKey } from '../core/philox.js';
 import { Instance, defaultFlavor, type KernelFlavor } from './instance.js';
@@ -98,11 +98,13 @@ export class Kernel {
     const t0 = performance.now();
     const bytes = equationModule(model);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), equationImports(this.#i.x.memory) as never);
-    const exports = instance.exports as { update: unknown; reset: unknown };
+    const exports = instance.exports as { update: unknown; reset: unknown; deriv?: unknown; thresh?: unknown; vreset?: unknown };
     const table = (this.#i.x as unknown as { table: { grow(n: number): number; set(i: number, f: unknown): void } }).table;
-    const at = table.grow(2);
+    const located = model.values !== undefined;
+    const at = table.grow(located ? 5 : 2);
     table.set(at, exports.update);
     table.set(at + 1, exports.reset);
+    if (located) { table.set(at + 2, exports.deriv); table.set(at + 3, exports.thresh); table.set(at + 4, exports.vreset); }
     const exc = model.receptors.exc ?? -1, inh = model.receptors.inh ?? -1;
     const keys = Uint32Array.from(model.variables, (v) => initKey(v.name));
     const offsets = Float64Array.from(model.storage, (s) => s.offset);
@@ -119,6 +121,10 @@ export class Kernel {
     this.check(this.#i.withArrays([keys, offsets, clamp, extra], (keysPtr, offsetsPtr, clampPtr, extraPtr) =>
       this.x.defineEquations(pop, model.variables.length, keysPtr!, offsetsPtr!, at, at + 1, model.refractoryMs, exc, inh, tau(0), tau(1), held, clampPtr!, extraPtr!, extra.length)), what);
     this.#extraReceptors.set(pop, extraNames);
+    if (model.values) {
+      const diffMask = model.values.derivatives.reduce((mask, d) => (d.i < 32 ? mask | (1 << d.i) : mask), 0) >>> 0;
+      this.check(this.x.locateEquations(pop, at + 2, at + 3, at + 4, diffMask, watchedVariable(model.values.threshold)), what);
+    }
     const m = this.modelOf(pop);
     this.#popModel[pop] = { ...m, variables: [...model.variables.map((v) => v.name), 'count'] };
     return performance.now() - t0;
@@ -474,4 +480,14 @@ function registryOf(inst: Instance): ReadonlyMap<string, KernelModel> {
   }
   registries.set(inst.flavor, models);
   return models;
+}
+
+/** The first variable a threshold reads (the one whose fast change asks for a located step). */
+function watchedVariable(ir: IR): number {
+  if (ir.op === 'var') return ir.i;
+  for (const child of ['a', 'b', 'c'] as const) {
+    const sub = (ir as Record<string, unknown>)[child] as IR | undefined;
+    if (sub) { const k = watchedVariable(sub); if (k >= 0) return k; }
+  }
+  return -1;
 }

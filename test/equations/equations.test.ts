@@ -231,6 +231,30 @@ describe('a network written as equations', () => {
     }
   });
 
+  it('adex written as equations with located spike times fires as the built-in adex (Naud et al. 2008, six patterns, 500 ms: counts equal, every spike within 0.01 ms)', () => {
+    const patterns = [
+      { C: 200, g_L: 10, E_L: -70, a: 2, tau_w: 30, b: 0, V_r: -58, I: 500 },
+      { C: 200, g_L: 12, E_L: -70, a: 2, tau_w: 300, b: 60, V_r: -58, I: 500 },
+      { C: 130, g_L: 18, E_L: -58, a: 4, tau_w: 150, b: 120, V_r: -50, I: 400 },
+      { C: 200, g_L: 10, E_L: -58, a: 2, tau_w: 120, b: 100, V_r: -46, I: 210 },
+      { C: 200, g_L: 12, E_L: -70, a: -10, tau_w: 300, b: 0, V_r: -58, I: 300 },
+      { C: 100, g_L: 10, E_L: -65, a: 10, tau_w: 90, b: 100, V_r: -47, I: 180 },
+    ];
+    const run = (pop: object) => spikesOf({ dt: 0.1, duration: 500, seed: 1, populations: [pop], projections: [] }).map(([, t]) => t);
+    for (const p of patterns) {
+      const builtIn = run({ name: 'n', size: 1, model: 'adex', params: { c_m: p.C, g_l: p.g_L, e_l: p.E_L, v_t: -50, delta_t: 2, a: p.a, tau_w: p.tau_w, b: p.b, v_reset: p.V_r, v_peak: 0, t_ref: 0, i_e: p.I }, init: { v: p.E_L, w: 0 } });
+      const written = run({
+        name: 'n', size: 1, spike_timing: 'located',
+        equations: ['dv/dt = (g_l*(e_l - v) + g_l*delta_t*exp((v - v_t)/delta_t) - w + I)/c_m : mV', 'dw/dt = (a*(v - e_l) - w)/tau_w : pA'],
+        threshold: 'v > 0*mV', reset: 'v = v_r; w += b',
+        params: { c_m: `${p.C} pF`, g_l: `${p.g_L} nS`, e_l: `${p.E_L} mV`, v_t: '-50 mV', delta_t: '2 mV', a: `${p.a} nS`, tau_w: `${p.tau_w} ms`, b: `${p.b} pA`, v_r: `${p.V_r} mV`, I: `${p.I} pA` },
+        init: { v: p.E_L, w: 0 },
+      });
+      expect(written.length).toBe(builtIn.length);
+      written.forEach((t, k) => expect(Math.abs(t - builtIn[k]!)).toBeLessThan(0.01));
+    }
+  });
+
   it('reads and sets its variables in their units, through the lazy and offset storage: the state of cuba after 50 ms', () => {
     const at50 = (name: string) => {
       const sim = new Simulation(validateModel({ ...(loadPreset(name) as object), duration: 50 }));

@@ -61,6 +61,7 @@ export const equations = defineNeuron<Record<string, number | string>>({
     reset: Type.Optional(Type.Union([Line, Type.Array(Line, { maxItems: 256 })], { description: 'statements run at a spike ("v = v_reset", "w += b")' })),
     refractory: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.String({ maxLength: 64 })], { description: 'refractory period ("5 ms"): no spike, and variables flagged (unless refractory) are held' })),
     method: Type.Optional(Type.Union(METHODS.map((m) => Type.Literal(m)), { description: 'integration: exact (linear, constant coefficients; the default where it applies), exponential_euler, rk4, rk2, euler' })),
+    spike_timing: Type.Optional(Type.Union([Type.Literal('grid'), Type.Literal('located')], { description: 'grid (default): a spike at the end of the step that crosses the threshold; located: the crossing found within the step (the neurons that cross, or whose first threshold variable moves fast, are integrated again in f64 with RK4 substeps; the spike keeps its time, the reset applies there) - for models with a fast upstroke such as adex' })),
     receptors: Type.Optional(Type.Record(Type.String({ maxLength: 64, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String({ maxLength: 64 }), { description: 'receptor names (as projections and poisson_input give them: "exc", "inh", or any other) and the variable each adds to' })),
   },
   check: (pop, at, add) => {
