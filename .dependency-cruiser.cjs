@@ -12,7 +12,7 @@ const LAYERS = [
   ['network'],
   ['dense'],
   ['sim', 'modules'],
-  ['record'],
+  ['record', 'export'],
   ['experiments'],
   ['index'],
   ['server'],

@@ -11,6 +11,7 @@ import { runCommand } from './run.js';
 import { validateCommand, presetsCommand } from './inspect.js';
 import { serveCommand } from './serve.js';
 import { experimentCommand } from './experiment.js';
+import { exportCommand, compareCommand } from './export.js';
 import { closest } from '../core/closest.js';
 
 
@@ -22,6 +23,8 @@ export const COMMANDS: Record<string, Command> = {
   presets: presetsCommand,
   serve: serveCommand,
   experiment: experimentCommand,
+  export: exportCommand,
+  compare: compareCommand,
   bench: {
     summary: 'benchmark the kernel against the native C references',
     usage: 'hebb bench [--quick] [--json]\n\n  --quick   smaller cases (4000 neurons only)\n  --json    print the results as JSON',
