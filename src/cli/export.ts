@@ -6,6 +6,7 @@ import { validateModel } from '../model/validate.js';
 import { modelOptions, modelOptionsHelp, limitsFrom } from './run.js';
 import { stringList } from './options.js';
 import { exportPyNN } from '../export/pynn.js';
+import { exactNetwork } from '../export/exact.js';
 import { readSpikeFile, compareSpikes, DEFAULT_TOLERANCES } from '../export/compare.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { UsageError } from '../core/errors.js';
@@ -13,14 +14,16 @@ import { table } from '../core/table.js';
 
 export const exportCommand: Command = {
   summary: 'write a model as a PyNN script (NEST, NEURON, Brian2, SpiNNaker; MPI)',
-  usage: `hebb export MODEL.json|PRESET --format pynn [-o FILE]\n\n  --format pynn       the target (PyNN 0.10)\n  -o, --output FILE   write the script there (default: standard output)\n${modelOptionsHelp}\n\nThe script takes --simulator nest|neuron|brian2|spiNNaker, --out DIR, --duration MS, --seed N and writes DIR/spikes.csv as hebb does;\ncompare it with hebb's own run by "hebb compare". Features without a PyNN equivalent are refused by name (exit code 2).`,
-  options: { format: { type: 'string' }, output: { type: 'string', short: 'o' }, ...modelOptions },
+  usage: `hebb export MODEL.json|PRESET --format pynn [-o FILE] [--connectivity rules|exact]\n\n  --format pynn       the target (PyNN 0.10)\n  -o, --output FILE   write the script there (default: standard output)\n  --connectivity      rules (default): PyNN draws the connections by the model's rules;\n                      exact: the synapses, weights, delays and initial values hebb draws, as lists\n${modelOptionsHelp}\n\nThe script takes --simulator nest|neuron|brian2|spiNNaker, --out DIR, --duration MS, --seed N and writes DIR/spikes.csv as hebb does;\ncompare it with hebb's own run by "hebb compare". Features without a PyNN equivalent are refused by name (exit code 2).`,
+  options: { format: { type: 'string' }, output: { type: 'string', short: 'o' }, connectivity: { type: 'string' }, ...modelOptions },
   positionals: [1, 1],
   run({ positionals, values }) {
     if (values.format !== 'pynn') throw new UsageError(values.format === undefined ? 'give --format pynn (the only target so far)' : `unknown format "${String(values.format)}": hebb exports to pynn`, '--format');
     const { model, source } = loadModelSource(positionals[0]!);
     const valid = validateModel(applyOverrides(model, stringList(values.set)), { limits: limitsFrom(values), source });
-    const script = exportPyNN(valid, { source });
+    const connectivity = values.connectivity ?? 'rules';
+    if (connectivity !== 'rules' && connectivity !== 'exact') throw new UsageError(`--connectivity is rules or exact (got "${String(connectivity)}")`, '--connectivity');
+    const script = exportPyNN(valid, { source, ...(connectivity === 'exact' ? { exact: exactNetwork(valid) } : {}) });
     if (typeof values.output === 'string') {
       writeFileAtomic(values.output, script);
       process.stderr.write(`wrote ${values.output}\n`);

@@ -84,7 +84,9 @@ export function compareSpikes(a: Map<string, Trains>, b: Map<string, Trains>, o:
   const names = [...new Set([...a.keys(), ...b.keys()])];
   return names.map((population) => {
     const ta = a.get(population) ?? { times: [], ids: [] }, tb = b.get(population) ?? { times: [], ids: [] };
-    const size = o.sizes?.[population] ?? Math.max(0, ...ta.ids, ...tb.ids) + 1;
+    let largest = -1;
+    for (const ids of [ta.ids, tb.ids]) for (const id of ids) if (id > largest) largest = id;
+    const size = o.sizes?.[population] ?? largest + 1;
     const ma = measures(ta, size, o.from, o.to), mb = measures(tb, size, o.from, o.to);
     const rel = (x: number, y: number, t: number) => Math.abs(x - y) <= t * Math.max(Math.abs(x), Math.abs(y), 1e-12);
     const same = (x: number, y: number, t: number) => (Number.isNaN(x) && Number.isNaN(y)) || Math.abs(x - y) <= t;

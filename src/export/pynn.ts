@@ -97,9 +97,22 @@ function connector(pr: Projection, at: string, fail: (path: string, message: str
   }
 }
 
+/** The connectivity and initial state hebb drew, for an exact export (see exactNetwork). */
+export interface ExactNetwork {
+  projections: Record<string, { pre: Uint32Array; post: Uint32Array; weights: Float64Array; delaysMs: Float64Array }>;
+  initial: Record<string, Record<string, Float64Array>>;
+}
+
 export interface PyNNOptions {
   /** The model's name or file, for the script's header. */
   source: string;
+  /** The synapses (and initial values) hebb drew, written as lists instead of connector rules. */
+  exact?: ExactNetwork | undefined;
+}
+
+/** An array as base64 of its bytes, for numpy.frombuffer (compact for hundreds of thousands of synapses). */
+function b64(a: Uint32Array | Float64Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
 /** The PyNN script of a valid model; a ModelError lists every feature without a PyNN equivalent. */
@@ -140,7 +153,8 @@ export function exportPyNN(model: ValidModel, options: PyNNOptions): string {
     'Under MPI: mpirun -np 2 python3 THIS.py --simulator neuron',
     'Writes DIR/spikes.csv as hebb does (t_ms,population,neuron), to compare with "hebb compare".',
     'Units: PyNN\'s (ms, mV, nF, nA, uS); hebb\'s weights are converted per target model."""',
-    'import argparse, importlib, os',
+    'import argparse, base64, importlib, os',
+    'import numpy as np',
     '',
     'parser = argparse.ArgumentParser()',
     'parser.add_argument("--simulator", default="nest")',
@@ -149,10 +163,13 @@ export function exportPyNN(model: ValidModel, options: PyNNOptions): string {
     `parser.add_argument("--seed", type=int, default=${py(model.seed)})`,
     'args = parser.parse_args()',
     'sim = importlib.import_module("pyNN." + args.simulator)',
+    'def array(data, dtype):',
+    '    return np.frombuffer(base64.b64decode(data), dtype=dtype)',
     'from pyNN.random import RandomDistribution, NumpyRNG',
     'from pyNN.connectors import FixedProbabilityConnector, FixedNumberPreConnector, FixedNumberPostConnector, OneToOneConnector, AllToAllConnector, FromListConnector',
     '',
     `sim.setup(timestep=${py(model.dt)}, min_delay=${py(model.dt)})`,
+    ...(options.exact ? ['# Exact export: the synapses and initial values hebb drew (seed ' + String(model.seed) + '), not PyNN\'s draws.'] : []),
     'rng = NumpyRNG(seed=args.seed, parallel_safe=True)',
     'populations = {}',
     '',
@@ -166,7 +183,9 @@ export function exportPyNN(model: ValidModel, options: PyNNOptions): string {
     }
     if (pop.model === 'spike_source') L.push('from pyNN.parameters import Sequence');
     L.push(`populations[${py(pop.name)}] = sim.Population(${pop.size}, sim.${cell.type}(${params.join(', ')}), label=${py(pop.name)})`);
-    const init = (pop.init ?? {}) as Record<string, Dist | number[] | undefined>;
+    const init = { ...(pop.init ?? {}) } as Record<string, Dist | number[] | undefined>;
+    // Exact: the values hebb drew, neuron by neuron.
+    for (const [name, values] of Object.entries(options.exact?.initial[pop.name] ?? {})) init[name] = Array.from(values);
     for (const [name, v] of Object.entries(init)) {
       if (v === undefined) continue;
       // PyNN's initial values: v (mV); conductances gsyn_exc/gsyn_inh (uS), currents isyn (nA) are left at 0 unless hebb gives them.
@@ -180,13 +199,21 @@ export function exportPyNN(model: ValidModel, options: PyNNOptions): string {
           : typeof v === 'number' ? py(Math.max(0, v * scale))
             : 'uniform' in (v as object) ? dist(v as Dist, scale)
               : `RandomDistribution("normal_clipped", mu=${py((v as unknown as { normal: number[] }).normal[0]! * scale)}, sigma=${py(Math.abs((v as unknown as { normal: number[] }).normal[1]! * scale))}, low=0.0, high=float("inf"), rng=rng)`;
-        L.push(
-          `kick = sim.Population(${pop.size}, sim.SpikeSourceArray(spike_times=[0.0]), label=${py(`${pop.name}_initial_${name}`)})`,
-          `sim.Projection(kick, populations[${py(pop.name)}], OneToOneConnector(), sim.StaticSynapse(weight=${values}, delay=${py(model.dt)}), receptor_type=${py(target === 'gsyn_exc' ? 'excitatory' : 'inhibitory')})`,
-        );
+        L.push(`kick = sim.Population(${pop.size}, sim.SpikeSourceArray(spike_times=[0.0]), label=${py(`${pop.name}_initial_${name}`)})`);
+        if (Array.isArray(v)) {
+          // One value per neuron: (i, i, weight, delay) rows.
+          const w = Float64Array.from(v, (x) => Math.max(0, x * scale));
+          L.push(
+            `w0 = array(${py(b64(w))}, np.float64)`,
+            `rows = np.stack([np.arange(${pop.size}, dtype=float), np.arange(${pop.size}, dtype=float), w0, np.full(${pop.size}, ${py(model.dt)})], axis=1)`,
+            `sim.Projection(kick, populations[${py(pop.name)}], FromListConnector(rows, column_names=["weight", "delay"]), sim.StaticSynapse(), receptor_type=${py(target === 'gsyn_exc' ? 'excitatory' : 'inhibitory')})`,
+          );
+        } else {
+          L.push(`sim.Projection(kick, populations[${py(pop.name)}], OneToOneConnector(), sim.StaticSynapse(weight=${values}, delay=${py(model.dt)}), receptor_type=${py(target === 'gsyn_exc' ? 'excitatory' : 'inhibitory')})`);
+        }
         continue;
       }
-      L.push(`populations[${py(pop.name)}].initialize(${target}=${Array.isArray(v) ? py(v.map((x) => x * scale)) : dist(v as Dist, scale)})`);
+      L.push(`populations[${py(pop.name)}].initialize(${target}=${Array.isArray(v) ? `array(${py(b64(Float64Array.from(v, (x) => x * scale)))}, np.float64)` : dist(v as Dist, scale)})`);
     }
     (pop.poisson_input ?? []).forEach((inp, q) => {
       const receptor = inp.receptor ?? (inp.weight < 0 ? 'inh' : 'exc');
@@ -215,7 +242,18 @@ export function exportPyNN(model: ValidModel, options: PyNNOptions): string {
       ? `sim.STDPMechanism(timing_dependence=sim.SpikePairRule(tau_plus=${py(pl.tau_plus)}, tau_minus=${py(pl.tau_minus)}, A_plus=${py(pl.a_plus)}, A_minus=${py(pl.a_minus)}), `
         + `weight_dependence=sim.${Number(pl.mu) === 1 ? 'MultiplicativeWeightDependence' : 'AdditiveWeightDependence'}(w_min=${py(sign * cell.weight(Number(pl.w_min ?? 0)))}, w_max=${py(sign * cell.weight(Number(pl.w_max)))}), weight=${weight}, delay=${delay})`
       : `sim.StaticSynapse(weight=${weight}, delay=${delay})`;
-    L.push(`sim.Projection(populations[${py(pr.from)}], populations[${py(pr.to)}], ${connector(pr, `/projections/${k}`, fail)}, ${synapse}, receptor_type=${py(receptor === 'inh' ? 'inhibitory' : 'excitatory')}, label=${py(pr.name ?? `${pr.from}->${pr.to}`)})`);
+    const label = pr.name ?? `${pr.from}->${pr.to}`;
+    const exact = options.exact?.projections[label];
+    if (exact) {
+      // The synapses hebb drew: (pre, post, weight, delay) rows, weights in PyNN's unit.
+      const w = Float64Array.from(exact.weights, (x) => sign * Math.abs(cell.weight(x)));
+      L.push(
+        `conn = np.stack([array(${py(b64(exact.pre))}, np.uint32).astype(float), array(${py(b64(exact.post))}, np.uint32).astype(float), array(${py(b64(w))}, np.float64), array(${py(b64(exact.delaysMs))}, np.float64)], axis=1)`,
+        `sim.Projection(populations[${py(pr.from)}], populations[${py(pr.to)}], FromListConnector(conn, column_names=["weight", "delay"]), ${pl ? synapse.replace(/weight=[^,]+, delay=[^)]+\)$/, ')') : 'sim.StaticSynapse()'}, receptor_type=${py(receptor === 'inh' ? 'inhibitory' : 'excitatory')}, label=${py(label)})`,
+      );
+      return;
+    }
+    L.push(`sim.Projection(populations[${py(pr.from)}], populations[${py(pr.to)}], ${connector(pr, `/projections/${k}`, fail)}, ${synapse}, receptor_type=${py(receptor === 'inh' ? 'inhibitory' : 'excitatory')}, label=${py(label)})`);
   });
   const recorded = model.record?.spikes ?? 'all';
   const names = model.populations.filter((p) => recorded === 'all' || recorded.includes(p.name)).map((p) => p.name);
