@@ -7,7 +7,7 @@
 // (assembly/models/equations.ts).
 
 import { Type } from '@sinclair/typebox';
-import { InitValue } from '../values.js';
+import { InitValue, checkValue } from '../values.js';
 import { defineNeuron, type PopulationOf, type VariableSpec } from './types.js';
 import { compileEquations, EquationError, METHODS, type CompiledModel, type EquationSpec } from '../../equations/model.js';
 
@@ -72,8 +72,10 @@ export const equations = defineNeuron<Record<string, number | string>>({
     try {
       const c = compiledEquations(pop, 0.1);
       const names = new Set(c.variables.map((v) => v.name));
-      for (const name of Object.keys(pop.init ?? {})) {
+      for (const [name, value] of Object.entries((pop.init ?? {}) as Record<string, InitValue | undefined>)) {
         if (!names.has(name)) add(`${at}/init/${name}`, `the equations have no variable "${name}" (they have ${[...names].join(', ')})`);
+        else if (Array.isArray(value)) { if (value.length !== pop.size) add(`${at}/init/${name}`, `needs one value per neuron: ${pop.size} (got ${value.length})`); }
+        else if (value !== undefined) checkValue(value, `${at}/init/${name}`, add);
       }
     } catch (e) {
       if (!(e instanceof EquationError)) throw e;
