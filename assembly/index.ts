@@ -283,13 +283,23 @@ export function setPlasticity(
 // synaptic variables per synapse and the table indices of the generated
 // on_pre, on_post and step (-1: no clock-driven equations); see
 // src/equations/wasm.ts, synapseModule.
-export function defineSynapseEquations(k: i32, nSyn: i32, onPre: i32, onPost: i32, stepFn: i32): i32 {
+// sidesPtr: nSyn u32 (0 per synapse, 1 per presynaptic neuron, 2 per postsynaptic
+// neuron); tausPtr: nSyn f64, the decay time of each (Infinity: none).
+export function defineSynapseEquations(k: i32, nSyn: i32, onPre: i32, onPost: i32, stepFn: i32, sidesPtr: usize, tausPtr: usize): i32 {
   const pr = connectedProj(k);
   if (pr == null || pr.plasticity == null || engine.prepared) return STATUS_BAD_PROJECTION;
   if (nSyn < 0) return STATUS_BAD_ARGUMENT;
   const pl = pr.plasticity!;
   pl.rule = RULE_EQUATIONS;
   pl.nEv = nSyn; pl.onPre = onPre; pl.onPost = onPost; pl.stepFn = stepFn;
+  pl.evSide = new StaticArray<u32>(nSyn);
+  pl.evTau = new StaticArray<f64>(nSyn);
+  for (let q = 0; q < nSyn; q++) {
+    const side = load<u32>(sidesPtr + (<usize>q << 2)), tau = load<f64>(tausPtr + (<usize>q << 3));
+    if (side > 2 || !(tau > 0)) return STATUS_BAD_ARGUMENT;
+    pl.evSide[q] = side;
+    pl.evTau[q] = tau;
+  }
   return STATUS_OK;
 }
 

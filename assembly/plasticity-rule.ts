@@ -48,8 +48,12 @@ export class Plasticity {
   onPre: i32 = -1;
   onPost: i32 = -1;
   stepFn: i32 = -1;
-  // Per-synapse variables (event-driven, then clock-driven).
+  // Synaptic variables (event-driven, then clock-driven): where each lives
+  // (0 per synapse, 1 per presynaptic neuron, 2 per postsynaptic neuron: a
+  // lazily decaying trace) and its decay time (per-neuron traces are rebased with it).
   nEv: i32 = 0;
+  evSide: StaticArray<u32> = new StaticArray<u32>(0);
+  evTau: StaticArray<f64> = new StaticArray<f64>(0);
   ev: StaticArray<f64>[] = [];
   last: StaticArray<f64> = new StaticArray<f64>(0);
   ptrs: StaticArray<u32> = new StaticArray<u32>(0);

@@ -64,9 +64,15 @@ export function preparePlasticity(pr: Projection): void {
   for (let s = 0; s < n; s++) setW(pr, pl, s, Math.min(Math.max(<f64>pr.weights[s], pl.wMin), pl.wMax));
   if (pl.rule == RULE_EQUATIONS) {
     pl.ev = [];
-    for (let k = 0; k < pl.nEv; k++) pl.ev.push(new StaticArray<f64>(n));
+    let tauTrace = Infinity;
+    for (let k = 0; k < pl.nEv; k++) {
+      const side = pl.evSide[k];
+      pl.ev.push(new StaticArray<f64>(side == 1 ? nPre : side == 2 ? nPost : n));
+      if (side != 0) tauTrace = Math.min(tauTrace, pl.evTau[k]);
+    }
+    pl.renormAfter = 20.0 * tauTrace;
     pl.last = new StaticArray<f64>(n);
-    pl.ptrs = new StaticArray<u32>(7 + pl.nEv);
+    pl.ptrs = new StaticArray<u32>(8 + pl.nEv);
     pl.ptrs[0] = <u32>changetype<usize>(pl.w);
     pl.ptrs[1] = <u32>changetype<usize>(pr.weights);
     pl.ptrs[2] = <u32>changetype<usize>(pl.last);
@@ -74,7 +80,8 @@ export function preparePlasticity(pr: Projection): void {
     pl.ptrs[4] = <u32>changetype<usize>(pr.targets);
     pl.ptrs[5] = <u32>changetype<usize>(pl.colSrc);
     pl.ptrs[6] = <u32>changetype<usize>(pr.rowPtr);
-    for (let k = 0; k < pl.nEv; k++) pl.ptrs[7 + k] = <u32>changetype<usize>(pl.ev[k]);
+    pl.ptrs[7] = <u32>(changetype<usize>(pl) + offsetof<Plasticity>("base"));
+    for (let k = 0; k < pl.nEv; k++) pl.ptrs[8 + k] = <u32>changetype<usize>(pl.ev[k]);
   }
 }
 
@@ -97,6 +104,9 @@ function rebase(pr: Projection, t: f64): void {
     scale(pl.o2, Math.exp(-d / pl.tauY));
   }
   if (pl.rule == RULE_REWARD) scale(pl.elig, Math.exp(-d / pl.tauC));
+  if (pl.rule == RULE_EQUATIONS) {
+    for (let k = 0; k < pl.nEv; k++) if (pl.evSide[k] != 0) scale(pl.ev[k], Math.exp(-d / pl.evTau[k]));
+  }
   pl.base = t;
 }
 

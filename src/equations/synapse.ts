@@ -44,6 +44,13 @@ export interface CompiledSynapse {
   readonly onPost: Program;
   /** One forward-Euler step of the clock-driven variables (empty when there are none). */
   readonly step: Program;
+  /**
+   * Where each synaptic variable lives: 0 per synapse; 1 per presynaptic
+   * neuron, 2 per postsynaptic neuron (an event-driven variable that only
+   * its own side's event changes, from itself alone: a trace, the same for
+   * every synapse of the neuron, kept once per neuron with lazy decay).
+   */
+  readonly sides: readonly (0 | 1 | 2)[];
 }
 
 const lines = (x: string | readonly string[] | undefined): string[] => (x === undefined ? [] : typeof x === 'string' ? x.split('\n') : [...x]);
@@ -130,7 +137,17 @@ export function compileSynapse(spec: SynapseSpec, context: SynapseContext = { pr
       mapIssues('equations')(e);
     }
   }
-  return { variables: names, taus, clock: clockIdx, reads, onPre: shift(pre.reset), onPost: shift(post.reset), step };
+  const onPre = shift(pre.reset), onPost = shift(post.reset);
+  const sides = names.slice(0, names.indexOf('w')).map((_, k): 0 | 1 | 2 => {
+    if (k >= nEv) return 0;
+    const inPre = onPre.writes.some((w) => w.i === k), inPost = onPost.writes.some((w) => w.i === k);
+    if (inPre === inPost) return 0;
+    const program = inPre ? onPre : onPost;
+    const own = program.writes.filter((w) => w.i === k).every((w) => readsOnly(program, w.value, k));
+    // Read by the step (clock-driven equations) is fine: the value is the neuron's.
+    return own ? (inPre ? 1 : 2) : 0;
+  });
+  return { variables: names, taus, clock: clockIdx, reads, onPre, onPost, step, sides };
 }
 
 /** The unit after the last ":" of an equation line, flags dropped. */
@@ -157,4 +174,15 @@ function shiftVars(p: Program, d: number): Program {
     }
   };
   return { temps: p.temps.map(re), writes: p.writes.map((w) => ({ i: w.i + d, value: re(w.value) })), ...(p.stored ? { stored: true } : {}) };
+}
+
+/** Whether an expression (through the program's temps) reads no variable but k. */
+function readsOnly(p: Program, ir: IR, k: number): boolean {
+  switch (ir.op) {
+    case 'var': return ir.i === k;
+    case 'tmp': return readsOnly(p, p.temps[ir.i]!, k);
+    case 'const': case 't': case 'decay': case 'coef': case 'istep': return true;
+    case 'select': return readsOnly(p, ir.c, k) && readsOnly(p, ir.a, k) && readsOnly(p, ir.b, k);
+    default: return 'b' in ir ? readsOnly(p, ir.a, k) && readsOnly(p, ir.b, k) : readsOnly(p, ir.a, k);
+  }
 }

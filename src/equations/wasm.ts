@@ -394,8 +394,9 @@ export interface StateAddress { readonly pop: number; readonly variable: number 
  *   step(ptrs, nPre, t): every synapse, one Euler step of the clock-driven variables
  *
  * ptrs: [w (f64), weights (f32, what transmission reads), last event time
- * (f64), colSyn (u32), targets (u32), colSrc (u32), rowPtr (u32), synaptic
- * variables (f64)...]. The event-driven variables are decayed to t exactly
+ * (f64), colSyn (u32), targets (u32), colSrc (u32), rowPtr (u32), the trace
+ * base time (f64), synaptic variables (f64: per synapse, or per neuron for
+ * the traces of CompiledSynapse.sides)...]. The event-driven variables are decayed to t exactly
  * (and their time set to t), the statements run, w is mirrored to the f32
  * weights. Neuron variables (NAME_pre, NAME_post) are read through the
  * kernel's stateValue, so every model's storage (offsets, lazy decay) is honoured.
@@ -426,32 +427,65 @@ export function synapseModule(c: CompiledSynapse, resolve: (r: ExternalRead) => 
    * The body for one synapse: `syn` its index, `pre` and `post` its neurons;
    * decays the event-driven variables to T, runs the program, stores.
    */
-  const synapseBody = (f: Body, program: Program, L: { P: number; T: number; syn: number; pre: number; post: number; mirror: boolean }) => {
-    const load32 = (k: number) => { f.get(L.P); f.code.byte(op.i32Load, 2).u32(4 * k); };
+  const VARS = 8;  // ptrs[7]: the address of the projection's trace base time (f64); ptrs[8 + k]: variable k's array
+  const sides = c.sides;
+  const load32 = (f: Body, k: number) => { f.get(0); f.code.byte(op.i32Load, 2).u32(4 * k); };
+  /** exp(-(t - base)/tau) for each time constant of the per-neuron traces: their value is stored x this. */
+  const traceFactors = (f: Body, T: number): Map<number, number> => {
+    const out = new Map<number, number>();
+    sides.forEach((side, k) => {
+      const tau = c.taus[k]!;
+      if (side === 0 || !Number.isFinite(tau) || out.has(tau)) return;
+      const l = f.local(F64);
+      f.get(T); load32(f, 7); f.code.byte(0x2b, 3, 0, 0xa1, 0x9a, op.f64Const).f64(1 / tau).byte(0xa2, op.call).u32(EXP);
+      f.set(l);
+      out.set(tau, l);
+    });
+    return out;
+  };
+  /** Pushes the value of per-neuron trace k of neuron n. */
+  const traceValue = (f: Body, k: number, n: number, fdec: Map<number, number>) => {
+    load32(f, VARS + k); f.get(n).i32(3).code.byte(op.i32Shl, op.i32Add, 0x2b, 3, 0);
+    const d = fdec.get(c.taus[k]!);
+    if (d !== undefined) f.get(d).code.byte(0xa2);
+  };
+
+  /**
+   * The body for one synapse: `syn` its index, `pre` and `post` its neurons;
+   * per-synapse event-driven variables decayed to T, per-neuron traces read
+   * at T, the program run, the per-synapse variables and w stored.
+   */
+  const synapseBody = (f: Body, program: Program, L: { P: number; T: number; syn: number; pre: number; post: number; fdec: Map<number, number> }) => {
     const so = f.local(I32), dT = f.local(F64);
     const vars = Array.from({ length: c.variables.length }, () => f.local(F64));
     const temps = program.temps.map(() => f.local(F64));
     f.get(L.syn).i32(3).code.byte(op.i32Shl); f.set(so);
-    if (nEv > 0) {
+    const synEvents = sides.some((side, k) => side === 0 && k < nEv);
+    if (synEvents) {
       // dT = t - last[s]; last[s] = t
-      f.get(L.T); load32(2); f.get(so).code.byte(op.i32Add, 0x2b, 3, 0, 0xa1); f.set(dT);
-      load32(2); f.get(so).code.byte(op.i32Add); f.get(L.T).code.byte(0x39, 3, 0);
+      f.get(L.T); load32(f, 2); f.get(so).code.byte(op.i32Add, 0x2b, 3, 0, 0xa1); f.set(dT);
+      load32(f, 2); f.get(so).code.byte(op.i32Add); f.get(L.T).code.byte(0x39, 3, 0);
     }
     const decays = new Map<number, number>();
-    for (const tau of c.taus) {
-      if (!Number.isFinite(tau) || decays.has(tau)) continue;
+    sides.forEach((side, k) => {
+      const tau = c.taus[k];
+      if (side !== 0 || k >= nEv || tau === undefined || !Number.isFinite(tau) || decays.has(tau)) return;
       const l = f.local(F64);
       f.get(dT).code.byte(0x9a, op.f64Const).f64(1 / tau).byte(0xa2, op.call).u32(EXP);
       f.set(l);
       decays.set(tau, l);
-    }
+    });
     for (let k = 0; k < nSyn; k++) {
-      load32(7 + k); f.get(so).code.byte(op.i32Add, 0x2b, 3, 0);
-      const d = k < nEv ? decays.get(c.taus[k]!) : undefined;
-      if (d !== undefined) f.get(d).code.byte(0xa2);
+      if (sides[k] === 1) traceValue(f, k, L.pre, L.fdec);
+      else if (sides[k] === 2) traceValue(f, k, L.post, L.fdec);
+      else {
+        load32(f, VARS + k); f.get(so).code.byte(op.i32Add, 0x2b, 3, 0);
+        const d = k < nEv ? decays.get(c.taus[k]!) : undefined;
+        if (d !== undefined) f.get(d).code.byte(0xa2);
+      }
       f.set(vars[k]!);
     }
-    load32(0); f.get(so).code.byte(op.i32Add, 0x2b, 3, 0); f.set(vars[wIndex]!);
+    load32(f, 0); f.get(so).code.byte(op.i32Add, 0x2b, 3, 0); f.set(vars[wIndex]!);
     c.reads.forEach((r, q) => {
       const a = addresses[q]!;
       f.i32(a.pop).i32(a.variable).get(r.side === 'pre' ? L.pre : L.post).code.byte(op.call).u32(STATE);
@@ -460,9 +494,31 @@ export function synapseModule(c: CompiledSynapse, resolve: (r: ExternalRead) => 
     const go = scalarEmitter(f, (i) => vars[i]!, (i) => temps[i]!, L.T, (fn) => IMPORTED.indexOf(fn), EXP);
     program.temps.forEach((t, k) => { go(t); f.set(temps[k]!); });
     for (const w of program.writes) { go(w.value); f.set(vars[w.i]!); }
-    for (let k = 0; k < nSyn; k++) { load32(7 + k); f.get(so).code.byte(op.i32Add); f.get(vars[k]!).code.byte(0x39, 3, 0); }
-    load32(0); f.get(so).code.byte(op.i32Add); f.get(vars[wIndex]!).code.byte(0x39, 3, 0);
-    load32(1); f.get(L.syn).i32(2).code.byte(op.i32Shl, op.i32Add); f.get(vars[wIndex]!).code.byte(op.f32DemoteF64, 0x38, 2, 0);
+    for (let k = 0; k < nSyn; k++) { if (sides[k] !== 0) continue; load32(f, VARS + k); f.get(so).code.byte(op.i32Add); f.get(vars[k]!).code.byte(0x39, 3, 0); }
+    load32(f, 0); f.get(so).code.byte(op.i32Add); f.get(vars[wIndex]!).code.byte(0x39, 3, 0);
+    load32(f, 1); f.get(L.syn).i32(2).code.byte(op.i32Shl, op.i32Add); f.get(vars[wIndex]!).code.byte(op.f32DemoteF64, 0x38, 2, 0);
+  };
+  /**
+   * The traces of the event's own neuron n (side 1 on_pre, 2 on_post), once
+   * per event: the program run with only those values (their writes read
+   * nothing else), stored back divided by their decay factor.
+   */
+  const ownTraces = (f: Body, program: Program, side: 1 | 2, n: number, T: number, fdec: Map<number, number>) => {
+    const own = sides.map((sd, k) => (sd === side ? k : -1)).filter((k) => k >= 0 && program.writes.some((w) => w.i === k));
+    if (!own.length) return;
+    const vars = Array.from({ length: c.variables.length }, () => f.local(F64));
+    const temps = program.temps.map(() => f.local(F64));
+    for (const k of own) { traceValue(f, k, n, fdec); f.set(vars[k]!); }
+    const go = scalarEmitter(f, (i) => vars[i]!, (i) => temps[i]!, T, (fn) => IMPORTED.indexOf(fn), EXP);
+    program.temps.forEach((t, k) => { go(t); f.set(temps[k]!); });
+    for (const k of own) {
+      const w = program.writes.find((x) => x.i === k)!;
+      load32(f, VARS + k); f.get(n).i32(3).code.byte(op.i32Shl, op.i32Add);
+      go(w.value);
+      const d = fdec.get(c.taus[k]!);
+      if (d !== undefined) f.get(d).code.byte(0xa3);
+      f.code.byte(0x39, 3, 0);
+    }
   };
   const loadAt = (f: Body, k: number, index: number) => { f.get(0); f.code.byte(op.i32Load, 2).u32(4 * k); f.get(index).i32(2).code.byte(op.i32Shl, op.i32Add, op.i32Load, 2, 0); };
 
@@ -470,19 +526,22 @@ export function synapseModule(c: CompiledSynapse, resolve: (r: ExternalRead) => 
     const f = new Body(5);
     const [P, A, B, N, T] = [0, 1, 2, 3, 4];
     const k = f.local(I32), syn = f.local(I32), other = f.local(I32);
+    const fdec = traceFactors(f, T);
     f.get(A).set(k);
     f.code.byte(op.block, 0x40, op.loop, 0x40);
     f.get(k).get(B).code.byte(op.i32GeS, op.brIf).u32(1);
     if (column) { loadAt(f, 3, k); f.set(syn); loadAt(f, 5, k); f.set(other); } else { f.get(k).set(syn); loadAt(f, 4, syn); f.set(other); }
-    synapseBody(f, program, { P, T, syn, pre: column ? other : N, post: column ? N : other, mirror: true });
+    synapseBody(f, program, { P, T, syn, pre: column ? other : N, post: column ? N : other, fdec });
     f.get(k).i32(1).code.byte(op.i32Add); f.set(k);
     f.code.byte(op.br).u32(0).byte(op.end, op.end);
+    ownTraces(f, program, column ? 2 : 1, N, T, fdec);
     return f;
   };
   const stepFn = (): Body => {
     const f = new Body(3);
     const [P, NPRE, T] = [0, 1, 2];
     const i = f.local(I32), s = f.local(I32), s1 = f.local(I32), post = f.local(I32);
+    const fdec = traceFactors(f, T);
     f.i32(0).set(i);
     f.code.byte(op.block, 0x40, op.loop, 0x40);
     f.get(i).get(NPRE).code.byte(op.i32GeS, op.brIf).u32(1);
@@ -491,7 +550,7 @@ export function synapseModule(c: CompiledSynapse, resolve: (r: ExternalRead) => 
     f.code.byte(op.block, 0x40, op.loop, 0x40);
     f.get(s).get(s1).code.byte(op.i32GeS, op.brIf).u32(1);
     loadAt(f, 4, s); f.set(post);
-    synapseBody(f, c.step, { P, T, syn: s, pre: i, post, mirror: true });
+    synapseBody(f, c.step, { P, T, syn: s, pre: i, post, fdec });
     f.get(s).i32(1).code.byte(op.i32Add); f.set(s);
     f.code.byte(op.br).u32(0).byte(op.end, op.end);
     f.get(i).i32(1).code.byte(op.i32Add); f.set(i);

@@ -335,7 +335,10 @@ export class Kernel {
     table.set(at, exports.on_pre);
     table.set(at + 1, exports.on_post);
     table.set(at + 2, exports.step);
-    this.check(this.x.defineSynapseEquations(proj, c.variables.indexOf('w'), at, at + 1, c.step.writes.length ? at + 2 : -1), what);
+    const nSyn = c.variables.indexOf('w');
+    const sides = Uint32Array.from({ length: nSyn }, (_, k) => c.sides[k] ?? 0);
+    const taus = Float64Array.from({ length: nSyn }, (_, k) => c.taus[k] ?? Infinity);
+    this.check(this.#i.withArrays([sides, taus], (sp, tp) => this.x.defineSynapseEquations(proj, nSyn, at, at + 1, c.step.writes.length ? at + 2 : -1, sp!, tp!)), what);
     return performance.now() - t0;
   }
   setTriplet(proj: number, tauX: number, tauY: number, a2p: number, a3p: number, a2m: number, a3m: number, what: string): void {
