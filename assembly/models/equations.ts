@@ -57,7 +57,6 @@ export class Equations extends ClockPopulation {
   k2: StaticArray<f64> = new StaticArray<f64>(0);
   k3: StaticArray<f64> = new StaticArray<f64>(0);
   k4: StaticArray<f64> = new StaticArray<f64>(0);
-  refine: StaticArray<u8> = new StaticArray<u8>(0);
   saved: bool = false;
 
   constructor(index: i32, size: i32, first: i32, info: ModelInfo) {
@@ -84,12 +83,7 @@ export class Equations extends ClockPopulation {
       this.offsets[k] = load<f64>(offsetsPtr + (<usize>k << 3));
     }
     this.tauE = tauE; this.tauI = tauI;
-    this.extraReceptors = [];
-    for (let k = 0; k < nExtra; k++) {
-      const v = load<u32>(extraPtr + (<usize>k << 2));
-      if (v >= <u32>nVars) return STATUS_BAD_ARGUMENT;
-      this.extraReceptors.push(this.vars.length > 0 ? this.vars[0] : this.ge);  // set below, once vars exist
-    }
+    for (let k = 0; k < nExtra; k++) if (load<u32>(extraPtr + (<usize>k << 2)) >= <u32>nVars) return STATUS_BAD_ARGUMENT;
     this.lazyE = tauE != Infinity ? exc : -1;
     this.lazyI = tauI != Infinity ? inh : -1;
     const np = padded(this.size);
@@ -116,7 +110,8 @@ export class Equations extends ClockPopulation {
       this.heldVars[nHeld++] = k;
       this.heldArrays.push(this.vars[k]);
     }
-    for (let k = 0; k < nExtra; k++) this.extraReceptors[k] = this.vars[load<u32>(extraPtr + (<usize>k << 2))];
+    this.extraReceptors = [];
+    for (let k = 0; k < nExtra; k++) this.extraReceptors.push(this.vars[load<u32>(extraPtr + (<usize>k << 2))]);
     if (exc >= 0) this.ge = this.vars[exc];
     if (inh >= 0) this.gi = this.vars[inh];
     return STATUS_OK;
@@ -138,7 +133,6 @@ export class Equations extends ClockPopulation {
     for (let k = 0; k < nv; k++) this.prev.push(new StaticArray<f32>(this.vars[k].length));
     this.x = new StaticArray<f64>(nv); this.x0 = new StaticArray<f64>(nv); this.xs = new StaticArray<f64>(nv);
     this.k1 = new StaticArray<f64>(nv); this.k2 = new StaticArray<f64>(nv); this.k3 = new StaticArray<f64>(nv); this.k4 = new StaticArray<f64>(nv);
-    this.refine = new StaticArray<u8>(this.vars[0].length);
     return STATUS_OK;
   }
 
@@ -187,31 +181,24 @@ export class Equations extends ClockPopulation {
   }
 
   // Located spike times. The neurons whose threshold the vector step crossed,
-  // or whose watched variable moved more than 1 unit (the upstroke of a
-  // spike, where one step of the vector method is no longer accurate), are
+  // or whose watched variable moved more than 1 unit (the upstroke of a spike,
+  // where one step of the vector method is no longer accurate; the generated
+  // update reports both as candidates), are
   // integrated again from the step's start in f64 with RK4 substeps halved
   // until the watched variable moves at most 0.2 units per substep; a
   // crossing is located by bisection to 1e-7 ms, the spike keeps that time,
   // the reset applies there and the integration goes on to the step's end.
   refineStep(count: i32, cand: usize, m: i32, slot: i32, tStart: f64, dt: f64): void {
-    const n = this.size;
-    const refine = this.refine;
-    for (let j = 0; j < n; j++) unchecked(refine[j] = 0);
+    // The generated update reports the lanes that crossed or moved fast as candidates.
     for (let k = 0; k < count; k++) {
       const c = load<u32>(cand + (<usize>k << 2));
       const i = <i32>(c >> 4), mask = <i32>(c & 15);
-      for (let lane = 0; lane < 4; lane++) if (((mask >> lane) & 1) != 0 && i + lane < n) unchecked(refine[i + lane] = 1);
-    }
-    const w = this.watch;
-    const cur = this.vars[w], old = this.prev[w];
-    for (let j = 0; j < n; j++) {
-      const d = unchecked(cur[j]) - unchecked(old[j]);
-      if (!(Mathf.abs(d) <= 1.0)) unchecked(refine[j] = 1);
-    }
-    for (let j = 0; j < n; j++) {
-      if (unchecked(refine[j]) == 0) continue;
-      if (m - unchecked(this.lastSpike[j]) <= this.refSteps) continue;  // refractory: the grid's rules hold it
-      this.refineNeuron(j, m, slot, tStart, dt);
+      for (let lane = 0; lane < 4; lane++) {
+        const j = i + lane;
+        if (((mask >> lane) & 1) == 0 || j >= this.size) continue;
+        if (m - unchecked(this.lastSpike[j]) <= this.refSteps) continue;  // refractory: the grid's rules hold it
+        this.refineNeuron(j, m, slot, tStart, dt);
+      }
     }
   }
 

@@ -111,7 +111,13 @@ export interface CompiledModel {
    * declared units ('var' k is variable k's value), in f64: each
    * differential variable's derivative, the threshold and the reset.
    */
-  readonly values?: { readonly derivatives: readonly { readonly i: number; readonly ir: IR }[]; readonly threshold: IR; readonly reset: Program };
+  readonly values?: {
+    readonly derivatives: readonly { readonly i: number; readonly ir: IR }[];
+    readonly threshold: IR;
+    readonly reset: Program;
+    /** The first variable the threshold reads: a step that moves it more than 1 unit is integrated again. */
+    readonly watch: number;
+  };
 }
 
 type Typed = { ir: IR; dim: Dim; bool: boolean };
@@ -380,6 +386,7 @@ export function compileEquations(spec: EquationSpec, dt: number): CompiledModel 
     derivatives: rhs.map((r) => ({ i: r.i, ir: fold({ op: 'div', a: r.typed.ir, b: { op: 'const', v: variables[r.i]!.scale } }) })),
     threshold,
     reset: { temps: reset.temps, writes: reset.writes.map((w) => ({ i: w.i, value: fold({ op: 'div', a: w.value, b: { op: 'const', v: variables[w.i]!.scale } }) })) },
+    watch: firstVariable(threshold),
   } : undefined;
   if (threshold) threshold = inStorage.expr(threshold);
   reset = inStorage.program(reset);
@@ -517,33 +524,39 @@ export function derivative(ir: IR, i: number): IR {
   }
 }
 
-export function dependsOn(ir: IR, vars: ReadonlySet<number>): boolean {
-  switch (ir.op) {
-    case 'const': case 't': case 'decay': case 'coef': case 'istep': return false;
-    case 'tmp': return true;
-    case 'var': return vars.has(ir.i);
-    case 'select': return dependsOn(ir.c, vars) || dependsOn(ir.a, vars) || dependsOn(ir.b, vars);
-    default: return 'b' in ir ? dependsOn(ir.a, vars) || dependsOn(ir.b, vars) : dependsOn(ir.a, vars);
-  }
+/** The same node with f applied to each of its operands (leaves are returned as they are). */
+export function mapChildren(ir: IR, f: (x: IR) => IR): IR {
+  if (ir.op === 'select') return { op: 'select', c: f(ir.c), a: f(ir.a), b: f(ir.b) };
+  if ('b' in ir) return { op: ir.op, a: f(ir.a), b: f(ir.b) } as IR;
+  if ('a' in ir) return { op: ir.op, a: f(ir.a) } as IR;
+  return ir;
 }
 
-function usesTime(ir: IR): boolean {
-  switch (ir.op) {
-    case 't': return true;
-    case 'const': case 'var': case 'tmp': case 'decay': case 'coef': case 'istep': return false;
-    case 'select': return usesTime(ir.c) || usesTime(ir.a) || usesTime(ir.b);
-    default: return 'b' in ir ? usesTime(ir.a) || usesTime(ir.b) : usesTime(ir.a);
-  }
+/** Whether test holds for some node of the tree. */
+export function someNode(ir: IR, test: (x: IR) => boolean): boolean {
+  if (test(ir)) return true;
+  if (ir.op === 'select') return someNode(ir.c, test) || someNode(ir.a, test) || someNode(ir.b, test);
+  if ('b' in ir) return someNode(ir.a, test) || someNode(ir.b, test);
+  return 'a' in ir ? someNode(ir.a, test) : false;
+}
+
+/** Reads one of vars (a temporary counts: it may). */
+export function dependsOn(ir: IR, vars: ReadonlySet<number>): boolean {
+  return someNode(ir, (x) => x.op === 'tmp' || (x.op === 'var' && vars.has(x.i)));
+}
+
+const usesTime = (ir: IR): boolean => someNode(ir, (x) => x.op === 't');
+
+/** The first variable an expression reads (0 when it reads none). */
+function firstVariable(ir: IR): number {
+  let first = -1;
+  someNode(ir, (x) => { if (x.op === 'var') first = x.i; return x.op === 'var'; });
+  return Math.max(first, 0);
 }
 
 /** Replaces reads of variable i (or all, by the map) with other IR. */
 export function substitute(ir: IR, map: ReadonlyMap<number, IR>): IR {
-  switch (ir.op) {
-    case 'const': case 't': case 'tmp': case 'decay': case 'coef': case 'istep': return ir;
-    case 'var': return map.get(ir.i) ?? ir;
-    case 'select': return { op: 'select', c: substitute(ir.c, map), a: substitute(ir.a, map), b: substitute(ir.b, map) };
-    default: return 'b' in ir ? { op: ir.op, a: substitute(ir.a, map), b: substitute(ir.b, map) } as IR : { op: ir.op, a: substitute(ir.a, map) } as IR;
-  }
+  return ir.op === 'var' ? map.get(ir.i) ?? ir : mapChildren(ir, (x) => substitute(x, map));
 }
 
 type LinearOk = { ok: true; A: number[][]; b: IR[] };
@@ -675,23 +688,16 @@ function stepMeans(f: IR[], diffs: number[], dt: number): Map<number, number> {
 function prune(p: Program): Program {
   const used = new Set<number>();
   const visit = (ir: IR): void => {
-    if (ir.op === 'tmp') { if (!used.has(ir.i)) { used.add(ir.i); visit(p.temps[ir.i]!); } return; }
-    if ('a' in ir) visit(ir.a);
-    if ('b' in ir) visit(ir.b);
-    if ('c' in ir) visit(ir.c);
+    someNode(ir, (x) => {
+      if (x.op === 'tmp' && !used.has(x.i)) { used.add(x.i); visit(p.temps[x.i]!); }
+      return false;
+    });
   };
   p.writes.forEach((w) => visit(w.value));
   if (used.size === p.temps.length) return p;
   const order = [...used].sort((x, y) => x - y);
   const renumber = new Map(order.map((old, k) => [old, k]));
-  const re = (ir: IR): IR => {
-    switch (ir.op) {
-      case 'tmp': return { op: 'tmp', i: renumber.get(ir.i)! };
-      case 'const': case 'var': case 't': case 'decay': case 'coef': case 'istep': return ir;
-      case 'select': return { op: 'select', c: re(ir.c), a: re(ir.a), b: re(ir.b) };
-      default: return 'b' in ir ? { op: ir.op, a: re(ir.a), b: re(ir.b) } as IR : { op: ir.op, a: re(ir.a) } as IR;
-    }
-  };
+  const re = (ir: IR): IR => (ir.op === 'tmp' ? { op: 'tmp', i: renumber.get(ir.i)! } : mapChildren(ir, re));
   return { temps: order.map((k) => re(p.temps[k]!)), writes: p.writes.map((w) => ({ i: w.i, value: re(w.value) })), stored: p.stored };
 }
 
@@ -816,10 +822,5 @@ function rkProgram(f: IR[], diffs: number[], variables: StateVariable[], dt: num
 
 function shiftTime(ir: IR, tau: number): IR {
   if (tau === 0) return ir;
-  switch (ir.op) {
-    case 't': return { op: 'add', a: ir, b: { op: 'const', v: tau } };
-    case 'const': case 'var': case 'tmp': case 'decay': case 'coef': case 'istep': return ir;
-    case 'select': return { op: 'select', c: shiftTime(ir.c, tau), a: shiftTime(ir.a, tau), b: shiftTime(ir.b, tau) };
-    default: return 'b' in ir ? { op: ir.op, a: shiftTime(ir.a, tau), b: shiftTime(ir.b, tau) } as IR : { op: ir.op, a: shiftTime(ir.a, tau) } as IR;
-  }
+  return ir.op === 't' ? { op: 'add', a: ir, b: { op: 'const', v: tau } } : mapChildren(ir, (x) => shiftTime(x, tau));
 }

@@ -11,7 +11,7 @@
 // statements run. Statements and equations are typed and unit-checked by
 // the neuron compiler.
 
-import { compileEquations, EquationError, type EquationIssue, type IR, type Program } from './model.js';
+import { compileEquations, EquationError, mapChildren, someNode, type EquationIssue, type IR, type Program } from './model.js';
 
 export interface SynapseSpec {
   equations?: string | readonly string[] | undefined;
@@ -80,8 +80,9 @@ export function compileSynapse(spec: SynapseSpec, context: SynapseContext = { pr
   }
   const readLines = reads.map((r) => `${r.name}_${r.side} : ${context[r.side][r.name] || '1'}`);
   // Compilation 1, for the events: event-driven variables (exact), clock-driven ones and w as parameters.
-  const clockNames = clock.map((l) => /^\s*d(\w+)\s*\/\s*dt/.exec(l)?.[1] ?? '');
-  const asParams = clock.filter((l) => !/^\s*dw\s*\/\s*dt/.test(l)).map((l, k) => `${clockNames.filter((n) => n !== 'w')[k]} : ${unitOf(l)}`);
+  const nameOf = (l: string) => /^\s*d(\w+)\s*\/\s*dt/.exec(l)?.[1] ?? '';
+  const clockNames = clock.map(nameOf);
+  const asParams = clock.filter((l) => nameOf(l) !== 'w').map((l) => `${nameOf(l)} : ${unitOf(l)}`);
   const mapIssues = (which: string) => (e: unknown): never => {
     if (!(e instanceof EquationError)) throw e;
     throw new EquationError(e.issues.map((i) => ({
@@ -94,7 +95,7 @@ export function compileSynapse(spec: SynapseSpec, context: SynapseContext = { pr
     const statements = lines(spec[which]).join('\n');
     try {
       return compileEquations({
-        equations: event.length ? eventLines : ['d_unused/dt = -_unused/ms : 1', ...eventLines.slice(0)],
+        equations: event.length ? eventLines : ['d_unused/dt = -_unused/ms : 1', ...eventLines],
         threshold: statements.trim() ? 'False' : undefined, reset: statements.trim() ? statements : undefined,
         params: spec.params ?? {}, method: 'exact',
       }, 1);
@@ -125,10 +126,7 @@ export function compileSynapse(spec: SynapseSpec, context: SynapseContext = { pr
       if (line) return line.replace(CLOCK, '');
       if (k < nEv) return `${n} : ${unitOf(event[k]!)}`;
       if (n === 'w') return 'w : 1';
-      const r = readLines.find((x) => x.startsWith(`${n} :`));
-      if (r) return r;
-      const c = clock.find((l) => new RegExp(`^\\s*d${n}\\s*/\\s*dt`).test(l));
-      return `${n} : ${c ? unitOf(c) : '1'}`;
+      return readLines.find((x) => x.startsWith(`${n} :`)) ?? `${n} : 1`;
     });
     try {
       step = compileEquations({ equations: stepLines, params: spec.params ?? {}, method: 'euler' }, context.dt).update;
@@ -165,24 +163,11 @@ function decayFactor(ir: IR, k: number): number | undefined {
 
 /** A program with every variable index moved by d (a placeholder variable dropped). */
 function shiftVars(p: Program, d: number): Program {
-  const re = (ir: IR): IR => {
-    switch (ir.op) {
-      case 'var': return { op: 'var', i: ir.i + d };
-      case 'const': case 'tmp': case 't': case 'decay': case 'coef': case 'istep': return ir;
-      case 'select': return { op: 'select', c: re(ir.c), a: re(ir.a), b: re(ir.b) };
-      default: return 'b' in ir ? { op: ir.op, a: re(ir.a), b: re(ir.b) } as IR : { op: ir.op, a: re(ir.a) } as IR;
-    }
-  };
+  const re = (ir: IR): IR => (ir.op === 'var' ? { op: 'var', i: ir.i + d } : mapChildren(ir, re));
   return { temps: p.temps.map(re), writes: p.writes.map((w) => ({ i: w.i + d, value: re(w.value) })), ...(p.stored ? { stored: true } : {}) };
 }
 
 /** Whether an expression (through the program's temps) reads no variable but k. */
 function readsOnly(p: Program, ir: IR, k: number): boolean {
-  switch (ir.op) {
-    case 'var': return ir.i === k;
-    case 'tmp': return readsOnly(p, p.temps[ir.i]!, k);
-    case 'const': case 't': case 'decay': case 'coef': case 'istep': return true;
-    case 'select': return readsOnly(p, ir.c, k) && readsOnly(p, ir.a, k) && readsOnly(p, ir.b, k);
-    default: return 'b' in ir ? readsOnly(p, ir.a, k) && readsOnly(p, ir.b, k) : readsOnly(p, ir.a, k);
-  }
+  return !someNode(ir, (x) => (x.op === 'var' && x.i !== k) || (x.op === 'tmp' && !readsOnly(p, p.temps[x.i]!, k)));
 }

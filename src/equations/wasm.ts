@@ -16,10 +16,10 @@
 // Functions without a vector instruction (log, tanh, sin, cos, pow) run per
 // lane through imported Math functions; exp has a vector polynomial.
 
-import type { IR, Program, CompiledModel } from './model.js';
+import { someNode, type IR, type Program, type CompiledModel } from './model.js';
 import type { CompiledSynapse, ExternalRead } from './synapse.js';
 
-const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b, F32 = 0x7d;
+const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
 
 class Bytes {
   readonly b: number[] = [];
@@ -141,8 +141,7 @@ export function equationModule(model: CompiledModel): Uint8Array {
   lp.get(iL).get(L_N).code.byte(op.i32GeS, op.brIf).u32(1);
   lp.get(iL).i32(2).code.byte(op.i32Shl); lp.set(oL);
   const read = new Set<number>();
-  const visitReads = (ir: IR): void => { if (ir.op === 'var') read.add(ir.i); if ('a' in ir) visitReads(ir.a); if ('b' in ir) visitReads(ir.b); if ('c' in ir) visitReads(ir.c); };
-  roots.forEach(visitReads);
+  for (const root of roots) someNode(root, (x) => { if (x.op === 'var') read.add(x.i); return false; });
   const written = new Set(model.update.writes.map((w) => w.i));
   for (const k of new Set([...read, ...written])) { lp.get(ptr[k]!).get(oL).code.byte(op.i32Add); lp.s(simd.load, 4, 0).set(oldL[k]!); }
   const emitUp = emitter(lp, (i) => oldL[i]!, (i) => tempsL[i]!, tL, scratch, funcIndex, loopScalars);
@@ -158,6 +157,13 @@ export function equationModule(model: CompiledModel): Uint8Array {
   if (model.threshold) {
     const emitTh = emitter(lp, (i) => newL[i]!, () => { throw new Error('no temps in a threshold'); }, tL, scratch, funcIndex, loopScalars);
     emitTh(model.threshold);
+    const watch = model.values?.watch;
+    if (watch !== undefined && model.storage[watch]!.lazy < 0) {
+      // Located spike times: lanes whose watched variable moved more than 1 unit (or blew up) are
+      // candidates too; the kernel integrates them again (assembly/models/equations.ts, refineStep).
+      lp.get(newL[watch]!).get(oldL[watch]!).s(simd.f32x4Sub).s(simd.f32x4Abs).f32x4(1).s(simd.f32x4Gt);
+      lp.get(newL[watch]!).get(newL[watch]!).s(simd.f32x4Ne).s(simd.or).s(simd.or);
+    }
     lp.s(simd.i32x4Bitmask).code.byte(op.localTee).u32(maskL);
     lp.code.byte(op.if, 0x40);
     lp.get(L_CAND).get(countL).i32(2).code.byte(op.i32Shl, op.i32Add);
@@ -256,13 +262,12 @@ const scalarKey = (ir: Scalar) => (ir.op === 'decay' ? `d${ir.slot}` : ir.op ===
  */
 function scalarsOf(roots: readonly IR[]): Map<string, Scalar> {
   const found = new Map<string, Scalar>();
-  const visit = (ir: IR): void => {
-    if (ir.op === 'decay' || ir.op === 'coef' || ir.op === 'const' || ir.op === 'istep') { found.set(scalarKey(ir), ir); return; }
-    if ('a' in ir) visit(ir.a);
-    if ('b' in ir) visit(ir.b);
-    if ('c' in ir) visit(ir.c);
-  };
-  roots.forEach(visit);
+  for (const root of roots) {
+    someNode(root, (x) => {
+      if (x.op === 'decay' || x.op === 'coef' || x.op === 'const' || x.op === 'istep') found.set(scalarKey(x), x);
+      return false;
+    });
+  }
   return found;
 }
 
@@ -377,8 +382,6 @@ export function equationImports(memory: WebAssembly.Memory): Record<string, Reco
   return { env: { memory }, math: { log: Math.log, tanh: Math.tanh, sin: Math.sin, cos: Math.cos, pow: Math.pow } };
 }
 
-export type { Program };
-void F32;
 
 // ------------------------------------------------------------ synapses
 

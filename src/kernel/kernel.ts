@@ -6,7 +6,7 @@
 
 import { equationModule, equationImports, synapseModule } from '../equations/wasm.js';
 import type { CompiledSynapse } from '../equations/synapse.js';
-import type { CompiledModel, IR } from '../equations/model.js';
+import type { CompiledModel } from '../equations/model.js';
 import { KernelError } from '../core/errors.js';
 import { initKey } from '../core/philox.js';
 import { Instance, defaultFlavor, type KernelFlavor } from './instance.js';
@@ -123,7 +123,7 @@ export class Kernel {
     this.#extraReceptors.set(pop, extraNames);
     if (model.values) {
       const diffMask = model.values.derivatives.reduce((mask, d) => (d.i < 32 ? mask | (1 << d.i) : mask), 0) >>> 0;
-      this.check(this.x.locateEquations(pop, at + 2, at + 3, at + 4, diffMask, watchedVariable(model.values.threshold)), what);
+      this.check(this.x.locateEquations(pop, at + 2, at + 3, at + 4, diffMask, model.values.watch), what);
     }
     const m = this.modelOf(pop);
     this.#popModel[pop] = { ...m, variables: [...model.variables.map((v) => v.name), 'count'] };
@@ -485,12 +485,3 @@ function registryOf(inst: Instance): ReadonlyMap<string, KernelModel> {
   return models;
 }
 
-/** The first variable a threshold reads (the one whose fast change asks for a located step). */
-function watchedVariable(ir: IR): number {
-  if (ir.op === 'var') return ir.i;
-  for (const child of ['a', 'b', 'c'] as const) {
-    const sub = (ir as Record<string, unknown>)[child] as IR | undefined;
-    if (sub) { const k = watchedVariable(sub); if (k >= 0) return k; }
-  }
-  return -1;
-}

@@ -13,6 +13,7 @@ import { ModelError } from '../../src/core/errors.js';
 import { Simulation } from '../../src/sim/simulation.js';
 import { recordingSink } from '../../src/sim/recording.js';
 import { saveCheckpoint, loadCheckpoint } from '../../src/sim/checkpoint-file.js';
+import { runPlastic, poissonTrains } from '../support/plastic.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -297,25 +298,8 @@ describe('plasticity written as equations', () => {
     params: { taupre: '20 ms', taupost: '20 ms', Apre: 0.01, Apost: -0.0105, wmax: 1 },
   };
 
-  /** n plastic synapses from spike sources onto one neuron forced to fire at postTimes; the final weights. */
-  function weightsAfter(plasticity: object, preTimes: number[][], postTimes: number[], duration: number): number[] {
-    const n = preTimes.length;
-    const sim = new Simulation(validateModel({
-      dt: 0.1, duration, seed: 1,
-      populations: [
-        { name: 'pre', size: n, model: 'spike_source', params: { spike_times: preTimes } },
-        { name: 'drive', size: 1, model: 'spike_source', params: { spike_times: [postTimes.map((t) => t - 0.1)] } },
-        { name: 'post', size: 1, model: 'lif_delta', params: { tau_m: 10, v_rest: -70, v_reset: -70, v_thresh: -55, t_ref: 0.01 } },
-      ],
-      projections: [
-        { name: 'drive', from: 'drive', to: 'post', connect: { rule: 'all_to_all' }, weight: 100, delay: 0.1 },
-        { name: 'plastic', from: 'pre', to: 'post', delay: 1, plasticity, connect: { rule: 'list', pre: preTimes.map((_, k) => k), post: preTimes.map(() => 0), weights: preTimes.map(() => 0.5) } },
-      ],
-      record: { spikes: [] },
-    }));
-    sim.run({});
-    return Array.from(sim.projection('plastic').weights()).slice(0, n);
-  }
+  // The final weights (the STDP tests' set-up, test/support/plastic.ts).
+  const weightsAfter = (plasticity: object, preTimes: number[][], postTimes: number[], duration: number): number[] => runPlastic(plasticity, preTimes, postTimes, { duration }).w;
 
   it('pair STDP as synapse equations gives the window of the built-in rule to 1e-9 (one pair per synapse, Delta t from -100 to 100 ms)', () => {
     const deltas = Array.from({ length: 41 }, (_, k) => -100 + 5 * k).filter((d) => d !== 0);
@@ -330,11 +314,8 @@ describe('plasticity written as equations', () => {
   });
 
   it('and under random pre and post trains (20 synapses, 2 s): the same weights to 1e-9', () => {
-    let x = 12345;
-    const rand = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return (x + 0.5) / 4294967296; };
-    const train = (rate: number, end: number) => { const out: number[] = []; let t = 5; for (;;) { t += -Math.log(rand()) * 1000 / rate; if (t >= end) return out; out.push(Math.round(t * 10) / 10 + 0.05); } };
-    const pre = Array.from({ length: 20 }, () => train(20, 2000));
-    const post = [...new Set(train(10, 2000).map((t) => Math.round(t * 10) / 10))].sort((a, b) => a - b);
+    const pre = poissonTrains(12345, 20, 20, 2000);
+    const post = [...new Set(poissonTrains(54321, 1, 10, 2000)[0]!.map((t) => Math.round(t * 10) / 10))].sort((a, b) => a - b);
     const builtIn = weightsAfter({ rule: 'stdp', w_max: 1, tau_plus: 20, tau_minus: 20, a_plus: 0.01, a_minus: 0.0105 }, pre, post, 2100);
     const written = weightsAfter(PAIR_EQ, pre, post, 2100);
     expect(builtIn.some((w) => Math.abs(w - 0.5) > 0.01)).toBe(true);
@@ -342,11 +323,8 @@ describe('plasticity written as equations', () => {
   });
 
   it('the triplet rule as synapse equations gives the built-in triplet rule (20 synapses, random trains, 2 s: to 1e-9)', () => {
-    let x = 777;
-    const rand = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return (x + 0.5) / 4294967296; };
-    const train = (rate: number, end: number) => { const out: number[] = []; let t = 5; for (;;) { t += -Math.log(rand()) * 1000 / rate; if (t >= end) return out; out.push(Math.round(t * 10) / 10 + 0.05); } };
-    const pre = Array.from({ length: 20 }, () => train(20, 2000));
-    const post = [...new Set(train(15, 2000).map((t) => Math.round(t * 10) / 10))].sort((a, b) => a - b);
+    const pre = poissonTrains(777, 20, 20, 2000);
+    const post = [...new Set(poissonTrains(7777, 1, 15, 2000)[0]!.map((t) => Math.round(t * 10) / 10))].sort((a, b) => a - b);
     const amps = { a2_plus: 5e-3, a3_plus: 6.2e-3, a2_minus: 7e-3, a3_minus: 2.3e-4 };
     const builtIn = weightsAfter({ rule: 'triplet', w_max: 1, tau_plus: 16.8, tau_minus: 33.7, tau_x: 101, tau_y: 125, ...amps }, pre, post, 2100);
     const written = weightsAfter({
