@@ -379,7 +379,7 @@ function expVector(f: Body, x: number): void {
 
 /** The imports the module needs besides the kernel's memory. */
 export function equationImports(memory: WebAssembly.Memory): Record<string, Record<string, unknown>> {
-  return { env: { memory }, math: { log: Math.log, tanh: Math.tanh, sin: Math.sin, cos: Math.cos, pow: Math.pow } };
+  return { env: { memory }, math: Object.fromEntries(IMPORTED.map((f) => [f, Math[f]])) };
 }
 
 
