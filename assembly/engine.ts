@@ -18,7 +18,8 @@ import { MODELS } from "./models/registry";
 import { ClockPopulation } from "./models/clock";
 import { EventTarget } from "./models/event-target";
 import { addCoupling, markFieldsDirty } from "./models/binary";
-import { Projection, finishDelays, checkDense } from "./projection";
+import { Projection, finishDelays, checkDense, checkSorted } from "./projection";
+import { ThreadPlan, parallel, isRangeUpdated, PHASE_UPDATE, PHASE_DELIVER, PHASE_STEP, MAX_THREADS } from "./threads";
 import { deliverGrid, deliverPoissonInputs } from "./transmission";
 import { uniform, normal, STREAM_INIT } from "./rng";
 import { PoissonInput } from "./poisson-input";
@@ -26,6 +27,7 @@ import { preparePlasticity, stepPlasticity, normalizeIncoming } from "./plastici
 import {
   STATUS_OK, STATUS_BAD_POPULATION, STATUS_BAD_PROJECTION, STATUS_BAD_VARIABLE, STATUS_BAD_ARGUMENT,
   STATUS_NOT_PREPARED, STATUS_ALREADY_PREPARED, STATUS_BAD_PARAMETER, STATUS_MISSING_PARAMETER, STATUS_BAD_MODEL,
+  STATUS_THREAD_FAILED,
 } from "./status";
 
 export const pops: Array<Population> = [];
@@ -178,6 +180,7 @@ export function prepare(): i32 {
     if (!pr.connected) return STATUS_BAD_PROJECTION;
     finishDelays(pr);
     checkDense(pr);
+    checkSorted(pr);
     if (pr.dMax > pr.pre.maxOutDelay) pr.pre.maxOutDelay = pr.dMax;
     const pl = pr.plasticity;
     if (pl != null) {
@@ -207,7 +210,27 @@ export function prepare(): i32 {
   }
   prepared = true;
   markFieldsDirty();
+  planThreads();
   return STATUS_OK;
+}
+
+// ---------------------------------------------------------------- threads
+
+// Threads that run each step (threads.ts); the host started the helpers.
+// The kernel is built twice: with the threads feature (shared memory) and
+// without, where none of this is compiled and one thread runs as before.
+let threads: i32 = 1;
+let plan: ThreadPlan | null = null;
+
+export function setThreads(n: i32): i32 {
+  if (n < 1 || n > MAX_THREADS || (n > 1 && !ASC_FEATURE_THREADS)) return STATUS_BAD_ARGUMENT;
+  threads = n;
+  if (prepared) planThreads();
+  return STATUS_OK;
+}
+
+function planThreads(): void {
+  if (ASC_FEATURE_THREADS) plan = threads > 1 ? new ThreadPlan(threads, pops, gridProjs) : null;
 }
 
 // ---------------------------------------------------------------- recording
@@ -276,13 +299,13 @@ export function run(maxSteps: i32): i32 {
   while (done < maxSteps) {
     if (recCount > recSoft && recSoft > 0) break;
     if (probePop.length > 0 && sampleRows >= sampleCap) break;
-    stepOnce();
+    if (!stepOnce()) return STATUS_THREAD_FAILED;
     done++;
   }
   return done;
 }
 
-function stepOnce(): void {
+function stepOnce(): bool {
   const m = step;
   const tStart = <f64>m * dt, tEnd = <f64>(m + 1) * dt;
   const np = pops.length;
@@ -291,14 +314,19 @@ function stepOnce(): void {
     unchecked(p.histCount[p.slotOf(m)] = 0);
     if (p.schedCursor < p.schedSteps.length) p.applySchedule(m, dt);
   }
-  for (let k = 0; k < np; k++) {
-    const p = unchecked(pops[k]);
-    totalEvents += p.update(m, p.slotOf(m), tStart, tEnd, dt);
-  }
-  for (let q = 0; q < gridProjs.length; q++) totalEvents += deliverGrid(unchecked(gridProjs[q]), m);
-  for (let k = 0; k < np; k++) {
-    const p = unchecked(pops[k]);
-    if (p.inputs.length > 0 && p.inputMode() == INPUT_GRID) deliverPoissonInputs(changetype<ClockPopulation>(p), m);
+  const pl = plan;
+  if (ASC_FEATURE_THREADS && pl != null) {
+    if (!updateAndDeliverThreaded(pl, m, tStart, tEnd)) return false;
+  } else {
+    for (let k = 0; k < np; k++) {
+      const p = unchecked(pops[k]);
+      totalEvents += p.update(m, p.slotOf(m), tStart, tEnd, dt);
+    }
+    for (let q = 0; q < gridProjs.length; q++) totalEvents += deliverGrid(unchecked(gridProjs[q]), m);
+    for (let k = 0; k < np; k++) {
+      const p = unchecked(pops[k]);
+      if (p.inputs.length > 0 && p.inputMode() == INPUT_GRID) deliverPoissonInputs(changetype<ClockPopulation>(p), m);
+    }
   }
   for (let q = 0; q < plasticProjs.length; q++) {
     const pr = unchecked(plasticProjs[q]);
@@ -311,6 +339,41 @@ function stepOnce(): void {
   for (let k = 0; k < np; k++) recordStep(unchecked(pops[k]), m, tStart);
   step = m + 1;
   if (probePop.length > 0 && step % probeEvery == 0) sampleProbes();
+  return true;
+}
+
+// The update and transmission of step m on the threads: the vector loops of
+// range-updated populations and all deliveries to clock-driven targets are
+// split by neuron; firing (in neuron order: thread 0's candidates, then
+// thread 1's, ...) and every other population run here, as on one thread.
+// Transmission reads spikes of earlier steps only, so it may run before
+// the firing of step m (PHASE_STEP); firing touches no synaptic variable.
+function updateAndDeliverThreaded(pl: ThreadPlan, m: i32, tStart: f64, tEnd: f64): bool {
+  const np = pops.length;
+  pl.step = m;
+  pl.dt = dt;
+  for (let k = 0; k < np; k++) {
+    const p = unchecked(pops[k]);
+    if (isRangeUpdated(p)) changetype<ClockPopulation>(p).lazyDecayFactors(m, dt);
+  }
+  if (!parallel(pl, pl.merged ? PHASE_STEP : PHASE_UPDATE)) return false;
+  for (let k = 0; k < np; k++) {
+    const p = unchecked(pops[k]);
+    const slot = p.slotOf(m);
+    if (!isRangeUpdated(p)) {
+      totalEvents += p.update(m, slot, tStart, tEnd, dt);
+      continue;
+    }
+    const cp = changetype<ClockPopulation>(p);
+    for (let t = 0; t < pl.threads; t++) {
+      const at = t * np + k;
+      cp.fireFrom(unchecked(pl.cand[at]), unchecked(pl.count[at]), unchecked(pl.lo[at]), slot, m, dt);
+    }
+    cp.clampRefractory(m);
+  }
+  if (!pl.merged && !parallel(pl, PHASE_DELIVER)) return false;
+  totalEvents += pl.events;
+  return true;
 }
 
 function recordStep(p: Population, m: i32, tStart: f64): void {

@@ -8,6 +8,7 @@
 import * as engine from "./engine";
 import * as proj from "./projection";
 import * as rng from "./rng";
+import * as threads from "./threads";
 import * as plastic from "./plasticity";
 import * as ckpt from "./checkpoint";
 import * as units from "./models/binary";
@@ -28,7 +29,7 @@ export * from "./abi";
 export { RULE_PAIR, RULE_TRIPLET, RULE_REWARD, PAIRING_ALL, PAIRING_NEAREST } from "./plasticity-rule";
 export { TYPE_NONE, TYPE_F32, TYPE_F64, TYPE_U32, TYPE_I8, INPUT_NONE, INPUT_GRID, INPUT_EVENTS, INPUT_COUPLING } from "./population";
 export { setDt, addPopulation, setParam, configurePopulation, addProjection, addPoissonInput, initState, setStateValues, setSchedule } from "./engine";
-export { prepare, run, normalizeState, freezeLearning } from "./engine";
+export { prepare, run, normalizeState, freezeLearning, setThreads } from "./engine";
 export { setRecordCapacity, recTimesPtr, recIdsPtr, clearRecorded } from "./engine";
 export { addProbe, setProbeInterval, samplesPtr, clearSamples, probeCount } from "./engine";
 export { setMaxSynapses } from "./projection";
@@ -40,6 +41,15 @@ export { savedPtr as checkpointPtr } from "./checkpoint";
 // Scratch memory for the host to pass arrays in (lists, spike times).
 export function alloc(bytes: usize): usize { return heap.alloc(max<usize>(bytes, 16)); }
 export function free(ptr: usize): void { heap.free(ptr); }
+
+// ---------------------------------------------------------------- threads
+
+// Helper threads (threads.ts), in the kernel built with the threads feature;
+// without it there are no helpers and these do nothing.
+export function workerLoop(t: i32): void { if (ASC_FEATURE_THREADS) threads.workerLoop(t); }
+export function stopThreads(): void { if (ASC_FEATURE_THREADS) threads.stopThreads(); }
+export function controlBlock(): usize { return ASC_FEATURE_THREADS ? threads.controlBlock() : 0; }
+export { CTRL_GEN, CTRL_FAILED, CTRL_ACK, CTRL_LINE, MAX_THREADS } from "./threads";
 
 // ---------------------------------------------------------------- rng
 

@@ -33,6 +33,7 @@ export class Projection {
   // Dense: every row holds all targets 0..nPost-1 in order with one delay
   // (all-to-all), so a row's targets are its offsets and rows go as vectors.
   dense: bool = false;
+  sortedRows: bool = false;  // see checkSorted
   // Side of a periodic square lattice when built by connectLattice (else 0).
   latticeL: i32 = 0;
   // Weight normalisation: every normEvery steps, incoming weights of each
@@ -380,6 +381,30 @@ export function finishDelays(p: Projection): void {
     return;
   }
   for (let i = 0; i < p.nPre; i++) sortRowByDelay(p, <i32>p.rowPtr[i], <i32>p.rowPtr[i + 1]);
+}
+
+// First synapse in [s0, s1) with target >= j (sortedRows: within a delay, rows are sorted by target).
+@inline export function lowerBoundTarget(targets: StaticArray<u32>, s0: i32, s1: i32, j: i32): i32 {
+  let lo = s0, hi = s1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (unchecked(targets[mid]) < <u32>j) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+// Whether every row is sorted by target within each delay (all connection
+// rules but an explicit list draw them so; finishDelays keeps it).
+export function checkSorted(pr: Projection): void {
+  pr.sortedRows = true;
+  const perSynapse = pr.delays.length > 0;
+  for (let i = 0; i < pr.nPre; i++) {
+    const s0 = <i32>pr.rowPtr[i], s1 = <i32>pr.rowPtr[i + 1];
+    for (let s = s0 + 1; s < s1; s++) {
+      if (perSynapse && pr.delays[s] != pr.delays[s - 1]) continue;
+      if (pr.targets[s] < pr.targets[s - 1]) { pr.sortedRows = false; return; }
+    }
+  }
 }
 
 // First synapse in [s0, s1) with delay >= d (rows sorted by delay).

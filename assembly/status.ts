@@ -15,3 +15,4 @@ export const STATUS_BAD_PARAMETER: i32 = -8;       // no such parameter of the m
 export const STATUS_MISSING_PARAMETER: i32 = -9;   // a parameter of the model was never set
 export const STATUS_BAD_MODEL: i32 = -10;          // no such neuron model
 export const STATUS_BAD_CHECKPOINT: i32 = -11;     // the checkpoint does not fit this network
+export const STATUS_THREAD_FAILED: i32 = -12;      // a worker thread of the kernel failed

@@ -1,5 +1,5 @@
 // One benchmark case in its own process (so peak RSS is its own):
-//   node dist/bench/case.js cuba|coba N SEED DURATION_MS
+//   node dist/bench/case.js cuba|coba N SEED DURATION_MS [THREADS]
 // prints one JSON line. The network is the preset scaled to N neurons with
 // the fan-in kept at 80 (p = 80 / N), as the native references do.
 
@@ -51,10 +51,11 @@ function caseModel(name: string, n: number, seed: number, duration: number): obj
 }
 
 function main(): void {
-  const [name = 'cuba', n = '4000', seed = '1', duration = '1000'] = process.argv.slice(2);
+  const [name = 'cuba', n = '4000', seed = '1', duration = '1000', threads = '1'] = process.argv.slice(2);
   const model = validateModel(caseModel(name, Number(n), Number(seed), Number(duration)), { limits: { maxNeurons: 1e8, maxSynapses: 1e9 } });
-  const sim = new Simulation(model);
+  const sim = new Simulation(model, { threads: Number(threads) });
   sim.run();
+  sim.close();
   const s = sim.summary();
   // Synapse storage: target u32 + weight f32 per synapse (+ u16 delay when
   // delays are per synapse); row pointers are one u32 per source neuron.
@@ -66,7 +67,7 @@ function main(): void {
     rowBytes += 4 * (pre.size + 1);
   }
   process.stdout.write(`${JSON.stringify({
-    impl: 'hebb-wasm', model: name, N: s.neurons, seed: s.seed, duration_s: s.simulated_ms / 1000,
+    impl: 'hebb-wasm', model: name, N: s.neurons, threads: Number(threads), seed: s.seed, duration_s: s.simulated_ms / 1000,
     build_s: s.wall_ms.build / 1000, compile_ms: s.wall_ms.compile, wall_s: s.wall_ms.simulate / 1000,
     spikes: s.spikes, rate_hz: s.spikes / s.neurons / (s.simulated_ms / 1000), synapses: s.synapses,
     syn_events: s.synaptic_events, events_per_s: s.synaptic_events / (s.wall_ms.simulate / 1000),

@@ -5,6 +5,7 @@
 // not absolute times.
 
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { packagePath } from '../src/core/paths.js';
 import { buildNative } from './native.js';
@@ -58,6 +59,29 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
       });
     }
   }
+  // Threads: CUBA and COBA on 1..cores threads (at least 2), alternating with
+  // the native single-core reference; the spikes must not change.
+  const threadCounts = Array.from({ length: Math.max(2, availableParallelism()) }, (_, i) => i + 1);
+  const scaling: Record<string, unknown>[] = [];
+  for (const model of models) {
+    for (const n of options.quick ? [16000] : [16000, 64000]) {
+      const byThreads = new Map<number, CaseResult[]>(threadCounts.map((t) => [t, []]));
+      const nativeRuns: CaseResult[] = [];
+      for (let r = 0; r < repeats; r++) {
+        for (const t of threadCounts) byThreads.get(t)!.push(runChild(process.execPath, [caseJs, model, String(n), '1', '1000', String(t)]));
+        if ('binaries' in native) nativeRuns.push(runChild(native.binaries[model]!, ['--n', String(n), '--duration', '1', '--seed', '1']));
+      }
+      const one = median(byThreads.get(1)!.map((x) => x.wall_s));
+      const nWall = nativeRuns.length ? median(nativeRuns.map((x) => x.wall_s)) : NaN;
+      for (const t of threadCounts) {
+        const runs = byThreads.get(t)!;
+        const wall = median(runs.map((x) => x.wall_s));
+        const spikes = new Set(runs.map((x) => x.spikes));
+        if (spikes.size !== 1 || runs[0]!.spikes !== byThreads.get(1)![0]!.spikes) throw new Error(`${model} ${n}: the spike count changed with the threads`);
+        scaling.push({ model, N: n, threads: t, sim_s: wall, over_one_thread: wall / one, native_s: nWall, ratio_wasm_over_native: wall / nWall, spikes: runs[0]!.spikes });
+      }
+    }
+  }
   // Plasticity: the same run with and without STDP, alternating.
   const plasticity: Record<string, unknown>[] = [];
   for (const [plastic, staticName, n, duration, label] of [
@@ -95,7 +119,7 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
   const epochs = benchEpochs(options.quick);
   const digits = benchDigits({ digits: options.quick ? 100 : 300 });
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, plasticity, equations, stream, ising, hopfield, kernels, epochs, digits }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, threads: scaling, plasticity, equations, stream, ising, hopfield, kernels, epochs, digits }, null, 2)}\n`);
     return 0;
   }
   const f = (x: unknown, d = 3) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -105,6 +129,11 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
     ['model', 'N', 'synapses', 'build s', 'sim s', 'native s', 'wasm/native', 'spikes', 'rate Hz', 'native Hz', 'events/s', 'B/syn (+rows)', 'peak RSS MB'],
     rows.map((r) => [String(r.model), String(r.N), String(r.synapses), f(r.hebb_build_s), f(r.hebb_sim_s), f(r.native_sim_s), f(r.ratio_wasm_over_native, 2),
       String(r.hebb_spikes), f(r.hebb_rate_hz, 2), f(r.native_rate_hz, 2), `${(Number(r.hebb_events_per_s) / 1e6).toFixed(1)}M`, `${f(r.bytes_per_synapse, 2)} (+${f(r.row_pointer_bytes_per_synapse, 2)})`, f(r.peak_rss_mb, 0)]),
+  )}\n`);
+  process.stdout.write(`\nthreads: the same runs on 1..${threadCounts.length} threads (this machine has ${availableParallelism()} cores), beside the native reference on one core; the spikes are the same on every count\n\n`);
+  process.stdout.write(`${table(
+    ['model', 'N', 'threads', 'sim s', 'x 1 thread', 'native s (1 core)', 'wasm/native', 'spikes'],
+    scaling.map((x) => [String(x.model), String(x.N), String(x.threads), f(x.sim_s), f(x.over_one_thread, 2), f(x.native_s), f(x.ratio_wasm_over_native, 2), String(x.spikes)]),
   )}\n`);
   process.stdout.write(`\nplasticity: the same run with and without STDP\n\n`);
   process.stdout.write(`${table(

@@ -26,7 +26,7 @@ function run(cmd, args) {
 }
 
 const sources = Math.max(newestMtime(join(root, 'assembly'), '.ts'), statSync(join(root, 'asconfig.json')).mtimeMs);
-for (const target of ['release', 'debug']) {
+for (const target of ['release', 'debug', 'release-threads', 'debug-threads']) {
   const out = join(root, 'build', `${target}.wasm`);
   if (force || !existsSync(out) || statSync(out).mtimeMs < sources) {
     process.stderr.write(`building kernel (${target})\n`);

@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export function generateBindings(dts, statusSource) {
+export function generateBindings(dts, statusSource, threadsWat) {
+  // The threaded kernel imports a shared memory (worker threads instantiate
+  // the same module on it); the host creates it with the limits the module declares.
+  const mem = /\(import "env" "memory" \(memory \$\w+ (\d+) (\d+) shared\)\)/.exec(threadsWat);
+  if (!mem) throw new Error('gen-bindings: the threaded kernel does not import a shared memory (asconfig: importMemory, sharedMemory)');
   const functions = [];
   const constants = [];
   // Each export is a doc block (source path, @param lines with the kernel
@@ -47,6 +51,8 @@ export function generateBindings(dts, statusSource) {
     '/** The kernel\'s exports as raw WebAssembly values. */',
     'export interface KernelExports {',
     '  readonly memory: WebAssembly.Memory;',
+    '  /** Runs the kernel\'s top-level code once, after the worker threads instantiated the module (asconfig: exportStart). */',
+    '  _start(): void;',
     ...functions.map((f) => `  /** ${f.doc} */\n  ${f.sig}`),
     '}',
     '',
@@ -58,6 +64,9 @@ export function generateBindings(dts, statusSource) {
     'export const KERNEL_CONSTANT_NAMES = [',
     ...constants.map((c) => `  '${c}',`),
     '] as const;',
+    '',
+    '/** Pages (64 KiB) of the memory the kernel imports: at least `initial`, at most `maximum` (the threaded kernel\'s is shared). */',
+    `export const KERNEL_MEMORY = { initial: ${mem[1]}, maximum: ${mem[2]} } as const;`,
     '',
     '/** Status codes: 0 is success, failures are negative. */',
     'export const STATUS = {',
@@ -99,7 +108,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!existsSync(dtsFile)) throw new Error(`gen-bindings: ${dtsFile} is missing: compile the kernel first`);
   const out = join(root, 'src', 'kernel', 'generated', 'bindings.ts');
   mkdirSync(dirname(out), { recursive: true });
-  const text = generateBindings(readFileSync(dtsFile, 'utf8'), readFileSync(join(root, 'assembly', 'status.ts'), 'utf8'));
+  const text = generateBindings(readFileSync(dtsFile, 'utf8'), readFileSync(join(root, 'assembly', 'status.ts'), 'utf8'), readFileSync(join(root, 'build', 'release-threads.wat'), 'utf8'));
   const old = existsSync(out) ? readFileSync(out, 'utf8') : '';
   // Rewritten only when it changes, so that tsc's incremental build stays incremental.
   if (old !== text) writeFileSync(out, text);

@@ -215,6 +215,37 @@ export abstract class ClockPopulation extends Population {
     }
   }
 
+  // Candidates from a buffer whose vector indices count from neuron `base`.
+  fireFrom(cand: usize, count: i32, base: i32, slot: i32, step: i32, dt: f64): void {
+    for (let k = 0; k < count; k++) {
+      const c = load<u32>(cand + (<usize>k << 2));
+      this.fireLanes(slot, base + <i32>(c >> 4), <i32>(c & 15), step, dt);
+    }
+  }
+
+  // ------------------------------------------------------------ threads
+
+  // A model whose step is one vector loop over its neurons (lif, lif_cond,
+  // izhikevich) defines updateRange and updates through updateByRanges: the
+  // engine can then run the loop on several threads, each over its own
+  // neurons, with the part before (decay factors) and after (firing in
+  // neuron order, refractoriness) on one. Either way the same arithmetic
+  // reaches every neuron, so the spikes do not depend on the threads.
+  rangeUpdate(): bool { return false; }
+
+  // Advances neurons [lo, hi) (lo a multiple of 4) over step m; writes its
+  // threshold candidates to `cand` (vector indices from lo) and returns
+  // their count. Touches only those neurons' state: any thread may run it.
+  updateRange(m: i32, lo: i32, hi: i32, cand: usize, dt: f64): i32 { return 0; }
+
+  updateByRanges(m: i32, slot: i32, dt: f64): f64 {
+    this.lazyDecayFactors(m, dt);
+    const cand = this.candidateBuffer();
+    this.fireFrom(cand, this.updateRange(m, 0, this.size, cand, dt), 0, slot, m, dt);
+    this.clampRefractory(m);
+    return 0;
+  }
+
   // Holds the neurons that spiked in the last refSteps steps at v_reset.
   clampRefractory(step: i32): void {
     const vReset = this.resetV;

@@ -44,14 +44,16 @@ export class Izhikevich extends ClockPopulation {
 
   onSpike(j: i32): void { unchecked(this.u[j] += <f32>this.d); }
 
-  update(m: i32, slot: i32, tStart: f64, tEnd: f64, dt: f64): f64 {
-    this.lazyDecayFactors(m, dt);
-    const count = izhLoop(ptr(this.v), ptr(this.u), ptr(this.ge), ptr(this.gi), ptr(this.ie), this.size, this.candidateBuffer(),
+  update(m: i32, slot: i32, tStart: f64, tEnd: f64, dt: f64): f64 { return this.updateByRanges(m, slot, dt); }
+
+  rangeUpdate(): bool { return true; }
+
+  updateRange(m: i32, lo: i32, hi: i32, cand: usize, dt: f64): i32 {
+    const o = <usize>lo << 2;
+    return izhLoop(ptr(this.v) + o, ptr(this.u) + o, ptr(this.ge) + o, ptr(this.gi) + o, ptr(this.ie) + o, hi - lo, cand,
       f32x4.splat(<f32>dt), f32x4.splat(<f32>(dt * this.a)), f32x4.splat(<f32>this.b),
       f32x4.splat(<f32>(140.0 + this.iStep)), f32x4.splat(<f32>this.decayE), f32x4.splat(<f32>this.decayI),
       f32x4.splat(<f32>this.vPeak));
-    this.fireCandidates(count, slot, m, dt);
-    return 0;
   }
 
   readVariable(k: i32, j: i32, step: i32, dt: f64): f64 {

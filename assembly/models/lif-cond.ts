@@ -50,12 +50,16 @@ export class LifCond extends ClockPopulation {
     return STATUS_OK;
   }
 
-  update(m: i32, slot: i32, tStart: f64, tEnd: f64, dt: f64): f64 {
-    this.lazyDecayFactors(m, dt);
+  update(m: i32, slot: i32, tStart: f64, tEnd: f64, dt: f64): f64 { return this.updateByRanges(m, slot, dt); }
+
+  rangeUpdate(): bool { return true; }
+
+  updateRange(m: i32, lo: i32, hi: i32, cand: usize, dt: f64): i32 {
+    const o = <usize>lo << 2, n = hi - lo;
     const theta = this.thetaPlus != 0;
     let count: i32;
     if (this.integrator != EULER) {
-      count = condExpLoop(ptr(this.v), ptr(this.ge), ptr(this.gi), ptr(this.ie), theta ? ptr(this.theta) : 0, this.size, this.candidateBuffer(),
+      count = condExpLoop(ptr(this.v) + o, ptr(this.ge) + o, ptr(this.gi) + o, ptr(this.ie) + o, theta ? ptr(this.theta) + o : 0, n, cand,
         <f32>this.gL, <f32>(this.eEx - this.eL), <f32>(this.eIn - this.eL), <f32>this.iStep, <f32>(this.decayE * this.meanE), <f32>(this.decayI * this.meanI),
         <f32>(this.vThresh - this.vOffset), <f32>(-dt / this.cM), theta ? <f32>this.decayTheta : 0);
     } else {
@@ -69,14 +73,12 @@ export class LifCond extends ClockPopulation {
       const eex = f32x4.splat(<f32>(this.eEx - this.eL)), ein = f32x4.splat(<f32>(this.eIn - this.eL));
       const th = f32x4.splat(<f32>(this.vThresh - this.vOffset));
       count = theta
-        ? condLoopTheta(ptr(this.v), ptr(this.ge), ptr(this.gi), ptr(this.ie), ptr(this.theta), this.size, this.candidateBuffer(),
+        ? condLoopTheta(ptr(this.v) + o, ptr(this.ge) + o, ptr(this.gi) + o, ptr(this.ie) + o, ptr(this.theta) + o, n, cand,
           c0, c1, kb, ke, ki, eex, ein, th, f32x4.splat(<f32>this.decayTheta))
-        : condLoop(ptr(this.v), ptr(this.ge), ptr(this.gi), ptr(this.ie), this.size, this.candidateBuffer(),
+        : condLoop(ptr(this.v) + o, ptr(this.ge) + o, ptr(this.gi) + o, ptr(this.ie) + o, n, cand,
           c0, c1, kb, ke, ki, eex, ein, th);
     }
-    this.fireCandidates(count, slot, m, dt);
-    this.clampRefractory(m);
-    return 0;
+    return count;
   }
 }
 

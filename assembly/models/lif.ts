@@ -48,23 +48,23 @@ export class Lif extends ClockPopulation {
     return STATUS_OK;
   }
 
-  update(m: i32, slot: i32, tStart: f64, tEnd: f64, dt: f64): f64 {
-    this.lazyDecayFactors(m, dt);
+  update(m: i32, slot: i32, tStart: f64, tEnd: f64, dt: f64): f64 { return this.updateByRanges(m, slot, dt); }
+
+  rangeUpdate(): bool { return true; }
+
+  updateRange(m: i32, lo: i32, hi: i32, cand: usize, dt: f64): i32 {
     const em = f32x4.splat(<f32>this.em);
     const ce = f32x4.splat(<f32>(this.ce * this.decayE)), ci = f32x4.splat(<f32>(this.ci * this.decayI));
     // v is stored relative to v_rest (vOffset)
     const vinf = f32x4.splat(<f32>(this.rM * this.iStep));
     const r = f32x4.splat(<f32>this.rM);
     const th = f32x4.splat(<f32>(this.vThresh - this.vOffset));
-    const cand = this.candidateBuffer();
-    const count = this.thetaPlus != 0
-      ? lifLoopTheta(ptr(this.v), ptr(this.ge), ptr(this.gi), ptr(this.ie), ptr(this.theta), this.size, cand, em, ce, ci, vinf, r, th, f32x4.splat(<f32>this.decayTheta))
+    const o = <usize>lo << 2, n = hi - lo;
+    return this.thetaPlus != 0
+      ? lifLoopTheta(ptr(this.v) + o, ptr(this.ge) + o, ptr(this.gi) + o, ptr(this.ie) + o, ptr(this.theta) + o, n, cand, em, ce, ci, vinf, r, th, f32x4.splat(<f32>this.decayTheta))
       : this.hasBias
-        ? lifLoopBias(ptr(this.v), ptr(this.ge), ptr(this.gi), ptr(this.ie), this.size, cand, em, ce, ci, vinf, r, th)
-        : lifLoop(ptr(this.v), ptr(this.ge), ptr(this.gi), this.size, cand, em, ce, ci, vinf, th);
-    this.fireCandidates(count, slot, m, dt);
-    this.clampRefractory(m);
-    return 0;
+        ? lifLoopBias(ptr(this.v) + o, ptr(this.ge) + o, ptr(this.gi) + o, ptr(this.ie) + o, n, cand, em, ce, ci, vinf, r, th)
+        : lifLoop(ptr(this.v) + o, ptr(this.ge) + o, ptr(this.gi) + o, n, cand, em, ce, ci, vinf, th);
   }
 }
 

@@ -4,13 +4,14 @@
 import { relative, isAbsolute } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
-export function numberOption(value: unknown, option: string, rule: { min?: number; exclusiveMin?: number; integer?: boolean } = {}): number | undefined {
+export function numberOption(value: unknown, option: string, rule: { min?: number; max?: number; exclusiveMin?: number; integer?: boolean } = {}): number | undefined {
   if (value === undefined) return undefined;
   const text = String(value).trim();
   const x = text === '' ? NaN : Number(text);
   if (!Number.isFinite(x)) throw new UsageError(`must be a number (got "${value}")`, option);
   if (rule.integer && !Number.isInteger(x)) throw new UsageError(`must be an integer (got ${value})`, option);
   if (rule.min !== undefined && x < rule.min) throw new UsageError(`must be >= ${rule.min} (got ${value})`, option);
+  if (rule.max !== undefined && x > rule.max) throw new UsageError(`must be <= ${rule.max} (got ${value})`, option);
   if (rule.exclusiveMin !== undefined && !(x > rule.exclusiveMin)) throw new UsageError(`must be > ${rule.exclusiveMin} (got ${value})`, option);
   return x;
 }

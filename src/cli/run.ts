@@ -12,7 +12,7 @@ import { numberOption, parseIds, stringList, shownPath } from './options.js';
 import { UsageError } from '../core/errors.js';
 import { checkWritableDir, checkWritableFile } from '../core/atomic.js';
 import type { RunSummary } from '../sim/simulation.js';
-import type { KernelFlavor } from '../kernel/kernel.js';
+import { MAX_THREADS, type KernelFlavor } from '../kernel/kernel.js';
 
 export const modelOptions = {
   set: { type: 'string', multiple: true },
@@ -47,6 +47,8 @@ export const runCommand: Command = {
   --quiet             no progress bar
   --json              print the summary as JSON
   --kernel FLAVOR     release (default) or debug (bounds-checked)
+  --threads N         threads that run each step (default: the cores, one per
+                      8000 neurons at most); the spikes do not depend on it
   --save-state FILE   save the whole network state at the end (weights, traces,
                       neuron state, spikes in flight, time)
   --load-state FILE   continue from a saved state: the run adds --duration ms
@@ -57,7 +59,7 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
   options: {
     duration: { type: 'string' }, dt: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
     'record-v': { type: 'string', multiple: true }, quiet: { type: 'boolean' }, json: { type: 'boolean' },
-    kernel: { type: 'string' }, 'save-state': { type: 'string' }, 'load-state': { type: 'string' }, ...modelOptions,
+    kernel: { type: 'string' }, threads: { type: 'string' }, 'save-state': { type: 'string' }, 'load-state': { type: 'string' }, ...modelOptions,
   },
   positionals: [1, 1],
   async run({ positionals, values }) {
@@ -80,6 +82,7 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
     if (flavor !== undefined && flavor !== 'release' && flavor !== 'debug') {
       throw new UsageError(`must be release or debug (got "${flavor}")`, '--kernel');
     }
+    const threads = numberOption(values.threads, '--threads', { min: 1, max: MAX_THREADS, integer: true });
     const valid = validateModel(model, { limits: limitsFrom(values), source });
     const outDir = resolve(String(values.out ?? 'out'));
     // Where the results go is checked before any work, not after it.
@@ -101,6 +104,7 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
       result = await runModel(valid, {
         outDir,
         ...(flavor ? { flavor: flavor as KernelFlavor } : {}),
+        ...(threads !== undefined ? { threads } : {}),
         onProgress: (done, total) => bar.update(done, total, `${((done * valid.dt) / 1000).toFixed(2)} s`),
         shouldStop: () => stop !== undefined,
         ...(values['load-state'] !== undefined ? { loadState: String(values['load-state']) } : {}),

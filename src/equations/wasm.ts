@@ -19,6 +19,16 @@
 import { someNode, type IR, type Program, type CompiledModel } from './model.js';
 import type { CompiledSynapse, ExternalRead } from './synapse.js';
 
+// The threaded kernel's memory is shared (its worker threads run on it); a
+// shared import declares a maximum, here the largest a wasm32 memory can
+// have, so that it accepts the kernel's whatever its own.
+const WASM32_PAGES = 65536;
+
+function memoryImport(shared: boolean): Bytes {
+  const b = new Bytes().name('env').name('memory').byte(0x02);
+  return shared ? b.byte(0x03).u32(0).u32(WASM32_PAGES) : b.byte(0x00).u32(0);
+}
+
 const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
 
 class Bytes {
@@ -95,7 +105,8 @@ class Body {
 }
 
 /** The module's bytes for a compiled model. */
-export function equationModule(model: CompiledModel): Uint8Array {
+/** `shared`: for the threaded kernel, whose memory is shared. */
+export function equationModule(model: CompiledModel, shared = false): Uint8Array {
   const nv = model.variables.length;
   const types = [
     new Bytes().byte(0x60).vec([I32, I32, I32, I32, I32, I32, F64, F64, F64, F64].map((t) => new Bytes().byte(t))).vec([new Bytes().byte(I32)]),  // update
@@ -104,7 +115,7 @@ export function equationModule(model: CompiledModel): Uint8Array {
     new Bytes().byte(0x60).vec([new Bytes().byte(F64), new Bytes().byte(F64)]).vec([new Bytes().byte(F64)]),  // pow
   ];
   const imports = [
-    new Bytes().name('env').name('memory').byte(0x02, 0x00).u32(0),
+    memoryImport(shared),
     ...IMPORTED.map((f) => new Bytes().name('math').name(f).byte(0x00).u32(f === 'pow' ? 3 : 2)),
   ];
   const funcIndex = (f: Imported) => IMPORTED.indexOf(f);
@@ -404,7 +415,7 @@ export interface StateAddress { readonly pop: number; readonly variable: number 
  * weights. Neuron variables (NAME_pre, NAME_post) are read through the
  * kernel's stateValue, so every model's storage (offsets, lazy decay) is honoured.
  */
-export function synapseModule(c: CompiledSynapse, resolve: (r: ExternalRead) => StateAddress): Uint8Array {
+export function synapseModule(c: CompiledSynapse, resolve: (r: ExternalRead) => StateAddress, shared = false): Uint8Array {
   const nEv = c.taus.length;
   const wIndex = c.variables.indexOf('w');
   const nSyn = wIndex;  // per-synapse arrays: event-driven, then clock-driven variables
@@ -417,7 +428,7 @@ export function synapseModule(c: CompiledSynapse, resolve: (r: ExternalRead) => 
     new Bytes().byte(0x60).vec([I32, I32, I32].map((t) => new Bytes().byte(t))).vec([f64()]),  // kernel state
   ];
   const imports = [
-    new Bytes().name('env').name('memory').byte(0x02, 0x00).u32(0),
+    memoryImport(shared),
     ...IMPORTED.map((f) => new Bytes().name('math').name(f).byte(0x00).u32(f === 'pow' ? 1 : 0)),
     new Bytes().name('kernel').name('state').byte(0x00).u32(4),
   ];

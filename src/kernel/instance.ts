@@ -4,18 +4,23 @@
 // that touches WebAssembly memory; the layering test keeps it so.
 
 import { readFileSync } from 'node:fs';
-import { KernelError } from '../core/errors.js';
+import { Worker } from 'node:worker_threads';
+import { KernelError, UsageError } from '../core/errors.js';
 import { packagePath } from '../core/paths.js';
-import { STATUS_MESSAGES, KERNEL_CONSTANT_NAMES, type KernelExports, type KernelConstants, type StringPtr } from './generated/bindings.js';
+import { STATUS_MESSAGES, KERNEL_CONSTANT_NAMES, KERNEL_MEMORY, type KernelExports, type KernelConstants, type StringPtr } from './generated/bindings.js';
 
 export type KernelFlavor = 'release' | 'debug';
 
-const modules = new Map<KernelFlavor, WebAssembly.Module>();
+// Per flavour, two builds of the kernel: without and with the threads feature
+// (the second on a shared memory; one thread runs the first, which carries
+// none of the threads' code).
+const modules = new Map<string, WebAssembly.Module>();
 
-function kernelModule(flavor: KernelFlavor): WebAssembly.Module {
-  let mod = modules.get(flavor);
+function kernelModule(flavor: KernelFlavor, threaded: boolean): WebAssembly.Module {
+  const name = threaded ? `${flavor}-threads` : flavor;
+  let mod = modules.get(name);
   if (!mod) {
-    const file = packagePath('build', `${flavor}.wasm`);
+    const file = packagePath('build', `${name}.wasm`);
     let bytes: Buffer;
     try {
       bytes = readFileSync(file);
@@ -23,7 +28,7 @@ function kernelModule(flavor: KernelFlavor): WebAssembly.Module {
       throw new KernelError(`cannot read the kernel ${file}: run "npm run build"`, undefined, { cause });
     }
     mod = new WebAssembly.Module(bytes);
-    modules.set(flavor, mod);
+    modules.set(name, mod);
   }
   return mod;
 }
@@ -32,6 +37,9 @@ function kernelModule(flavor: KernelFlavor): WebAssembly.Module {
 export function defaultFlavor(): KernelFlavor {
   return process.env.HEBB_KERNEL === 'debug' ? 'debug' : 'release';
 }
+
+/** Threads a kernel can run on (its control block has a slot for each). */
+export const MAX_THREADS = 64;
 
 export type Typed = Float64Array | Float32Array | Uint32Array | Int32Array | Uint16Array | Uint8Array | Int8Array;
 
@@ -47,21 +55,50 @@ export class Instance {
   private f32v!: Float32Array;
   private f64v!: Float64Array;
 
-  constructor(flavor: KernelFlavor = defaultFlavor()) {
+  /** Threads that run each step: this one and `threads - 1` helpers. */
+  threads: number;
+  /** The memory is shared (the threaded kernel): modules generated for it import it so. */
+  readonly shared: boolean;
+  readonly #helpers: Worker[];
+
+  constructor(flavor: KernelFlavor = defaultFlavor(), threads = 1) {
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new UsageError(`must be a whole number from 1 to ${MAX_THREADS} (got ${threads})`, 'threads');
     this.flavor = flavor;
-    let memory: WebAssembly.Memory | undefined;
+    this.threads = threads;
+    this.shared = threads > 1;
+    const memory = new WebAssembly.Memory({ ...KERNEL_MEMORY, shared: this.shared });
     const abort = (msgPtr: number, filePtr: number, line: number, col: number) => {
-      const msg = memory ? readAsString(memory, msgPtr) : '?';
-      const file = memory ? readAsString(memory, filePtr) : '?';
-      throw new KernelError(`kernel abort: ${msg} at ${file}:${line}:${col}`);
+      throw new KernelError(`kernel abort: ${readAsString(memory, msgPtr)} at ${readAsString(memory, filePtr)}:${line}:${col}`);
     };
-    const instance = new WebAssembly.Instance(kernelModule(flavor), { env: { abort } });
+    const module = kernelModule(flavor, this.shared);
+    const instance = new WebAssembly.Instance(module, { env: { memory, abort } });
     const raw = instance.exports as unknown as KernelExports & Record<string, WebAssembly.Global>;
-    memory = raw.memory;
     this.x = raw;
+    // Every instantiation writes the module's data segments into the shared
+    // memory: the helpers are instantiated before this instance runs (and
+    // changes) anything, then it runs its start function.
+    this.#helpers = threads > 1 ? startHelpers(module, memory, threads) : [];
+    raw._start();
+    if (threads > 1) {
+      const room = (raw.MAX_THREADS as unknown as WebAssembly.Global).value;
+      if (room !== MAX_THREADS) throw new KernelError(`the kernel has room for ${String(room)} threads, the host expects ${MAX_THREADS}: rebuild`);
+      this.check(raw.setThreads(threads), 'setThreads');
+      helperRegistry.register(this, this.#helpers, this);
+    }
     const k: Record<string, number> = {};
     for (const name of KERNEL_CONSTANT_NAMES) k[name] = raw[name]!.value as number;
     this.k = k as unknown as KernelConstants;
+  }
+
+  /** Stops the helper threads; the instance goes on with one thread (same results). */
+  close(): void {
+    if (this.#helpers.length === 0) return;
+    this.check(this.x.setThreads(1), 'setThreads');
+    this.x.stopThreads();
+    for (const w of this.#helpers) void w.terminate();
+    this.#helpers.length = 0;
+    this.threads = 1;
+    helperRegistry.unregister(this);
   }
 
   /** Throws a KernelError unless a call returned a non-negative status. */
@@ -125,6 +162,37 @@ export class Instance {
 
   alloc(bytes: number): number { return this.x.alloc(Math.max(16, bytes)); }
   free(ptr: number): void { this.x.free(ptr); }
+}
+
+// Helpers of an instance that was never closed end with it.
+const helperRegistry = new FinalizationRegistry<Worker[]>((helpers) => {
+  for (const w of helpers) void w.terminate();
+});
+
+// Starts threads 1..n-1 and waits (blocking: the instance must not run
+// before they are instantiated) until each has its instance.
+function startHelpers(module: WebAssembly.Module, memory: WebAssembly.Memory, n: number): Worker[] {
+  const ready = new SharedArrayBuffer(8);
+  const flags = new Int32Array(ready);
+  const file = packagePath('dist', 'src', 'kernel', 'worker.js');
+  const helpers: Worker[] = [];
+  for (let thread = 1; thread < n; thread++) {
+    const w = new Worker(file, { workerData: { module, memory, thread, ready } });
+    // A helper never keeps the process alive; its errors are reported through the control block.
+    w.unref();
+    w.on('error', () => {});
+    helpers.push(w);
+  }
+  const deadline = Date.now() + 60_000;
+  for (let started = Atomics.load(flags, 0); started < n - 1; started = Atomics.load(flags, 0)) {
+    const left = deadline - Date.now();
+    if (left <= 0 || Atomics.wait(flags, 0, started, left) === 'timed-out') break;
+  }
+  if (Atomics.load(flags, 0) < n - 1 || Atomics.load(flags, 1) !== 0) {
+    for (const w of helpers) void w.terminate();
+    throw new KernelError(`the kernel's ${n - 1} helper thread(s) could not start (${file})`);
+  }
+  return helpers;
 }
 
 // AssemblyScript strings: UTF-16LE, byte length stored 4 bytes before the data.

@@ -13,6 +13,7 @@ import { Instance, defaultFlavor, type KernelFlavor } from './instance.js';
 import type { KernelPlasticity } from '../model/plasticity.js';
 
 export type { KernelFlavor } from './instance.js';
+export { MAX_THREADS } from './instance.js';
 export { defaultFlavor } from './instance.js';
 
 /** A parameter of a kernel model; enumerated ones take one of `values` (set as its index). */
@@ -54,8 +55,9 @@ export class Kernel {
   /** Model of each population, by index. */
   readonly #popModel: KernelModel[] = [];
 
-  constructor(flavor: KernelFlavor = defaultFlavor()) {
-    this.#i = new Instance(flavor);
+  /** `threads` > 1 starts that many threads in all (this one included) to run each step. */
+  constructor(flavor: KernelFlavor = defaultFlavor(), threads = 1) {
+    this.#i = new Instance(flavor, threads);
     this.flavor = flavor;
     this.models = registryOf(this.#i);
   }
@@ -64,6 +66,12 @@ export class Kernel {
   static instanceOf(kernel: Kernel): Instance { return kernel.#i; }
 
   private get x() { return this.#i.x; }
+
+  /** Threads that run each step. */
+  get threads(): number { return this.#i.threads; }
+
+  /** Ends the kernel's helper threads; the kernel can still be read, not run with threads. */
+  close(): void { this.#i.close(); }
   private check(status: number, what: string): number { return this.#i.check(status, what); }
 
   // ------------------------------------------------------------ structure
@@ -96,7 +104,7 @@ export class Kernel {
    */
   defineEquations(pop: number, model: CompiledModel, what: string): number {
     const t0 = performance.now();
-    const bytes = equationModule(model);
+    const bytes = equationModule(model, this.#i.shared);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), equationImports(this.#i.x.memory) as never);
     const exports = instance.exports as { update: unknown; reset: unknown; deriv?: unknown; thresh?: unknown; vreset?: unknown };
     const table = (this.#i.x as unknown as { table: { grow(n: number): number; set(i: number, f: unknown): void } }).table;
@@ -326,7 +334,7 @@ export class Kernel {
    */
   defineSynapseEquations(proj: number, pre: number, post: number, c: CompiledSynapse, what: string): number {
     const t0 = performance.now();
-    const bytes = synapseModule(c, (r) => { const pop = r.side === 'pre' ? pre : post; return { pop, variable: this.variable(pop, r.name) }; });
+    const bytes = synapseModule(c, (r) => { const pop = r.side === 'pre' ? pre : post; return { pop, variable: this.variable(pop, r.name) }; }, this.#i.shared);
     const imports = { ...equationImports(this.#i.x.memory), kernel: { state: (this.#i.x as unknown as { stateValue: unknown }).stateValue } };
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports as never);
     const exports = instance.exports as { on_pre: unknown; on_post: unknown; step: unknown };

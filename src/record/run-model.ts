@@ -17,6 +17,8 @@ export interface RunModelOptions {
   /** Directory for the output files; none are written when undefined. */
   outDir?: string;
   flavor?: KernelFlavor;
+  /** Threads that run each step (default: the Simulation's); the spikes do not depend on it. */
+  threads?: number;
   onProgress?(done: number, total: number): void;
   shouldStop?(): boolean;
   /** Extra sink (e.g. a live stream) fed beside the files. */
@@ -34,7 +36,7 @@ export interface RunModelResult {
 }
 
 export async function runModel(model: ValidModel, options: RunModelOptions = {}): Promise<RunModelResult> {
-  const simulation = new Simulation(model, options.flavor ? { flavor: options.flavor } : {});
+  const simulation = new Simulation(model, { ...(options.flavor ? { flavor: options.flavor } : {}), ...(options.threads ? { threads: options.threads } : {}) });
   // A bad checkpoint is refused before any output file is opened.
   if (options.loadState) loadCheckpoint(simulation, options.loadState);
   const files = options.outDir
@@ -81,6 +83,7 @@ export async function runModel(model: ValidModel, options: RunModelOptions = {})
       throw new HebbError('HEBB_ERR_SAVE_STATE', `${options.outDir ? `the run's files are written to ${options.outDir}, but ` : ''}the state could not be saved to ${options.saveState}: ${fsReason(e)}`, { cause: e });
     }
   }
+  simulation.close();
   return { summary, files: written, simulation };
 }
 

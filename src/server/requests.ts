@@ -4,6 +4,7 @@
 // in its validator thread (validator.ts), so that parsing, copying and
 // validating a large or hostile body never runs on its event loop.
 
+import { availableParallelism } from 'node:os';
 import AjvModule from 'ajv';
 import { validateModel, schemaIssues, modelSize, type Limits, type ValidModel } from '../model/validate.js';
 import { applyOverrides, loadPreset } from '../model/load.js';
@@ -26,6 +27,8 @@ export type ServerLimits = Partial<Limits> & { maxDurationMs: number };
 export interface RunPlanOptions {
   durationMs: number | null;
   pace: Pace;
+  /** Threads of a network run (undefined: the Simulation's default). */
+  threads?: number;
   waitForWatcher: boolean;
   stopWhenUnwatched: boolean;
 }
@@ -89,6 +92,7 @@ export function planRun(text: string, limits: ServerLimits): RunPlan {
     throw httpError(400, 'HEBB_ERR_BAD_REQUEST', 'give exactly one of "preset", "model", "experiment" and "run_experiment"');
   }
   if (body.run_experiment !== undefined) {
+    if (body.threads !== undefined) throw httpError(400, 'HEBB_ERR_BAD_REQUEST', '"threads" goes with a network run; an experiment\'s networks take the default (the cores, by size)');
     const exp = Object.hasOwn(EXPERIMENTS, body.run_experiment) ? EXPERIMENTS[body.run_experiment] : undefined;
     if (!exp) throw httpError(400, 'HEBB_ERR_BAD_REQUEST', `no experiment named "${body.run_experiment.slice(0, 100)}"; experiments: ${Object.keys(EXPERIMENTS).join(', ')}`);
     // The experiment's own schema checks the options, as on the command line.
@@ -125,6 +129,8 @@ export function planRun(text: string, limits: ServerLimits): RunPlan {
       pace: pace?.mode === 'realtime' ? { mode: 'realtime', speed: pace.speed ?? 1 } : pace?.mode === 'max' ? { mode: 'max' } : { mode: 'realtime', speed: 1 },
       waitForWatcher: body.wait_for_watcher ?? true,
       stopWhenUnwatched: body.stop_when_unwatched ?? false,
+      // One request does not take more cores than the machine has.
+      ...(body.threads !== undefined ? { threads: Math.min(body.threads, availableParallelism()) } : {}),
     },
   };
 }

@@ -26,6 +26,8 @@ export interface WorkerInput {
   startRunning: boolean;
   /** The run stops with HEBB_ERR_DISK_LIMIT once its files would take more bytes than this. */
   maxBytes: number;
+  /** Threads that run each step (undefined: the Simulation's default). */
+  threads?: number;
 }
 
 /** Wall-clock period of the loop: frames go out about 30 times a second. */
@@ -67,7 +69,7 @@ function setState(s: RunState): void {
 
 async function main(): Promise<void> {
   const model = JSON.parse(input.modelJson) as ValidModel;
-  const sim = new Simulation(model);
+  const sim = new Simulation(model, input.threads ? { threads: input.threads } : {});
   const dt = model.dt;
   const totalSteps = input.durationMs === null ? Infinity : Math.round(input.durationMs / dt);
   // No spikes.csv during the run: the server makes it from spikes.msgpack on download.

@@ -36,6 +36,8 @@ export interface RunOptions {
   waitForWatcher: boolean;
   /** Stop when the last watcher leaves. */
   stopWhenUnwatched: boolean;
+  /** Threads of a network run (undefined: the Simulation's default). */
+  threads?: number;
 }
 
 export type { RunInfo } from '../protocol/rest.js';
@@ -127,6 +129,7 @@ export class Run {
       this.started = !options.waitForWatcher;
       const workerData: WorkerInput = {
         id: this.id, modelJson, durationMs: options.durationMs, pace: options.pace, outDir: this.outDir, startRunning: !options.waitForWatcher, maxBytes: budget.maxRunBytes,
+        ...(options.threads ? { threads: options.threads } : {}),
       };
       // Always the compiled worker, also when this module runs from source (tests).
       this.worker = new Worker(packagePath('dist', 'src', 'server', 'run-worker.js'), { workerData });

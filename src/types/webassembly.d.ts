@@ -11,6 +11,8 @@ declare namespace WebAssembly {
     readonly exports: Record<string, unknown>;
   }
   class Memory {
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
+    /** A SharedArrayBuffer when the memory is shared (hebb's kernel memory is). */
     readonly buffer: ArrayBuffer;
     grow(pages: number): number;
   }

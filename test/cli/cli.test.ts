@@ -241,3 +241,25 @@ describe('Ctrl-C', () => {
     expect(readdirSync(d).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+describe('hebb run --threads', () => {
+  it('writes the same spike file on 1 and 3 threads and says how many ran', () => {
+    const one = tmp(), three = tmp();
+    const a = hebb(['run', 'coba', '--duration', '150', '--threads', '1', '--out', one, '--json', '--quiet']);
+    const b = hebb(['run', 'coba', '--duration', '150', '--threads', '3', '--out', three, '--json', '--quiet']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(JSON.parse(a.stdout).threads).toBe(1);
+    expect(JSON.parse(b.stdout).threads).toBe(3);
+    expect(readFileSync(join(three, 'spikes.msgpack')).equals(readFileSync(join(one, 'spikes.msgpack')))).toBe(true);
+    expect(readFileSync(join(three, 'spikes.csv'), 'utf8')).toBe(readFileSync(join(one, 'spikes.csv'), 'utf8'));
+  });
+
+  it('refuses a thread count out of range with exit 2, naming the option', () => {
+    for (const bad of ['0', '65', '1.5', 'many']) {
+      const r = hebb(['run', 'cuba', '--duration', '1', '--threads', bad, '--out', tmp()]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--threads/);
+    }
+  });
+});

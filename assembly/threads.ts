@@ -1,0 +1,207 @@
+// Threads: N instances of this module on one shared memory. Thread 0 is
+// the host's instance and runs the engine; threads 1..N-1 are instances in
+// worker threads that never run the module's start function (their globals
+// stay unset and they never allocate: the allocator belongs to thread 0).
+// They wait in workerLoop for a phase of a step, do their share of it and
+// report back. Everything they read is reached from the control block,
+// which sits at the same fixed address in every instance.
+//
+// The work is split by target neuron, as NEST does: thread t owns a range
+// of every population's neurons, integrates them and adds to them the
+// weights of the spikes that reach them. No two threads write the same
+// neuron, and each target receives its inputs in the one order a single
+// thread would give them (spikes in history order, synapses in row order),
+// so the spikes are bit-identical for any number of threads. What is not
+// split (firing in neuron order, event-driven and binary populations,
+// plasticity, recording) runs on thread 0 between the phases.
+
+import { Population, INPUT_GRID, padded } from "./population";
+import { ClockPopulation } from "./models/clock";
+import { Projection, lowerBoundTarget } from "./projection";
+import { deliverGridShare, deliverPoissonShare } from "./transmission";
+import * as rng from "./rng";
+
+// Control block: i32 slots, then one acknowledgement slot per thread on a
+// cache line of its own (thread t writes the generation it finished there).
+// No slot is ever reset, so no late write can be mistaken for a new one.
+export const MAX_THREADS: i32 = 64;
+const LINE: usize = 64;
+const CTRL: usize = memory.data(<i32>LINE * (MAX_THREADS + 1), <i32>LINE);
+const GEN: usize = 0;      // bumped by thread 0 to start a phase
+const PHASE: usize = 4;
+const PLAN: usize = 8;
+const FAILED: usize = 12;  // set by the host when a helper trapped
+const ACK: usize = LINE;   // + t * LINE
+
+export const PHASE_STOP: i32 = 0;
+export const PHASE_UPDATE: i32 = 1;
+export const PHASE_DELIVER: i32 = 2;
+// Both in one: transmission at step m reads spikes of steps before m only
+// (every delay is at least one step), so a thread can deliver to its
+// neurons right after updating them, and a step needs one barrier.
+export const PHASE_STEP: i32 = 3;
+
+// Polls of the control block before a thread sleeps (memory.atomic.wait):
+// long enough to bridge thread 0's serial part of a step, short enough not
+// to hold a core between the host's calls.
+const SPINS: i32 = 1 << 16;
+
+// What the threads share for a prepared network; built by thread 0.
+export class ThreadPlan {
+  threads: i32;
+  pops: Array<Population>;
+  grid: Array<Projection>;
+  // Neuron ranges [lo, hi) per thread and population: index t * np + k.
+  lo: StaticArray<i32>;
+  hi: StaticArray<i32>;
+  // Threshold candidates of range-updated populations, per thread and population.
+  cand: StaticArray<usize>;
+  count: StaticArray<i32>;
+  scratch: Array<StaticArray<i32>> = [];  // Poisson draws, per thread
+  // Projections with one delay and rows sorted by target: where each row's
+  // share of thread t >= 1 starts (index q * (threads - 1) + t - 1 per row q of
+  // grid projection g), so that no thread searches a row.
+  splits: Array<StaticArray<u32>> = [];
+  merged: bool = true;  // PHASE_STEP applies
+  // The step's arguments, set by thread 0 before each phase.
+  step: i32 = 0;
+  dt: f64 = 0.1;
+  key0: u32 = 0;
+  key1: u32 = 0;
+  events: f64 = 0;  // synaptic events of the last delivery phase
+
+  constructor(threads: i32, pops: Array<Population>, grid: Array<Projection>) {
+    this.threads = threads;
+    this.pops = pops;
+    this.grid = grid;
+    const np = pops.length;
+    this.lo = new StaticArray<i32>(threads * np);
+    this.hi = new StaticArray<i32>(threads * np);
+    this.cand = new StaticArray<usize>(threads * np);
+    this.count = new StaticArray<i32>(threads * np);
+    for (let k = 0; k < np; k++) {
+      const p = pops[k];
+      // Whole vectors per thread, as even as they come.
+      const vectors = padded(p.size) >> 2;
+      const per = (vectors + threads - 1) / threads;
+      for (let t = 0; t < threads; t++) {
+        const a = min(t * per * 4, p.size), b = min((t + 1) * per * 4, p.size);
+        this.lo[t * np + k] = a;
+        this.hi[t * np + k] = b;
+        if (isRangeUpdated(p)) this.cand[t * np + k] = changetype<usize>(new StaticArray<u32>(((b - a) >> 2) + 2));
+      }
+    }
+    for (let t = 0; t < threads; t++) this.scratch.push(new StaticArray<i32>(4));
+    for (let g = 0; g < grid.length; g++) {
+      const pr = grid[g];
+      if (pr.dMin < 1) this.merged = false;
+      let split = new StaticArray<u32>(0);
+      if (pr.sortedRows && pr.delayConst != 0 && !pr.dense) {
+        split = new StaticArray<u32>(pr.nPre * (threads - 1));
+        const kPost = pr.post.index;
+        for (let q = 0; q < pr.nPre; q++) {
+          const s0 = <i32>pr.rowPtr[q], s1 = <i32>pr.rowPtr[q + 1];
+          for (let t = 1; t < threads; t++) split[q * (threads - 1) + t - 1] = <u32>lowerBoundTarget(pr.targets, s0, s1, this.lo[t * np + kPost]);
+        }
+      }
+      this.splits.push(split);
+    }
+  }
+}
+
+export function isRangeUpdated(p: Population): bool {
+  return p.inputMode() == INPUT_GRID && changetype<ClockPopulation>(p).rangeUpdate();
+}
+
+// Thread t's share of a phase.
+function runPhase(plan: ThreadPlan, t: i32, phase: i32): void {
+  const m = plan.step, dt = plan.dt;
+  const pops = plan.pops, np = pops.length;
+  if (phase == PHASE_UPDATE || phase == PHASE_STEP) {
+    for (let k = 0; k < np; k++) {
+      const p = unchecked(pops[k]);
+      if (!isRangeUpdated(p)) continue;
+      const at = t * np + k;
+      unchecked(plan.count[at] = changetype<ClockPopulation>(p).updateRange(
+        m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), unchecked(plan.cand[at]), dt));
+    }
+  }
+  if (phase == PHASE_DELIVER || phase == PHASE_STEP) {
+    // Thread 0's instance already has the key; the others take it from the plan.
+    if (t != 0) rng.setSeed(plan.key0, plan.key1);
+    let events: f64 = 0;
+    const grid = plan.grid;
+    for (let q = 0; q < grid.length; q++) {
+      const pr = unchecked(grid[q]);
+      const at = t * np + pr.post.index;
+      events += deliverGridShare(pr, m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), t == 0, unchecked(plan.splits[q]), t, plan.threads);
+    }
+    for (let k = 0; k < np; k++) {
+      const p = unchecked(pops[k]);
+      if (p.inputs.length == 0 || p.inputMode() != INPUT_GRID) continue;
+      const at = t * np + k;
+      deliverPoissonShare(changetype<ClockPopulation>(p), m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), unchecked(plan.scratch[t]));
+    }
+    if (t == 0) plan.events = events;
+  }
+}
+
+// Thread 0: runs a phase on every thread and returns when all are done;
+// false when a helper failed (the host then stops the run).
+export function parallel(plan: ThreadPlan, phase: i32): bool {
+  plan.key0 = rng.seedLo();
+  plan.key1 = rng.seedHi();
+  atomic.store<i32>(CTRL + PHASE, phase);
+  atomic.store<usize>(CTRL + PLAN, changetype<usize>(plan));
+  const gen = atomic.add<i32>(CTRL + GEN, 1) + 1;
+  atomic.notify(CTRL + GEN, i32.MAX_VALUE);
+  runPhase(plan, 0, phase);
+  for (let t = 1; t < plan.threads; t++) {
+    const at = CTRL + ACK + <usize>t * LINE;
+    let spins = 0;
+    for (;;) {
+      const ack = atomic.load<i32>(at);
+      if (ack == gen) break;
+      if (++spins > SPINS) atomic.wait<i32>(at, ack, -1);
+    }
+  }
+  return atomic.load<i32>(CTRL + FAILED) == 0;
+}
+
+// Helpers leave their loops (the host then ends the worker threads).
+export function stopThreads(): void {
+  atomic.store<i32>(CTRL + PHASE, PHASE_STOP);
+  atomic.add<i32>(CTRL + GEN, 1);
+  atomic.notify(CTRL + GEN, i32.MAX_VALUE);
+}
+
+// A helper's life: wait for a phase, run its share, report; until stopped.
+// GEN is 0 until thread 0 posts its first phase (helpers are instantiated,
+// and enter here, before thread 0 runs anything).
+export function workerLoop(t: i32): void {
+  let seen = 0;
+  for (;;) {
+    let spins = 0;
+    let gen = atomic.load<i32>(CTRL + GEN);
+    while (gen == seen) {
+      if (++spins > SPINS) atomic.wait<i32>(CTRL + GEN, seen, -1);
+      gen = atomic.load<i32>(CTRL + GEN);
+    }
+    seen = gen;
+    const phase = atomic.load<i32>(CTRL + PHASE);
+    if (phase == PHASE_STOP) return;
+    runPhase(changetype<ThreadPlan>(atomic.load<usize>(CTRL + PLAN)), t, phase);
+    const at = CTRL + ACK + <usize>t * LINE;
+    atomic.store<i32>(at, gen);
+    atomic.notify(at, 1);
+  }
+}
+
+// The control block's address and its slots, for a helper whose instance
+// trapped: the host marks the failure and acknowledges the phase for it,
+// so that thread 0 is never left waiting.
+export function controlBlock(): usize { return CTRL; }
+export const CTRL_GEN: i32 = <i32>GEN;
+export const CTRL_FAILED: i32 = <i32>FAILED;
+export const CTRL_ACK: i32 = <i32>ACK;
+export const CTRL_LINE: i32 = <i32>LINE;

@@ -1,0 +1,125 @@
+// Threads: the same model and seed give bit-identical spikes (and state)
+// on 1, 2, 3 and 4 threads, for every kind of population and projection the
+// threaded step splits or leaves to thread 0; a checkpoint written with two
+// threads loads with one and goes on as if never split.
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateModel } from '../../src/model/validate.js';
+import { Simulation } from '../../src/sim/simulation.js';
+import { saveCheckpoint, loadCheckpoint } from '../../src/sim/checkpoint-file.js';
+import { loadPreset } from '../../src/model/load.js';
+import { recordingSink } from '../../src/sim/recording.js';
+import { UsageError } from '../../src/core/errors.js';
+
+interface Run { t: number[]; id: number[]; v: number[]; w: number[] }
+
+function run(model: object, threads: number, steps: number): Run {
+  const sim = new Simulation(validateModel(model), { threads });
+  try {
+    expect(sim.kernel.threads).toBe(threads);
+    const out: Run = { t: [], id: [], v: [], w: [] };
+    sim.run({ steps, sink: recordingSink({ spikes: (c) => { out.t.push(...c.times); out.id.push(...c.ids); } }) });
+    for (const p of sim.populations) if (p.variables.includes('v')) for (const x of p.state('v')) out.v.push(x);
+    for (const p of sim.projections) for (const x of p.weights()) out.w.push(x);
+    return out;
+  } finally {
+    sim.close();
+  }
+}
+
+function scaled(name: string, duration: number): object {
+  return { ...(loadPreset(name) as object), duration };
+}
+
+function smallBrunel(): object {
+  const m = loadPreset('brunel') as { populations: { size: number }[]; projections: { connect: { indegree: number } }[] };
+  m.populations[0]!.size = 800; m.populations[1]!.size = 200;
+  m.projections[0]!.connect.indegree = 80; m.projections[1]!.connect.indegree = 80;
+  m.projections[2]!.connect.indegree = 20; m.projections[3]!.connect.indegree = 20;
+  return m;
+}
+
+const lif = { tau_m: 20, c_m: 250, v_rest: -70, v_reset: -70, v_thresh: -55, t_ref: 2, tau_syn_e: 5, tau_syn_i: 10 };
+
+const MODELS: [string, object, number][] = [
+  ['cuba (lif: split update, split delivery with row splits)', scaled('cuba', 300), 3000],
+  ['coba (lif_cond)', scaled('coba', 300), 3000],
+  ['brunel (lif_delta on thread 0, external Poisson drive)', smallBrunel(), 1500],
+  ['song2000 (Poisson sources, STDP on thread 0)', scaled('song2000', 2000), 20000],
+  ['Izhikevich, Poisson drive into a split population, per-synapse delays, a list and all-to-all', {
+    seed: 7, dt: 0.1,
+    populations: [
+      { name: 'iz', size: 203, model: 'izhikevich', params: { a: 0.02, b: 0.2, c: -65, d: 8, tau_syn_e: 5, tau_syn_i: 10 }, init: { v: { uniform: [-70, -50] } } },
+      { name: 'n', size: 101, model: 'lif', params: lif, poisson_input: [{ rate: 9000, weight: 20 }] },
+    ],
+    projections: [
+      { from: 'n', to: 'iz', connect: { rule: 'fixed_probability', p: 0.1 }, weight: 4, delay: { uniform: [0.1, 3] }, receptor: 'exc' },
+      { from: 'iz', to: 'n', connect: { rule: 'list', pre: [5, 3, 3, 200, 7, 7, 1], post: [100, 2, 99, 0, 50, 49, 60] }, weight: 30, delay: 1, receptor: 'exc' },
+      { from: 'iz', to: 'iz', connect: { rule: 'all_to_all', allow_autapses: true }, weight: -0.02, delay: 0.5, receptor: 'inh' },
+    ],
+  }, 3000],
+  ['Boltzmann units beside spiking neurons', {
+    seed: 4, dt: 1,
+    populations: [
+      { name: 'b', size: 30, model: 'binary', params: { values: '01', dynamics: 'heat_bath', update: 'poisson', rate: 300, temperature: 2 }, init: { bias: { normal: [0.5, 0.5] } } },
+      { name: 'n', size: 40, model: 'lif', params: lif, poisson_input: [{ rate: 3000, weight: 15 }] },
+    ],
+    projections: [{ from: 'b', to: 'b', connect: { rule: 'all_to_all', allow_autapses: false }, weight: -0.05 }],
+  }, 200],
+];
+
+describe('threads: results do not depend on the thread count', () => {
+  for (const [name, model, steps] of MODELS) {
+    it(name, () => {
+      const one = run(model, 1, steps);
+      expect(one.t.length).toBeGreaterThan(50);
+      for (const threads of [2, 3, 4]) {
+        const many = run(model, threads, steps);
+        // Bit for bit: times, ids, membrane potentials, weights.
+        expect(many.t.length, `${threads} threads`).toBe(one.t.length);
+        expect(Buffer.from(new Float64Array(many.t).buffer).equals(Buffer.from(new Float64Array(one.t).buffer)), `${threads} threads: spike times`).toBe(true);
+        expect(many.id, `${threads} threads: spike ids`).toEqual(one.id);
+        expect(Buffer.from(new Float64Array(many.v).buffer).equals(Buffer.from(new Float64Array(one.v).buffer)), `${threads} threads: v`).toBe(true);
+        expect(Buffer.from(new Float64Array(many.w).buffer).equals(Buffer.from(new Float64Array(one.w).buffer)), `${threads} threads: weights`).toBe(true);
+      }
+    });
+  }
+});
+
+describe('threads: checkpoints and limits', () => {
+  it('a checkpoint written with 2 threads loads with 1 and continues as the unsplit run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hebb-threads-'));
+    const model = validateModel(scaled('cuba', 400));
+    const whole = run(model, 1, 4000);
+    const a = new Simulation(model, { threads: 2 });
+    const first: Run = { t: [], id: [], v: [], w: [] };
+    a.run({ steps: 2000, sink: recordingSink({ spikes: (c) => { first.t.push(...c.times); first.id.push(...c.ids); } }) });
+    saveCheckpoint(a, join(dir, 'state.bin'));
+    a.close();
+    const b = new Simulation(model, { threads: 1 });
+    loadCheckpoint(b, join(dir, 'state.bin'));
+    b.run({ steps: 2000, sink: recordingSink({ spikes: (c) => { first.t.push(...c.times); first.id.push(...c.ids); } }) });
+    expect(first.t).toEqual(whole.t);
+    expect(first.id).toEqual(whole.id);
+  });
+
+  it('a closed simulation goes on with one thread', () => {
+    const model = validateModel(scaled('cuba', 200));
+    const whole = run(model, 1, 2000);
+    const sim = new Simulation(model, { threads: 3 });
+    const got: number[] = [];
+    sim.run({ steps: 1000, sink: recordingSink({ spikes: (c) => got.push(...c.ids) }) });
+    sim.close();
+    expect(sim.kernel.threads).toBe(1);
+    sim.run({ steps: 1000, sink: recordingSink({ spikes: (c) => got.push(...c.ids) }) });
+    expect(got).toEqual(whole.id);
+  });
+
+  it('refuses a thread count out of range by name', () => {
+    const model = validateModel(scaled('cuba', 10));
+    for (const bad of [0, 1.5, 65]) expect(() => new Simulation(model, { threads: bad })).toThrow(UsageError);
+    expect(() => new Simulation(model, { threads: 65 })).toThrow(/threads.*1 to 64/);
+  });
+});
