@@ -147,6 +147,23 @@ describe('runs', () => {
     expect((await app.inject({ url: `/api/runs/${id}` })).statusCode).toBe(404);
   });
 
+  it('runs a model on two threads with the spikes of one, and refuses threads for an experiment run', async () => {
+    const one = (await app.inject({ method: 'POST', url: '/api/runs', payload: { model: tiny(), wait_for_watcher: false, pace: { mode: 'max' }, threads: 1 } })).json().id;
+    const two = (await app.inject({ method: 'POST', url: '/api/runs', payload: { model: tiny(), wait_for_watcher: false, pace: { mode: 'max' }, threads: 2 } })).json().id;
+    await waitFor(one, ['done']);
+    await waitFor(two, ['done']);
+    expect((await app.inject({ url: `/api/runs/${two}/files/summary.json` })).json().threads).toBe(2);
+    expect((await app.inject({ url: `/api/runs/${one}/files/summary.json` })).json().threads).toBe(1);
+    const csv = async (id: string) => (await app.inject({ url: `/api/runs/${id}/files/spikes.csv` })).body;
+    expect(await csv(two)).toBe(await csv(one));
+    const bad = await app.inject({ method: 'POST', url: '/api/runs', payload: { run_experiment: 'ising', threads: 2 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/"threads" goes with a network run/);
+    const zero = await app.inject({ method: 'POST', url: '/api/runs', payload: { model: tiny(), threads: 0 } });
+    expect(zero.statusCode).toBe(400);
+    expect(zero.json().message).toMatch(/threads/);
+  });
+
   it('pauses, resumes and stops a run; files wait for its end', async () => {
     const { id } = (await app.inject({ method: 'POST', url: '/api/runs', payload: { preset: 'poisson-lif', duration_ms: null, wait_for_watcher: false } })).json();
     await waitFor(id, ['running']);
