@@ -98,6 +98,11 @@ export function popKind(pop: i32): i32 {
   const p = engine.popAt(pop);
   return p == null ? STATUS_BAD_POPULATION : p.info.kind;
 }
+// 1 when the population's update is split across threads (threads.ts), else 0.
+export function popThreaded(pop: i32): i32 {
+  const p = engine.popAt(pop);
+  return p == null ? STATUS_BAD_POPULATION : (threads.isRangeUpdated(p) ? 1 : 0);
+}
 // How the population takes input (INPUT_*): the host needs it to place spike times.
 export function popInputMode(pop: i32): i32 {
   const p = engine.popAt(pop);

@@ -186,6 +186,9 @@ export class Kernel {
     return mode === k.INPUT_GRID ? 'grid' : mode === k.INPUT_EVENTS ? 'events' : mode === k.INPUT_COUPLING ? 'coupling' : 'none';
   }
 
+  /** The population's update is split across threads (the others run on thread 0). */
+  threaded(pop: number): boolean { return this.check(this.x.popThreaded(pop), `population ${pop}`) === 1; }
+
   /** The population's spikes keep their times within the step (false: they fall on its end). */
   exactSpikeTimes(pop: number): boolean { return this.check(this.x.popExactTimes(pop), `population ${pop}`) === 1; }
 

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Kernel, type KernelFlavor, defaultFlavor, MAX_THREADS } from '../kernel/kernel.js';
 import { buildNetwork, type Network } from '../network/build.js';
 import type { ValidModel } from '../model/validate.js';
+import { neuronModel } from '../model/neurons/index.js';
 import { msToSteps } from '../model/units.js';
 import { UsageError } from '../core/errors.js';
 import { closest } from '../core/closest.js';
@@ -76,9 +77,9 @@ export interface SimulationOptions {
 // two threads, at 16000 faster).
 const NEURONS_PER_THREAD = 8000;
 
-/** Threads a model runs on unless told: the cores, capped by its size. */
+/** Threads a model runs on unless told: the cores, capped by the size of what threads split. */
 export function defaultThreads(model: ValidModel): number {
-  const neurons = model.populations.reduce((n, p) => n + p.size, 0);
+  const neurons = model.populations.reduce((n, p) => n + (neuronModel(p.model)?.threaded ? p.size : 0), 0);
   return Math.max(1, Math.min(availableParallelism(), MAX_THREADS, Math.floor(neurons / NEURONS_PER_THREAD)));
 }
 

@@ -31,6 +31,12 @@ describe('the neuron model registries', () => {
     }
   });
 
+  it.each(NEURON_MODELS.filter((m) => m.name !== 'equations').map((m) => [m.name, m as NeuronModel<unknown>] as const))('%s: both sides agree whether its update is split across threads', (name, model) => {
+    const k = new Kernel('release');
+    const pop = k.addPopulation(name, 8, name);
+    expect(k.threaded(pop)).toBe(model.threaded === true);
+  });
+
   it.each(NEURON_MODELS.map((m) => [m.name, m as NeuronModel<unknown>] as const))('%s: both sides name the same state variables', (name, model) => {
     expect([...kernel.model(name).variables].sort()).toEqual(modelVariables(model).sort());
   });

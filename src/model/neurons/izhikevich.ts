@@ -18,6 +18,7 @@ const Params = Type.Object({
 
 export const izhikevich = defineNeuron<Static<typeof Params>>({
   name: 'izhikevich',
+  threaded: true,
   description: 'Izhikevich 2003 (weights in mV/ms)',
   params: Params,
   variables: {

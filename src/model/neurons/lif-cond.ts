@@ -28,6 +28,7 @@ const Params = Type.Object({
 
 export const lifCond = defineNeuron<Static<typeof Params>>({
   name: 'lif_cond',
+  threaded: true,
   description: 'conductance-based LIF with exponential conductances (weights in nS)',
   params: Params,
   variables: {

@@ -22,6 +22,7 @@ const Params = Type.Object({
 
 export const lif = defineNeuron<Static<typeof Params>>({
   name: 'lif',
+  threaded: true,
   description: 'current-based LIF with exponential synaptic currents (weights in mV)',
   params: Params,
   variables: {

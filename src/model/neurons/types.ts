@@ -69,6 +69,9 @@ export interface NeuronModel<P = Record<string, unknown>> {
   readonly synapses: SynapseSpec | null;
   /** Couplings that act at once on local fields (binary units): only to their own kind. */
   readonly coupling?: boolean;
+  /** Its kernel update runs split across threads (the kernel model's rangeUpdate): only such
+   * neurons make the default thread count grow (src/sim/simulation.ts, defaultThreads). */
+  readonly threaded?: boolean;
   /** Which population-level inputs the model takes. */
   readonly inputs: {
     readonly current: boolean;
