@@ -47,8 +47,9 @@ export const runCommand: Command = {
   --quiet             no progress bar
   --json              print the summary as JSON
   --kernel FLAVOR     release (default) or debug (bounds-checked)
-  --threads N         threads that run each step (default: the cores, one per
-                      8000 neurons at most); the spikes do not depend on it
+  --threads N         threads that run each step (default: the cores, at most one
+                      per 8000 lif, lif_cond or izhikevich neurons); the spikes
+                      do not depend on it
   --save-state FILE   save the whole network state at the end (weights, traces,
                       neuron state, spikes in flight, time)
   --load-state FILE   continue from a saved state: the run adds --duration ms
