@@ -367,7 +367,7 @@ function updateAndDeliverThreaded(pl: ThreadPlan, m: i32, tStart: f64, tEnd: f64
     const cp = changetype<ClockPopulation>(p);
     for (let t = 0; t < pl.threads; t++) {
       const at = t * np + k;
-      cp.fireFrom(unchecked(pl.cand[at]), unchecked(pl.count[at]), unchecked(pl.lo[at]), slot, m, dt);
+      cp.fireFrom(changetype<usize>(unchecked(pl.cand[at])), unchecked(pl.count[at]), unchecked(pl.lo[at]), slot, m, dt);
     }
     cp.clampRefractory(m);
   }

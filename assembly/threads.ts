@@ -55,7 +55,7 @@ export class ThreadPlan {
   lo: StaticArray<i32>;
   hi: StaticArray<i32>;
   // Threshold candidates of range-updated populations, per thread and population.
-  cand: StaticArray<usize>;
+  cand: Array<StaticArray<u32>> = [];
   count: StaticArray<i32>;
   scratch: Array<StaticArray<i32>> = [];  // Poisson draws, per thread
   // Projections with one delay and rows sorted by target: where each row's
@@ -77,8 +77,9 @@ export class ThreadPlan {
     const np = pops.length;
     this.lo = new StaticArray<i32>(threads * np);
     this.hi = new StaticArray<i32>(threads * np);
-    this.cand = new StaticArray<usize>(threads * np);
     this.count = new StaticArray<i32>(threads * np);
+    const none = new StaticArray<u32>(0);
+    for (let i = 0; i < threads * np; i++) this.cand.push(none);
     for (let k = 0; k < np; k++) {
       const p = pops[k];
       // Whole vectors per thread, as even as they come.
@@ -88,7 +89,7 @@ export class ThreadPlan {
         const a = min(t * per * 4, p.size), b = min((t + 1) * per * 4, p.size);
         this.lo[t * np + k] = a;
         this.hi[t * np + k] = b;
-        if (isRangeUpdated(p)) this.cand[t * np + k] = changetype<usize>(new StaticArray<u32>(((b - a) >> 2) + 2));
+        if (isRangeUpdated(p)) this.cand[t * np + k] = new StaticArray<u32>(((b - a) >> 2) + 2);
       }
     }
     for (let t = 0; t < threads; t++) this.scratch.push(new StaticArray<i32>(4));
@@ -123,7 +124,7 @@ function runPhase(plan: ThreadPlan, t: i32, phase: i32): void {
       if (!isRangeUpdated(p)) continue;
       const at = t * np + k;
       unchecked(plan.count[at] = changetype<ClockPopulation>(p).updateRange(
-        m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), unchecked(plan.cand[at]), dt));
+        m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), changetype<usize>(unchecked(plan.cand[at])), dt));
     }
   }
   if (phase == PHASE_DELIVER || phase == PHASE_STEP) {

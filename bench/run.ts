@@ -78,7 +78,8 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
         const wall = median(runs.map((x) => x.wall_s));
         const spikes = new Set(runs.map((x) => x.spikes));
         if (spikes.size !== 1 || runs[0]!.spikes !== byThreads.get(1)![0]!.spikes) throw new Error(`${model} ${n}: the spike count changed with the threads`);
-        scaling.push({ model, N: n, threads: t, sim_s: wall, over_one_thread: wall / one, native_s: nWall, ratio_wasm_over_native: wall / nWall, spikes: runs[0]!.spikes });
+        // wasm/native only where both use one core: like for like.
+        scaling.push({ model, N: n, threads: t, sim_s: wall, over_one_thread: wall / one, native_s: nWall, ratio_wasm_over_native: t === 1 ? wall / nWall : NaN, spikes: runs[0]!.spikes });
       }
     }
   }
@@ -132,7 +133,7 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
   )}\n`);
   process.stdout.write(`\nthreads: the same runs on 1..${threadCounts.length} threads (this machine has ${availableParallelism()} cores), beside the native reference on one core; the spikes are the same on every count\n\n`);
   process.stdout.write(`${table(
-    ['model', 'N', 'threads', 'sim s', 'x 1 thread', 'native s (1 core)', 'wasm/native', 'spikes'],
+    ['model', 'N', 'threads', 'sim s', 'x 1 thread', 'native s (1 core)', 'wasm/native (1 core each)', 'spikes'],
     scaling.map((x) => [String(x.model), String(x.N), String(x.threads), f(x.sim_s), f(x.over_one_thread, 2), f(x.native_s), f(x.ratio_wasm_over_native, 2), String(x.spikes)]),
   )}\n`);
   process.stdout.write(`\nplasticity: the same run with and without STDP\n\n`);

@@ -206,6 +206,7 @@ async function main(): Promise<void> {
 
   const finished = sim.step >= totalSteps;
   const summary = sim.summary(!finished);
+  sim.close();
   files.finish();
   writeFileAtomic(join(input.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (diskLimitAt !== undefined) {

@@ -10,6 +10,7 @@ import { validateModel } from '../../src/model/validate.js';
 import { Simulation } from '../../src/sim/simulation.js';
 import { saveCheckpoint, loadCheckpoint } from '../../src/sim/checkpoint-file.js';
 import { loadPreset } from '../../src/model/load.js';
+import { smallBrunel } from '../support/presets.js';
 import { recordingSink } from '../../src/sim/recording.js';
 import { UsageError } from '../../src/core/errors.js';
 
@@ -33,20 +34,13 @@ function scaled(name: string, duration: number): object {
   return { ...(loadPreset(name) as object), duration };
 }
 
-function smallBrunel(): object {
-  const m = loadPreset('brunel') as { populations: { size: number }[]; projections: { connect: { indegree: number } }[] };
-  m.populations[0]!.size = 800; m.populations[1]!.size = 200;
-  m.projections[0]!.connect.indegree = 80; m.projections[1]!.connect.indegree = 80;
-  m.projections[2]!.connect.indegree = 20; m.projections[3]!.connect.indegree = 20;
-  return m;
-}
 
 const lif = { tau_m: 20, c_m: 250, v_rest: -70, v_reset: -70, v_thresh: -55, t_ref: 2, tau_syn_e: 5, tau_syn_i: 10 };
 
 const MODELS: [string, object, number][] = [
   ['cuba (lif: split update, split delivery with row splits)', scaled('cuba', 300), 3000],
   ['coba (lif_cond)', scaled('coba', 300), 3000],
-  ['brunel (lif_delta on thread 0, external Poisson drive)', smallBrunel(), 1500],
+  ['brunel (lif_delta on thread 0, external Poisson drive)', smallBrunel(800, 200, 80, 20), 1500],
   ['song2000 (Poisson sources, STDP on thread 0)', scaled('song2000', 2000), 20000],
   ['Izhikevich, Poisson drive into a split population, per-synapse delays, a list and all-to-all', {
     seed: 7, dt: 0.1,

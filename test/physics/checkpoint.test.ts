@@ -8,6 +8,7 @@ import { validateModel } from '../../src/model/validate.js';
 import { Simulation } from '../../src/sim/simulation.js';
 import { saveCheckpoint, loadCheckpoint } from '../../src/sim/checkpoint-file.js';
 import { loadPreset } from '../../src/model/load.js';
+import { smallBrunel } from '../support/presets.js';
 import { FileFormatError } from '../../src/core/errors.js';
 import { recordingSink } from '../../src/sim/recording.js';
 
@@ -19,18 +20,11 @@ function collect(sim: Simulation, steps: number): { t: number[]; id: number[] } 
 
 const dir = mkdtempSync(join(tmpdir(), 'hebb-ckpt-'));
 
-function smallBrunel(): object {
-  const m = loadPreset('brunel') as { populations: { size: number }[]; projections: { connect: { indegree: number } }[] };
-  m.populations[0]!.size = 400; m.populations[1]!.size = 100;
-  m.projections[0]!.connect.indegree = 40; m.projections[1]!.connect.indegree = 40;
-  m.projections[2]!.connect.indegree = 10; m.projections[3]!.connect.indegree = 10;
-  return m;
-}
 
 const MODELS: [string, object, number][] = [
   ['cuba (clock-driven, delays in flight)', loadPreset('cuba') as object, 2000],
   ['song2000 (Poisson sources, plastic weights)', loadPreset('song2000') as object, 20000],
-  ['brunel (lif_delta, external Poisson drive)', smallBrunel(), 2000],
+  ['brunel (lif_delta, external Poisson drive)', smallBrunel(400, 100, 40, 10), 2000],
   ['triplet STDP, heterogeneous delays', {
     seed: 3, dt: 0.1,
     populations: [
