@@ -149,6 +149,9 @@ async function refreshResults(): Promise<void> {
 }
 
 async function loadModelText(): Promise<void> {
+  // Choosing another entry discards edits at once: a Start clicked before the preset has
+  // arrived sends the entry chosen, never the text of the one before.
+  modelEdited = false;
   modelText.title = '';
   const options = presetSelect.value.startsWith('run:');
   editButton.textContent = options ? 'Edit options' : 'Edit model';
@@ -165,7 +168,10 @@ async function loadModelText(): Promise<void> {
   } else if (presetSelect.value.startsWith('experiment:')) {
     modelText.value = '(an experiment\'s network: choose a preset to edit a model)';
   } else {
-    const model = await api<object>('GET', `/api/presets/${presetSelect.value}`);
+    const chosen = presetSelect.value;
+    modelText.value = `(loading ${chosen})`;
+    const model = await api<object>('GET', `/api/presets/${chosen}`);
+    if (presetSelect.value !== chosen || modelEdited) return;
     modelText.value = JSON.stringify(model, null, 2);
   }
   modelEdited = false;
@@ -252,7 +258,11 @@ function newView(kind: typeof view.kind, name: string, info?: RunInfo): void {
   setRunState(kind === 'result' || kind === 'none' ? '' : 'starting');
 }
 
+/** Counts Starts: only the last one clicked is shown (an earlier answer arriving late is dropped). */
+let starts = 0;
+
 async function start(): Promise<void> {
+  const mine = ++starts;
   issuesList.replaceChildren();
   statusLine.classList.remove('error');
   if (presetSelect.value.startsWith('result:')) {
@@ -295,7 +305,12 @@ async function start(): Promise<void> {
   try {
     run = await api<RunInfo>('POST', '/api/runs', body);
   } catch (e) {
-    showIssues((e as { issues?: { path: string; message: string }[] }).issues ?? [], (e as Error).message);
+    if (mine === starts) showIssues((e as { issues?: { path: string; message: string }[] }).issues ?? [], (e as Error).message);
+    return;
+  }
+  if (mine !== starts) {
+    // A later Start superseded this one while the server built it: nobody will watch it.
+    void api('DELETE', `/api/runs/${run.id}`).catch(() => undefined);
     return;
   }
   newView(run.kind === 'experiment' ? 'experiment' : 'network', run.name, run);

@@ -245,9 +245,10 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
   });
 
   it('keeps the current run going when a new model is refused, and says so', async () => {
+    const previous = await page.evaluate(() => window.__hebb.runId);
     await page.selectOption('#preset', 'cuba');
     await page.click('#start');
-    await page.waitForFunction(() => window.__hebb.state === 'running' && (window.__hebb.frames.spikes ?? 0) > 0);
+    await page.waitForFunction((id) => window.__hebb.runId !== id && window.__hebb.state === 'running' && (window.__hebb.frames.spikes ?? 0) > 0, previous);
     const running = await page.evaluate(() => window.__hebb.runId);
     await page.fill('#model', JSON.stringify({ populations: [{ name: 'a', size: 10, model: 'lif', params: { tau_m: -3 } }] }));
     await page.click('#start');
@@ -269,9 +270,10 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
       params: { v_rest: '-70 mV', tau_m: '10 ms', R: '0.04 GOhm', v_th: '-55 mV', v_reset: '-70 mV' },
       init: { v: -70, I: { uniform: [400, 800] } },
     };
+    const previous = await page.evaluate(() => window.__hebb.runId);
     await page.fill('#model', JSON.stringify({ dt: 0.1, duration: 1000, populations: [lif], projections: [] }, null, 2));
     await page.click('#start');
-    await page.waitForFunction(() => window.__hebb.state === 'running' && (window.__hebb.frames.spikes ?? 0) > 0);
+    await page.waitForFunction((id) => window.__hebb.runId !== id && window.__hebb.state === 'running' && (window.__hebb.frames.spikes ?? 0) > 0, previous);
     const bad = { ...lif, equations: ['dv/dt = (v_rest - v + I)/tau_m : mV', 'I : pA'] };
     await page.fill('#model', JSON.stringify({ dt: 0.1, duration: 1000, populations: [bad], projections: [] }, null, 2));
     await page.click('#start');
@@ -288,10 +290,33 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
     problems.length = 0;
   });
 
-  it('clears the view at once for the next model, says it is building it, and never draws the old run into it', async () => {
+  it('shows the run of the last Start clicked, and removes a run an earlier Start made meanwhile', async () => {
+    const previous = await page.evaluate(() => window.__hebb.runId);
+    // Two Starts without waiting: the first answer may arrive before or after the second.
     await page.selectOption('#preset', 'cuba');
     await page.click('#start');
-    await page.waitForFunction(() => window.__hebb.state === 'running' && window.__hebb.rasterPoints > 0);
+    await page.selectOption('#preset', 'coba');
+    await page.click('#start');
+    await page.waitForFunction((id) => window.__hebb.runId !== id && window.__hebb.state === 'running', previous, { timeout: 60_000 });
+    const shown = await page.evaluate(() => window.__hebb.runId);
+    const runs = await page.evaluate(async () => (await fetch('/api/runs')).json() as Promise<{ id: string; name: string; state: string }[]>);
+    expect(runs.find((r) => r.id === shown)?.name).toBe('coba');
+    // A cuba run the page never showed is gone, or was shown and then left for the new one.
+    await page.waitForFunction(async (id) => {
+      const all = await (await fetch('/api/runs')).json() as { id: string; name: string; state: string }[];
+      return all.every((r) => r.id === id || r.state !== 'running' || r.name !== 'cuba');
+    }, shown);
+    expect(await page.evaluate(() => document.querySelector('#status')!.textContent)).toMatch(/coba/);
+    await page.click('#stop');
+    await page.waitForFunction(() => window.__hebb.state === 'stopped');
+    problems.length = 0;
+  });
+
+  it('clears the view at once for the next model, says it is building it, and never draws the old run into it', async () => {
+    const previous = await page.evaluate(() => window.__hebb.runId);
+    await page.selectOption('#preset', 'cuba');
+    await page.click('#start');
+    await page.waitForFunction((id) => window.__hebb.runId !== id && window.__hebb.state === 'running' && window.__hebb.rasterPoints > 0, previous);
     const before = await page.evaluate(() => window.__hebb.runId);
     await page.selectOption('#preset', 'brunel');
     await page.click('#start');
@@ -313,8 +338,9 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
   it('changes the speed of the run going on, and offers a finished run\'s files', async () => {
     await page.selectOption('#preset', 'cuba');
     await page.selectOption('#speed', '1');
+    const previous = await page.evaluate(() => window.__hebb.runId);
     await page.click('#start');
-    await page.waitForFunction(() => window.__hebb.state === 'running');
+    await page.waitForFunction((id) => window.__hebb.runId !== id && window.__hebb.state === 'running', previous);
     const id = await page.evaluate(() => window.__hebb.runId);
     await page.selectOption('#speed', '10');
     await page.waitForFunction(async (runId) => {
@@ -336,8 +362,9 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
   it('shows a stopped experiment as stopped, with what it had measured', async () => {
     await page.selectOption('#preset', 'run:stdp-vs-backprop');
     await page.fill('#model', JSON.stringify({ neurons: 20, train: 2000, test: 100, epochs: 5, mlp_epochs: 1 }));
+    const previous = await page.evaluate(() => window.__hebb.runId);
     await page.click('#start');
-    await page.waitForFunction(() => window.__hebb.state === 'running' && (window.__hebb.frames.log ?? 0) > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction((id) => window.__hebb.runId !== id && window.__hebb.state === 'running' && (window.__hebb.frames.log ?? 0) > 0, previous, { timeout: 30_000 });
     await page.click('#stop');
     await page.waitForFunction(() => (window.__hebb.frames.results ?? 0) > 0 && window.__hebb.state === 'stopped', undefined, { timeout: 60_000 });
     const titles = await page.locator('.panel h2').allTextContents();
