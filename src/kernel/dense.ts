@@ -83,6 +83,18 @@ export class Dense {
   adam(w: Mat, g: Mat, m: Mat, v: Mat, lrT: number, beta1: number, beta2: number, epsT: number): void {
     this.x.adam(w.size, w.ptr, g.ptr, m.ptr, v.ptr, lrT, beta1, beta2, epsT);
   }
+  /** n f64 values in kernel memory, zeroed (accumulators of softplusDelta). */
+  vecF64(n: number): { ptr: number; length: number; toArray(): Float64Array; free(): void } {
+    const i = this.#i;
+    const ptr = i.alloc(n * 8);
+    i.writeAt(ptr, new Float64Array(n));
+    return { ptr, length: n, toArray: () => i.readF64(ptr, n), free: () => i.free(ptr) };
+  }
+  /** acc[r] += sum over row r of X of softplus(b1 x) - softplus(b0 x) (b0, b1 >= 0; see assembly/dense.ts). */
+  softplusDelta(X: Mat, b1: number, b0: number, acc: { ptr: number; length: number }): void {
+    if (acc.length < X.rows) throw new RangeError(`softplusDelta: ${X.rows} rows into ${acc.length} accumulators`);
+    this.x.softplusDelta(X.rows, X.cols, X.ptr, b1, b0, acc.ptr);
+  }
   setSeed(seed: number): void {
     this.kernel.setSeed(seed);
   }
