@@ -1,7 +1,9 @@
 // RBMs on the MNIST digits of the `mnist` package (seeded 8000 / 2000
 // split): CD-1, CD-10 and persistent CD side by side, with held-out
 // reconstruction error, pseudo-log-likelihood and free energy after every
-// epoch; the learned filters and samples of each as PNG grids and as data;
+// epoch; after training, each machine's log Z by annealed importance
+// sampling and the held-out log-likelihood from it, the figure the papers
+// compare (Salakhutdinov & Murray 2008); the learned filters and samples of each as PNG grids and as data;
 // optionally a second RBM on the first one's hidden probabilities (a deep
 // belief network trained greedily). Last, the CD-1 machine is sampled by the
 // engine's stochastic binary units (heat-bath, one block sweep per step) and
@@ -10,6 +12,9 @@
 import type { Figure } from '../protocol/figures.js';
 import { Dense } from '../kernel/dense.js';
 import { Rbm, type CdOptions } from '../dense/rbm.js';
+import { aisLogZ, meanLogLikelihood } from '../dense/ais.js';
+import { Philox, STREAM_USER_TS } from '../core/philox.js';
+import { UsageError } from '../core/errors.js';
 import { loadDigits, split, permutation, SIDE } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
 import { validateModel, type Limits } from '../model/validate.js';
@@ -17,28 +22,67 @@ import { Simulation } from '../sim/simulation.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { correlation } from './stats.js';
 
-export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; train: number; test: number; dbn_hidden: number; seed: number }
-export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, train: 8000, test: 2000, dbn_hidden: 0, seed: 1 };
+export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; cd_k: number; train: number; test: number; dbn_hidden: number; ais_betas: number; ais_runs: number; seed: number }
+export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, cd_k: 10, train: 8000, test: 2000, dbn_hidden: 0, ais_betas: 14500, ais_runs: 100, seed: 1 };
+
+// Salakhutdinov & Murray (2008, Table 2): AIS test log-likelihoods of RBMs
+// with 500 hidden units trained on all 60000 MNIST digits (nats).
+export const PAPER_LOG_LIKELIHOOD = [
+  { method: 'CD-1', nats: -125.53 },
+  { method: 'CD-3', nats: -105.50 },
+  { method: 'CD-25', nats: -86.34 },
+];
 
 // Persistent chains must keep up with the weights: PCD takes a fifth of the
 // learning rate (Tieleman 2008 and Hinton 2010 use small rates for it).
-const METHODS: { name: string; cd: Omit<CdOptions, 'batch'>; lrScale: number }[] = [
+const methods = (k: number): { name: string; cd: Omit<CdOptions, 'batch'>; lrScale: number }[] => [
   { name: 'cd1', cd: { k: 1, persistent: false }, lrScale: 1 },
-  { name: 'cd10', cd: { k: 10, persistent: false }, lrScale: 1 },
+  ...(k > 1 ? [{ name: `cd${k}`, cd: { k, persistent: false }, lrScale: 1 }] : []),
   { name: 'pcd', cd: { k: 1, persistent: true }, lrScale: 0.2 },
 ];
+
+/**
+ * The held-out digits as binary images, each pixel on with the probability of
+ * its grey level, drawn once from a fixed stream: the stochastic binarisation
+ * under which the papers report their likelihoods.
+ */
+export function binarizeStochastic(images: Float32Array, indices: ArrayLike<number>, seed: number): Float32Array {
+  const nv = SIDE * SIDE;
+  const rng = new Philox(seed);
+  const out = new Float32Array(indices.length * nv);
+  for (let r = 0; r < indices.length; r++) {
+    for (let i = 0; i < nv; i++) out[r * nv + i] = rng.uniform(r * nv + i, 0, 0, STREAM_USER_TS | 14) < images[indices[r]! * nv + i]! ? 1 : 0;
+  }
+  return out;
+}
+
+/** Mean log-likelihood of binary rows under independent pixels of the given means (the base-rate model). */
+function baseRateLogLikelihood(V: Float32Array, p: Float64Array): number {
+  const nv = p.length, rows = V.length / nv;
+  let s = 0;
+  for (let r = 0; r < rows; r++) for (let i = 0; i < nv; i++) s += V[r * nv + i] ? Math.log(p[i]!) : Math.log1p(-p[i]!);
+  return s / rows;
+}
+
+interface AisReport { log_z: number; log_z_low: number; log_z_high: number; effective_runs: number; test_log_likelihood: number; test_log_likelihood_low: number; test_log_likelihood_high: number; seconds: number }
 
 interface EpochPoint { method: string; epoch: number; seconds: number; reconstruction_error: number; pseudo_log_likelihood: number; free_energy: number }
 
 export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): ExperimentResult {
+  if (o.ais_betas > 0 && o.ais_betas < 3) throw new UsageError(`annealed importance sampling needs at least 3 intermediate distributions, or 0 for none (got ${o.ais_betas})`, 'ais_betas');
   const digits = loadDigits();
   const sp = split(digits, o.train, o.test, o.seed);
   const curves: EpochPoint[] = [];
   const finals: Record<string, EpochPoint> = {};
   const binaries: Record<string, Uint8Array> = {};
   const images: Record<string, { filters: number[][]; samples: number[][] }> = {};
+  const ais: Record<string, AisReport> = {};
+  // Held-out digits binarised once (every method is scored on the same bits).
+  const testBits = binarizeStochastic(digits.images, sp.test, o.seed + 1000);
   let cd1: Rbm | undefined;
-  const total = METHODS.length * o.epochs;
+  let baseMeans: Float64Array | undefined;
+  const METHODS = methods(o.cd_k);
+  const total = METHODS.length * o.epochs + (o.ais_betas > 0 ? METHODS.length * o.epochs / 2 : 0);
   let done = 0;
   for (const m of METHODS) {
     if (ctx.shouldStop?.()) break;
@@ -46,6 +90,9 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
     dense.setSeed(o.seed);
     const rbm = new Rbm(dense, SIDE * SIDE, o.hidden, o.seed);
     rbm.initVisibleBias(digits.images, sp.train);
+    // The base-rate model of AIS: the visible biases before training (the training digits' mean pixels).
+    const baseBias = rbm.b.toArray();
+    baseMeans ??= Float64Array.from(baseBias, (b) => 1 / (1 + Math.exp(-b)));
     const opt = rbm.optimizer({ kind: 'sgd', lr: o.lr * m.lrScale, momentum: 0.9 });
     const start = rbm.evaluate(digits.images, sp.test);
     curves.push({ method: m.name, epoch: 0, seconds: 0, ...start });
@@ -59,6 +106,20 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
       finals[m.name] = point;
       ctx.fraction?.(++done, total);
       ctx.progress?.(`${m.name} epoch ${e}: ${seconds.toFixed(2)} s, reconstruction ${point.reconstruction_error.toFixed(2)}, PLL ${point.pseudo_log_likelihood.toFixed(2)}`);
+    }
+    if (o.ais_betas > 0 && !ctx.shouldStop?.()) {
+      const t0 = performance.now();
+      const z = aisLogZ(rbm, { betas: o.ais_betas, runs: o.ais_runs, seed: o.seed, baseBias });
+      const ll = meanLogLikelihood(rbm, testBits, z.logZ);
+      // log Z high gives the likelihood's low end and the other way round.
+      ais[m.name] = {
+        log_z: z.logZ, log_z_low: z.logZLow, log_z_high: z.logZHigh, effective_runs: z.effectiveRuns,
+        test_log_likelihood: ll, test_log_likelihood_low: ll + z.logZ - z.logZHigh, test_log_likelihood_high: ll + z.logZ - z.logZLow,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      done += o.epochs / 2;
+      ctx.fraction?.(done, total);
+      ctx.progress?.(`${m.name}: AIS log Z ${z.logZ.toFixed(2)} (${o.ais_betas} betas, ${o.ais_runs} runs), held-out log-likelihood ${ll.toFixed(2)} nats`);
     }
     // Filters: each hidden unit's incoming weights as a 28 x 28 image.
     const W = rbm.W.toArray();
@@ -79,6 +140,11 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
     const first = curves.find((c) => c.method === name && c.epoch === 0)!;
     checks.push({ name: `${name}: held-out pseudo-log-likelihood improved from the start`, measured: f.pseudo_log_likelihood, expected: first.pseudo_log_likelihood, tolerance: 0, pass: f.pseudo_log_likelihood > first.pseudo_log_likelihood + 50 });
     checks.push({ name: `${name}: held-out reconstruction error (squared, per digit) below half of the start`, measured: f.reconstruction_error, expected: first.reconstruction_error / 2, tolerance: 0, pass: f.reconstruction_error < first.reconstruction_error / 2 });
+  }
+
+  const baseRate = baseMeans ? baseRateLogLikelihood(testBits, baseMeans) : undefined;
+  for (const [name, a] of Object.entries(ais)) {
+    checks.push({ name: `${name}: AIS held-out log-likelihood above the base-rate model's exact one (independent pixels)`, measured: a.test_log_likelihood, expected: baseRate!, tolerance: 0, pass: a.test_log_likelihood > baseRate! });
   }
 
   // A second layer on the CD-1 machine's hidden probabilities.
@@ -118,12 +184,20 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
       curves,
       final: final ? { reconstruction_error: final.reconstruction_error, pseudo_log_likelihood: final.pseudo_log_likelihood, free_energy: final.free_energy, seconds_per_epoch: final.seconds } : {},
       by_method: finals,
+      ...(Object.keys(ais).length > 0 ? {
+        likelihood: {
+          ais,
+          base_rate_test_log_likelihood: baseRate,
+          test_digits: 'held-out digits binarised stochastically once (each pixel on with the probability of its grey level)',
+          paper: { source: 'Salakhutdinov & Murray 2008, Table 2: 500 hidden units, 60000 training digits', ...Object.fromEntries(PAPER_LOG_LIKELIHOOD.map((p) => [p.method, p.nats])) },
+        },
+      } : {}),
       ...(dbn ? { dbn } : {}),
       ...(engine ? { engine_sampling: engine } : {}),
       images,
     },
     checks,
-    figures: (['pseudo_log_likelihood', 'reconstruction_error'] as const).map((key): Figure => {
+    figures: [...likelihoodFigure(ais, o), ...(['pseudo_log_likelihood', 'reconstruction_error'] as const).map((key): Figure => {
       const methods = [...new Set(curves.map((c) => c.method))];
       return {
         name: key === 'pseudo_log_likelihood' ? 'pseudo-log-likelihood' : 'reconstruction-error',
@@ -136,12 +210,32 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
         }),
         caption: 'CD-k (Hinton 2002) and persistent CD (Tieleman 2008) from the same start; the filters and samples are in the images.',
       };
-    }),
+    })],
     files: {
       'rbm_curves.csv': `${['method,epoch,seconds,reconstruction_error,pseudo_log_likelihood,free_energy', ...curves.map((c) => `${c.method},${c.epoch},${c.seconds},${c.reconstruction_error},${c.pseudo_log_likelihood},${c.free_energy}`)].join('\n')}\n`,
     },
     binaries,
   };
+}
+
+/** The AIS log-likelihood of each machine with its 3-sigma bar, beside the paper's figures. */
+function likelihoodFigure(ais: Record<string, AisReport>, o: RbmMnistOptions): Figure[] {
+  const names = Object.keys(ais);
+  if (names.length === 0) return [];
+  const x = names.map((_, k) => k + 1);
+  return [{
+    name: 'log-likelihood',
+    title: `RBM on MNIST: held-out log-likelihood by AIS (${names.join(', ')} at x = ${x.join(', ')})`,
+    x: { label: 'method (1 = CD-1, then CD-k, then PCD)', min: 0.5, max: names.length + 0.5 },
+    y: { label: 'mean log p(v) of held-out digits', unit: 'nats' },
+    series: [
+      { label: 'AIS estimate', kind: 'points', x, y: names.map((n) => ais[n]!.test_log_likelihood) },
+      { label: '3-sigma bar, low', kind: 'points', x, y: names.map((n) => ais[n]!.test_log_likelihood_low) },
+      { label: '3-sigma bar, high', kind: 'points', x, y: names.map((n) => ais[n]!.test_log_likelihood_high).map((v) => (Number.isFinite(v) ? v : NaN)) },
+    ],
+    marks: PAPER_LOG_LIKELIHOOD.map((p) => ({ axis: 'y' as const, at: p.nats, label: `paper ${p.method} (500 hidden, 60000 digits)` })),
+    caption: `log Z by annealed importance sampling (${o.ais_betas} intermediate distributions, ${o.ais_runs} runs, base-rate model of the training digits); ${o.hidden} hidden units, ${o.train} training digits, ${o.epochs} epochs. The paper's lines are for 500 hidden units trained on all 60000 digits.`,
+  }];
 }
 
 /**

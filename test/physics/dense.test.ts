@@ -14,6 +14,7 @@ import { validateModel } from '../../src/model/validate.js';
 import { Simulation } from '../../src/sim/simulation.js';
 import { ModelError } from '../../src/core/errors.js';
 import { recordingSink } from '../../src/sim/recording.js';
+import { worstRelativeError } from '../support/gradcheck.js';
 
 const rng = new Philox(2024);
 let draw = 0;
@@ -88,21 +89,6 @@ describe('dense SIMD kernels', () => {
 });
 
 /** max over parameters of |analytic - numeric| / (|analytic| + |numeric|), numeric from central differences of an f64 loss. */
-function worstRelativeError(analytic: Float64Array[], params: Float64Array[], loss: () => number, h = 1e-5): number {
-  let worst = 0;
-  params.forEach((p, q) => {
-    for (let k = 0; k < p.length; k++) {
-      const o = p[k]!;
-      p[k] = o + h; const lp = loss();
-      p[k] = o - h; const lm = loss();
-      p[k] = o;
-      const num = (lp - lm) / (2 * h), an = analytic[q]![k]!;
-      worst = Math.max(worst, Math.abs(num - an) / Math.max(1e-7, Math.abs(num) + Math.abs(an)));
-    }
-  });
-  return worst;
-}
-
 describe('gradient checks (f32 kernels against finite differences of an f64 reference)', () => {
   it.each(['sigmoid', 'relu'] as const)('MLP 6-5-4-3, %s hidden units: relative error below 1e-3', (act: Activation) => {
     const d = new Dense();

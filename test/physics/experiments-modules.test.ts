@@ -21,11 +21,22 @@ describe('rate-coded module experiments', () => {
   }, 120_000);
 
   it('rbm-mnist (2 epochs, 64 hidden): curves, filters and samples, and the engine samples the machine like the dense sampler', async () => {
-    const r = await run('rbm-mnist', ['--epochs', '2', '--hidden', '64', '--test', '500']);
+    const r = await run('rbm-mnist', ['--epochs', '2', '--hidden', '64', '--test', '500', '--ais_betas', '500', '--ais_runs', '20']);
     const failed = r.checks.filter((c) => !c.pass && !c.name.startsWith('pcd'));
     expect(failed.map((c) => `${c.name}: ${c.measured}`)).toEqual([]);
-    const res = r.results as { curves: unknown[]; final: { reconstruction_error: number; pseudo_log_likelihood: number } };
+    const res = r.results as {
+      curves: unknown[]; final: { reconstruction_error: number; pseudo_log_likelihood: number };
+      likelihood: { ais: Record<string, { test_log_likelihood: number; test_log_likelihood_low: number; log_z: number }>; base_rate_test_log_likelihood: number; paper: Record<string, unknown> };
+    };
     expect(res.curves.length).toBe(3 * 3);
+    // AIS: every machine beats independent pixels on held-out digits, with its bar below the estimate.
+    expect(Object.keys(res.likelihood.ais)).toEqual(['cd1', 'cd10', 'pcd']);
+    for (const a of Object.values(res.likelihood.ais)) {
+      expect(a.test_log_likelihood).toBeGreaterThan(res.likelihood.base_rate_test_log_likelihood);
+      expect(a.test_log_likelihood_low).toBeLessThanOrEqual(a.test_log_likelihood);
+    }
+    expect(res.likelihood.paper['CD-25']).toBe(-86.34);
+    expect(r.figures!.map((f) => f.name)).toContain('log-likelihood');
     expect(Number.isFinite(res.final.pseudo_log_likelihood)).toBe(true);
     const png = r.binaries!['filters_cd1.png']!;
     expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
