@@ -157,7 +157,8 @@ export function renderResults(container: HTMLElement, summary: Summary, name: st
       if (Array.isArray(value)) grid(row, group, value as number[][], true);
       else if (value && typeof value === 'object') {
         for (const [kind, list] of Object.entries(value as Record<string, unknown>)) {
-          if (Array.isArray(list)) grid(row, `${group} ${kind}`, list as number[][], kind !== 'samples');
+          // Probabilities are drawn as they are; weights (filters) scaled per image.
+          if (Array.isArray(list)) grid(row, `${group} ${kind}`, list as number[][], kind !== 'samples' && kind !== 'reconstructions');
         }
       }
     }

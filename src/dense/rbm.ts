@@ -114,10 +114,20 @@ export class Rbm {
     d.sumRows(Hk, this.gc, 1 / B, 1);
   }
 
-  trainEpoch(data: Float32Array, order: ArrayLike<number>, opt: Optimizer, o: CdOptions): void {
-    const x = new Float32Array(o.batch * this.nv);
+  /**
+   * One pass in the given order. With `binarize`, each digit is binarised
+   * afresh (pixel on with the probability of its grey level) as the papers
+   * that report likelihoods train; otherwise the grey levels are the data.
+   */
+  trainEpoch(data: Float32Array, order: ArrayLike<number>, opt: Optimizer, o: CdOptions, binarize?: { rng: Philox; epoch: number }): void {
+    const nv = this.nv;
+    const x = new Float32Array(o.batch * nv);
     for (let start = 0; start + o.batch <= order.length; start += o.batch) {
-      for (let r = 0; r < o.batch; r++) { const k = order[start + r]!; x.set(data.subarray(k * this.nv, (k + 1) * this.nv), r * this.nv); }
+      for (let r = 0; r < o.batch; r++) {
+        const k = order[start + r]!;
+        if (!binarize) { x.set(data.subarray(k * nv, (k + 1) * nv), r * nv); continue; }
+        for (let i = 0; i < nv; i++) x[r * nv + i] = binarize.rng.uniform(k * nv + i, binarize.epoch, 0, STREAM_USER_TS | 18) < data[k * nv + i]! ? 1 : 0;
+      }
       this.gradient(x, o.batch, o);
       opt.step();
     }

@@ -4,12 +4,13 @@
 
 import type { Experiment } from './types.js';
 import { Type } from '@sinclair/typebox';
-import { options, num, int, nums, choice } from './options.js';
+import { options, num, int, nums, choice, flag } from './options.js';
 import { runStdpWindow, watchableWindowModel, WINDOW_DEFAULTS } from './stdp-window.js';
 import { runSong2000, songModel, SONG_DEFAULTS } from './song2000.js';
 import { runRstdp, RSTDP_DEFAULTS } from './rstdp.js';
 import { runLstmVsRnn, LSTM_DEFAULTS } from './lstm-vs-rnn.js';
 import { runRbmMnist, RBM_DEFAULTS } from './rbm-mnist.js';
+import { runVaeMnist, VAE_DEFAULTS } from './vae-mnist.js';
 import { runStdpVsBackprop, SVB_DEFAULTS } from './stdp-vs-backprop.js';
 import { runBridgeDemo, bridgeModel, BRIDGE_DEFAULTS } from './bridge-demo.js';
 import { loadDigits, image } from '../data/mnist.js';
@@ -139,6 +140,7 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       batch: int(RBM_DEFAULTS.batch, 'digits per update', 1, 10000),
       lr: num(RBM_DEFAULTS.lr, 'learning rate (SGD, momentum 0.9)', 0),
       cd_k: int(RBM_DEFAULTS.cd_k, 'Gibbs steps of the second CD machine (1: only CD-1 and PCD)', 1, 1000),
+      binarize: flag(RBM_DEFAULTS.binarize, 'train on digits binarised afresh each epoch (as the papers that report likelihoods), not on grey levels'),
       train: int(RBM_DEFAULTS.train, 'training digits', 1),
       test: int(RBM_DEFAULTS.test, 'held-out digits', 1),
       dbn_hidden: int(RBM_DEFAULTS.dbn_hidden, 'hidden units of a second RBM stacked on the first (0: none)', 0, 8192),
@@ -147,6 +149,23 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       seed: int(RBM_DEFAULTS.seed, 'seed (and of the train/test split)', 0),
     }),
     run: (o, ctx) => runRbmMnist({ ...RBM_DEFAULTS, ...(o as object) }, ctx),
+  },
+  'vae-mnist': {
+    description: 'a variational autoencoder (Kingma & Welling 2013) on MNIST digits: held-out ELBO per epoch, importance-weighted log p(x) beside the RBM likelihoods, samples, reconstructions, recognisability, the 2-D manifold',
+    options: options({
+      hidden: int(VAE_DEFAULTS.hidden, 'tanh units of the encoder and of the decoder', 1, 8192),
+      latent: int(VAE_DEFAULTS.latent, 'latent dimensions', 1, 1024),
+      epochs: int(VAE_DEFAULTS.epochs, 'passes over the training digits', 1),
+      batch: int(VAE_DEFAULTS.batch, 'digits per update', 1, 10000),
+      lr: num(VAE_DEFAULTS.lr, 'learning rate (Adam)', 0),
+      train: int(VAE_DEFAULTS.train, 'training digits', 1),
+      test: int(VAE_DEFAULTS.test, 'held-out digits', 1),
+      iw_samples: int(VAE_DEFAULTS.iw_samples, 'importance samples per digit for log p(x) (Burda et al. 2016; 0: none)', 0, 1_000_000),
+      iw_digits: int(VAE_DEFAULTS.iw_digits, 'held-out digits the importance-weighted estimate averages over', 0),
+      manifold: flag(VAE_DEFAULTS.manifold, 'also train a VAE with a 2-D latent and draw its manifold (the paper\'s Fig. 4)'),
+      seed: int(VAE_DEFAULTS.seed, 'seed (and of the train/test split)', 0),
+    }),
+    run: (o, ctx) => runVaeMnist({ ...VAE_DEFAULTS, ...(o as object) }, ctx),
   },
   'bridge-demo': {
     description: 'spiking pixels drive a trained RBM through the spike-to-rate bridge; its hidden activity drives regular generators and LIF neurons',

@@ -23,6 +23,8 @@ export const int = (dflt: number, description: string, minimum?: number, maximum
 /** A list of numbers (comma-separated on the command line). */
 export const nums = (dflt: number[], description: string, minimum?: number, maximum?: number) =>
   Type.Array(Type.Number({ ...(minimum === undefined ? {} : { minimum }), ...(maximum === undefined ? {} : { maximum }) }), { default: dflt, description, minItems: 1, maxItems: 1000 });
+/** A yes/no option (--name alone on the command line means yes, --name=false no). */
+export const flag = (dflt: boolean, description: string) => Type.Boolean({ default: dflt, description });
 /** One of a few words. */
 export const choice = <const T extends readonly [string, ...string[]]>(values: T, dflt: T[number], description: string) =>
   Type.Union(values.map((v) => Type.Literal(v)), { default: dflt, description, title: values.map((v) => `"${v}"`).join(', ').replace(/, ([^,]*)$/, ' or $1') });

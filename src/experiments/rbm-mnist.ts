@@ -22,8 +22,8 @@ import { Simulation } from '../sim/simulation.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { correlation } from './stats.js';
 
-export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; cd_k: number; train: number; test: number; dbn_hidden: number; ais_betas: number; ais_runs: number; seed: number }
-export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, cd_k: 10, train: 8000, test: 2000, dbn_hidden: 0, ais_betas: 14500, ais_runs: 100, seed: 1 };
+export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; cd_k: number; binarize: boolean; train: number; test: number; dbn_hidden: number; ais_betas: number; ais_runs: number; seed: number }
+export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, cd_k: 10, binarize: false, train: 8000, test: 2000, dbn_hidden: 0, ais_betas: 14500, ais_runs: 100, seed: 1 };
 
 // Salakhutdinov & Murray (2008, Table 2): AIS test log-likelihoods of RBMs
 // with 500 hidden units trained on all 60000 MNIST digits (nats).
@@ -96,10 +96,11 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
     const opt = rbm.optimizer({ kind: 'sgd', lr: o.lr * m.lrScale, momentum: 0.9 });
     const start = rbm.evaluate(digits.images, sp.test);
     curves.push({ method: m.name, epoch: 0, seconds: 0, ...start });
+    const binarizer = new Philox(o.seed + 2000);
     for (let e = 1; e <= o.epochs && !ctx.shouldStop?.(); e++) {
       const order = Array.from(permutation(sp.train.length, o.seed * 100 + e), (i) => sp.train[i]!);
       const t0 = performance.now();
-      rbm.trainEpoch(digits.images, order, opt, { ...m.cd, batch: o.batch });
+      rbm.trainEpoch(digits.images, order, opt, { ...m.cd, batch: o.batch }, o.binarize ? { rng: binarizer, epoch: e } : undefined);
       const seconds = (performance.now() - t0) / 1000;
       const point = { method: m.name, epoch: e, seconds, ...rbm.evaluate(digits.images, sp.test) };
       curves.push(point);

@@ -42,6 +42,21 @@ describe('rate-coded module experiments', () => {
     expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
   }, 120_000);
 
+  it('vae-mnist (2 epochs, 100 hidden, 2000 digits): ELBO curves, importance-weighted bound above the ELBO, samples, reconstructions and the 2-D manifold', async () => {
+    const r = await run('vae-mnist', ['--epochs', '2', '--hidden', '100', '--train', '2000', '--test', '500', '--iw_samples', '200', '--iw_digits', '20']);
+    const byName = Object.fromEntries(r.checks.map((c) => [c.name, c]));
+    expect(byName['held-out ELBO rose by training (nats)']!.pass).toBe(true);
+    expect(byName['importance-weighted log p(x) at least the ELBO of the same digits']!.pass).toBe(true);
+    const res = r.results as { curves: { latent: number }[]; recognised: { classifier_accuracy: number; real_test_digits: number; independent_pixels: number }; importance_weighted: { samples: number } };
+    // Two VAEs (latent 20, then 2 for the manifold), each with its start and two epochs.
+    expect(res.curves.map((c) => c.latent)).toEqual([20, 20, 20, 2, 2, 2]);
+    expect(res.importance_weighted.samples).toBe(200);
+    // The recognisability measure separates real digits from independent pixels.
+    expect(res.recognised.classifier_accuracy).toBeGreaterThan(0.9);
+    expect(res.recognised.real_test_digits).toBeGreaterThan(res.recognised.independent_pixels + 0.4);
+    for (const f of ['samples.png', 'reconstructions.png', 'manifold.png']) expect(Array.from(r.binaries![f]!.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+  }, 120_000);
+
   it('bridge-demo: spikes through the bridge reproduce the RBM response and drive the LIF neurons', async () => {
     const r = await run('bridge-demo', ['--digits', '4']);
     for (const c of r.checks) expect(c.pass, `${c.name}: ${c.measured}`).toBe(true);
