@@ -11,6 +11,7 @@ import { Philox } from '../../src/core/philox.js';
 import { loadDigits, split, permutation } from '../../src/data/mnist.js';
 import { binarizeStochastic } from '../../src/experiments/rbm-mnist.js';
 import { worstRelativeError } from '../support/gradcheck.js';
+import { Stack, stackForwardF64, Gan, parzenLogLikelihood, type StackActivation } from '../../src/dense/gan.js';
 
 const rng = new Philox(77);
 let draw = 0;
@@ -89,4 +90,67 @@ describe('variational autoencoder (Kingma & Welling 2013)', () => {
     for (let k = 0; k < 10; k++) elbo10 += vae.elbo(test.subarray(k * 784, (k + 1) * 784), new Philox(9), k) / 10;
     expect(iw).toBeGreaterThan(elbo10);
   }, 60_000);
+});
+
+describe('generative adversarial network (Goodfellow et al. 2014)', () => {
+  const acts: StackActivation[] = ['leaky', 'tanh', 'relu', 'sigmoid', 'linear'];
+
+  it('a stack of leaky ReLU, tanh, ReLU, sigmoid and linear layers: weight and input gradients against finite differences of an f64 reference', () => {
+    const d = new Dense();
+    const sizes = [4, 6, 5, 5, 3, 2], B = 3;
+    const net = new Stack(d, sizes, acts, 8, 0);
+    for (const L of net.layers) L.b.set(Float32Array.from(L.b.data, () => 0.3 * rand()));
+    const x = Float32Array.from({ length: B * 4 }, () => 2 * rand());
+    const c = Float64Array.from({ length: B * 2 }, () => 2 * rand());
+    net.forward(x, B);
+    const dx = net.backward(Float32Array.from(c), B);
+    const W = net.layers.map((L) => Float64Array.from(L.W.data)), b = net.layers.map((L) => Float64Array.from(L.b.data));
+    const x64 = Float64Array.from(x);
+    const loss = () => stackForwardF64(sizes, acts, W, b, x64, B).reduce((s, v, k) => s + c[k]! * v, 0);
+    const analytic = net.layers.flatMap((L) => [Float64Array.from(L.gW.data), Float64Array.from(L.gb.data)]);
+    expect(worstRelativeError(analytic, W.flatMap((w, l) => [w, b[l]!]), loss)).toBeLessThan(1e-3);
+    expect(worstRelativeError([Float64Array.from(dx)], [x64], loss)).toBeLessThan(1e-3);
+  });
+
+  it('the generator\'s non-saturating gradient, taken through the discriminator, against finite differences', () => {
+    const d = new Dense();
+    const gan = new Gan(d, 6, { latent: 3, gHidden: [5], dHidden: [4], seed: 2 });
+    const B = 4;
+    const z = gan.noise(B);
+    const x = gan.generate(z, B);
+    const a = gan.D.forward(x, B).toArray();
+    const dx = gan.D.backward(Float32Array.from(a, (v) => (1 / (1 + Math.exp(-v)) - 1) / B), B, { weights: false });
+    gan.G.forward(z, B);
+    gan.G.backward(dx, B);
+    const gW = gan.G.layers.map((L) => Float64Array.from(L.W.data)), gb = gan.G.layers.map((L) => Float64Array.from(L.b.data));
+    const dW = gan.D.layers.map((L) => Float64Array.from(L.W.data)), db = gan.D.layers.map((L) => Float64Array.from(L.b.data));
+    const z64 = Float64Array.from(z);
+    const loss = () => {
+      const img = stackForwardF64([3, 5, 6], ['relu', 'sigmoid'], gW, gb, z64, B);
+      const logits = stackForwardF64([6, 4, 1], ['leaky', 'linear'], dW, db, img, B);
+      return logits.reduce((s, v) => s + (v > 0 ? Math.log1p(Math.exp(-v)) : -v + Math.log1p(Math.exp(v))), 0) / B;
+    };
+    const analytic = gan.G.layers.flatMap((L) => [Float64Array.from(L.gW.data), Float64Array.from(L.gb.data)]);
+    expect(worstRelativeError(analytic, gW.flatMap((w, l) => [w, gb[l]!]), loss)).toBeLessThan(1e-3);
+  });
+
+  it('the Parzen-window estimate is the mean log of a Gaussian mixture on the samples, as a direct f64 sum gives', () => {
+    const d = new Dense();
+    const dim = 5, ns = 30, ni = 7, sigma = 0.4;
+    const s = Float32Array.from({ length: ns * dim }, () => rand() + 0.5);
+    const x = Float32Array.from({ length: ni * dim }, () => rand() + 0.5);
+    const got = parzenLogLikelihood(d, s, x, dim, sigma);
+    let mean = 0;
+    for (let r = 0; r < ni; r++) {
+      let p = 0;
+      for (let j = 0; j < ns; j++) {
+        let q = 0;
+        for (let k = 0; k < dim; k++) q += (x[r * dim + k]! - s[j * dim + k]!) ** 2;
+        p += Math.exp(-q / (2 * sigma * sigma)) / (2 * Math.PI * sigma * sigma) ** (dim / 2) / ns;
+      }
+      mean += Math.log(p) / ni;
+    }
+    expect(got.mean).toBeCloseTo(mean, 4);
+    expect(got.se).toBeGreaterThan(0);
+  });
 });
