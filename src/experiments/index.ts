@@ -11,6 +11,7 @@ import { runRstdp, RSTDP_DEFAULTS } from './rstdp.js';
 import { runLstmVsRnn, LSTM_DEFAULTS } from './lstm-vs-rnn.js';
 import { runRbmMnist, RBM_DEFAULTS } from './rbm-mnist.js';
 import { runVaeMnist, VAE_DEFAULTS } from './vae-mnist.js';
+import { runGanMnist, GAN_DEFAULTS } from './gan-mnist.js';
 import { runStdpVsBackprop, SVB_DEFAULTS } from './stdp-vs-backprop.js';
 import { runBridgeDemo, bridgeModel, BRIDGE_DEFAULTS } from './bridge-demo.js';
 import { loadDigits, image } from '../data/mnist.js';
@@ -166,6 +167,24 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       seed: int(VAE_DEFAULTS.seed, 'seed (and of the train/test split)', 0),
     }),
     run: (o, ctx) => runVaeMnist({ ...VAE_DEFAULTS, ...(o as object) }, ctx),
+  },
+  'gan-mnist': {
+    description: 'a generative adversarial network (Goodfellow et al. 2014) on MNIST digits: losses, sample grids during training, the paper\'s Parzen-window estimate, and how often a classifier of real digits recognises the samples',
+    options: options({
+      steps: int(GAN_DEFAULTS.steps, 'training steps (one discriminator and one generator update each)', 1),
+      batch: int(GAN_DEFAULTS.batch, 'images per step', 1, 10000),
+      lr: num(GAN_DEFAULTS.lr, 'learning rate (Adam, beta1 0.5)', 0),
+      latent: int(GAN_DEFAULTS.latent, 'noise dimensions', 1, 1024),
+      g_hidden: nums(GAN_DEFAULTS.g_hidden, 'generator hidden layers (ReLU)', 1, 8192),
+      d_hidden: nums(GAN_DEFAULTS.d_hidden, 'discriminator hidden layers (leaky ReLU)', 1, 8192),
+      train: int(GAN_DEFAULTS.train, 'training digits (the last `validation` of them choose the Parzen width)', 2),
+      test: int(GAN_DEFAULTS.test, 'held-out digits', 1),
+      validation: int(GAN_DEFAULTS.validation, 'training digits held out of GAN training to choose the Parzen width', 1),
+      parzen_samples: int(GAN_DEFAULTS.parzen_samples, 'generated images in the Parzen window (the paper: 10000)', 10, 100_000),
+      snapshots: int(GAN_DEFAULTS.snapshots, 'sample grids written during training', 1, 100),
+      seed: int(GAN_DEFAULTS.seed, 'seed (and of the train/test split)', 0),
+    }),
+    run: (o, ctx) => runGanMnist({ ...GAN_DEFAULTS, ...(o as object) }, ctx),
   },
   'bridge-demo': {
     description: 'spiking pixels drive a trained RBM through the spike-to-rate bridge; its hidden activity drives regular generators and LIF neurons',

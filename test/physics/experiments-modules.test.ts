@@ -57,6 +57,25 @@ describe('rate-coded module experiments', () => {
     for (const f of ['samples.png', 'reconstructions.png', 'manifold.png']) expect(Array.from(r.binaries![f]!.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
   }, 120_000);
 
+  it('gan-mnist (300 steps, small nets): loss curves, sample grids, the Parzen estimate with sigma from validation digits, the classifier\'s verdict', async () => {
+    const r = await run('gan-mnist', ['--steps', '300', '--g_hidden', '64,128', '--d_hidden', '128,64', '--parzen_samples', '500', '--train', '2000', '--validation', '200', '--test', '300']);
+    const res = r.results as {
+      curve: { step: number; d_loss: number; g_loss: number }[];
+      parzen: { sigma: number; by_sigma: { sigma: number; validation: number }[]; test_log_likelihood: number; training_digits_as_samples: number; paper: Record<string, unknown> };
+      recognised: { samples: number; sample_classes: number[] };
+    };
+    expect(res.curve.length).toBe(100);
+    for (const c of res.curve) expect(Number.isFinite(c.d_loss) && Number.isFinite(c.g_loss)).toBe(true);
+    // The chosen sigma is the best on the validation digits.
+    const best = Math.max(...res.parzen.by_sigma.map((b) => b.validation));
+    expect(res.parzen.by_sigma.find((b) => b.sigma === res.parzen.sigma)!.validation).toBe(best);
+    // Real digits as the samples score far above 300 steps of training.
+    expect(res.parzen.training_digits_as_samples).toBeGreaterThan(res.parzen.test_log_likelihood);
+    expect(res.parzen.paper['adversarial nets']).toBe(225);
+    expect(res.recognised.sample_classes.reduce((a, b) => a + b, 0)).toBe(500);
+    expect(Object.keys(r.binaries!).filter((f) => f.startsWith('samples_step_'))).toEqual(['samples_step_75.png', 'samples_step_150.png', 'samples_step_225.png', 'samples_step_300.png']);
+  }, 120_000);
+
   it('bridge-demo: spikes through the bridge reproduce the RBM response and drive the LIF neurons', async () => {
     const r = await run('bridge-demo', ['--digits', '4']);
     for (const c of r.checks) expect(c.pass, `${c.name}: ${c.measured}`).toBe(true);
