@@ -15,7 +15,15 @@ import { Dense, Mat } from '../kernel/dense.js';
 import { Optimizer, type OptimizerOptions } from './optim.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
 
-export interface CdOptions { k: number; persistent: boolean; batch: number }
+export interface CdOptions {
+  k: number;
+  persistent: boolean;
+  batch: number;
+  /** Scale of the hidden units' input from the visible ones (2: the bottom RBM of a DBM's pretraining). */
+  up?: number;
+  /** Scale of the visible units' input from the hidden ones (2: the top RBM of a DBM's pretraining). */
+  down?: number;
+}
 
 export class Rbm {
   readonly W: Mat;
@@ -66,16 +74,16 @@ export class Rbm {
     this.draws += Math.ceil(p.size / 4);
   }
 
-  /** Hidden probabilities of visible rows: sigmoid(V W + c). */
-  hiddenProbs(V: Mat, out: Mat): void {
-    this.dense.gemm(V, this.W, out);
+  /** Hidden probabilities of visible rows: sigmoid(scale V W + c). */
+  hiddenProbs(V: Mat, out: Mat, scale = 1): void {
+    this.dense.gemm(V, this.W, out, { alpha: scale });
     this.dense.addRows(out, this.c);
     this.dense.sigmoid(out);
   }
 
-  /** Visible probabilities of hidden rows: sigmoid(H W^T + b). */
-  visibleProbs(H: Mat, out: Mat): void {
-    this.dense.gemm(H, this.W, out, { transB: true });
+  /** Visible probabilities of hidden rows: sigmoid(scale H W^T + b). */
+  visibleProbs(H: Mat, out: Mat, scale = 1): void {
+    this.dense.gemm(H, this.W, out, { transB: true, alpha: scale });
     this.dense.addRows(out, this.b);
     this.dense.sigmoid(out);
   }
@@ -85,7 +93,8 @@ export class Rbm {
     const d = this.dense;
     const V0 = this.buf('v0', B, this.nv).set(x.subarray(0, B * this.nv));
     const H0 = this.buf('h0', B, this.nh);
-    this.hiddenProbs(V0, H0);
+    const up = o.up ?? 1, down = o.down ?? 1;
+    this.hiddenProbs(V0, H0, up);
     const Hs = this.buf('hs', B, this.nh);
     if (o.persistent) {
       if (!this.chains || this.chains.rows !== B) {
@@ -99,9 +108,9 @@ export class Rbm {
     }
     const Vk = this.buf('vk', B, this.nv), Vs = this.buf('vs', B, this.nv), Hk = this.buf('hk', B, this.nh);
     for (let step = 0; step < o.k; step++) {
-      this.visibleProbs(Hs, Vk);
+      this.visibleProbs(Hs, Vk, down);
       this.sample(Vk, Vs);
-      this.hiddenProbs(Vs, Hk);
+      this.hiddenProbs(Vs, Hk, up);
       if (step < o.k - 1 || o.persistent) this.sample(Hk, Hs);
     }
     if (o.persistent) this.chains!.set(Hs.data);
