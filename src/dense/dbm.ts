@@ -27,6 +27,9 @@ import { Philox, STREAM_USER_TS } from '../core/philox.js';
 
 const xlogx = (p: number) => (p > 0 ? p * Math.log(p) : 0);
 
+// Sweeps of the persistent chains when they are made.
+const CHAIN_BURN_IN = 100;
+
 export class Dbm {
   readonly W1: Mat;
   readonly W2: Mat;
@@ -168,10 +171,18 @@ export class Dbm {
     d.sumRows(M2, this.gc2, -1 / B);
     if (!this.chains || this.chains.v.rows !== chains) {
       this.chains?.v.free(); this.chains?.h1.free(); this.chains?.h2.free();
-      // Chains start from random states.
-      const rng = new Philox(this.seed + 5);
-      const rand = (n: number, s: number) => Float32Array.from({ length: n }, (_, k) => (rng.uniform(k, s, 0, STREAM_USER_TS | 21) < 0.5 ? 1 : 0));
-      this.chains = { v: d.mat(chains, this.nv, rand(chains * this.nv, 0)), h1: d.mat(chains, this.n1, rand(chains * this.n1, 1)), h2: d.mat(chains, this.n2, rand(chains * this.n2, 2)) };
+      // Chains start at the batch's digits (cycled) with the mean-field
+      // posteriors sampled, then burn in: far closer to the model than noise.
+      const V0 = new Float32Array(chains * this.nv);
+      for (let r = 0; r < chains; r++) V0.set(x.subarray((r % B) * this.nv, (r % B + 1) * this.nv), r * this.nv);
+      const Vc = this.buf('v', chains, this.nv).set(V0);
+      const { M1, M2 } = this.meanField(Vc, chains, mfIterations);
+      this.chains = { v: d.mat(chains, this.nv, V0), h1: d.mat(chains, this.n1), h2: d.mat(chains, this.n2) };
+      this.sample(M1, this.chains.h1);
+      this.sample(M2, this.chains.h2);
+      const Q1 = this.buf('p1', chains, this.n1), Qv = this.buf('pv', chains, this.nv), Q2 = this.buf('p2', chains, this.n2);
+      for (let s = 0; s < CHAIN_BURN_IN; s++) this.sweep(this.chains, Q1, Qv, Q2);
+      // (The data term is already in the g matrices: the buffers reused here held only its inputs.)
     }
     const P1 = this.buf('p1', chains, this.n1), Pv = this.buf('pv', chains, this.nv), P2 = this.buf('p2', chains, this.n2);
     for (let s = 0; s < sweeps; s++) this.sweep(this.chains, P1, Pv, P2);

@@ -5,6 +5,7 @@
 import type { Experiment } from './types.js';
 import { Type } from '@sinclair/typebox';
 import { options, num, int, nums, choice, flag } from './options.js';
+import { UsageError } from '../core/errors.js';
 import { runStdpWindow, watchableWindowModel, WINDOW_DEFAULTS } from './stdp-window.js';
 import { runSong2000, songModel, SONG_DEFAULTS } from './song2000.js';
 import { runRstdp, RSTDP_DEFAULTS } from './rstdp.js';
@@ -12,6 +13,7 @@ import { runLstmVsRnn, LSTM_DEFAULTS } from './lstm-vs-rnn.js';
 import { runRbmMnist, RBM_DEFAULTS } from './rbm-mnist.js';
 import { runVaeMnist, VAE_DEFAULTS } from './vae-mnist.js';
 import { runGanMnist, GAN_DEFAULTS } from './gan-mnist.js';
+import { runDbmMnist, DBM_DEFAULTS } from './dbm-mnist.js';
 import { runStdpVsBackprop, SVB_DEFAULTS } from './stdp-vs-backprop.js';
 import { runBridgeDemo, bridgeModel, BRIDGE_DEFAULTS } from './bridge-demo.js';
 import { loadDigits, image } from '../data/mnist.js';
@@ -150,6 +152,33 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       seed: int(RBM_DEFAULTS.seed, 'seed (and of the train/test split)', 0),
     }),
     run: (o, ctx) => runRbmMnist({ ...RBM_DEFAULTS, ...(o as object) }, ctx),
+  },
+  'dbm-mnist': {
+    description: 'a deep Boltzmann machine (Salakhutdinov & Hinton 2009) on MNIST digits: doubled-input pretraining, joint training, AIS bound on the held-out log-likelihood beside the paper, samples by the engine and the dense sampler, posteriors as classifier features',
+    options: options({
+      h1: int(DBM_DEFAULTS.h1, 'units of the first hidden layer', 1, 8192),
+      h2: int(DBM_DEFAULTS.h2, 'units of the second hidden layer', 1, 8192),
+      pretrain_epochs: int(DBM_DEFAULTS.pretrain_epochs, 'passes of each pretraining RBM (CD-1)', 0),
+      epochs: int(DBM_DEFAULTS.epochs, 'passes of joint training', 0),
+      batch: int(DBM_DEFAULTS.batch, 'digits per update', 1, 10000),
+      pretrain_lr: num(DBM_DEFAULTS.pretrain_lr, 'pretraining learning rate (SGD, momentum 0.9)', 0),
+      lr: num(DBM_DEFAULTS.lr, 'joint training learning rate at the start (falls as 1 / (1 + epoch / 10))', 0),
+      chains: int(DBM_DEFAULTS.chains, 'persistent chains (the paper: 100)', 1, 10000),
+      mf_iterations: int(DBM_DEFAULTS.mf_iterations, 'mean-field iterations per digit', 1, 1000),
+      train: int(DBM_DEFAULTS.train, 'training digits', 1),
+      test: int(DBM_DEFAULTS.test, 'held-out digits', 1),
+      ais_betas: int(DBM_DEFAULTS.ais_betas, 'intermediate distributions of the final AIS (0: none)', 0, 1_000_000),
+      ais_runs: int(DBM_DEFAULTS.ais_runs, 'runs of the final AIS', 2, 10_000),
+      curve_betas: int(DBM_DEFAULTS.curve_betas, 'intermediate distributions of the short AIS after each epoch (0: no curve)', 0, 1_000_000),
+      seed: int(DBM_DEFAULTS.seed, 'seed (and of the train/test split)', 0),
+    }),
+    run: (o, ctx) => {
+      const opts = { ...DBM_DEFAULTS, ...(o as object) };
+      for (const key of ['ais_betas', 'curve_betas'] as const) {
+        if (opts[key] > 0 && opts[key] < 3) throw new UsageError(`annealed importance sampling needs at least 3 intermediate distributions, or 0 for none (got ${opts[key]})`, key);
+      }
+      return runDbmMnist(opts, ctx);
+    },
   },
   'vae-mnist': {
     description: 'a variational autoencoder (Kingma & Welling 2013) on MNIST digits: held-out ELBO per epoch, importance-weighted log p(x) beside the RBM likelihoods, samples, reconstructions, recognisability, the 2-D manifold',

@@ -17,8 +17,8 @@ import { Philox, STREAM_USER_TS } from '../core/philox.js';
 import { UsageError } from '../core/errors.js';
 import { loadDigits, split, permutation, SIDE } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
-import { validateModel, type Limits } from '../model/validate.js';
-import { Simulation } from '../sim/simulation.js';
+import type { Limits } from '../model/validate.js';
+import { layeredUnits } from './binary-layers.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { correlation } from './stats.js';
 
@@ -250,22 +250,9 @@ function likelihoodFigure(ais: Record<string, AisReport>, o: RbmMnistOptions): F
  */
 function compareWithEngine(rbm: Rbm, starts: Float32Array, chains: number, steps: number, seed: number, limits?: Partial<Limits>): Record<string, number> {
   const nv = rbm.nv, nh = rbm.nh;
-  const W = rbm.W.toArray(), b = Array.from(rbm.b.data), c = Array.from(rbm.c.data);
-  const sim = new Simulation(validateModel({
-    dt: 1, duration: 1e6, seed,
-    populations: [
-      { name: 'h', size: nh, model: 'binary', params: { values: '01', dynamics: 'heat_bath', update: 'typewriter' }, init: { state: 0, bias: c } },
-      { name: 'v', size: nv, model: 'binary', params: { values: '01', dynamics: 'heat_bath', update: 'typewriter' }, init: { state: 0, bias: b } },
-    ],
-    projections: [
-      { name: 'vh', from: 'v', to: 'h', connect: { rule: 'all_to_all' }, weight: 0 },
-      { name: 'hv', from: 'h', to: 'v', connect: { rule: 'all_to_all' }, weight: 0 },
-    ],
-    record: { spikes: [] },
-  }, { limits }));
-  const vh = sim.projection('vh').synapsePairs(), hv = sim.projection('hv').synapsePairs();
-  sim.projection('vh').setWeights(Float64Array.from(vh.pre, (i, s) => W[i * nh + vh.post[s]!]!));
-  sim.projection('hv').setWeights(Float64Array.from(hv.pre, (j, s) => W[hv.post[s]! * nh + j]!));
+  const W = rbm.W.toArray();
+  // The hidden layer first: a step is h | v, then v | h.
+  const sim = layeredUnits([{ name: 'h', bias: rbm.c.toArray() }, { name: 'v', bias: rbm.b.toArray() }], [{ a: 'v', b: 'h', weight: (i, j) => W[i * nh + j]! }], seed, limits);
   const meanV = new Float64Array(nv);
   let meanH = 0;
   const zeros = new Int8Array(nh);

@@ -76,6 +76,21 @@ describe('rate-coded module experiments', () => {
     expect(Object.keys(r.binaries!).filter((f) => f.startsWith('samples_step_'))).toEqual(['samples_step_75.png', 'samples_step_150.png', 'samples_step_225.png', 'samples_step_300.png']);
   }, 120_000);
 
+  it('dbm-mnist (100-100, 2000 digits): pretraining, joint training, AIS bound per epoch, the engine samples the DBM like the dense sampler', async () => {
+    const r = await run('dbm-mnist', ['--h1', '100', '--h2', '100', '--pretrain_epochs', '2', '--epochs', '3', '--train', '2000', '--test', '300', '--ais_betas', '500', '--ais_runs', '20', '--curve_betas', '200']);
+    for (const c of r.checks.filter((c) => c.name.startsWith('engine'))) expect(c.pass, `${c.name}: ${c.measured}`).toBe(true);
+    const res = r.results as { curve: { epoch: number; log_likelihood_bound: number }[]; final: { log_likelihood_bound: number; log_z_low: number; log_z: number }; classifier: { dbm_features: number; raw_pixels: number } };
+    expect(res.curve.map((p) => p.epoch)).toEqual([0, 1, 2, 3]);
+    // Every bound is a log-probability of a 784-pixel image: below 0, above independent coin flips.
+    for (const p of [...res.curve.map((c) => c.log_likelihood_bound), res.final.log_likelihood_bound]) {
+      expect(p).toBeLessThan(0);
+      expect(p).toBeGreaterThan(-784 * Math.LN2);
+    }
+    expect(res.final.log_z_low).toBeLessThanOrEqual(res.final.log_z);
+    expect(res.classifier.raw_pixels).toBeGreaterThan(0.8);
+    for (const f of ['samples.png', 'filters.png']) expect(Array.from(r.binaries![f]!.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+  }, 120_000);
+
   it('bridge-demo: spikes through the bridge reproduce the RBM response and drive the LIF neurons', async () => {
     const r = await run('bridge-demo', ['--digits', '4']);
     for (const c of r.checks) expect(c.pass, `${c.name}: ${c.measured}`).toBe(true);
