@@ -318,33 +318,42 @@ export function scale(n: i32, alpha: f32, x: usize): void {
 }
 
 // Annealed importance sampling's weight increment (see src/dense/ais.ts):
-// out[r] (f64) += sum_j softplus(b1 x_rj) - softplus(b0 x_rj) for the m rows
-// of X (m x n), b0, b1 >= 0. softplus(b x) = b max(x, 0) + log1p(e^{-b|x|}):
-// the first part's difference is (b1 - b0) max(x, 0), summed exactly enough
-// in f32 and scaled in f64; the second is bounded by log 2, so its f32 error
-// stays near 1e-7 per term however large x is. The same x and b give the same
-// terms, so over a chain the rounding errors telescope where the state rests.
-export function softplusDelta(m: i32, n: i32, X: usize, b1: f32, b0: f32, out: usize): void {
+// out[r] (f64) += sum_j softplus(b1 x_rj + c_j) - softplus(b0 x_rj + c_j)
+// for the m rows of X (m x n), b0, b1 >= 0, c a row of n offsets (or none:
+// c = 0). softplus(y) = max(y, 0) + log1p(e^{-|y|}); the second part is
+// bounded by log 2, so its f32 error stays near 1e-7 per term however large
+// y is. Without offsets the first part's difference is (b1 - b0) max(x, 0),
+// summed in f32 and scaled in f64. The same x and b give the same terms, so
+// over a chain the rounding errors telescope where the state rests.
+export function softplusDelta(m: i32, n: i32, X: usize, b1: f32, b0: f32, c: usize, out: usize): void {
   const n4 = n & ~3;
-  const one = f32x4.splat(1.0), zero = f32x4.splat(0.0);
-  const vb1 = f32x4.splat(-b1), vb0 = f32x4.splat(-b0);
+  const zero = f32x4.splat(0.0);
+  const vb1 = f32x4.splat(b1), vb0 = f32x4.splat(b0);
   for (let r = 0; r < m; r++) {
     const row = X + (<usize>(r * n) << 2);
     let relu = zero, diff = zero;
     for (let i = 0; i < n4; i += 4) {
       const x = v128.load(row + (<usize>i << 2));
-      const ax = f32x4.abs(x);
-      relu = f32x4.add(relu, f32x4.pmax(x, zero));
-      const g1 = log1pUnit4(exp4(f32x4.mul(vb1, ax)));
-      const g0 = log1pUnit4(exp4(f32x4.mul(vb0, ax)));
+      let y1 = f32x4.mul(vb1, x), y0 = f32x4.mul(vb0, x);
+      if (c != 0) {
+        const cc = v128.load(c + (<usize>i << 2));
+        y1 = f32x4.add(y1, cc);
+        y0 = f32x4.add(y0, cc);
+        diff = f32x4.add(diff, f32x4.sub(f32x4.pmax(y1, zero), f32x4.pmax(y0, zero)));
+      } else {
+        relu = f32x4.add(relu, f32x4.pmax(x, zero));
+      }
+      const g1 = log1pUnit4(exp4(f32x4.neg(f32x4.abs(y1))));
+      const g0 = log1pUnit4(exp4(f32x4.neg(f32x4.abs(y0))));
       diff = f32x4.add(diff, f32x4.sub(g1, g0));
     }
     let sRelu = <f64>f32x4.extract_lane(relu, 0) + <f64>f32x4.extract_lane(relu, 1) + <f64>f32x4.extract_lane(relu, 2) + <f64>f32x4.extract_lane(relu, 3);
     let sDiff = <f64>f32x4.extract_lane(diff, 0) + <f64>f32x4.extract_lane(diff, 1) + <f64>f32x4.extract_lane(diff, 2) + <f64>f32x4.extract_lane(diff, 3);
     for (let i = n4; i < n; i++) {
       const x = <f64>load<f32>(row + (<usize>i << 2));
-      if (x > 0) sRelu += x;
-      sDiff += Math.log1p(Math.exp(-<f64>b1 * Math.abs(x))) - Math.log1p(Math.exp(-<f64>b0 * Math.abs(x)));
+      const cc = c != 0 ? <f64>load<f32>(c + (<usize>i << 2)) : 0.0;
+      const y1 = <f64>b1 * x + cc, y0 = <f64>b0 * x + cc;
+      sDiff += max(y1, 0.0) - max(y0, 0.0) + Math.log1p(Math.exp(-Math.abs(y1))) - Math.log1p(Math.exp(-Math.abs(y0)));
     }
     const o = out + (<usize>r << 3);
     store<f64>(o, load<f64>(o) + (<f64>b1 - <f64>b0) * sRelu + sDiff);

@@ -158,7 +158,7 @@ export function renderResults(container: HTMLElement, summary: Summary, name: st
       else if (value && typeof value === 'object') {
         for (const [kind, list] of Object.entries(value as Record<string, unknown>)) {
           // Probabilities are drawn as they are; weights (filters) scaled per image.
-          if (Array.isArray(list)) grid(row, `${group} ${kind}`, list as number[][], kind !== 'samples' && kind !== 'reconstructions');
+          if (Array.isArray(list)) grid(row, `${group} ${kind}`, list as number[][], !['samples', 'reconstructions', 'spikes'].includes(kind));
         }
       }
     }

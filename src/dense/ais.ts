@@ -32,6 +32,15 @@ export interface AisOptions {
   seed: number;
   /** The base-rate model's visible biases (default: the RBM's own visible biases). */
   baseBias?: ArrayLike<number>;
+  /**
+   * Anneal the weights only, keeping the hidden biases c at full strength on
+   * the whole path: p*_beta(v) = exp(...) prod_j (1 + exp(beta (v W)_j + c_j)),
+   * so at beta = 0 the hidden units are independent with their own biases
+   * (log Z_0 then has sum_j softplus(c_j) for nh log 2). Any path is exact;
+   * this one is far shorter when the hidden biases are strong, as for a DBM
+   * whose "hidden" layer is its visible one (dbm.ts).
+   */
+  keepHiddenBiases?: boolean;
 }
 
 export interface AisResult {
@@ -84,7 +93,10 @@ export function aisLogZ(rbm: Rbm, o: AisOptions): AisResult {
   const bB = rbm.b.toArray();
   const bA = Float64Array.from(o.baseBias ?? bB);
   if (bA.length !== nv) throw new RangeError(`the base-rate biases have ${bA.length} values for ${nv} visible units`);
-  let logZBase = nh * Math.LN2;
+  const keep = o.keepHiddenBiases ?? false;
+  let logZBase = 0;
+  if (keep) for (const c of rbm.c.toArray()) logZBase += softplus(c);
+  else logZBase = nh * Math.LN2;
   for (const b of bA) logZBase += softplus(b);
 
   const V = d.mat(M, nv), P = d.mat(M, nv), A = d.mat(M, nh), H = d.mat(M, nh), bias = d.mat(1, nv);
@@ -104,15 +116,19 @@ export function aisLogZ(rbm: Rbm, o: AisOptions): AisResult {
     const biasRow = new Float32Array(nv);
     for (let k = 1; k < betas.length; k++) {
       const b1 = betas[k]!, b0 = betas[k - 1]!;
-      // a = v W + c, shared by the weight increment and the hidden sweep.
+      // a = v W (+ c when the biases anneal too), shared by the weight increment and the hidden sweep.
       d.gemm(V, rbm.W, A);
-      d.addRows(A, rbm.c);
-      d.softplusDelta(A, b1, b0, logW);
+      if (keep) d.softplusDelta(A, b1, b0, logW, rbm.c);
+      else {
+        d.addRows(A, rbm.c);
+        d.softplusDelta(A, b1, b0, logW);
+      }
       d.gemm(V, dB, Vd);
       const vd = Vd.data;
       for (let r = 0; r < M; r++) visibleTerm[r]! += (b1 - b0) * vd[r]!;
-      // One sweep at beta_k: h ~ sigma(beta a), v ~ sigma((1 - beta) b_A + beta (b_B + W h)).
+      // One sweep at beta_k: h ~ sigma(beta a) (sigma(beta v W + c) when the hidden biases stay), v ~ sigma((1 - beta) b_A + beta (b_B + W h)).
       d.scale(A, b1);
+      if (keep) d.addRows(A, rbm.c);
       d.sigmoid(A);
       sample(A, H);
       for (let i = 0; i < nv; i++) biasRow[i] = (1 - b1) * bA[i]! + b1 * bB[i]!;

@@ -25,8 +25,14 @@ export class Stack {
   private cap = 0;
   private acts: Mat[] = [];
   private grads: Mat[] = [];
+  // Dropout (Srivastava et al. 2014) on the hidden layers' outputs in training passes: the masks kept for backward.
+  private masks: (Float32Array | undefined)[] = [];
+  private drawn = 0;
+  private readonly rng: Philox;
 
-  constructor(readonly dense: Dense, readonly sizes: number[], acts: StackActivation[], seed: number, stream: number) {
+  constructor(readonly dense: Dense, readonly sizes: number[], acts: StackActivation[], seed: number, stream: number, readonly dropout = 0) {
+    if (!(dropout >= 0 && dropout < 1)) throw new RangeError(`dropout must be in [0, 1) (got ${dropout})`);
+    this.rng = new Philox(seed + 1);
     if (acts.length !== sizes.length - 1) throw new RangeError(`a stack of ${sizes.length - 1} layers needs as many activations (got ${acts.length})`);
     const rng = new Philox(seed);
     this.layers = acts.map((act, l) => {
@@ -36,6 +42,15 @@ export class Stack {
       return { W: dense.mat(nIn, nOut, w), b: dense.mat(1, nOut), gW: dense.mat(nIn, nOut), gb: dense.mat(1, nOut), act };
     });
   }
+
+  /** Takes the weights of a stack of the same sizes (a trained generator into a module's). */
+  loadFrom(other: Stack): void {
+    if (other.sizes.join() !== this.sizes.join()) throw new RangeError(`a stack ${other.sizes.join('-')} does not fit one ${this.sizes.join('-')}`);
+    this.layers.forEach((L, l) => { L.W.set(other.layers[l]!.W.data); L.b.set(other.layers[l]!.b.data); });
+  }
+
+  /** The dropout masks of the last training pass, per layer (undefined where none). */
+  get lastMasks(): readonly (Float32Array | undefined)[] { return this.masks; }
 
   params(prefix: string): Param[] {
     return this.layers.flatMap((L, l) => [{ name: `${prefix}W${l + 1}`, w: L.W, g: L.gW }, { name: `${prefix}b${l + 1}`, w: L.b, g: L.gb }]);
@@ -51,11 +66,17 @@ export class Stack {
 
   private rows(m: Mat, B: number): Mat { return new Mat(this.dense, m.ptr, B, m.cols); }
 
-  /** Forward pass of B rows; returns the output (B x last size) as a kernel matrix, valid until the next call. */
-  forward(x: Float32Array, B: number): Mat {
+  /**
+   * Forward pass of B rows; returns the output (B x last size) as a kernel
+   * matrix, valid until the next call. `train` applies dropout (inverted:
+   * kept units scaled by 1 / (1 - p), so no rescaling at test time).
+   */
+  forward(x: Float32Array, B: number, train = false): Mat {
+    this.masks = [];
     this.ensure(B);
     const d = this.dense;
     this.rows(this.acts[0]!, B).set(x.subarray(0, B * this.sizes[0]!));
+    const last = this.layers.length - 1;
     this.layers.forEach((L, l) => {
       const A = this.rows(this.acts[l]!, B), Z = this.rows(this.acts[l + 1]!, B);
       d.gemm(A, L.W, Z);
@@ -65,6 +86,15 @@ export class Stack {
       else if (L.act !== 'linear') {
         const z = Z.data, slope = L.act === 'relu' ? 0 : LEAK;
         for (let i = 0; i < z.length; i++) if (z[i]! < 0) z[i] = slope * z[i]!;
+      }
+      if (train && this.dropout > 0 && l < last) {
+        const keep = 1 - this.dropout, mask = new Float32Array(Z.size), z = Z.data;
+        for (let i = 0; i < mask.length; i++) {
+          mask[i] = this.rng.uniform(this.drawn + i, 0, 0, STREAM_USER_TS | 24) < keep ? 1 / keep : 0;
+          z[i]! *= mask[i]!;
+        }
+        this.drawn += mask.length;
+        this.masks[l] = mask;
       }
     });
     return this.rows(this.acts[this.layers.length]!, B);
@@ -82,8 +112,15 @@ export class Stack {
     for (let l = nL - 1; l >= 0; l--) {
       const L = this.layers[l]!;
       const Z = this.rows(this.acts[l + 1]!, B), G = this.rows(this.grads[l + 1]!, B);
-      // Through the activation, from its output (every one here has f' as a function of f).
-      const z = Z.data, g = G.data;
+      // Through dropout's mask, then the activation, from its output (every
+      // one here has f' as a function of f; a dropped unit's gradient is 0 either way).
+      let z = Z.data;
+      const g = G.data, mask = this.masks[l];
+      if (mask) {
+        const u = new Float32Array(z.length);
+        for (let i = 0; i < g.length; i++) { g[i]! *= mask[i]!; u[i] = mask[i]! > 0 ? z[i]! / mask[i]! : 0; }
+        z = u;
+      }
       if (L.act === 'sigmoid') for (let i = 0; i < g.length; i++) g[i]! *= z[i]! * (1 - z[i]!);
       else if (L.act === 'tanh') for (let i = 0; i < g.length; i++) g[i]! *= 1 - z[i]! * z[i]!;
       else if (L.act === 'relu') for (let i = 0; i < g.length; i++) { if (z[i]! <= 0) g[i] = 0; }
@@ -100,7 +137,7 @@ export class Stack {
 }
 
 /** The output of a stack with the given weights, in f64 (the reference for gradient checks). */
-export function stackForwardF64(sizes: number[], acts: StackActivation[], W: Float64Array[], b: Float64Array[], x: Float64Array, B: number): Float64Array {
+export function stackForwardF64(sizes: number[], acts: StackActivation[], W: Float64Array[], b: Float64Array[], x: Float64Array, B: number, masks: readonly (Float32Array | undefined)[] = []): Float64Array {
   let a = x;
   acts.forEach((act, l) => {
     const nIn = sizes[l]!, nOut = sizes[l + 1]!;
@@ -108,14 +145,14 @@ export function stackForwardF64(sizes: number[], acts: StackActivation[], W: Flo
     for (let i = 0; i < B; i++) for (let j = 0; j < nOut; j++) {
       let s = b[l]![j]!;
       for (let p = 0; p < nIn; p++) s += a[i * nIn + p]! * W[l]![p * nOut + j]!;
-      z[i * nOut + j] = act === 'sigmoid' ? 1 / (1 + Math.exp(-s)) : act === 'tanh' ? Math.tanh(s) : act === 'relu' ? Math.max(0, s) : act === 'leaky' ? (s < 0 ? LEAK * s : s) : s;
+      z[i * nOut + j] = (act === 'sigmoid' ? 1 / (1 + Math.exp(-s)) : act === 'tanh' ? Math.tanh(s) : act === 'relu' ? Math.max(0, s) : act === 'leaky' ? (s < 0 ? LEAK * s : s) : s) * (masks[l]?.[i * nOut + j] ?? 1);
     }
     a = z;
   });
   return a;
 }
 
-export interface GanOptions { latent: number; gHidden: number[]; dHidden: number[]; seed: number }
+export interface GanOptions { latent: number; gHidden: number[]; dHidden: number[]; seed: number; /** Dropout on D's hidden layers while training (the paper's D used it). */ dDropout?: number }
 
 export interface GanLosses { d: number; g: number; dReal: number; dFake: number }
 
@@ -126,10 +163,14 @@ export class Gan {
   private readonly rng: Philox;
 
   constructor(readonly dense: Dense, readonly nx: number, readonly o: GanOptions) {
-    // The paper's MNIST generator: ReLU hidden layers, sigmoid pixels, uniform noise in [-1, 1].
-    this.G = new Stack(dense, [o.latent, ...o.gHidden, nx], [...o.gHidden.map(() => 'relu' as const), 'sigmoid'], o.seed, 0);
-    // The discriminator: leaky ReLU hidden layers (the paper's maxout is optional), one logit.
-    this.D = new Stack(dense, [nx, ...o.dHidden, 1], [...o.dHidden.map(() => 'leaky' as const), 'linear'], o.seed, 1);
+    // The generator: uniform noise in [-1, 1] as in the paper, leaky ReLU
+    // hidden layers, tanh pixels. The game is played on pixels in [-1, 1]
+    // (real ones mapped by 2 x - 1): on uncentred [0, 1] pixels with a
+    // sigmoid output, the discriminator won at once and the generator
+    // collapsed onto one speckled image in every configuration tried.
+    this.G = new Stack(dense, [o.latent, ...o.gHidden, nx], [...o.gHidden.map(() => 'leaky' as const), 'tanh'], o.seed, 0);
+    // The discriminator: leaky ReLU hidden layers (the paper's maxout is optional) with dropout, one logit.
+    this.D = new Stack(dense, [nx, ...o.dHidden, 1], [...o.dHidden.map(() => 'leaky' as const), 'linear'], o.seed, 1, o.dDropout ?? 0);
     this.rng = new Philox(o.seed);
   }
 
@@ -142,30 +183,37 @@ export class Gan {
 
   /** Images from noise rows z (count x latent): pixel values in [0, 1]. */
   generate(z: Float32Array, count: number): Float32Array {
+    return this.raw(z, count).map((v) => 0.5 * (v + 1));
+  }
+
+  /** The generator's output as the game sees it: pixels in [-1, 1]. */
+  raw(z: Float32Array, count: number): Float32Array {
     return this.G.forward(z, count).toArray();
   }
 
   /**
-   * One step of each: D on B real images and B generated ones, then G on B
-   * fresh samples through the updated D. Returns the losses before the updates.
+   * One step of each: D on B real images (pixels in [0, 1]) and B generated
+   * ones, then G on B fresh samples through the updated D. Returns the
+   * losses before the updates.
    */
   step(real: Float32Array, B: number, dOpt: Optimizer, gOpt: Optimizer): GanLosses {
-    const fake = this.generate(this.noise(B), B);
+    const fake = this.raw(this.noise(B), B);
+    real = real.map((v) => 2 * v - 1);
     // D: real (target 1), then fake (target 0), gradients summed.
     let dReal = 0, dFake = 0;
-    const aR = this.D.forward(real, B).toArray();
+    const aR = this.D.forward(real, B, true).toArray();
     const gR = Float32Array.from(aR, (a) => (1 / (1 + Math.exp(-a)) - 1) / B);
     for (const a of aR) dReal += softplus(-a) / B;
     this.D.backward(gR, B);
-    const aF = this.D.forward(fake, B).toArray();
+    const aF = this.D.forward(fake, B, true).toArray();
     const gF = Float32Array.from(aF, (a) => 1 / (1 + Math.exp(-a)) / B);
     for (const a of aF) dFake += softplus(a) / B;
     this.D.backward(gF, B, { accumulate: true });
     dOpt.step();
     // G: the non-saturating loss through D.
     const z = this.noise(B);
-    const x = this.generate(z, B);
-    const aG = this.D.forward(x, B).toArray();
+    const x = this.raw(z, B);
+    const aG = this.D.forward(x, B, true).toArray();
     let g = 0;
     const gG = Float32Array.from(aG, (a) => { g += softplus(-a) / B; return (1 / (1 + Math.exp(-a)) - 1) / B; });
     const dx = this.D.backward(gG, B, { weights: false });

@@ -59,6 +59,12 @@ export class Vae {
     this.g = g;
   }
 
+  /** Takes the weights of a VAE of the same sizes (a trained one into a module's). */
+  loadFrom(other: Vae): void {
+    if (other.nx !== this.nx || other.nh !== this.nh || other.nz !== this.nz) throw new RangeError(`a VAE ${other.nx}-${other.nh}-${other.nz} does not fit one ${this.nx}-${this.nh}-${this.nz}`);
+    for (const name of VAE_PARAMS) this.w[name].set(other.w[name].data);
+  }
+
   params(): Param[] {
     return VAE_PARAMS.map((name) => ({ name, w: this.w[name], g: this.g[name] }));
   }

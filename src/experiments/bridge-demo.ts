@@ -6,6 +6,8 @@
 // generators, which excite 100 LIF neurons. The RBM is trained first (CD-1,
 // one pass over 8000 digits). The check: the hidden activity the bridge
 // computes from spikes matches the RBM's response to the digit itself.
+// With source "vae" or "gan" a trained generator is the module instead and
+// the spiking network is shown its samples (generator-bridge.ts).
 
 import type { Figure } from '../protocol/figures.js';
 import { Dense } from '../kernel/dense.js';
@@ -17,11 +19,13 @@ import type { ModuleSample } from '../modules/runtime.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { correlation } from './stats.js';
 import { recordingSink } from '../sim/recording.js';
+import { generatorModel, runGeneratorBridge } from './generator-bridge.js';
 
-export interface BridgeOptions { digits: number; present_ms: number; max_input_rate: number; hidden: number; seed: number }
-export const BRIDGE_DEFAULTS: BridgeOptions = { digits: 10, present_ms: 200, max_input_rate: 100, hidden: 100, seed: 1 };
+export interface BridgeOptions { source: 'rbm' | 'vae' | 'gan'; digits: number; present_ms: number; max_input_rate: number; hidden: number; seed: number }
+export const BRIDGE_DEFAULTS: BridgeOptions = { source: 'rbm', digits: 10, present_ms: 200, max_input_rate: 100, hidden: 100, seed: 1 };
 
 export function bridgeModel(o: BridgeOptions, firstDigit?: Float32Array): Record<string, unknown> {
+  if (o.source !== 'rbm') return generatorModel({ ...o, source: o.source });
   return {
     name: 'bridge-demo', dt: 0.1, duration: o.digits * o.present_ms, seed: o.seed,
     populations: [
@@ -38,6 +42,7 @@ export function bridgeModel(o: BridgeOptions, firstDigit?: Float32Array): Record
 }
 
 export function runBridgeDemo(o: BridgeOptions, ctx: ExperimentContext): ExperimentResult {
+  if (o.source !== 'rbm') return runGeneratorBridge({ ...o, source: o.source }, ctx);
   const digits = loadDigits();
   const sp = split(digits, 8000, 2000, o.seed);
   ctx.progress?.('training the RBM (CD-1, one pass over 8000 digits)');

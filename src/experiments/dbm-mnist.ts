@@ -106,7 +106,7 @@ export function runDbmMnist(o: DbmMnistOptions, ctx: ExperimentContext): Experim
     let bound = 0;
     for (const v of bounds) bound += v / bounds.length;
     const rbm = dbm.asRbm(o.seed);
-    const z = aisLogZ(rbm, { betas, runs, seed: o.seed + epoch, baseBias: baseOf(dbm) });
+    const z = aisLogZ(rbm, { betas, runs, seed: o.seed + epoch, baseBias: baseOf(dbm), keepHiddenBiases: true });
     return { epoch, seconds, bound, log_z: z.logZ, log_likelihood_bound: bound - z.logZ, z };
   };
   if (o.curve_betas > 0) curve.push(evaluate(0, 0, o.curve_betas, 20));

@@ -1,8 +1,8 @@
 // A generative adversarial network (Goodfellow et al. 2014) on the MNIST
 // digits of the `mnist` package (seeded split): an MLP generator (uniform
-// noise, ReLU layers, sigmoid pixels) and an MLP discriminator (leaky ReLU
-// in place of the paper's maxout), trained in turn with Adam and the
-// non-saturating generator loss. Reported: both losses against steps,
+// noise, leaky ReLU layers, tanh pixels) and an MLP discriminator (leaky
+// ReLU in place of the paper's maxout, dropout as the paper's), trained in
+// turn with Adam and the non-saturating generator loss. Reported: both losses against steps,
 // sample grids during training, the Parzen-window log-likelihood of the
 // paper's Table 1 (sigma chosen on digits held out from training, scored on
 // the test digits), and how often a classifier of real digits recognises
@@ -19,9 +19,10 @@ import { loadDigits, split, permutation, SIDE, PIXELS } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
 import { digitClassifier, recognise, CONFIDENT } from './recognise.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
+import { UsageError } from '../core/errors.js';
 
-export interface GanMnistOptions { steps: number; batch: number; lr: number; latent: number; g_hidden: number[]; d_hidden: number[]; train: number; test: number; validation: number; parzen_samples: number; snapshots: number; seed: number }
-export const GAN_DEFAULTS: GanMnistOptions = { steps: 6000, batch: 64, lr: 0.0002, latent: 100, g_hidden: [256, 512], d_hidden: [512, 256], train: 8000, test: 2000, validation: 1000, parzen_samples: 10000, snapshots: 4, seed: 1 };
+export interface GanMnistOptions { steps: number; batch: number; lr: number; latent: number; g_hidden: number[]; d_hidden: number[]; dropout: number; train: number; test: number; validation: number; parzen_samples: number; snapshots: number; seed: number }
+export const GAN_DEFAULTS: GanMnistOptions = { steps: 6000, batch: 64, lr: 0.0002, latent: 100, g_hidden: [256, 512, 1024], d_hidden: [512, 256], dropout: 0.3, train: 8000, test: 2000, validation: 1000, parzen_samples: 10000, snapshots: 4, seed: 1 };
 
 // The paper's Table 1 (Parzen-window estimates on the MNIST test set, nats).
 export const PAPER_PARZEN = [
@@ -34,6 +35,7 @@ export const PAPER_PARZEN = [
 const SIGMAS = [0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4];
 
 export function runGanMnist(o: GanMnistOptions, ctx: ExperimentContext): ExperimentResult {
+  if (!(o.dropout < 1)) throw new UsageError(`must be below 1 (got ${o.dropout})`, 'dropout');
   const digits = loadDigits();
   const sp = split(digits, o.train, o.test, o.seed);
   // The last `validation` training digits choose sigma; the GAN never sees them.
@@ -41,7 +43,7 @@ export function runGanMnist(o: GanMnistOptions, ctx: ExperimentContext): Experim
   const trainIdx = sp.train.slice(0, sp.train.length - nVal), valIdx = sp.train.slice(sp.train.length - nVal);
   const dense = new Dense();
   dense.setSeed(o.seed);
-  const gan = new Gan(dense, PIXELS, { latent: o.latent, gHidden: o.g_hidden, dHidden: o.d_hidden, seed: o.seed });
+  const gan = new Gan(dense, PIXELS, { latent: o.latent, gHidden: o.g_hidden, dHidden: o.d_hidden, seed: o.seed, dDropout: o.dropout });
   const opts = gan.optimizers({ kind: 'adam', lr: o.lr, beta1: 0.5 });
   const curve: { step: number; d_loss: number; g_loss: number; d_real: number; d_fake: number }[] = [];
   const binaries: Record<string, Uint8Array> = {};
@@ -123,7 +125,7 @@ export function runGanMnist(o: GanMnistOptions, ctx: ExperimentContext): Experim
     marks: [{ axis: 'x', at: best.sigma, label: `chosen: ${best.sigma}` }],
   }];
   return {
-    params: { ...o, generator: `${o.latent}-${o.g_hidden.join('-')}-${PIXELS} (ReLU, sigmoid; noise uniform in [-1, 1])`, discriminator: `${PIXELS}-${o.d_hidden.join('-')}-1 (leaky ReLU 0.2, logit)`, optimizer: 'Adam, beta1 0.5', generator_loss: 'non-saturating: -log D(G(z))', gan_training_digits: trainIdx.length, split_seed: o.seed },
+    params: { ...o, generator: `${o.latent}-${o.g_hidden.join('-')}-${PIXELS} (leaky ReLU 0.2, tanh; noise uniform in [-1, 1]; pixels in [-1, 1] in the game)`, discriminator: `${PIXELS}-${o.d_hidden.join('-')}-1 (leaky ReLU 0.2, dropout ${o.dropout}, logit)`, optimizer: 'Adam, beta1 0.5', generator_loss: 'non-saturating: -log D(G(z))', gan_training_digits: trainIdx.length, split_seed: o.seed },
     results: {
       curve,
       final: { steps, seconds, ms_per_step: (1000 * seconds) / Math.max(1, steps), d_loss: curve.at(-1)?.d_loss, g_loss: curve.at(-1)?.g_loss },

@@ -204,8 +204,9 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       batch: int(GAN_DEFAULTS.batch, 'images per step', 1, 10000),
       lr: num(GAN_DEFAULTS.lr, 'learning rate (Adam, beta1 0.5)', 0),
       latent: int(GAN_DEFAULTS.latent, 'noise dimensions', 1, 1024),
-      g_hidden: nums(GAN_DEFAULTS.g_hidden, 'generator hidden layers (ReLU)', 1, 8192),
+      g_hidden: nums(GAN_DEFAULTS.g_hidden, 'generator hidden layers (leaky ReLU)', 1, 8192),
       d_hidden: nums(GAN_DEFAULTS.d_hidden, 'discriminator hidden layers (leaky ReLU)', 1, 8192),
+      dropout: num(GAN_DEFAULTS.dropout, 'dropout on the discriminator\'s hidden layers while training (below 1)', 0),
       train: int(GAN_DEFAULTS.train, 'training digits (the last `validation` of them choose the Parzen width)', 2),
       test: int(GAN_DEFAULTS.test, 'held-out digits', 1),
       validation: int(GAN_DEFAULTS.validation, 'training digits held out of GAN training to choose the Parzen width', 1),
@@ -216,8 +217,9 @@ export const EXPERIMENTS: Record<string, Experiment> = {
     run: (o, ctx) => runGanMnist({ ...GAN_DEFAULTS, ...(o as object) }, ctx),
   },
   'bridge-demo': {
-    description: 'spiking pixels drive a trained RBM through the spike-to-rate bridge; its hidden activity drives regular generators and LIF neurons',
+    description: 'spiking pixels drive a trained RBM through the spike-to-rate bridge; its hidden activity drives regular generators and LIF neurons (source vae or gan: a trained generator shows its samples to spiking neurons)',
     options: options({
+      source: choice(['rbm', 'vae', 'gan'] as const, BRIDGE_DEFAULTS.source, 'the module: an RBM reading spiking digits, or a VAE decoder or GAN generator reading a spiking latent population and drawing digits with spikes'),
       digits: int(BRIDGE_DEFAULTS.digits, 'digits presented', 1),
       present_ms: num(BRIDGE_DEFAULTS.present_ms, 'presentation time per digit (ms)', 20),
       max_input_rate: num(BRIDGE_DEFAULTS.max_input_rate, 'rate of a white pixel (Hz)', 1),

@@ -15,7 +15,8 @@ import { Philox } from '../core/philox.js';
 import { loadDigits, split, permutation, SIDE, PIXELS, type Digits } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
 import { binarizeStochastic, PAPER_LOG_LIKELIHOOD } from './rbm-mnist.js';
-import { digitClassifier, recognise, normalQuantile, CONFIDENT } from './recognise.js';
+import { digitClassifier, recognise, CONFIDENT } from './recognise.js';
+import { normalQuantile } from '../core/quantile.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 
 export interface VaeMnistOptions { hidden: number; latent: number; epochs: number; batch: number; lr: number; train: number; test: number; iw_samples: number; iw_digits: number; manifold: boolean; seed: number }

@@ -140,7 +140,7 @@ export function exportPyNN(model: ValidModel, options: PyNNOptions): string {
     if ((pr as { learn?: unknown }).learn) fail(`${at}/learn`, 'learned couplings belong to binary units');
   });
   const m = model as unknown as Record<string, unknown>;
-  if (Array.isArray(m.modules) && m.modules.length) fail('/modules', 'rate-coded modules (LSTM, RNN, RBM, MLP) have no PyNN equivalent');
+  if (Array.isArray(m.modules) && m.modules.length) fail('/modules', 'rate-coded modules (LSTM, RNN, RBM, MLP, VAE, GAN) have no PyNN equivalent');
   if ((model.record as { weights?: unknown[] } | undefined)?.weights?.length) fail('/record/weights', 'weight monitors are not exported (record the weights with PyNN\'s get("weight") instead)');
   if (issues.length) throw new ModelError(issues, `${options.source} (export to PyNN)`);
 

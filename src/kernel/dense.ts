@@ -90,10 +90,11 @@ export class Dense {
     i.writeAt(ptr, new Float64Array(n));
     return { ptr, length: n, toArray: () => i.readF64(ptr, n), free: () => i.free(ptr) };
   }
-  /** acc[r] += sum over row r of X of softplus(b1 x) - softplus(b0 x) (b0, b1 >= 0; see assembly/dense.ts). */
-  softplusDelta(X: Mat, b1: number, b0: number, acc: { ptr: number; length: number }): void {
+  /** acc[r] += sum_j over row r of X of softplus(b1 x_j + c_j) - softplus(b0 x_j + c_j) (b0, b1 >= 0; c a 1 x cols row or none; see assembly/dense.ts). */
+  softplusDelta(X: Mat, b1: number, b0: number, acc: { ptr: number; length: number }, c?: Mat): void {
     if (acc.length < X.rows) throw new RangeError(`softplusDelta: ${X.rows} rows into ${acc.length} accumulators`);
-    this.x.softplusDelta(X.rows, X.cols, X.ptr, b1, b0, acc.ptr);
+    if (c && c.size !== X.cols) throw new RangeError(`softplusDelta: ${c.size} offsets for ${X.cols} columns`);
+    this.x.softplusDelta(X.rows, X.cols, X.ptr, b1, b0, c?.ptr ?? 0, acc.ptr);
   }
   setSeed(seed: number): void {
     this.kernel.setSeed(seed);

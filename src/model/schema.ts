@@ -201,13 +201,13 @@ const Encoder = Type.Unsafe<Encoder>({
   oneOf: EncoderVariants,
 });
 
-export const MODULE_TYPES = ['lstm', 'rnn', 'rbm', 'mlp'] as const;
+export const MODULE_TYPES = ['lstm', 'rnn', 'rbm', 'mlp', 'vae', 'gan'] as const;
 
 export const Module = Type.Object({
   name: Type.String({ minLength: 1, maxLength: MAX_NAME, pattern: '^[A-Za-z_][A-Za-z0-9_\\-]*$', description: 'unique module name' }),
   type: Type.Union(MODULE_TYPES.map((t) => Type.Literal(t)), {
-    title: '"lstm", "rnn", "rbm" or "mlp"',
-    description: 'lstm / rnn: one time step per update, output = (h + 1) / 2 of its hidden units; rbm: output = P(h = 1 | v), visible = input; mlp: output = its softmax',
+    title: '"lstm", "rnn", "rbm", "mlp", "vae" or "gan"',
+    description: 'lstm / rnn: one time step per update, output = (h + 1) / 2 of its hidden units; rbm: output = P(h = 1 | v), visible = input; mlp: output = its softmax; vae: output = the decoder\'s pixel probabilities at z = the prior\'s quantiles of the input (a latent population firing at uniform random rates is a draw from the prior); gan: output = the generator\'s pixels at z = 2 input - 1',
   }),
   input: Type.String({ maxLength: MAX_NAME, description: 'population whose spikes are encoded as rates (the module input)' }),
   output: Type.String({ maxLength: MAX_NAME, description: 'poisson population whose rates the module sets (process "poisson" or "regular")' }),
@@ -215,7 +215,7 @@ export const Module = Type.Object({
   encoder: Type.Optional(Encoder),
   input_scale: Type.Optional(Type.Number({ description: 'input rate (Hz) encoded as 1', unit: 'Hz', default: 100, exclusiveMinimum: 0 })),
   max_rate: Type.Optional(Type.Number({ description: 'output rate (Hz) of activity 1', unit: 'Hz', default: 100, minimum: 0 })),
-  hidden: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { description: 'mlp: sizes of the hidden layers' })),
+  hidden: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 8192 }), { maxItems: 16, description: 'mlp, gan: sizes of the hidden layers (gan default [256, 512, 1024]); vae: its one hidden layer (default [500])' })),
   seed: Type.Optional(Type.Integer({ minimum: 0, description: 'seed of the initial weights (default the model seed)' })),
 }, { additionalProperties: false, description: 'a rate-coded module: spikes -> rates -> layer -> rates -> spikes' });
 export type Module = Static<typeof Module>;
@@ -228,7 +228,7 @@ export const Model = Type.Object({
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'seed of every random draw', default: 1 })),
   populations: Type.Array(Population, { minItems: 1 }),
   projections: Type.Optional(Type.Array(Projection, { default: [] })),
-  modules: Type.Optional(Type.Array(Module, { default: [], description: 'rate-coded modules (LSTM, RNN, RBM, MLP) bridged between populations' })),
+  modules: Type.Optional(Type.Array(Module, { default: [], description: 'rate-coded modules (LSTM, RNN, RBM, MLP, VAE decoder, GAN generator) bridged between populations' })),
   record: Type.Optional(Record_),
 }, { additionalProperties: false, $id: 'hebb-model' });
 export type Model = Static<typeof Model>;

@@ -330,7 +330,8 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
     if (stepOk && !(msToSteps(mod.interval!, dt) >= 1)) add(`${at}/interval`, `update interval must be >= dt = ${dt} ms (got ${mod.interval})`);
     const enc = mod.encoder;
     if (enc?.kind === 'count' && enc.window !== undefined && !(enc.window >= mod.interval!)) add(`${at}/encoder/window`, `the count window must be at least the module interval, ${mod.interval} ms (got ${enc.window})`);
-    if (mod.hidden !== undefined && mod.type !== 'mlp') add(`${at}/hidden`, `only an mlp has hidden layers; the ${mod.type}'s size is its output population's`);
+    if (mod.hidden !== undefined && mod.type !== 'mlp' && mod.type !== 'vae' && mod.type !== 'gan') add(`${at}/hidden`, `only an mlp, a vae and a gan have hidden layers; the ${mod.type}'s size is its output population's`);
+    if (mod.type === 'vae' && mod.hidden !== undefined && mod.hidden.length !== 1) add(`${at}/hidden`, `a vae's decoder has one hidden layer: give one size (got ${mod.hidden.length})`);
     if (input && output && mod.type === 'mlp' && output.size < 2) add(`${at}/output`, `an mlp's softmax needs at least 2 outputs ("${mod.output}" has ${output.size})`);
   });
 

@@ -2,8 +2,8 @@
 // encoder reads the input population's spikes as rates, the layer takes one
 // step, and its activity in [0, 1] sets the output population's rates
 // (max_rate x activity) until the next update. Weights start random
-// (seeded); code reaches the layer (module.rbm, .mlp, .recurrent) to load
-// or train them.
+// (seeded); code reaches the layer (module.rbm, .mlp, .recurrent, .vae,
+// .gan) to load or train them.
 
 import type { Kernel } from '../kernel/kernel.js';
 import type { Device, Emit } from '../sim/devices.js';
@@ -15,6 +15,9 @@ import { Dense } from '../kernel/dense.js';
 import { Rbm } from '../dense/rbm.js';
 import { Mlp } from '../dense/mlp.js';
 import { RecurrentNet } from '../dense/recurrent.js';
+import { Vae } from '../dense/vae.js';
+import { Gan } from '../dense/gan.js';
+import { normalQuantile } from '../core/quantile.js';
 import { SpikeEncoder } from './bridge.js';
 import type { ModuleSample } from '../sim/recording.js';
 
@@ -28,6 +31,8 @@ export class RateModule implements Device {
   readonly rbm: Rbm | undefined;
   readonly mlp: Mlp | undefined;
   readonly recurrent: RecurrentNet | undefined;
+  readonly vae: Vae | undefined;
+  readonly gan: Gan | undefined;
   private readonly encoder: SpikeEncoder;
   private readonly inputScale: number;
   private readonly state: { h: Float32Array; C: Float32Array } | undefined;
@@ -50,6 +55,8 @@ export class RateModule implements Device {
     const seed = spec.seed ?? model.seed;
     if (spec.type === 'rbm') this.rbm = new Rbm(dense, input.size, output.size, seed);
     else if (spec.type === 'mlp') this.mlp = new Mlp(dense, [input.size, ...(spec.hidden ?? []), output.size], 'sigmoid', seed);
+    else if (spec.type === 'vae') this.vae = new Vae(dense, output.size, spec.hidden?.[0] ?? 500, input.size, seed);
+    else if (spec.type === 'gan') this.gan = new Gan(dense, output.size, { latent: input.size, gHidden: spec.hidden ?? [256, 512, 1024], dHidden: [1], seed });
     else {
       this.recurrent = new RecurrentNet(dense, { cell: spec.type, inputs: input.size, hidden: output.size, outputs: 1 }, seed);
       this.state = { h: new Float32Array(output.size), C: new Float32Array(output.size) };
@@ -80,6 +87,13 @@ export class RateModule implements Device {
       v.free(); h.free();
     } else if (this.mlp) {
       activity = this.mlp.forward(x, 1).toArray();
+    } else if (this.vae) {
+      // Rates as quantiles of the standard normal prior (kept off its infinite ends).
+      const z = Float32Array.from(x, (u) => normalQuantile(Math.min(0.999, Math.max(0.001, u))));
+      activity = this.vae.decodeProbs(z, 1);
+    } else if (this.gan) {
+      const z = Float32Array.from(x, (u) => 2 * Math.min(1, Math.max(0, u)) - 1);
+      activity = this.gan.generate(z, 1);
     } else {
       this.recurrent!.stepOnce(x, this.state!);
       activity = Float32Array.from(this.state!.h, (h) => (h + 1) / 2);

@@ -28,25 +28,33 @@ describe('annealed importance sampling for RBMs', () => {
   const d = new Dense();
   d.setSeed(3);
 
-  it('adds sum_j softplus(b1 x) - softplus(b0 x) per row as an f64 loop does, for large and small x', () => {
+  it('adds sum_j softplus(b1 x + c) - softplus(b0 x + c) per row as an f64 loop does, for large and small x, with and without offsets c', () => {
     const rng = new Philox(11);
     for (const [rows, cols] of [[3, 13], [5, 500], [2, 3]] as const) {
       const x = Float32Array.from({ length: rows * cols }, (_, k) => 30 * rng.normal(k, 0, 0, 0));
       const X = d.mat(rows, cols, x);
-      const acc = d.vecF64(rows);
-      for (const [b1, b0] of [[Math.fround(0.5001), Math.fround(0.5)], [1, Math.fround(0.9999)], [Math.fround(0.001), 0]]) {
-        d.softplusDelta(X, b1!, b0!, acc);
-      }
-      const got = acc.toArray();
-      for (let r = 0; r < rows; r++) {
-        let want = 0;
+      const offsets = Float32Array.from({ length: cols }, (_, k) => 5 * rng.normal(k, 1, 0, 0));
+      const C = d.mat(1, cols, offsets);
+      for (const withOffsets of [false, true]) {
+        const acc = d.vecF64(rows);
         for (const [b1, b0] of [[Math.fround(0.5001), Math.fround(0.5)], [1, Math.fround(0.9999)], [Math.fround(0.001), 0]]) {
-          for (let j = 0; j < cols; j++) want += softplus(b1! * x[r * cols + j]!) - softplus(b0! * x[r * cols + j]!);
+          d.softplusDelta(X, b1!, b0!, acc, withOffsets ? C : undefined);
         }
-        expect(Math.abs(got[r]! - want)).toBeLessThan(2e-6 * cols);
+        const got = acc.toArray();
+        for (let r = 0; r < rows; r++) {
+          let want = 0;
+          for (const [b1, b0] of [[Math.fround(0.5001), Math.fround(0.5)], [1, Math.fround(0.9999)], [Math.fround(0.001), 0]]) {
+            for (let j = 0; j < cols; j++) {
+              const c = withOffsets ? offsets[j]! : 0;
+              want += softplus(b1! * x[r * cols + j]! + c) - softplus(b0! * x[r * cols + j]! + c);
+            }
+          }
+          expect(Math.abs(got[r]! - want)).toBeLessThan(1e-5 * cols);
+        }
+        acc.free();
       }
       X.free();
-      acc.free();
+      C.free();
     }
   });
 

@@ -286,7 +286,7 @@ describe('bridges', () => {
     expect(issues({ interval: 0.01 })).toContainEqual({ path: '/modules/0/interval', message: 'update interval must be >= dt = 0.1 ms (got 0.01)' });
     expect(issues({ encoder: { kind: 'count', window: 5 } })).toContainEqual({ path: '/modules/0/encoder/window', message: 'the count window must be at least the module interval, 10 ms (got 5)' });
     expect(issues({ encoder: { kind: 'exponential', tau: -1 } })).toContainEqual({ path: '/modules/0/encoder/tau', message: 'time constant must be > 0 ms (got -1)' });
-    expect(issues({ hidden: [4] })).toContainEqual({ path: '/modules/0/hidden', message: 'only an mlp has hidden layers; the lstm\'s size is its output population\'s' });
+    expect(issues({ hidden: [4] })).toContainEqual({ path: '/modules/0/hidden', message: 'only an mlp, a vae and a gan have hidden layers; the lstm\'s size is its output population\'s' });
     expect(issues({ max_rate: -5 })).toContainEqual({ path: '/modules/0/max_rate', message: 'must be >= 0 Hz (got -5)' });
   });
 });

@@ -112,12 +112,34 @@ describe('generative adversarial network (Goodfellow et al. 2014)', () => {
     expect(worstRelativeError([Float64Array.from(dx)], [x64], loss)).toBeLessThan(1e-3);
   });
 
+  it('a stack with dropout (0.4) in a training pass: gradients against finite differences of the same masked network', () => {
+    const d = new Dense();
+    const sizes = [5, 8, 6, 2], B = 3, dropActs: StackActivation[] = ['leaky', 'tanh', 'linear'];
+    const net = new Stack(d, sizes, dropActs, 4, 0, 0.4);
+    const x = Float32Array.from({ length: B * 5 }, () => 2 * rand());
+    const c = Float64Array.from({ length: B * 2 }, () => 2 * rand());
+    net.forward(x, B, true);
+    const masks = [...net.lastMasks];
+    expect(masks.filter((m) => m !== undefined).length).toBe(2);
+    expect(masks[0]!.some((v) => v === 0) && masks[0]!.some((v) => v > 1)).toBe(true);
+    net.backward(Float32Array.from(c), B);
+    const W = net.layers.map((L) => Float64Array.from(L.W.data)), b = net.layers.map((L) => Float64Array.from(L.b.data));
+    const x64 = Float64Array.from(x);
+    const loss = () => stackForwardF64(sizes, dropActs, W, b, x64, B, masks).reduce((s, v, k) => s + c[k]! * v, 0);
+    const analytic = net.layers.flatMap((L) => [Float64Array.from(L.gW.data), Float64Array.from(L.gb.data)]);
+    expect(worstRelativeError(analytic, W.flatMap((w, l) => [w, b[l]!]), loss)).toBeLessThan(1e-3);
+    // Outside training no unit is dropped: the output is the plain network's.
+    const plain = net.forward(x, B).toArray();
+    const ref = stackForwardF64(sizes, dropActs, W, b, x64, B);
+    for (let k = 0; k < plain.length; k++) expect(plain[k]!).toBeCloseTo(ref[k]!, 4);
+  });
+
   it('the generator\'s non-saturating gradient, taken through the discriminator, against finite differences', () => {
     const d = new Dense();
     const gan = new Gan(d, 6, { latent: 3, gHidden: [5], dHidden: [4], seed: 2 });
     const B = 4;
     const z = gan.noise(B);
-    const x = gan.generate(z, B);
+    const x = gan.raw(z, B);
     const a = gan.D.forward(x, B).toArray();
     const dx = gan.D.backward(Float32Array.from(a, (v) => (1 / (1 + Math.exp(-v)) - 1) / B), B, { weights: false });
     gan.G.forward(z, B);
@@ -126,7 +148,7 @@ describe('generative adversarial network (Goodfellow et al. 2014)', () => {
     const dW = gan.D.layers.map((L) => Float64Array.from(L.W.data)), db = gan.D.layers.map((L) => Float64Array.from(L.b.data));
     const z64 = Float64Array.from(z);
     const loss = () => {
-      const img = stackForwardF64([3, 5, 6], ['relu', 'sigmoid'], gW, gb, z64, B);
+      const img = stackForwardF64([3, 5, 6], ['leaky', 'tanh'], gW, gb, z64, B);
       const logits = stackForwardF64([6, 4, 1], ['leaky', 'linear'], dW, db, img, B);
       return logits.reduce((s, v) => s + (v > 0 ? Math.log1p(Math.exp(-v)) : -v + Math.log1p(Math.exp(v))), 0) / B;
     };
