@@ -229,11 +229,13 @@ function likelihoodFigure(ais: Record<string, AisReport>, o: RbmMnistOptions): F
     title: `RBM on MNIST: held-out log-likelihood by AIS (${names.join(', ')} at x = ${x.join(', ')})`,
     x: { label: 'method (1 = CD-1, then CD-k, then PCD)', min: 0.5, max: names.length + 0.5 },
     y: { label: 'mean log p(v) of held-out digits', unit: 'nats' },
-    series: [
-      { label: 'AIS estimate', kind: 'points', x, y: names.map((n) => ais[n]!.test_log_likelihood) },
-      { label: '3-sigma bar, low', kind: 'points', x, y: names.map((n) => ais[n]!.test_log_likelihood_low) },
-      { label: '3-sigma bar, high', kind: 'points', x, y: names.map((n) => ais[n]!.test_log_likelihood_high).map((v) => (Number.isFinite(v) ? v : NaN)) },
-    ],
+    // A bar end that reaches infinity (the interval of Z reaching 0) is left out of the drawing.
+    series: ([
+      ['AIS estimate', 'test_log_likelihood'], ['3-sigma bar, low', 'test_log_likelihood_low'], ['3-sigma bar, high', 'test_log_likelihood_high'],
+    ] as const).map(([label, key]) => {
+      const keep = x.filter((_, k) => Number.isFinite(ais[names[k]!]![key]));
+      return { label, kind: 'points' as const, x: keep, y: keep.map((k) => ais[names[k - 1]!]![key]) };
+    }).filter((s) => s.x.length > 0),
     marks: PAPER_LOG_LIKELIHOOD.map((p) => ({ axis: 'y' as const, at: p.nats, label: `paper ${p.method} (500 hidden, 60000 digits)` })),
     caption: `log Z by annealed importance sampling (${o.ais_betas} intermediate distributions, ${o.ais_runs} runs, base-rate model of the training digits); ${o.hidden} hidden units, ${o.train} training digits, ${o.epochs} epochs. The paper's lines are for 500 hidden units trained on all 60000 digits.`,
   }];

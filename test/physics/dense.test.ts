@@ -280,7 +280,7 @@ describe('bridges', () => {
       modules: [{ name: 'm', type: 'lstm', input: 'in', output: 'out', ...mod }],
     });
     const issues = (mod: object) => { try { validateModel(base(mod)); return []; } catch (e) { return (e as ModelError).issues; } };
-    expect(issues({ type: 'gru' })).toContainEqual({ path: '/modules/0/type', message: 'must be "lstm", "rnn", "rbm" or "mlp" (got "gru")' });
+    expect(issues({ type: 'gru' })).toContainEqual({ path: '/modules/0/type', message: 'must be "lstm", "rnn", "rbm", "mlp", "vae" or "gan" (got "gru")' });
     expect(issues({ output: 'n' })).toContainEqual({ path: '/modules/0/output', message: 'the module sets rates: "n" must be a poisson population (process "poisson" or "regular"), not lif' });
     expect(issues({ input: 'inn' })).toContainEqual({ path: '/modules/0/input', message: 'no population named "inn" (did you mean "in"?)' });
     expect(issues({ interval: 0.01 })).toContainEqual({ path: '/modules/0/interval', message: 'update interval must be >= dt = 0.1 ms (got 0.01)' });

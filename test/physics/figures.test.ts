@@ -19,7 +19,10 @@ const SMALL: Record<string, string[]> = {
   'boltzmann-exact': ['--n', '4', '--sweeps', '4000'],
   'boltzmann-learn': ['--hidden', '2', '--iterations', '40', '--eval_every', '20', '--chains', '4'],
   'lstm-vs-rnn': ['--lengths', '5', '--steps', '20', '--hidden', '4', '--batch', '8'],
-  'rbm-mnist': ['--hidden', '16', '--epochs', '1', '--train', '200', '--test', '50'],
+  'rbm-mnist': ['--hidden', '16', '--epochs', '1', '--train', '200', '--test', '50', '--ais_betas', '200', '--ais_runs', '10'],
+  'dbm-mnist': ['--h1', '16', '--h2', '16', '--pretrain_epochs', '1', '--epochs', '1', '--train', '200', '--test', '50', '--ais_betas', '100', '--ais_runs', '10', '--curve_betas', '50'],
+  'vae-mnist': ['--hidden', '16', '--latent', '2', '--epochs', '1', '--train', '200', '--test', '50', '--iw_samples', '20', '--iw_digits', '5'],
+  'gan-mnist': ['--steps', '20', '--g_hidden', '16', '--d_hidden', '16', '--train', '300', '--validation', '50', '--test', '50', '--parzen_samples', '50', '--snapshots', '1'],
   'bridge-demo': ['--digits', '2', '--hidden', '16', '--present_ms', '40'],
 };
 
@@ -33,6 +36,10 @@ const REFERENCE: Record<string, RegExp> = {
   'boltzmann-learn': /uniform model/,
   'lstm-vs-rnn': /chance/,
   'bridge-demo': /bridged = direct/,
+  'rbm-mnist': /paper CD-25/,
+  'dbm-mnist': /paper \(784-500-1000/,
+  'vae-mnist': /RBM CD-25, AIS/,
+  'gan-mnist': /D at equilibrium: 2 ln 2/,
 };
 
 function wellFormed(svg: string): void {
