@@ -91,6 +91,14 @@ describe('rate-coded module experiments', () => {
     for (const f of ['samples.png', 'filters.png']) expect(Array.from(r.binaries![f]!.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
   }, 120_000);
 
+  it('bridge-demo --source vae: a spiking latent population drives a trained decoder and 784 spiking pixels draw its samples', async () => {
+    const r = await run('bridge-demo', ['--source', 'vae', '--digits', '4']);
+    for (const c of r.checks.filter((c) => !c.name.startsWith('a classifier'))) expect(c.pass, `${c.name}: ${c.measured}`).toBe(true);
+    const res = r.results as { presentations: unknown[]; mean_correlation: number };
+    expect(res.presentations.length).toBe(4);
+    expect(r.binaries!['generated_and_spiking.png']).toBeDefined();
+  }, 120_000);
+
   it('bridge-demo: spikes through the bridge reproduce the RBM response and drive the LIF neurons', async () => {
     const r = await run('bridge-demo', ['--digits', '4']);
     for (const c of r.checks) expect(c.pass, `${c.name}: ${c.measured}`).toBe(true);
