@@ -43,13 +43,32 @@ describe('stdp-vs-backprop', () => {
     const exp = EXPERIMENTS['stdp-vs-backprop']!;
     const r = await exp.run(optionsFromArgs(exp.options, ['--neurons', '60', '--train', '600', '--test', '200', '--epochs', '1', '--mlp_epochs', '3']), {});
     for (const c of r.checks) expect(c.pass, `${c.name}: ${c.measured}`).toBe(true);
-    const res = r.results as { stdp: { accuracy: number; confusion: number[][]; synaptic_ops_per_inference: number; labels_used: number }; mlp: { accuracy: number; synaptic_ops_per_inference: number }; curves: { method: string }[]; images: { stdp_weights: number[][] } };
+    type Costs = { synaptic_ops_per_inference: number; macs_per_inference: number; labelled_examples: number; label_uses: number; energy_per_inference_uJ: Record<string, number> };
+    const res = r.results as {
+      stdp: Costs & { accuracy: number; accuracy_proportion_vote: number; confusion: number[][]; neuron_updates_per_inference: number; steps_per_test_digit: number };
+      mlp: Costs & { accuracy: number; macs_per_inference_skipping_zeros: number; nonzero_pixels: number; active_hidden_units: number };
+      curves: { method: string }[]; images: { stdp_weights: number[][] };
+    };
     expect(res.stdp.accuracy).toBeGreaterThan(0.4);
     expect(res.mlp.accuracy).toBeGreaterThan(0.4);
     expect(res.stdp.confusion.flat().reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(200);
     expect(res.mlp.synaptic_ops_per_inference).toBe(784 * 60 + 60 * 10);
     expect(res.stdp.synaptic_ops_per_inference).toBeGreaterThan(0);
-    expect(res.stdp.labels_used).toBe(600);
+    // Like for like: the same labelled digits; label uses and passes apart.
+    expect([res.stdp.labelled_examples, res.mlp.labelled_examples]).toEqual([600, 600]);
+    expect([res.stdp.label_uses, res.mlp.label_uses]).toEqual([600, 1800]);
+    // Costs as the engine does them: every synaptic event a multiply-add, every neuron of both layers
+    // updated every 0.5 ms step (at least 1000 steps a digit, more with repeats), 15 multiply-adds each.
+    expect(res.stdp.steps_per_test_digit).toBeGreaterThanOrEqual(1000);
+    expect(res.stdp.neuron_updates_per_inference).toBeCloseTo(2 * 60 * res.stdp.steps_per_test_digit, 6);
+    expect(res.stdp.macs_per_inference).toBeCloseTo(res.stdp.synaptic_ops_per_inference + 15 * res.stdp.neuron_updates_per_inference, 3);
+    expect(res.stdp.energy_per_inference_uJ.arithmetic_fp32).toBeCloseTo(res.stdp.macs_per_inference * 4.6e-6, 9);
+    // The MLP counted dense and skipping zeros: pixels that are off and silent ReLU units cost nothing.
+    expect(res.mlp.macs_per_inference_skipping_zeros).toBeCloseTo(res.mlp.nonzero_pixels * 60 + res.mlp.active_hidden_units * 10, 6);
+    expect(res.mlp.nonzero_pixels).toBeGreaterThan(50);
+    expect(res.mlp.nonzero_pixels).toBeLessThan(300);
+    expect(res.mlp.energy_per_inference_uJ.arithmetic_fp32).toBeCloseTo(res.mlp.macs_per_inference * 4.6e-6, 9);
+    expect(Number.isFinite(res.stdp.accuracy_proportion_vote)).toBe(true);
     expect(res.images.stdp_weights.length).toBe(60);
     expect(res.images.stdp_weights[0]!.length).toBe(784);
     expect(new Set(res.curves.map((c) => c.method))).toEqual(new Set(['stdp', 'mlp']));
