@@ -8,12 +8,16 @@
 //
 // Reported: reconstruction error (mean squared, one up-down pass), free
 // energy F(v) = -b.v - sum_j log(1 + exp(c_j + (v W)_j)), and the stochastic
-// pseudo-log-likelihood N log sigmoid(F(v~) - F(v)) with one random bit of the
-// binarised digit flipped (as scikit-learn's BernoulliRBM.score_samples).
+// pseudo-log-likelihood N log sigmoid(F(v~) - F(v)) with one random pixel
+// flipped: on the grey levels as scikit-learn's BernoulliRBM.score_samples
+// computes it, and on the binarised digit; the exact one (every bit) beside.
 
 import { Dense, Mat } from '../kernel/dense.js';
 import { Optimizer, type OptimizerOptions } from './optim.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
+
+const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+const logSigmoid = (x: number) => (x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x)));
 
 export interface CdOptions {
   k: number;
@@ -158,8 +162,14 @@ export class Rbm {
     return out;
   }
 
-  /** Mean reconstruction error, pseudo-log-likelihood and free energy over the digits at indices (binarised at 0.5 for the last two). */
-  evaluate(data: Float32Array, indices: ArrayLike<number>, seed = 7): { reconstruction_error: number; pseudo_log_likelihood: number; free_energy: number } {
+  /**
+   * Mean reconstruction error, pseudo-log-likelihood and free energy over the
+   * digits at indices: the pseudo-log-likelihood as scikit-learn's
+   * BernoulliRBM.score_samples computes it (the grey levels as they are, one
+   * random pixel x replaced by 1 - x), and on the digits binarised at 0.5
+   * (one random bit flipped; the free energy too).
+   */
+  evaluate(data: Float32Array, indices: ArrayLike<number>, seed = 7): { reconstruction_error: number; pseudo_log_likelihood: number; pseudo_log_likelihood_greyscale: number; free_energy: number } {
     const n = indices.length, nv = this.nv;
     const V = this.buf('ev', n, nv), H = this.buf('eh', n, this.nh), R = this.buf('er', n, nv);
     const v = V.data;
@@ -169,22 +179,50 @@ export class Rbm {
     let se = 0;
     const rec = R.data, v2 = V.data;
     for (let k = 0; k < n * nv; k++) se += (rec[k]! - v2[k]!) ** 2;
+    const rng = new Philox(seed);
+    const which = Array.from({ length: n }, (_, r) => Math.floor(rng.uniform(r, 0, 0, STREAM_USER_TS | 12) * nv));
+    const pll = (): number => {
+      const fe0 = this.freeEnergy(V);
+      const x = V.data;
+      which.forEach((i, r) => { x[r * nv + i] = 1 - x[r * nv + i]!; });
+      const fe1 = this.freeEnergy(V);
+      const y = V.data;
+      which.forEach((i, r) => { y[r * nv + i] = 1 - y[r * nv + i]!; });
+      let sum = 0;
+      for (let r = 0; r < n; r++) sum += nv * logSigmoid(fe1[r]! - fe0[r]!);
+      return sum / n;
+    };
+    const greyscale = pll();
     const bin = V.data;
     for (let k = 0; k < n * nv; k++) bin[k] = bin[k]! > 0.5 ? 1 : 0;
     const fe = this.freeEnergy(V);
-    const rng = new Philox(seed);
-    const flipped = V.data;
-    const which = Array.from({ length: n }, (_, r) => Math.floor(rng.uniform(r, 0, 0, STREAM_USER_TS | 12) * nv));
-    which.forEach((i, r) => { flipped[r * nv + i] = 1 - flipped[r * nv + i]!; });
-    const feFlipped = this.freeEnergy(V);
-    let pll = 0, feSum = 0;
-    for (let r = 0; r < n; r++) {
-      const x = feFlipped[r]! - fe[r]!;
-      // log sigmoid(x), stable.
-      pll += nv * (x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x)));
-      feSum += fe[r]!;
+    let feSum = 0;
+    for (let r = 0; r < n; r++) feSum += fe[r]!;
+    return { reconstruction_error: se / n, pseudo_log_likelihood: pll(), pseudo_log_likelihood_greyscale: greyscale, free_energy: feSum / n };
+  }
+
+  /**
+   * The exact pseudo-log-likelihood sum_i log p(v_i | v_-i) of binary rows,
+   * every bit in turn (the one-bit version above estimates it): flipping bit
+   * i moves the hidden inputs by +-W_i, so F(v~i) - F(v) = -b_i s -
+   * sum_j [softplus(a_j + s W_ij) - softplus(a_j)], s = 1 - 2 v_i.
+   */
+  exactPseudoLogLikelihood(V: Float32Array): number {
+    const nv = this.nv, nh = this.nh, rows = V.length / nv;
+    const W = this.W.toArray(), b = this.b.toArray(), c = this.c.toArray();
+    let total = 0;
+    const a = new Float64Array(nh);
+    for (let r = 0; r < rows; r++) {
+      a.set(c);
+      for (let i = 0; i < nv; i++) if (V[r * nv + i]) for (let j = 0; j < nh; j++) a[j]! += W[i * nh + j]!;
+      for (let i = 0; i < nv; i++) {
+        const s = V[r * nv + i] ? -1 : 1;
+        let dF = -b[i]! * s;
+        for (let j = 0; j < nh; j++) dF -= softplus(a[j]! + s * W[i * nh + j]!) - softplus(a[j]!);
+        total += logSigmoid(dF);
+      }
     }
-    return { reconstruction_error: se / n, pseudo_log_likelihood: pll / n, free_energy: feSum / n };
+    return total / rows;
   }
 
   /** Samples after `steps` Gibbs steps from `count` random visible states (visible probabilities of the last step). */

@@ -13,7 +13,6 @@ import type { Figure } from '../protocol/figures.js';
 import { Dense } from '../kernel/dense.js';
 import { Rbm } from '../dense/rbm.js';
 import { Dbm } from '../dense/dbm.js';
-import { Mlp } from '../dense/mlp.js';
 import { aisLogZ } from '../dense/ais.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
 import { loadDigits, split, permutation, SIDE, PIXELS } from '../data/mnist.js';
@@ -22,6 +21,7 @@ import type { Limits } from '../model/validate.js';
 import { binarizeStochastic } from './rbm-mnist.js';
 import { layeredUnits } from './binary-layers.js';
 import { correlation } from './stats.js';
+import { linearAccuracy } from './linear.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 
 export interface DbmMnistOptions {
@@ -170,16 +170,6 @@ export function runDbmMnist(o: DbmMnistOptions, ctx: ExperimentContext): Experim
     }
     return f;
   };
-  const linear = (data: Float32Array, dim: number, trainRows: ArrayLike<number>, testRows: ArrayLike<number>, labelsOf: (k: number) => number) => {
-    const clf = new Mlp(new Dense(), [dim, 10], 'relu', o.seed);
-    const opt2 = clf.optimizer({ kind: 'adam', lr: 0.001 });
-    const labels = Uint8Array.from({ length: data.length / dim }, (_, k) => labelsOf(k));
-    for (let e = 1; e <= 20; e++) clf.trainEpoch(data, labels, Array.from(permutation(trainRows.length, o.seed * 400 + e), (i) => trainRows[i]!), opt2, 32);
-    const pred = clf.predict(data, testRows);
-    let right = 0;
-    for (let k = 0; k < testRows.length; k++) if (pred[k] === labels[testRows[k]!]) right++;
-    return right / testRows.length;
-  };
   let classifier: { dbm_features: number; raw_pixels: number } | undefined;
   if (!ctx.shouldStop?.()) {
     ctx.progress?.('linear classifiers on the mean-field posteriors and on the pixels');
@@ -188,9 +178,10 @@ export function runDbmMnist(o: DbmMnistOptions, ctx: ExperimentContext): Experim
     const trainRows = Uint32Array.from({ length: sp.train.length }, (_, i) => i), testRows = Uint32Array.from({ length: sp.test.length }, (_, i) => sp.train.length + i);
     const pixels = new Float32Array(all.length * PIXELS);
     all.forEach((k, r) => pixels.set(digits.images.subarray(k * PIXELS, (k + 1) * PIXELS), r * PIXELS));
+    const labels = all.map((k) => digits.labels[k]!);
     classifier = {
-      dbm_features: linear(f, o.h1 + o.h2, trainRows, testRows, (k) => digits.labels[all[k]!]!),
-      raw_pixels: linear(pixels, PIXELS, trainRows, testRows, (k) => digits.labels[all[k]!]!),
+      dbm_features: linearAccuracy(f, o.h1 + o.h2, labels, trainRows, testRows, o.seed),
+      raw_pixels: linearAccuracy(pixels, PIXELS, labels, trainRows, testRows, o.seed),
     };
     tick();
   }

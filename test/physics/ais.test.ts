@@ -58,6 +58,26 @@ describe('annealed importance sampling for RBMs', () => {
     }
   });
 
+  it('the exact pseudo-log-likelihood is sum_i log p(v_i | v_-i) from free energies of every flipped vector, and the one-bit estimate averages to it', () => {
+    const rbm = randomRbm(d, 7, 5, 1, 13);
+    const rows = 4;
+    const rng = new Philox(5);
+    const V = Float32Array.from({ length: rows * 7 }, (_, k) => (rng.uniform(k, 0, 0, 0) < 0.5 ? 1 : 0));
+    let want = 0;
+    for (let r = 0; r < rows; r++) {
+      const v = V.slice(r * 7, (r + 1) * 7);
+      const F = (x: Float32Array) => { const m = d.mat(1, 7, x); const f = rbm.freeEnergy(m)[0]!; m.free(); return f; };
+      const f0 = F(v);
+      for (let i = 0; i < 7; i++) {
+        const w = v.slice();
+        w[i] = 1 - w[i]!;
+        // p(v_i | v_-i) = e^-F(v) / (e^-F(v) + e^-F(v~i))
+        want += -Math.log1p(Math.exp(f0 - F(w)));
+      }
+    }
+    expect(rbm.exactPseudoLogLikelihood(V)).toBeCloseTo(want / rows, 4);
+  });
+
   it('the schedule is the paper\'s: 14500 steps, 500 / 4000 / 10000 in [0, 0.5], [0.5, 0.9], [0.9, 1]', () => {
     const b = betaSchedule(14500);
     expect(b.length).toBe(14501);
