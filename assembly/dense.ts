@@ -359,3 +359,48 @@ export function softplusDelta(m: i32, n: i32, X: usize, b1: f32, b0: f32, c: usi
     store<f64>(o, load<f64>(o) + (<f64>b1 - <f64>b0) * sRelu + sDiff);
   }
 }
+
+// C = X W + beta C for X (m x k) with mostly zero entries (pixels that are
+// off): row r of C gathers x_ri W_i (W's rows are contiguous) over the
+// non-zero x_ri only, one f32x4 axpy each. For a digit with 150 of 784
+// pixels on, a fifth of a dense gemm's multiply-adds.
+export function gemmSparseA(m: i32, n: i32, k: i32, X: usize, W: usize, C: usize, beta: f32): void {
+  const n4 = n & ~3;
+  const vb = f32x4.splat(beta);
+  for (let r = 0; r < m; r++) {
+    const c = C + (<usize>(r * n) << 2);
+    if (beta == 0) memory.fill(c, 0, <usize>n << 2);
+    else if (beta != 1) {
+      for (let j = 0; j < n4; j += 4) v128.store(c + (<usize>j << 2), f32x4.mul(vb, v128.load(c + (<usize>j << 2))));
+      for (let j = n4; j < n; j++) store<f32>(c + (<usize>j << 2), beta * load<f32>(c + (<usize>j << 2)));
+    }
+    const x = X + (<usize>(r * k) << 2);
+    for (let i = 0; i < k; i++) {
+      const a = load<f32>(x + (<usize>i << 2));
+      if (a == 0) continue;
+      const w = W + (<usize>(i * n) << 2);
+      const va = f32x4.splat(a);
+      for (let j = 0; j < n4; j += 4) v128.store(c + (<usize>j << 2), f32x4.add(v128.load(c + (<usize>j << 2)), f32x4.mul(va, v128.load(w + (<usize>j << 2)))));
+      for (let j = n4; j < n; j++) store<f32>(c + (<usize>j << 2), load<f32>(c + (<usize>j << 2)) + a * load<f32>(w + (<usize>j << 2)));
+    }
+  }
+}
+
+// D = X^T G + beta D (D: k x n) for X (m x k) with mostly zero entries:
+// for each non-zero x_ri, D_i += x_ri G_r (one f32x4 axpy).
+export function gemmSparseATrans(m: i32, n: i32, k: i32, X: usize, G: usize, D: usize, beta: f32): void {
+  const n4 = n & ~3;
+  if (beta == 0) memory.fill(D, 0, <usize>(k * n) << 2);
+  else if (beta != 1) scale(k * n, beta, D);
+  for (let r = 0; r < m; r++) {
+    const x = X + (<usize>(r * k) << 2), g = G + (<usize>(r * n) << 2);
+    for (let i = 0; i < k; i++) {
+      const a = load<f32>(x + (<usize>i << 2));
+      if (a == 0) continue;
+      const d = D + (<usize>(i * n) << 2);
+      const va = f32x4.splat(a);
+      for (let j = 0; j < n4; j += 4) v128.store(d + (<usize>j << 2), f32x4.add(v128.load(d + (<usize>j << 2)), f32x4.mul(va, v128.load(g + (<usize>j << 2)))));
+      for (let j = n4; j < n; j++) store<f32>(d + (<usize>j << 2), load<f32>(d + (<usize>j << 2)) + a * load<f32>(g + (<usize>j << 2)));
+    }
+  }
+}

@@ -15,6 +15,10 @@ import { Philox, STREAM_USER_TS } from '../core/philox.js';
 
 export type Activation = 'sigmoid' | 'relu';
 
+// Share of zero inputs from which the first layer's products skip them
+// (digits: about 80 % of the pixels are 0); below it the blocked gemm is faster.
+const SPARSE_INPUT = 0.5;
+
 interface Layer { W: Mat; b: Mat; gW: Mat; gb: Mat }
 
 export class Mlp {
@@ -22,6 +26,8 @@ export class Mlp {
   private batchCap = 0;
   private acts: Mat[] = [];   // A_0 (input) .. A_L (softmax), B x size each, at batchCap rows
   private deltas: Mat[] = []; // dZ_1 .. dZ_L
+  // The last input was mostly zeros: its layer's products skip them (forward and dW).
+  private sparseInput = false;
 
   constructor(readonly dense: Dense, readonly sizes: number[], readonly activation: Activation, seed: number) {
     if (sizes.length < 2) throw new RangeError('an MLP needs at least an input and an output size');
@@ -55,11 +61,16 @@ export class Mlp {
   forward(x: Float32Array, B: number): Mat {
     this.ensureBatch(B);
     const d = this.dense;
-    this.rows(this.acts[0]!, B).set(x.subarray(0, B * this.sizes[0]!));
+    const input = x.subarray(0, B * this.sizes[0]!);
+    this.rows(this.acts[0]!, B).set(input);
+    let zeros = 0;
+    for (let i = 0; i < input.length; i++) if (input[i] === 0) zeros++;
+    this.sparseInput = zeros >= SPARSE_INPUT * input.length;
     const last = this.layers.length - 1;
     this.layers.forEach((L, l) => {
       const A = this.rows(this.acts[l]!, B), Z = this.rows(this.acts[l + 1]!, B);
-      d.gemm(A, L.W, Z);
+      if (l === 0 && this.sparseInput) d.gemmSparseA(A, L.W, Z);
+      else d.gemm(A, L.W, Z);
       d.addRows(Z, L.b);
       if (l < last) {
         if (this.activation === 'sigmoid') d.sigmoid(Z);
@@ -87,7 +98,8 @@ export class Mlp {
     for (let l = L - 1; l >= 0; l--) {
       const layer = this.layers[l]!;
       const A = this.rows(this.acts[l]!, B), dz = this.rows(this.deltas[l]!, B);
-      d.gemm(A, dz, layer.gW, { transA: true });
+      if (l === 0 && this.sparseInput) d.gemmSparseATrans(A, dz, layer.gW);
+      else d.gemm(A, dz, layer.gW, { transA: true });
       d.sumRows(dz, layer.gb);
       if (l === 0) break;
       const dPrev = this.rows(this.deltas[l - 1]!, B);

@@ -20,7 +20,7 @@ export interface OptimizerOptions {
 export class Optimizer {
   private readonly moments: { m: Mat; v: Mat }[];
   private t = 0;
-  /** Global gradient norm at the last step (before clipping). */
+  /** Global gradient norm at the last step (before clipping); kept only when clipping. */
   lastNorm = 0;
 
   constructor(private readonly dense: Dense, readonly params: Param[], readonly options: OptimizerOptions) {
@@ -40,7 +40,8 @@ export class Optimizer {
 
   step(): void {
     const o = this.options;
-    this.lastNorm = this.gradNorm();
+    // The norm costs a pass over every gradient: only when clipping needs it.
+    if (o.clip !== undefined) this.lastNorm = this.gradNorm();
     if (o.clip !== undefined && this.lastNorm > o.clip) for (const p of this.params) this.dense.scale(p.g, o.clip / this.lastNorm);
     this.t++;
     if (o.kind === 'sgd') {

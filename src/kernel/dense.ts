@@ -90,6 +90,16 @@ export class Dense {
     i.writeAt(ptr, new Float64Array(n));
     return { ptr, length: n, toArray: () => i.readF64(ptr, n), free: () => i.free(ptr) };
   }
+  /** C = X W + beta C, skipping X's zero entries (an input of mostly zeros: the pixels that are off). */
+  gemmSparseA(X: Mat, W: Mat, C: Mat, beta = 0): void {
+    if (X.cols !== W.rows || C.rows !== X.rows || C.cols !== W.cols) throw new RangeError(`gemmSparseA: ${X.rows}x${X.cols} times ${W.rows}x${W.cols} into ${C.rows}x${C.cols}`);
+    this.x.gemmSparseA(X.rows, W.cols, X.cols, X.ptr, W.ptr, C.ptr, beta);
+  }
+  /** D = X^T G + beta D, skipping X's zero entries. */
+  gemmSparseATrans(X: Mat, G: Mat, D: Mat, beta = 0): void {
+    if (X.rows !== G.rows || D.rows !== X.cols || D.cols !== G.cols) throw new RangeError(`gemmSparseATrans: (${X.rows}x${X.cols})^T times ${G.rows}x${G.cols} into ${D.rows}x${D.cols}`);
+    this.x.gemmSparseATrans(X.rows, G.cols, X.cols, X.ptr, G.ptr, D.ptr, beta);
+  }
   /** acc[r] += sum_j over row r of X of softplus(b1 x_j + c_j) - softplus(b0 x_j + c_j) (b0, b1 >= 0; c a 1 x cols row or none; see assembly/dense.ts). */
   softplusDelta(X: Mat, b1: number, b0: number, acc: { ptr: number; length: number }, c?: Mat): void {
     if (acc.length < X.rows) throw new RangeError(`softplusDelta: ${X.rows} rows into ${acc.length} accumulators`);

@@ -89,7 +89,41 @@ describe('dense SIMD kernels', () => {
 });
 
 /** max over parameters of |analytic - numeric| / (|analytic| + |numeric|), numeric from central differences of an f64 loss. */
+describe('sparse-input products (the first layer on digits: most pixels 0)', () => {
+  const d = new Dense();
+  it.each([[5, 7, 9], [32, 400, 784], [3, 10, 13]])('X W and X^T G with 80 %% zeros in X (%i x %i, k %i) match f64 loops, with beta 0 and 1', (m, n, k) => {
+    const Xv = Float32Array.from({ length: m * k }, () => (rand() > 0.3 ? 0 : rand())), Wv = Float32Array.from({ length: k * n }, rand), Gv = Float32Array.from({ length: m * n }, rand);
+    const X = d.mat(m, k, Xv), W = d.mat(k, n, Wv), G = d.mat(m, n, Gv);
+    for (const beta of [0, 1]) {
+      const C0 = Float32Array.from({ length: m * n }, rand), D0 = Float32Array.from({ length: k * n }, rand);
+      const C = d.mat(m, n, C0), D = d.mat(k, n, D0);
+      d.gemmSparseA(X, W, C, beta);
+      d.gemmSparseATrans(X, G, D, beta);
+      const xw = naiveGemm(Xv, Wv, m, n, k, false, false), xg = naiveGemm(Xv, Gv, k, n, m, true, false);
+      const c = C.data, dd = D.data;
+      for (let i = 0; i < m * n; i++) expect(Math.abs(c[i]! - (xw[i]! + beta * C0[i]!))).toBeLessThan(1e-5 * Math.sqrt(k) + 1e-6);
+      for (let i = 0; i < k * n; i++) expect(Math.abs(dd[i]! - (xg[i]! + beta * D0[i]!))).toBeLessThan(1e-5 * Math.sqrt(m) + 1e-6);
+      C.free(); D.free();
+    }
+    X.free(); W.free(); G.free();
+  });
+});
+
 describe('gradient checks (f32 kernels against finite differences of an f64 reference)', () => {
+  it('MLP 8-5-3 on inputs that are mostly 0 (the sparse first-layer path): relative error below 1e-3', () => {
+    const d = new Dense();
+    const sizes = [8, 5, 3], B = 4;
+    const net = new Mlp(d, sizes, 'relu', 6);
+    const x = Float32Array.from({ length: B * 8 }, (_, k) => (k % 4 === 0 ? 2 * rand() + 0.1 : 0));
+    const labels = [1, 0, 2, 1];
+    net.forward(x, B);
+    net.backward(labels, B);
+    const W = net.layers.map((L) => Float64Array.from(L.W.data)), b = net.layers.map((L) => Float64Array.from(L.b.data));
+    const analytic = net.layers.flatMap((L) => [Float64Array.from(L.gW.data), Float64Array.from(L.gb.data)]);
+    const x64 = Float64Array.from(x);
+    expect(worstRelativeError(analytic, W.flatMap((w, l) => [w, b[l]!]), () => mlpLossF64(sizes, 'relu', W, b, x64, labels, B))).toBeLessThan(1e-3);
+  });
+
   it.each(['sigmoid', 'relu'] as const)('MLP 6-5-4-3, %s hidden units: relative error below 1e-3', (act: Activation) => {
     const d = new Dense();
     const sizes = [6, 5, 4, 3], B = 4;
