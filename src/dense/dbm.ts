@@ -21,6 +21,7 @@
 //   log p(v) >= E_q[-E(v, h)] + H(q) - log Z.
 
 import { Dense, Mat } from '../kernel/dense.js';
+import { Scratch } from './scratch.js';
 import { Optimizer, type Param, type OptimizerOptions } from './optim.js';
 import { Rbm } from './rbm.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
@@ -41,12 +42,12 @@ export class Dbm {
   readonly gb: Mat;
   readonly gc1: Mat;
   readonly gc2: Mat;
-  private cap = 0;
-  private bufs: Record<string, Mat> = {};
+  private readonly scratch: Scratch;
   private chains: { v: Mat; h1: Mat; h2: Mat } | undefined;
   private draws = 0;
 
   constructor(readonly dense: Dense, readonly nv: number, readonly n1: number, readonly n2: number, readonly seed: number) {
+    this.scratch = new Scratch(dense);
     this.W1 = dense.mat(nv, n1);
     this.W2 = dense.mat(n1, n2);
     this.b = dense.mat(1, nv);
@@ -85,13 +86,7 @@ export class Dbm {
   }
 
   private buf(name: string, B: number, cols: number): Mat {
-    if (B > this.cap) {
-      for (const m of Object.values(this.bufs)) m.free();
-      this.bufs = {};
-      this.cap = B;
-    }
-    const m = (this.bufs[name] ??= this.dense.mat(this.cap, cols));
-    return new Mat(this.dense, m.ptr, B, cols);
+    return this.scratch.get(name, B, cols);
   }
 
   /** Every buffer at B rows or more, allocated before any view into them is taken. */

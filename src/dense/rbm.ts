@@ -13,6 +13,7 @@
 // computes it, and on the binarised digit; the exact one (every bit) beside.
 
 import { Dense, Mat } from '../kernel/dense.js';
+import { Scratch } from './scratch.js';
 import { Optimizer, type OptimizerOptions } from './optim.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
 
@@ -36,12 +37,12 @@ export class Rbm {
   readonly gW: Mat;
   readonly gb: Mat;
   readonly gc: Mat;
-  private cap = 0;
-  private bufs: Record<string, Mat> = {};
+  private readonly scratch: Scratch;
   private chains: Mat | undefined;   // PCD: hidden samples of the persistent chains
   private draws = 0;
 
   constructor(readonly dense: Dense, readonly nv: number, readonly nh: number, readonly seed: number, readonly stream = 0) {
+    this.scratch = new Scratch(dense);
     const rng = new Philox(seed);
     // Small Gaussian weights (sd 0.01), zero biases (Hinton 2010).
     this.W = dense.mat(nv, nh, Float32Array.from({ length: nv * nh }, (_, k) => 0.01 * rng.normal(k, stream, 0, STREAM_USER_TS | 11)));
@@ -64,13 +65,7 @@ export class Rbm {
   }
 
   private buf(name: string, B: number, cols: number): Mat {
-    if (B > this.cap) {
-      for (const m of Object.values(this.bufs)) m.free();
-      this.bufs = {};
-      this.cap = B;
-    }
-    const m = (this.bufs[name] ??= this.dense.mat(this.cap, cols));
-    return new Mat(this.dense, m.ptr, B, cols);
+    return this.scratch.get(name, B, cols);
   }
 
   private sample(p: Mat, out: Mat): void {

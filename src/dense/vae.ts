@@ -17,6 +17,7 @@
 // reference the gradient check differentiates.
 
 import { Dense, Mat } from '../kernel/dense.js';
+import { Scratch } from './scratch.js';
 import { Optimizer, type Param, type OptimizerOptions } from './optim.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
 
@@ -38,10 +39,10 @@ export interface VaeLoss {
 export class Vae {
   readonly w: Record<VaeParamName, Mat>;
   readonly g: Record<VaeParamName, Mat>;
-  private cap = 0;
-  private bufs: Record<string, Mat> = {};
+  private readonly scratch: Scratch;
 
   constructor(readonly dense: Dense, readonly nx: number, readonly nh: number, readonly nz: number, seed: number) {
+    this.scratch = new Scratch(dense);
     const rng = new Philox(seed);
     const shapes: Record<VaeParamName, [number, number]> = {
       We: [nx, nh], be: [1, nh], Wm: [nh, nz], bm: [1, nz], Wv: [nh, nz], bv: [1, nz],
@@ -81,13 +82,7 @@ export class Vae {
   }
 
   private buf(name: string, B: number, cols: number): Mat {
-    if (B > this.cap) {
-      for (const m of Object.values(this.bufs)) m.free();
-      this.bufs = {};
-      this.cap = B;
-    }
-    const m = (this.bufs[name] ??= this.dense.mat(this.cap, cols));
-    return new Mat(this.dense, m.ptr, B, cols);
+    return this.scratch.get(name, B, cols);
   }
 
   /** h, mu, lv of B images (rows of X in kernel memory). */
