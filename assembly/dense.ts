@@ -378,10 +378,7 @@ export function gemmSparseA(m: i32, n: i32, k: i32, X: usize, W: usize, C: usize
     for (let i = 0; i < k; i++) {
       const a = load<f32>(x + (<usize>i << 2));
       if (a == 0) continue;
-      const w = W + (<usize>(i * n) << 2);
-      const va = f32x4.splat(a);
-      for (let j = 0; j < n4; j += 4) v128.store(c + (<usize>j << 2), f32x4.add(v128.load(c + (<usize>j << 2)), f32x4.mul(va, v128.load(w + (<usize>j << 2)))));
-      for (let j = n4; j < n; j++) store<f32>(c + (<usize>j << 2), load<f32>(c + (<usize>j << 2)) + a * load<f32>(w + (<usize>j << 2)));
+      axpy(n, a, W + (<usize>(i * n) << 2), c);
     }
   }
 }
@@ -389,7 +386,6 @@ export function gemmSparseA(m: i32, n: i32, k: i32, X: usize, W: usize, C: usize
 // D = X^T G + beta D (D: k x n) for X (m x k) with mostly zero entries:
 // for each non-zero x_ri, D_i += x_ri G_r (one f32x4 axpy).
 export function gemmSparseATrans(m: i32, n: i32, k: i32, X: usize, G: usize, D: usize, beta: f32): void {
-  const n4 = n & ~3;
   if (beta == 0) memory.fill(D, 0, <usize>(k * n) << 2);
   else if (beta != 1) scale(k * n, beta, D);
   for (let r = 0; r < m; r++) {
@@ -397,10 +393,7 @@ export function gemmSparseATrans(m: i32, n: i32, k: i32, X: usize, G: usize, D: 
     for (let i = 0; i < k; i++) {
       const a = load<f32>(x + (<usize>i << 2));
       if (a == 0) continue;
-      const d = D + (<usize>(i * n) << 2);
-      const va = f32x4.splat(a);
-      for (let j = 0; j < n4; j += 4) v128.store(d + (<usize>j << 2), f32x4.add(v128.load(d + (<usize>j << 2)), f32x4.mul(va, v128.load(g + (<usize>j << 2)))));
-      for (let j = n4; j < n; j++) store<f32>(d + (<usize>j << 2), load<f32>(d + (<usize>j << 2)) + a * load<f32>(g + (<usize>j << 2)));
+      axpy(n, a, g, D + (<usize>(i * n) << 2));
     }
   }
 }

@@ -14,6 +14,7 @@
 
 import { Dense, Mat } from '../kernel/dense.js';
 import { Scratch } from './scratch.js';
+import { gatherRows } from './batches.js';
 import { Optimizer, type OptimizerOptions } from './optim.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
 
@@ -131,11 +132,7 @@ export class Rbm {
     const nv = this.nv;
     const x = new Float32Array(o.batch * nv);
     for (let start = 0; start + o.batch <= order.length; start += o.batch) {
-      for (let r = 0; r < o.batch; r++) {
-        const k = order[start + r]!;
-        if (!binarize) { x.set(data.subarray(k * nv, (k + 1) * nv), r * nv); continue; }
-        for (let i = 0; i < nv; i++) x[r * nv + i] = binarize.rng.uniform(k * nv + i, binarize.epoch, 0, STREAM_USER_TS | 18) < data[k * nv + i]! ? 1 : 0;
-      }
+      gatherRows(data, nv, order, start, o.batch, x, binarize && { ...binarize, lane: 0, stream: STREAM_USER_TS | 18 });
       this.gradient(x, o.batch, o);
       opt.step();
     }

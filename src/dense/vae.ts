@@ -18,6 +18,7 @@
 
 import { Dense, Mat } from '../kernel/dense.js';
 import { Scratch } from './scratch.js';
+import { gatherRows } from './batches.js';
 import { Optimizer, type Param, type OptimizerOptions } from './optim.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
 
@@ -183,10 +184,7 @@ export class Vae {
     const x = new Float32Array(batch * nx), eps = new Float32Array(batch * nz);
     let total = 0, count = 0;
     for (let start = 0; start + batch <= order.length; start += batch) {
-      for (let r = 0; r < batch; r++) {
-        const k = order[start + r]!;
-        for (let i = 0; i < nx; i++) x[r * nx + i] = rng.uniform(k * nx + i, epoch, 0, STREAM_USER_TS | 16) < images[k * nx + i]! ? 1 : 0;
-      }
+      gatherRows(images, nx, order, start, batch, x, { rng, epoch, lane: 0, stream: STREAM_USER_TS | 16 });
       for (let j = 0; j < batch * nz; j++) eps[j] = rng.normal(start * nz + j, epoch, 1, STREAM_USER_TS | 16);
       total += this.step(x, eps, batch).loss * batch;
       count += batch;

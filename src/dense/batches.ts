@@ -1,0 +1,18 @@
+// Minibatches of digits: rows of the data in a given order, either as they
+// are (grey levels) or binarised afresh, each value v becoming 1 with
+// probability v by a draw keyed by the row, the value, the epoch and a lane
+// (so that every model's binarisation is its own and reproducible).
+
+import type { Philox } from '../core/philox.js';
+
+export interface Binarize { rng: Philox; epoch: number; lane: number; stream: number }
+
+/** Rows order[start .. start + B) of data (rows of n values) into x (B x n). */
+export function gatherRows(data: Float32Array, n: number, order: ArrayLike<number>, start: number, B: number, x: Float32Array, binarize?: Binarize): void {
+  for (let r = 0; r < B; r++) {
+    const k = order[start + r]!;
+    if (!binarize) { x.set(data.subarray(k * n, (k + 1) * n), r * n); continue; }
+    const { rng, epoch, lane, stream } = binarize;
+    for (let i = 0; i < n; i++) x[r * n + i] = rng.uniform(k * n + i, epoch, lane, stream) < data[k * n + i]! ? 1 : 0;
+  }
+}
