@@ -157,8 +157,8 @@ export function renderResults(container: HTMLElement, summary: Summary, name: st
       if (Array.isArray(value)) grid(row, group, value as number[][], true);
       else if (value && typeof value === 'object') {
         for (const [kind, list] of Object.entries(value as Record<string, unknown>)) {
-          // Probabilities are drawn as they are; weights (filters) scaled per image.
-          if (Array.isArray(list)) grid(row, `${group} ${kind}`, list as number[][], !['samples', 'reconstructions', 'spikes'].includes(kind));
+          // Weights (filters) are scaled per image; everything else is a pixel value in [0, 1], drawn as it is.
+          if (Array.isArray(list)) grid(row, `${group} ${kind}`, list as number[][], kind === 'filters');
         }
       }
     }

@@ -23,6 +23,7 @@
 
 import { Mat, type Dense } from '../kernel/dense.js';
 import type { Rbm } from './rbm.js';
+import { softplus } from './scalar.js';
 
 export interface AisOptions {
   /** Intermediate distributions (the paper: 14500). */
@@ -72,7 +73,6 @@ export function betaSchedule(count: number): Float64Array {
   return out;
 }
 
-const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 
 function logMeanExp(x: Float64Array): { log: number; max: number; scaled: Float64Array } {
   let max = -Infinity;

@@ -226,14 +226,16 @@ export class Dbm {
   variationalBound(V: Float32Array, mfIterations: number): Float64Array {
     const rows = V.length / this.nv, chunk = 500;
     const out = new Float64Array(rows);
-    const W2 = this.W2.toArray(), b = this.b.toArray(), c1 = this.c1.toArray(), c2 = this.c2.toArray();
+    const b = this.b.toArray(), c1 = this.c1.toArray(), c2 = this.c2.toArray();
     for (let s = 0; s < rows; s += chunk) {
       const B = Math.min(chunk, rows - s);
       this.reserve(B);
       const X = this.buf('bv', B, this.nv).set(V.subarray(s * this.nv, (s + B) * this.nv));
       const { M1, M2 } = this.meanField(X, B, mfIterations);
+      // h1's input from both neighbours, v W1 + mu2 W2^T: E_q[-E] has mu1 . (that + c1).
       const VW = this.buf('bvw', B, this.n1);
       this.dense.gemm(X, this.W1, VW);
+      this.dense.gemm(M2, this.W2, VW, { transB: true, beta: 1 });
       const m1 = M1.data, m2 = M2.data, vw = VW.data, x = X.data;
       for (let r = 0; r < B; r++) {
         let e = 0;
@@ -241,9 +243,6 @@ export class Dbm {
         for (let j = 0; j < this.n1; j++) {
           const u = m1[r * this.n1 + j]!;
           e += u * (vw[r * this.n1 + j]! + c1[j]!) - xlogx(u) - xlogx(1 - u);
-          let t = 0;
-          for (let k = 0; k < this.n2; k++) t += W2[j * this.n2 + k]! * m2[r * this.n2 + k]!;
-          e += u * t;
         }
         for (let k = 0; k < this.n2; k++) { const u = m2[r * this.n2 + k]!; e += u * c2[k]! - xlogx(u) - xlogx(1 - u); }
         out[s + r] = e;

@@ -12,13 +12,13 @@
 import { Dense, Mat } from '../kernel/dense.js';
 import { Optimizer, type Param, type OptimizerOptions } from './optim.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
+import { softplus } from './scalar.js';
 
 export type StackActivation = 'relu' | 'leaky' | 'tanh' | 'sigmoid' | 'linear';
 const LEAK = 0.2;
 
 export interface StackLayer { W: Mat; b: Mat; gW: Mat; gb: Mat; act: StackActivation }
 
-const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 
 export class Stack {
   readonly layers: StackLayer[];

@@ -151,6 +151,23 @@ export class Mlp {
     return out;
   }
 
+  /** Mean number of non-zero inputs to each layer (pixels on, active ReLU units) over the digits at indices. */
+  nonzeroInputs(images: Float32Array, indices: ArrayLike<number>, batch = 500): number[] {
+    const nIn = this.sizes[0]!;
+    const counts = new Array<number>(this.layers.length).fill(0);
+    const x = new Float32Array(batch * nIn);
+    for (let start = 0; start < indices.length; start += batch) {
+      const B = Math.min(batch, indices.length - start);
+      for (let r = 0; r < B; r++) { const k = indices[start + r]!; x.set(images.subarray(k * nIn, (k + 1) * nIn), r * nIn); }
+      this.forward(x, B);
+      for (let l = 0; l < this.layers.length; l++) {
+        const a = this.rows(this.acts[l]!, B).data;
+        for (let i = 0; i < a.length; i++) if (a[i] !== 0) counts[l]!++;
+      }
+    }
+    return counts.map((c) => c / Math.max(1, indices.length));
+  }
+
   optimizer(options: OptimizerOptions): Optimizer {
     return new Optimizer(this.dense, this.params(), options);
   }

@@ -17,9 +17,8 @@ import { Scratch } from './scratch.js';
 import { gatherRows } from './batches.js';
 import { Optimizer, type OptimizerOptions } from './optim.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
+import { softplus, logSigmoid } from './scalar.js';
 
-const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
-const logSigmoid = (x: number) => (x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x)));
 
 export interface CdOptions {
   k: number;
@@ -148,7 +147,7 @@ export class Rbm {
     for (let r = 0; r < V.rows; r++) {
       let f = 0;
       for (let i = 0; i < this.nv; i++) f -= b[i]! * v[r * this.nv + i]!;
-      for (let j = 0; j < this.nh; j++) { const a = h[r * this.nh + j]!; f -= a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a)); }
+      for (let j = 0; j < this.nh; j++) { f -= softplus(h[r * this.nh + j]!); }
       out[r] = f;
     }
     return out;
@@ -200,19 +199,39 @@ export class Rbm {
    * sum_j [softplus(a_j + s W_ij) - softplus(a_j)], s = 1 - 2 v_i.
    */
   exactPseudoLogLikelihood(V: Float32Array): number {
-    const nv = this.nv, nh = this.nh, rows = V.length / nv;
-    const W = this.W.toArray(), b = this.b.toArray(), c = this.c.toArray();
+    const d = this.dense, nv = this.nv, nh = this.nh, rows = V.length / nv;
+    const b = this.b.toArray();
+    // The sums over j for every bit at once: rows of +W (bits that are 0) and -W (bits that are 1),
+    // the digit's hidden inputs as the offsets (the AIS increment kernel with b1 = 1, b0 = 0).
+    const Wneg = d.mat(nv, nh, this.W.data.map((w) => -w));
+    const up = d.vecF64(nv), down = d.vecF64(nv);
+    const chunk = 500;
     let total = 0;
-    const a = new Float64Array(nh);
-    for (let r = 0; r < rows; r++) {
-      a.set(c);
-      for (let i = 0; i < nv; i++) if (V[r * nv + i]) for (let j = 0; j < nh; j++) a[j]! += W[i * nh + j]!;
-      for (let i = 0; i < nv; i++) {
-        const s = V[r * nv + i] ? -1 : 1;
-        let dF = -b[i]! * s;
-        for (let j = 0; j < nh; j++) dF -= softplus(a[j]! + s * W[i * nh + j]!) - softplus(a[j]!);
-        total += logSigmoid(dF);
+    try {
+      for (let s0 = 0; s0 < rows; s0 += chunk) {
+        const B = Math.min(chunk, rows - s0);
+        const X = d.mat(B, nv, V.subarray(s0 * nv, (s0 + B) * nv)), A = d.mat(B, nh);
+        d.gemm(X, this.W, A);
+        d.addRows(A, this.c);
+        for (let r = 0; r < B; r++) {
+          const a = new Mat(d, A.ptr + r * nh * 4, 1, nh);
+          up.zero();
+          down.zero();
+          d.softplusDelta(this.W, 1, 0, up, a);
+          d.softplusDelta(Wneg, 1, 0, down, a);
+          const u = up.toArray(), w = down.toArray();
+          for (let i = 0; i < nv; i++) {
+            const on = V[(s0 + r) * nv + i] !== 0;
+            total += logSigmoid(on ? b[i]! - w[i]! : -b[i]! - u[i]!);
+          }
+        }
+        X.free();
+        A.free();
       }
+    } finally {
+      Wneg.free();
+      up.free();
+      down.free();
     }
     return total / rows;
   }

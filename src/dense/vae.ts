@@ -21,8 +21,8 @@ import { Scratch } from './scratch.js';
 import { gatherRows } from './batches.js';
 import { Optimizer, type Param, type OptimizerOptions } from './optim.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
+import { softplus } from './scalar.js';
 
-const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 const LOG_2PI = Math.log(2 * Math.PI);
 
 export const VAE_PARAMS = ['We', 'be', 'Wm', 'bm', 'Wv', 'bv', 'Wd', 'bd', 'Wo', 'bo'] as const;

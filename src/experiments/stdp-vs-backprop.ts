@@ -121,30 +121,11 @@ function frozenResponses(net: StdpNet & { setLearning(on: boolean): void }, digi
 
 /** Multiply-accumulates of the MLP per test digit: dense, and skipping zero inputs to each layer (pixels off, ReLU units silent). */
 function mlpMacs(mlp: Mlp, images: Float32Array, indices: ArrayLike<number>): { dense: number; nonzero: number; nonzero_pixels: number; active_hidden: number } {
-  const W = mlp.layers.map((L) => L.W.toArray()), b = mlp.layers.map((L) => L.b.toArray());
+  const nz = mlp.nonzeroInputs(images, indices);
   const sizes = mlp.sizes;
-  let dense = 0;
-  for (let l = 1; l < sizes.length; l++) dense += sizes[l - 1]! * sizes[l]!;
-  let nonzero = 0, pixels = 0, active = 0;
-  for (let k = 0; k < indices.length; k++) {
-    let a = Float64Array.from(images.subarray(indices[k]! * PIXELS, (indices[k]! + 1) * PIXELS));
-    for (let l = 0; l < W.length; l++) {
-      const nIn = sizes[l]!, nOut = sizes[l + 1]!;
-      const z = Float64Array.from(b[l]!);
-      let nz = 0;
-      for (let i = 0; i < nIn; i++) {
-        const x = a[i]!;
-        if (x === 0) continue;
-        nz++;
-        for (let j = 0; j < nOut; j++) z[j]! += x * W[l]![i * nOut + j]!;
-      }
-      nonzero += nz * nOut;
-      if (l === 0) pixels += nz; else if (l === 1) active += nz;
-      a = l < W.length - 1 ? z.map((v) => Math.max(0, v)) : z;
-    }
-  }
-  const n = Math.max(1, indices.length);
-  return { dense, nonzero: nonzero / n, nonzero_pixels: pixels / n, active_hidden: active / n };
+  let dense = 0, nonzero = 0;
+  for (let l = 1; l < sizes.length; l++) { dense += sizes[l - 1]! * sizes[l]!; nonzero += nz[l - 1]! * sizes[l]!; }
+  return { dense, nonzero, nonzero_pixels: nz[0]!, active_hidden: nz[1] ?? 0 };
 }
 
 function accuracy(pred: ArrayLike<number>, digits: Digits, indices: ArrayLike<number>): number {

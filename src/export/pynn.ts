@@ -7,7 +7,7 @@
 
 import { ModelError, type Issue } from '../core/errors.js';
 import type { ValidModel } from '../model/validate.js';
-import type { Population, Projection } from '../model/schema.js';
+import { MODULE_TYPES, type Population, type Projection } from '../model/schema.js';
 
 type Dist = number | { uniform: readonly [number, number] } | { normal: readonly [number, number]; clip?: readonly [number, number] | undefined };
 
@@ -140,7 +140,7 @@ export function exportPyNN(model: ValidModel, options: PyNNOptions): string {
     if ((pr as { learn?: unknown }).learn) fail(`${at}/learn`, 'learned couplings belong to binary units');
   });
   const m = model as unknown as Record<string, unknown>;
-  if (Array.isArray(m.modules) && m.modules.length) fail('/modules', 'rate-coded modules (LSTM, RNN, RBM, MLP, VAE, GAN) have no PyNN equivalent');
+  if (Array.isArray(m.modules) && m.modules.length) fail('/modules', `rate-coded modules (${MODULE_TYPES.join(', ')}) have no PyNN equivalent`);
   if ((model.record as { weights?: unknown[] } | undefined)?.weights?.length) fail('/record/weights', 'weight monitors are not exported (record the weights with PyNN\'s get("weight") instead)');
   if (issues.length) throw new ModelError(issues, `${options.source} (export to PyNN)`);
 

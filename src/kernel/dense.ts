@@ -45,7 +45,7 @@ export class Dense {
     return m;
   }
 
-  /** C = alpha op(A) op(B) + beta C, op(X) = X or X^T. */
+  /** C = alpha op(A) op(B) + beta C, op(X) = X or X^T. May grow the memory (its packing scratch, on a larger shape): take views after it. */
   gemm(A: Mat, B: Mat, C: Mat, o: { transA?: boolean; transB?: boolean; alpha?: number; beta?: number } = {}): void {
     const m = o.transA ? A.cols : A.rows, k = o.transA ? A.rows : A.cols;
     const kb = o.transB ? B.cols : B.rows, n = o.transB ? B.rows : B.cols;
@@ -84,11 +84,12 @@ export class Dense {
     this.x.adam(w.size, w.ptr, g.ptr, m.ptr, v.ptr, lrT, beta1, beta2, epsT);
   }
   /** n f64 values in kernel memory, zeroed (accumulators of softplusDelta). */
-  vecF64(n: number): { ptr: number; length: number; toArray(): Float64Array; free(): void } {
+  vecF64(n: number): { ptr: number; length: number; toArray(): Float64Array; zero(): void; free(): void } {
     const i = this.#i;
     const ptr = i.alloc(n * 8);
-    i.writeAt(ptr, new Float64Array(n));
-    return { ptr, length: n, toArray: () => i.readF64(ptr, n), free: () => i.free(ptr) };
+    const zero = () => i.writeAt(ptr, new Float64Array(n));
+    zero();
+    return { ptr, length: n, toArray: () => i.readF64(ptr, n), zero, free: () => i.free(ptr) };
   }
   /** C = X W + beta C, skipping X's zero entries (an input of mostly zeros: the pixels that are off). */
   gemmSparseA(X: Mat, W: Mat, C: Mat, beta = 0): void {
