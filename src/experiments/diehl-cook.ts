@@ -21,6 +21,25 @@
 //
 // Conductances are in units of the leak conductance (g_L = 1 nS, so c_m =
 // tau in pF), as in their dimensionless code.
+//
+// `DC_PUBLISHED` is their setting; `DC_TUNED` is what hebb runs by default
+// (each change is a parameter of the same local, unsupervised rule):
+// - the weight total 78 -> 115: hebb integrates each conductance's exact
+//   mean over the 0.5 ms step, which gives an input spike about 27 % less
+//   charge than holding the conductance at its start value, the integration
+//   their parameters were chosen on; 115 also makes up for the shorter
+//   training (more spikes per digit, more potentiation per digit);
+// - lateral inhibition 17 -> 10: with 17 a neuron that lost its first digits
+//   never fires the bursts that potentiate (the rule's triplet term needs a
+//   postsynaptic spike in the 40 ms before), and half the neurons kept their
+//   random weights after a pass over 8000 digits; at 10 about three in four learn;
+// - homeostasis: the threshold decays with 2000 s instead of 10000 s, and
+//   every neuron's threshold falls by theta_plus x 32 / N per digit while it
+//   learns, so a neuron firing its share (32 / N spikes a digit) holds its
+//   threshold, one firing more raises it and one that never wins has it
+//   lowered until it does (frequency-sensitive competition, DeSieno 1988);
+// - a learning rate per pass, 2 then 1 then 0.5 of theirs: they showed
+//   180000 digits, here each of 8000 is shown a few times.
 
 import { PIXELS } from '../data/mnist.js';
 
@@ -36,14 +55,36 @@ export const DC = {
   weightTotal: 78,
 };
 
-export function diehlCookModel(neurons: number, seed: number): Record<string, unknown> {
+/** The parameters of the protocol that hebb varies (the rest are DC and the model below). */
+export interface DcSetup {
+  /** Sum of each excitatory neuron's input weights, restored before each digit while learning. */
+  weightTotal: number;
+  /** Weight of inhibitory neuron i onto every excitatory neuron but i (in units of g_L). */
+  inhibition: number;
+  /** Decay time of the adaptive threshold (ms). */
+  tauTheta: number;
+  /** Homeostasis: the spikes a digit the layer shares out; each neuron's threshold falls by theta_plus x this / N per digit while learning (0: off). */
+  shareSpikes: number;
+  /** The learning rate of each pass, relative to the published amplitudes (the last one repeats). */
+  learningRates: number[];
+}
+
+/** Diehl & Cook's published code. */
+export const DC_PUBLISHED: DcSetup = { weightTotal: DC.weightTotal, inhibition: 17, tauTheta: 1e7, shareSpikes: 0, learningRates: [1] };
+/** hebb's default (see the top of this file). */
+export const DC_TUNED: DcSetup = { weightTotal: 115, inhibition: 10, tauTheta: 2e6, shareSpikes: 32, learningRates: [2, 1, 0.5] };
+
+/** The adaptive threshold's increase per spike (mV). */
+export const THETA_PLUS = 0.05;
+
+export function diehlCookModel(neurons: number, seed: number, setup: DcSetup = DC_PUBLISHED): Record<string, unknown> {
   return {
     name: 'diehl-cook', dt: DC.dt, duration: 1e9, seed,
     populations: [
       { name: 'input', size: PIXELS, model: 'poisson', params: { rate: 0 } },
       {
         name: 'exc', size: neurons, model: 'lif_cond',
-        params: { c_m: 100, g_l: 1, e_l: -65, e_ex: 0, e_in: -100, v_reset: -65, v_thresh: -52, t_ref: 5, tau_syn_e: 1, tau_syn_i: 2, theta_plus: 0.05, tau_theta: 1e7 },
+        params: { c_m: 100, g_l: 1, e_l: -65, e_ex: 0, e_in: -100, v_reset: -65, v_thresh: -52, t_ref: 5, tau_syn_e: 1, tau_syn_i: 2, theta_plus: THETA_PLUS, tau_theta: setup.tauTheta },
         init: { v: -65 },
       },
       {
@@ -58,7 +99,7 @@ export function diehlCookModel(neurons: number, seed: number): Record<string, un
         plasticity: { rule: 'triplet', pairing: 'nearest', w_min: 0, w_max: 1, tau_plus: 20, tau_minus: 20, tau_x: 20, tau_y: 40, a2_plus: 0, a3_plus: 0.01, a2_minus: 0.0001, a3_minus: 0 },
       },
       { name: 'exc->inh', from: 'exc', to: 'inh', connect: { rule: 'one_to_one' }, weight: 10.4, delay: DC.dt, receptor: 'exc' },
-      { name: 'inh->exc', from: 'inh', to: 'exc', connect: { rule: 'all_but_one' }, weight: 17, delay: DC.dt, receptor: 'inh' },
+      { name: 'inh->exc', from: 'inh', to: 'exc', connect: { rule: 'all_but_one' }, weight: setup.inhibition, delay: DC.dt, receptor: 'inh' },
     ],
     record: { spikes: [] },
   };

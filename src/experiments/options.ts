@@ -14,9 +14,9 @@ import { schemaIssues } from '../model/validate.js';
 const Ajv = AjvModule as unknown as typeof AjvModule.default;
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false });
 
-/** A number option (>= minimum when given). */
-export const num = (dflt: number, description: string, minimum?: number) =>
-  Type.Number({ default: dflt, description, ...(minimum === undefined ? {} : { minimum }) });
+/** A number option (within minimum and maximum when given). */
+export const num = (dflt: number, description: string, minimum?: number, maximum?: number) =>
+  Type.Number({ default: dflt, description, ...(minimum === undefined ? {} : { minimum }), ...(maximum === undefined ? {} : { maximum }) });
 /** A whole-number option; sizes of dense layers carry a maximum (what one process can hold), networks the model limits. */
 export const int = (dflt: number, description: string, minimum?: number, maximum?: number) =>
   Type.Integer({ default: dflt, description, ...(minimum === undefined ? {} : { minimum }), ...(maximum === undefined ? {} : { maximum }) });

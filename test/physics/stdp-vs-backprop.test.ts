@@ -5,7 +5,8 @@ import { describe, it, expect } from 'vitest';
 import { Script } from 'node:vm';
 import { EXPERIMENTS } from '../../src/experiments/index.js';
 import { optionsFromArgs } from '../../src/experiments/index.js';
-import { assignLabels, vote, classProportions, proportionVote } from '../../src/experiments/diehl-cook.js';
+import { assignLabels, vote, classProportions, proportionVote, DC_TUNED, DC_PUBLISHED, THETA_PLUS } from '../../src/experiments/diehl-cook.js';
+import { stdpNetwork } from '../../src/experiments/stdp-vs-backprop.js';
 import { convertMlp, CONVERSION_DEFAULTS } from '../../src/experiments/ann-to-snn.js';
 import { Mlp } from '../../src/dense/mlp.js';
 import { Dense } from '../../src/kernel/dense.js';
@@ -114,11 +115,58 @@ describe('stdp-vs-backprop', () => {
     expect(() => convertMlp(new Mlp(new Dense(), [784, 8, 10], 'sigmoid', 1), digits.images, [0])).toThrow(/only a ReLU MLP converts/);
   }, 60_000);
 
+  it('homeostasis: while learning, every threshold falls by theta_plus x share / N per digit and rises by theta_plus per spike; frozen, it holds', () => {
+    const neurons = 10, setup = { ...DC_TUNED, shareSpikes: 40 };
+    const net = stdpNetwork(neurons, 1, undefined, setup);
+    const exc = net.sim.population('exc');
+    const fall = (THETA_PLUS * 40) / neurons;
+    // A blank digit evokes no spike, even raised 16 times: each neuron's threshold falls by exactly one share.
+    const blank = new Float32Array(784);
+    expect(net.present(blank).boosts).toBe(16);
+    const decay = Math.exp(-(17 * 500) / setup.tauTheta);
+    for (const t of exc.state('theta')) expect(t).toBeCloseTo(-fall, 6);
+    // A digit: the threshold of each neuron moves by theta_plus per spike (less its decay) and falls by one share.
+    const digits = loadDigits();
+    const before = exc.state('theta'), counts0 = exc.spikeCounts();
+    net.present(digits.images.subarray(0, 784));
+    const after = exc.state('theta'), counts1 = exc.spikeCounts();
+    let spikes = 0;
+    for (let j = 0; j < neurons; j++) {
+      const n = counts1[j]! - counts0[j]!;
+      spikes += n;
+      // Decay over one presentation (< 1e-3 of theta) is within the tolerance.
+      expect(after[j]! - before[j]!).toBeCloseTo(n * THETA_PLUS - fall, 2);
+    }
+    expect(spikes).toBeGreaterThan(0);
+    expect(decay).toBeGreaterThan(0.99);
+    // Frozen: no fall, no rise.
+    net.setLearning(false);
+    const frozen = exc.state('theta');
+    net.present(digits.images.subarray(784, 2 * 784));
+    expect(Array.from(exc.state('theta'))).toEqual(Array.from(frozen));
+    // The learning rate of a pass comes from the schedule, the last one repeating; 0 is refused by the kernel's handle.
+    for (const pass of [1, 2, 3, 9]) expect(() => net.startPass(pass)).not.toThrow();
+    net.sim.close();
+  }, 60_000);
+
+  it('with --compare_published, draws the published parameters\' curve beside hebb\'s on the same digits', async () => {
+    const exp = EXPERIMENTS['stdp-vs-backprop']!;
+    const r = await exp.run(optionsFromArgs(exp.options, ['--neurons', '30', '--train', '500', '--test', '100', '--epochs', '1', '--mlp_epochs', '1', '--compare_published']), {});
+    const curves = (r.results as { curves: { method: string; digits: number }[] }).curves;
+    expect(curves.filter((c) => c.method === 'stdp_published').map((c) => c.digits)).toEqual([500]);
+    expect(curves.filter((c) => c.method === 'stdp').map((c) => c.digits)).toEqual([500]);
+    const acc = r.figures!.find((f) => f.name === 'accuracy-curves')!;
+    expect(acc.series.map((s) => s.label)).toEqual(['STDP (spiking, unsupervised)', 'backprop (MLP)', 'STDP with Diehl & Cook\'s published parameters']);
+    expect((r.params as { published_parameters: unknown }).published_parameters).toEqual(DC_PUBLISHED);
+  }, 120_000);
+
   it('refuses bad arguments with the option named', async () => {
     const exp = EXPERIMENTS['stdp-vs-backprop']!;
     expect(() => optionsFromArgs(exp.options, ['--neurons', '0'])).toThrow('--neurons: must be >= 1 (got 0)');
     expect(() => optionsFromArgs(exp.options, ['--neuron', '400'])).toThrow(/--neuron: unknown option \(did you mean --neurons\?\)/);
     expect(() => optionsFromArgs(exp.options, ['--train', 'many'])).toThrow('--train: must be an integer (got "many")');
+    expect(() => optionsFromArgs(exp.options, ['--learning_rates', '2,0'])).toThrow(/--learning_rates/);
+    expect(() => optionsFromArgs(exp.options, ['--weight_total', '0'])).toThrow(/--weight_total: must be >= 1/);
     expect(() => exp.run(optionsFromArgs(exp.options, ['--train', '9000', '--test', '2000']), {})).toThrow('--train 9000 + --test 2000 exceed the 10000 digits of the mnist package');
   });
 });
