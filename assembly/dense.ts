@@ -397,3 +397,104 @@ export function gemmSparseATrans(m: i32, n: i32, k: i32, X: usize, G: usize, D: 
     }
   }
 }
+
+@inline function tanh4(x: v128): v128 {
+  const one = f32x4.splat(1.0), two = f32x4.splat(2.0);
+  return f32x4.sub(one, f32x4.div(two, f32x4.add(one, exp4(f32x4.mul(two, x)))));
+}
+
+@inline function sigmoid1(x: f32): f32 { return 1.0 / (1.0 + expScalar(-x)); }
+@inline function tanh1(x: f32): f32 { return 1.0 - 2.0 / (1.0 + expScalar(2 * x)); }
+
+// One LSTM step for B rows (the gates' pre-activations A, B x 4H, laid out
+// [f | i | g | o]): A becomes the activations (sigmoid, sigmoid, tanh,
+// sigmoid), C = f Cprev + i g, tC = tanh(C), h = o tC (rows hStride apart,
+// so h can land in the next step's [h | x]). Cprev = 0 means a zero cell state. Each gate is computed once, with no pass over the others.
+export function lstmForward(B: i32, H: i32, A: usize, Cprev: usize, C: usize, tC: usize, h: usize, hStride: i32): void {
+  const H4 = H & ~3;
+  const zero = f32x4.splat(0.0);
+  for (let r = 0; r < B; r++) {
+    const a = A + (<usize>(r * 4 * H) << 2), row = <usize>(r * H) << 2, hrow = h + (<usize>(r * hStride) << 2);
+    const f = a, i = a + (<usize>H << 2), g = a + (<usize>(2 * H) << 2), o = a + (<usize>(3 * H) << 2);
+    for (let j = 0; j < H4; j += 4) {
+      const q = <usize>j << 2;
+      const fv = sigmoid4(v128.load(f + q)), iv = sigmoid4(v128.load(i + q)), gv = tanh4(v128.load(g + q)), ov = sigmoid4(v128.load(o + q));
+      const cp = Cprev != 0 ? v128.load(Cprev + row + q) : zero;
+      const c = f32x4.add(f32x4.mul(fv, cp), f32x4.mul(iv, gv));
+      const tc = tanh4(c);
+      v128.store(f + q, fv); v128.store(i + q, iv); v128.store(g + q, gv); v128.store(o + q, ov);
+      v128.store(C + row + q, c);
+      v128.store(tC + row + q, tc);
+      v128.store(hrow + q, f32x4.mul(ov, tc));
+    }
+    for (let j = H4; j < H; j++) {
+      const q = <usize>j << 2;
+      const fv = sigmoid1(load<f32>(f + q)), iv = sigmoid1(load<f32>(i + q)), gv = tanh1(load<f32>(g + q)), ov = sigmoid1(load<f32>(o + q));
+      const cp: f32 = Cprev != 0 ? load<f32>(Cprev + row + q) : 0;
+      const c = fv * cp + iv * gv, tc = tanh1(c);
+      store<f32>(f + q, fv); store<f32>(i + q, iv); store<f32>(g + q, gv); store<f32>(o + q, ov);
+      store<f32>(C + row + q, c);
+      store<f32>(tC + row + q, tc);
+      store<f32>(hrow + q, ov * tc);
+    }
+  }
+}
+
+// The same step backwards: from dh and dc (the gradients reaching h and C
+// from later steps, B x H) and the step's activations A, tC and Cprev (0:
+// zeros), the gradient of the gates' pre-activations dA (B x 4H) and of the
+// previous cell state dcPrev (B x H; may be dc itself).
+export function lstmBackward(B: i32, H: i32, A: usize, tC: usize, Cprev: usize, dh: usize, dc: usize, dA: usize, dcPrev: usize): void {
+  const H4 = H & ~3;
+  const one = f32x4.splat(1.0), zero = f32x4.splat(0.0);
+  for (let r = 0; r < B; r++) {
+    const a = A + (<usize>(r * 4 * H) << 2), d = dA + (<usize>(r * 4 * H) << 2), row = <usize>(r * H) << 2;
+    const hq = <usize>H << 2;
+    for (let j = 0; j < H4; j += 4) {
+      const q = <usize>j << 2;
+      const f = v128.load(a + q), i = v128.load(a + hq + q), g = v128.load(a + 2 * hq + q), o = v128.load(a + 3 * hq + q);
+      const tc = v128.load(tC + row + q), dhv = v128.load(dh + row + q);
+      const dC = f32x4.add(v128.load(dc + row + q), f32x4.mul(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+      const cp = Cprev != 0 ? v128.load(Cprev + row + q) : zero;
+      v128.store(d + q, f32x4.mul(f32x4.mul(f32x4.mul(dC, cp), f), f32x4.sub(one, f)));
+      v128.store(d + hq + q, f32x4.mul(f32x4.mul(f32x4.mul(dC, g), i), f32x4.sub(one, i)));
+      v128.store(d + 2 * hq + q, f32x4.mul(f32x4.mul(dC, i), f32x4.sub(one, f32x4.mul(g, g))));
+      v128.store(d + 3 * hq + q, f32x4.mul(f32x4.mul(f32x4.mul(dhv, tc), o), f32x4.sub(one, o)));
+      v128.store(dcPrev + row + q, f32x4.mul(dC, f));
+    }
+    for (let j = H4; j < H; j++) {
+      const q = <usize>j << 2;
+      const f = load<f32>(a + q), i = load<f32>(a + hq + q), g = load<f32>(a + 2 * hq + q), o = load<f32>(a + 3 * hq + q);
+      const tc = load<f32>(tC + row + q), dhv = load<f32>(dh + row + q);
+      const dC = load<f32>(dc + row + q) + dhv * o * (1 - tc * tc);
+      const cp: f32 = Cprev != 0 ? load<f32>(Cprev + row + q) : 0;
+      store<f32>(d + q, dC * cp * f * (1 - f));
+      store<f32>(d + hq + q, dC * g * i * (1 - i));
+      store<f32>(d + 2 * hq + q, dC * i * (1 - g * g));
+      store<f32>(d + 3 * hq + q, dhv * tc * o * (1 - o));
+      store<f32>(dcPrev + row + q, dC * f);
+    }
+  }
+}
+
+// out = dy (1 - a^2): the gradient through tanh from its output a (the RNN's step).
+export function tanhBackward(n: i32, a: usize, dy: usize, out: usize): void {
+  const n4 = n & ~3;
+  const one = f32x4.splat(1.0);
+  for (let k = 0; k < n4; k += 4) {
+    const q = <usize>k << 2;
+    const av = v128.load(a + q);
+    v128.store(out + q, f32x4.mul(v128.load(dy + q), f32x4.sub(one, f32x4.mul(av, av))));
+  }
+  for (let k = n4; k < n; k++) {
+    const q = <usize>k << 2;
+    const av = load<f32>(a + q);
+    store<f32>(out + q, load<f32>(dy + q) * (1 - av * av));
+  }
+}
+
+// Copies a rows x cols block between matrices with row strides (in elements):
+// the recurrent layers' [h | x] inputs assembled in place.
+export function copyBlock(rows: i32, cols: i32, src: usize, srcStride: i32, dst: usize, dstStride: i32): void {
+  for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>(r * dstStride) << 2), src + (<usize>(r * srcStride) << 2), <usize>cols << 2);
+}

@@ -61,11 +61,18 @@ export class RecurrentNet {
     return (this.scratch[name] = this.dense.mat(rows, cols));
   }
 
+  // Every step's inputs [h | x], activations, cell states and gate
+  // gradients sit in one matrix each, T * B rows, time-major: the steps are
+  // row blocks, and the weight gradient is one gemm over all of them.
+  private all: { Z: Mat; A: Mat; C: Mat; tC: Mat; dA: Mat } | undefined;
+
   private ensure(B: number, T: number): void {
     if (B === this.B && T <= this.steps.length) { this.T = T; return; }
-    for (const s of this.steps) { s.z.free(); s.a.free(); s.C.free(); s.tC.free(); }
+    if (this.all) for (const m of Object.values(this.all)) m.free();
     const { inputs: X, hidden: H } = this.shape;
-    this.steps = Array.from({ length: T }, () => ({ z: this.dense.mat(B, H + X), a: this.dense.mat(B, this.gates * H), C: this.dense.mat(B, H), tC: this.dense.mat(B, H) }));
+    const d = this.dense, G = this.gates * H;
+    const all = (this.all = { Z: d.mat(T * B, H + X), A: d.mat(T * B, G), C: d.mat(T * B, H), tC: d.mat(T * B, H), dA: d.mat(T * B, G) });
+    this.steps = Array.from({ length: T }, (_, t) => ({ z: all.Z.rowBlock(t * B, B), a: all.A.rowBlock(t * B, B), C: all.C.rowBlock(t * B, B), tC: all.tC.rowBlock(t * B, B) }));
     this.B = B;
     this.T = T;
   }
@@ -75,45 +82,24 @@ export class RecurrentNet {
     this.ensure(B, T);
     const d = this.dense;
     const { inputs: X, hidden: H, outputs: Y, cell } = this.shape;
-    const S = this.mat('sig', B, this.gates * H), Tn = this.mat('tanh', B, this.gates * H);
-    let hPrev: Float32Array<ArrayBufferLike> = new Float32Array(B * H), cPrev: Float32Array<ArrayBufferLike> = new Float32Array(B * H);
+    const Xs = this.mat('xs', T * B, X).set(xs.subarray(0, T * B * X));
+    const hT = this.mat('hT', B, H);
+    // z_0 = [0 | x_0]: h_{-1} = 0.
+    d.copyBlock(this.mat('zeros', B, H).fill(0), 0, this.steps[0]!.z, 0, H);
     for (let t = 0; t < T; t++) {
       const st = this.steps[t]!;
-      const z = st.z.data;
-      for (let r = 0; r < B; r++) {
-        z.set(hPrev.subarray(r * H, (r + 1) * H), r * (H + X));
-        z.set(xs.subarray((t * B + r) * X, (t * B + r + 1) * X), r * (H + X) + H);
-      }
+      d.copyBlock(Xs.rowBlock(t * B, B), 0, st.z, H, X);
       d.gemm(st.z, this.W, st.a);
       d.addRows(st.a, this.b);
+      // h_t goes straight into the next step's [h | x] (the last one into hT).
+      const next = t + 1 < T ? this.steps[t + 1]!.z : hT;
       if (cell === 'rnn') {
         d.tanh(st.a);
-        hPrev = st.a.toArray();
-        continue;
+        d.copyBlock(st.a, 0, next, 0, H);
+      } else {
+        d.lstmForward(st.a, t > 0 ? this.steps[t - 1]!.C : null, st.C, st.tC, next, 0);
       }
-      d.sigmoid(st.a, S);
-      d.tanh(st.a, Tn);
-      const a = st.a.data, s = S.data, tn = Tn.data, C = st.C.data;
-      const G = 4 * H;
-      // a keeps the activations: [f | i | C~ | o] = [sigma | sigma | tanh | sigma].
-      for (let r = 0; r < B; r++) {
-        const o = r * G;
-        for (let j = 0; j < H; j++) {
-          a[o + j] = s[o + j]!;
-          a[o + H + j] = s[o + H + j]!;
-          a[o + 2 * H + j] = tn[o + 2 * H + j]!;
-          a[o + 3 * H + j] = s[o + 3 * H + j]!;
-          C[r * H + j] = a[o + j]! * cPrev[r * H + j]! + a[o + H + j]! * a[o + 2 * H + j]!;
-        }
-      }
-      d.tanh(st.C, st.tC);
-      const tC = st.tC.data;
-      cPrev = st.C.toArray();
-      const h = new Float32Array(B * H);
-      for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) h[r * H + j] = a[r * G + 3 * H + j]! * tC[r * H + j]!;
-      hPrev = h;
     }
-    const hT = this.mat('hT', B, H).set(hPrev);
     const y = (this.y = this.mat('y', B, Y));
     d.gemm(hT, this.V, y);
     d.addRows(y, this.c);
@@ -128,55 +114,33 @@ export class RecurrentNet {
     const d = this.dense, B = this.B, T = this.T;
     const { inputs: X, hidden: H, outputs: Y, cell } = this.shape;
     const G = this.gates * H;
+    const all = this.all!;
     const dY = this.mat('dy', B, Y).set(dy);
     d.gemm(this.mat('hT', B, H), dY, this.gV, { transA: true });
     d.sumRows(dY, this.gc);
-    const dH = this.mat('dh', B, H);
-    d.gemm(dY, this.V, dH, { transB: true });
-    let dh: Float32Array<ArrayBufferLike> = dH.toArray();
-    let dc: Float32Array<ArrayBufferLike> = new Float32Array(B * H);
-    const dA = this.mat('da', B, G), dZ = this.mat('dz', B, H + X);
-    this.gW.fill(0);
-    this.gb.fill(0);
+    const dh = this.mat('dh', B, H);
+    d.gemm(dY, this.V, dh, { transB: true });
+    const dc = this.mat('dc', B, H).fill(0);
+    const dZ = this.mat('dz', B, H + X);
+    // W^T once per backward pass, not once per step.
+    const WT = this.mat('wt', G, H + X), w = this.W.data, wt = WT.data;
+    for (let p = 0; p < H + X; p++) for (let q = 0; q < G; q++) wt[q * (H + X) + p] = w[p * G + q]!;
     this.inputGradNorms = new Float64Array(T);
     for (let t = T - 1; t >= 0; t--) {
       const st = this.steps[t]!;
-      const a = st.a.data, g = dA.data;
-      if (cell === 'rnn') {
-        for (let k = 0; k < B * H; k++) g[k] = dh[k]! * (1 - a[k]! * a[k]!);
-      } else {
-        const tC = st.tC.data;
-        const Cprev = t > 0 ? this.steps[t - 1]!.C.data : undefined;
-        const dcPrev = new Float32Array(B * H);
-        for (let r = 0; r < B; r++) {
-          const o = r * G;
-          for (let j = 0; j < H; j++) {
-            const k = r * H + j;
-            const f = a[o + j]!, i = a[o + H + j]!, gg = a[o + 2 * H + j]!, og = a[o + 3 * H + j]!;
-            const dC = dc[k]! + dh[k]! * og * (1 - tC[k]! * tC[k]!);
-            const cp = Cprev ? Cprev[k]! : 0;
-            g[o + j] = dC * cp * f * (1 - f);
-            g[o + H + j] = dC * gg * i * (1 - i);
-            g[o + 2 * H + j] = dC * i * (1 - gg * gg);
-            g[o + 3 * H + j] = dh[k]! * tC[k]! * og * (1 - og);
-            dcPrev[k] = dC * f;
-          }
-        }
-        dc = dcPrev;
-      }
-      d.gemm(st.z, dA, this.gW, { transA: true, beta: 1 });
-      d.sumRows(dA, this.gb, 1, 1);
-      d.gemm(dA, this.W, dZ, { transB: true });
+      const dA = all.dA.rowBlock(t * B, B);
+      if (cell === 'rnn') d.tanhBackward(st.a, dh, dA);
+      else d.lstmBackward(st.a, st.tC, t > 0 ? this.steps[t - 1]!.C : null, dh, dc, dA, dc);
+      d.gemm(dA, WT, dZ);
+      d.copyBlock(dZ, 0, dh, 0, H);
       const z = dZ.data;
-      const next = new Float32Array(B * H);
       let sx = 0;
-      for (let r = 0; r < B; r++) {
-        for (let j = 0; j < H; j++) next[r * H + j] = z[r * (H + X) + j]!;
-        for (let q = 0; q < X; q++) sx += z[r * (H + X) + H + q]! ** 2;
-      }
+      for (let r = 0; r < B; r++) for (let q = 0; q < X; q++) sx += z[r * (H + X) + H + q]! ** 2;
       this.inputGradNorms[t] = Math.sqrt(sx / B);
-      dh = next;
     }
+    // dW = sum_t z_t^T dA_t and db = sum_t column sums of dA_t, over all steps at once.
+    d.gemm(all.Z.rowBlock(0, T * B), all.dA.rowBlock(0, T * B), this.gW, { transA: true });
+    d.sumRows(all.dA.rowBlock(0, T * B), this.gb);
   }
 
   /** One step of one sequence from state (h, C), updated in place (the bridged module's update). */

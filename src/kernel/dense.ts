@@ -17,6 +17,11 @@ export class Mat {
   fill(v: number): this { this.data.fill(v); return this; }
   /** A copy of the elements. */
   toArray(): Float32Array { return this.data.slice(); }
+  /** Rows start .. start + count - 1 as a matrix sharing this one's memory (not to be freed). */
+  rowBlock(start: number, count: number): Mat {
+    if (start < 0 || count < 0 || start + count > this.rows) throw new RangeError(`rows ${start}..${start + count - 1} of a ${this.rows}-row matrix`);
+    return new Mat(this.dense, this.ptr + start * this.cols * 4, count, this.cols);
+  }
   free(): void { this.dense.free(this.ptr); }
 }
 
@@ -66,6 +71,32 @@ export class Dense {
   }
 
   sigmoid(x: Mat, out: Mat = x): void { this.x.sigmoid(x.size, x.ptr, out.ptr); }
+  /**
+   * One LSTM step (B rows, H cells): A (B x 4H, gates [f | i | g | o]) from
+   * pre-activations to activations, C = f Cprev + i g (Cprev null: zeros),
+   * tC = tanh(C), h = o tC written at column `hCol` of each row of `h`.
+   */
+  lstmForward(A: Mat, Cprev: Mat | null, C: Mat, tC: Mat, h: Mat, hCol = 0): void {
+    const H = C.cols;
+    if (A.cols !== 4 * H || A.rows !== C.rows || tC.size !== C.size || h.rows !== C.rows || hCol + H > h.cols || (Cprev && Cprev.size !== C.size)) throw new RangeError('lstmForward shapes');
+    this.x.lstmForward(C.rows, H, A.ptr, Cprev ? Cprev.ptr : 0, C.ptr, tC.ptr, h.ptr + hCol * 4, h.cols);
+  }
+  /** The LSTM step backwards: dA (B x 4H) and dcPrev (may be dc) from dh, dc and the step's A, tC, Cprev (null: zeros). */
+  lstmBackward(A: Mat, tC: Mat, Cprev: Mat | null, dh: Mat, dc: Mat, dA: Mat, dcPrev: Mat): void {
+    const H = tC.cols;
+    if (A.cols !== 4 * H || dA.cols !== 4 * H || dA.rows !== A.rows || dh.size !== tC.size || dc.size !== tC.size || dcPrev.size !== tC.size || (Cprev && Cprev.size !== tC.size)) throw new RangeError('lstmBackward shapes');
+    this.x.lstmBackward(tC.rows, H, A.ptr, tC.ptr, Cprev ? Cprev.ptr : 0, dh.ptr, dc.ptr, dA.ptr, dcPrev.ptr);
+  }
+  /** out = dy (1 - a^2): back through tanh from its output a. */
+  tanhBackward(a: Mat, dy: Mat, out: Mat): void {
+    if (dy.size !== a.size || out.size !== a.size) throw new RangeError('tanhBackward shapes');
+    this.x.tanhBackward(a.size, a.ptr, dy.ptr, out.ptr);
+  }
+  /** Copies the rows x cols block at column srcCol of src to column dstCol of dst (both with rows rows). */
+  copyBlock(src: Mat, srcCol: number, dst: Mat, dstCol: number, cols: number): void {
+    if (src.rows !== dst.rows || srcCol + cols > src.cols || dstCol + cols > dst.cols) throw new RangeError('copyBlock shapes');
+    this.x.copyBlock(src.rows, cols, src.ptr + srcCol * 4, src.cols, dst.ptr + dstCol * 4, dst.cols);
+  }
   tanh(x: Mat, out: Mat = x): void { this.x.tanh(x.size, x.ptr, out.ptr); }
   /** Adds the row vector b to every row of X. */
   addRows(X: Mat, b: Mat): void { this.x.addRows(X.rows, X.cols, X.ptr, b.ptr); }

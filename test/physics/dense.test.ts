@@ -153,6 +153,16 @@ describe('gradient checks (f32 kernels against finite differences of an f64 refe
     expect(worstRelativeError(analytic, params, () => recurrentLossF64(shape, params, xs, targets, B, T))).toBeLessThan(1e-3);
   });
 
+  it.each(['lstm', 'rnn'] as const)('%s: a shorter sequence after a longer one gives the gradients of a fresh network (the step buffers are reused)', (cell: Cell) => {
+    const shape = { cell, inputs: 2, hidden: 6, outputs: 1 };
+    const used = new RecurrentNet(new Dense(), shape, 3), fresh = new RecurrentNet(new Dense(), shape, 3);
+    const B = 2, long = Float32Array.from({ length: 9 * B * 2 }, rand), short = Float32Array.from({ length: 4 * B * 2 }, rand);
+    used.backward(Float32Array.from(used.forward(long, B, 9)));
+    const grads = (net: RecurrentNet) => { net.backward(Float32Array.from(net.forward(short, B, 4), (v) => 2 * v)); return [net.gW, net.gb, net.gV, net.gc].map((m) => Array.from(m.data)); };
+    expect(grads(used)).toEqual(grads(fresh));
+    expect(Array.from(used.inputGradNorms)).toEqual(Array.from(fresh.inputGradNorms));
+  });
+
   it('the LSTM forward pass equals the f64 equations', () => {
     const d = new Dense();
     const shape = { cell: 'lstm' as const, inputs: 2, hidden: 4, outputs: 1 };
