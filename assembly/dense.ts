@@ -68,6 +68,34 @@ function scratchOf(bytes: usize): usize {
   }
 }
 
+// One row of C, columns j..j+7: the rows below the last 4 x 8 block.
+@inline function kernel1x8(
+  k: i32, A: usize, ars: i32, acs: i32, i: i32, B: usize, ldb: i32, j: i32,
+  C: usize, ldc: i32, alpha: f32, beta: f32,
+): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  let a = A + (<usize>(i * ars) << 2);
+  const astep = <usize>acs << 2;
+  let b = B + (<usize>j << 2);
+  const bstep = <usize>ldb << 2;
+  for (let p = 0; p < k; p++) {
+    const x = f32x4.splat(load<f32>(a));
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(b)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(b, 16)));
+    a += astep;
+    b += bstep;
+  }
+  const va = f32x4.splat(alpha);
+  const c = C + (<usize>(i * ldc + j) << 2);
+  if (beta == 0) {
+    v128.store(c, f32x4.mul(va, c0)); v128.store(c, f32x4.mul(va, c1), 16);
+  } else {
+    const vb = f32x4.splat(beta);
+    v128.store(c, f32x4.add(f32x4.mul(va, c0), f32x4.mul(vb, v128.load(c))));
+    v128.store(c, f32x4.add(f32x4.mul(va, c1), f32x4.mul(vb, v128.load(c, 16))), 16);
+  }
+}
+
 // One element of C, for the edges the 4 x 8 blocks do not cover.
 @inline function dot1(k: i32, A: usize, ars: i32, acs: i32, i: i32, B: usize, ldb: i32, j: i32): f32 {
   let s: f32 = 0;
@@ -100,13 +128,7 @@ export function gemm(
   const m4 = m & ~3, n8 = n & ~7;
   for (let j = 0; j < n8; j += 8) {
     for (let i = 0; i < m4; i += 4) kernel4x8(k, A, ars, acs, i, B, ldb, j, C, ldc, alpha, beta);
-    for (let i = m4; i < m; i++) {
-      for (let jj = j; jj < j + 8; jj++) {
-        const c = C + (<usize>(i * ldc + jj) << 2);
-        const v = alpha * dot1(k, A, ars, acs, i, B, ldb, jj);
-        store<f32>(c, beta == 0 ? v : v + beta * load<f32>(c));
-      }
-    }
+    for (let i = m4; i < m; i++) kernel1x8(k, A, ars, acs, i, B, ldb, j, C, ldc, alpha, beta);
   }
   for (let i = 0; i < m; i++) {
     for (let jj = n8; jj < n; jj++) {

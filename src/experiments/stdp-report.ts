@@ -80,9 +80,10 @@ const xs = [...new Set(R.curves.map((c) => c.digits))].sort((a, b) => a - b);
 const ser = (m) => xs.map((x) => { const p = R.curves.filter((c) => c.method === m && c.digits === x); return p.length ? p[p.length - 1].accuracy : null; });
 new uPlot({ width: Math.min(1000, window.innerWidth - 60), height: 300, scales: { x: { time: false, distr: 3 }, y: { range: [0, 1] } },
   axes: [{ label: 'training digits presented (log scale)' }, { label: 'test accuracy', values: (u, v) => v.map((x) => (100 * x).toFixed(0) + ' %') }],
-  series: [{}, { label: 'STDP', stroke: '#D55E00', width: 2, spanGaps: true }, { label: 'backprop', stroke: '#0072B2', width: 2, spanGaps: true }] },
-  [xs, ser('stdp'), ser('mlp')], box);
-app.append(el('p', { className: 'note' }, 'Intermediate points on the first 500 test digits; the last point of each on all of them. STDP: digits shown so far (each once per pass); backprop: epochs times training digits.'));
+  series: [{}, { label: 'STDP', stroke: '#D55E00', width: 2, spanGaps: true }, { label: 'backprop', stroke: '#0072B2', width: 2, spanGaps: true },
+    ...(R.curves.some((c) => c.method === 'stdp_published') ? [{ label: 'STDP, Diehl & Cook\'s published parameters', stroke: '#CC79A7', width: 2, dash: [6, 4], spanGaps: true }] : [])] },
+  [xs, ser('stdp'), ser('mlp'), ...(R.curves.some((c) => c.method === 'stdp_published') ? [ser('stdp_published')] : [])], box);
+app.append(el('p', { className: 'note' }, 'Intermediate points on the first 500 test digits (each neuron labelled by its responses to the last pass), the last point of STDP and backprop on all of them (STDP: labelled by the frozen network). STDP: digits shown so far (each once per pass); backprop: epochs times training digits.'));
 app.append(el('h2', {}, 'Confusion matrices (rows: true digit, columns: answer)'));
 const cm = (m) => { const mx = Math.max(...m.flat()); return table(['', ...[...Array(10).keys()].map(String)], m.map((r, i) => [String(i), ...r.map((v) => { const c = el('span', {}, String(v)); return c; })]), 'cm'); };
 const cms = el('div', { className: 'row' }, el('div', {}, el('h3', {}, 'STDP'), cm(R.stdp.confusion)), el('div', {}, el('h3', {}, 'backprop'), cm(R.mlp.confusion)), ...(C ? [el('div', {}, el('h3', {}, 'the MLP as spikes'), cm(C.confusion))] : []));
