@@ -81,7 +81,7 @@ const ser = (m) => xs.map((x) => { const p = R.curves.filter((c) => c.method ===
 new uPlot({ width: Math.min(1000, window.innerWidth - 60), height: 300, scales: { x: { time: false, distr: 3 }, y: { range: [0, 1] } },
   axes: [{ label: 'training digits presented (log scale)' }, { label: 'test accuracy', values: (u, v) => v.map((x) => (100 * x).toFixed(0) + ' %') }],
   series: [{}, { label: 'STDP', stroke: '#D55E00', width: 2, spanGaps: true }, { label: 'backprop', stroke: '#0072B2', width: 2, spanGaps: true },
-    ...(R.curves.some((c) => c.method === 'stdp_published') ? [{ label: 'STDP, Diehl & Cook\'s published parameters', stroke: '#CC79A7', width: 2, dash: [6, 4], spanGaps: true }] : [])] },
+    ...(R.curves.some((c) => c.method === 'stdp_published') ? [{ label: 'STDP, Diehl & Cook\\'s published parameters', stroke: '#CC79A7', width: 2, dash: [6, 4], spanGaps: true }] : [])] },
   [xs, ser('stdp'), ser('mlp'), ...(R.curves.some((c) => c.method === 'stdp_published') ? [ser('stdp_published')] : [])], box);
 app.append(el('p', { className: 'note' }, 'Intermediate points on the first 500 test digits (each neuron labelled by its responses to the last pass), the last point of STDP and backprop on all of them (STDP: labelled by the frozen network). STDP: digits shown so far (each once per pass); backprop: epochs times training digits.'));
 app.append(el('h2', {}, 'Confusion matrices (rows: true digit, columns: answer)'));

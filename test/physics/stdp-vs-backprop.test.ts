@@ -158,6 +158,10 @@ describe('stdp-vs-backprop', () => {
     const acc = r.figures!.find((f) => f.name === 'accuracy-curves')!;
     expect(acc.series.map((s) => s.label)).toEqual(['STDP (spiking, unsupervised)', 'backprop (MLP)', 'STDP with Diehl & Cook\'s published parameters']);
     expect((r.params as { published_parameters: unknown }).published_parameters).toEqual(DC_PUBLISHED);
+    // The report draws it too, and its scripts still compile.
+    const html = r.files['report.html']!;
+    expect(html).toContain('stdp_published');
+    for (const m of html.matchAll(/<script(?![^>]*application\/json)[^>]*>([\s\S]*?)<\/script>/g)) expect(() => new Script(m[1]!)).not.toThrow();
   }, 120_000);
 
   it('refuses bad arguments with the option named', async () => {
