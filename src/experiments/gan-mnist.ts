@@ -22,7 +22,7 @@ import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { UsageError } from '../core/errors.js';
 
 export interface GanMnistOptions { steps: number; batch: number; lr: number; latent: number; g_hidden: number[]; d_hidden: number[]; dropout: number; train: number; test: number; validation: number; parzen_samples: number; snapshots: number; seed: number }
-export const GAN_DEFAULTS: GanMnistOptions = { steps: 6000, batch: 64, lr: 0.0002, latent: 100, g_hidden: [256, 512, 1024], d_hidden: [512, 256], dropout: 0.3, train: 8000, test: 2000, validation: 1000, parzen_samples: 10000, snapshots: 4, seed: 1 };
+export const GAN_DEFAULTS: GanMnistOptions = { steps: 15000, batch: 64, lr: 0.0002, latent: 100, g_hidden: [256, 512, 1024], d_hidden: [512, 256], dropout: 0.3, train: 8000, test: 2000, validation: 1000, parzen_samples: 10000, snapshots: 4, seed: 1 };
 
 // The paper's Table 1 (Parzen-window estimates on the MNIST test set, nats).
 export const PAPER_PARZEN = [
