@@ -1,14 +1,42 @@
 // Dense kernels against plain TypeScript loops on the same sizes, in the
-// same process; and the training time per epoch of the RBM (784-256, CD-1,
-// 8000 digits) and the 784-400-10 MLP (Adam, batch 32).
+// same process; the training time per epoch of the RBM (784-256, CD-1,
+// 8000 digits) and the 784-400-10 MLP (Adam, batch 32); and the time of a
+// training step of the 64-unit LSTM and RNN on sequences of T steps.
 
 import { Dense } from '../src/kernel/dense.js';
 import { Mlp } from '../src/dense/mlp.js';
 import { Rbm } from '../src/dense/rbm.js';
+import { RecurrentNet, type Cell } from '../src/dense/recurrent.js';
 import { loadDigits, split, permutation } from '../src/data/mnist.js';
 
 export interface KernelBench { op: string; shape: string; simd_gflops: number; ts_gflops: number; speedup: number }
 export interface EpochBench { model: string; seconds_per_epoch: number; metric: string; value: number }
+export interface StepBench { model: string; T: number; ms_per_step: number }
+
+/**
+ * One training step (forward through T steps, backward through time, Adam
+ * with clipping) of a 64-unit recurrent net, 2 inputs, batch 32, as
+ * lstm-vs-rnn trains it: the median of repeated steps on fixed data (making
+ * batches is not the model's cost).
+ */
+export function benchRecurrent(quick: boolean): StepBench[] {
+  const out: StepBench[] = [];
+  const cases: [Cell, number][] = quick ? [['lstm', 100], ['rnn', 100]] : [['lstm', 50], ['lstm', 100], ['lstm', 200], ['rnn', 100]];
+  for (const [cell, T] of cases) {
+    const B = 32;
+    const net = new RecurrentNet(new Dense(), { cell, inputs: 2, hidden: 64, outputs: 1 }, 1);
+    const opt = net.optimizer({ kind: 'adam', lr: 0.001, clip: 1 });
+    const xs = Float32Array.from({ length: T * B * 2 }, (_, k) => (k * 0.6180339) % 1);
+    const dy = new Float32Array(B).fill(0.01);
+    const step = () => { net.forward(xs, B, T); net.backward(dy); opt.step(); };
+    for (let k = 0; k < 10; k++) step();
+    const times: number[] = [];
+    for (let r = 0; r < (quick ? 3 : 7); r++) times.push(time(step, 200) * 1000);
+    times.sort((a, b) => a - b);
+    out.push({ model: `${cell.toUpperCase()}-64, 2 inputs, batch 32, Adam`, T, ms_per_step: times[times.length >> 1]! });
+  }
+  return out;
+}
 
 function time(fn: () => void, minMs = 300): number {
   fn();
