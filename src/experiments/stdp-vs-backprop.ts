@@ -39,7 +39,7 @@ export interface SvbOptions {
   compare_published: boolean;
 }
 export const SVB_DEFAULTS: SvbOptions = {
-  neurons: 400, train: 8000, test: 2000, epochs: 3, mlp_epochs: 20, seed: 1,
+  neurons: 400, train: 8000, test: 2000, epochs: 5, mlp_epochs: 20, seed: 1,
   weight_total: DC_TUNED.weightTotal, inhibition: DC_TUNED.inhibition, tau_theta: DC_TUNED.tauTheta, share_spikes: DC_TUNED.shareSpikes, learning_rates: DC_TUNED.learningRates, compare_published: false,
 };
 

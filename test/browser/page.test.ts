@@ -205,7 +205,7 @@ describe.skipIf(!available && !process.env.HEBB_CI)('the live view page', () => 
   it('runs stdp-vs-backprop with edited options: receptive fields forming, both accuracy curves, then the results', async () => {
     await page.selectOption('#preset', 'run:stdp-vs-backprop');
     const defaults = JSON.parse(await page.inputValue('#model')) as Record<string, number>;
-    expect(defaults).toMatchObject({ neurons: 400, train: 8000, test: 2000, epochs: 3 });
+    expect(defaults).toMatchObject({ neurons: 400, train: 8000, test: 2000, epochs: 5 });
     expect(await page.textContent('#edit')).toBe('Edit options');
     await page.click('#edit');
     await page.fill('#model', JSON.stringify({ ...defaults, neurons: 25, train: 400, test: 100, epochs: 1, mlp_epochs: 2 }));
