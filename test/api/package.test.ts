@@ -52,7 +52,8 @@ describe('the packed package', () => {
         let out = '';
         server.stdout.on('data', (d: Buffer) => {
           out += d.toString();
-          const m = /serving at (\S+)/.exec(out);
+          // The whole line: a URL cut between two chunks would point elsewhere.
+          const m = /serving at (\S+)\n/.exec(out);
           if (m) resolve(m[1]!);
         });
         server.on('exit', (code) => reject(new Error(`hebb serve exited (${code}): ${out}`)));
@@ -61,6 +62,8 @@ describe('the packed package', () => {
         const r = await fetch(new URL(path, url));
         expect(r.status, path).toBe(200);
         expect(r.headers.get('content-type'), path).toContain(type);
+        // Read the body: an unread response keeps its connection busy, and the server's close waits for it.
+        expect((await r.arrayBuffer()).byteLength, path).toBeGreaterThan(0);
       }
     } finally {
       server.kill('SIGTERM');
