@@ -85,7 +85,7 @@ export class RecurrentNet {
     const Xs = this.mat('xs', T * B, X).set(xs.subarray(0, T * B * X));
     const hT = this.mat('hT', B, H);
     // z_0 = [0 | x_0]: h_{-1} = 0.
-    d.copyBlock(this.mat('zeros', B, H).fill(0), 0, this.steps[0]!.z, 0, H);
+    d.copyBlock(this.mat('zeros', B, H), 0, this.steps[0]!.z, 0, H);   // never written: zero since made
     for (let t = 0; t < T; t++) {
       const st = this.steps[t]!;
       d.copyBlock(Xs.rowBlock(t * B, B), 0, st.z, H, X);

@@ -77,7 +77,7 @@ export const DC_TUNED: DcSetup = { weightTotal: 115, inhibition: 10, tauTheta: 1
 /** The adaptive threshold's increase per spike (mV). */
 export const THETA_PLUS = 0.05;
 
-export function diehlCookModel(neurons: number, seed: number, setup: DcSetup = DC_PUBLISHED): Record<string, unknown> {
+export function diehlCookModel(neurons: number, seed: number, setup: DcSetup): Record<string, unknown> {
   return {
     name: 'diehl-cook', dt: DC.dt, duration: 1e9, seed,
     populations: [
