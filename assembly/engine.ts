@@ -20,7 +20,7 @@ import { EventTarget } from "./models/event-target";
 import { addCoupling, markFieldsDirty } from "./models/binary";
 import { Projection, finishDelays, checkDense, checkSorted } from "./projection";
 import { ThreadPlan, parallel, isRangeUpdated, PHASE_UPDATE, PHASE_DELIVER, PHASE_STEP, MAX_THREADS } from "./threads";
-import { deliverGrid, deliverPoissonInputs } from "./transmission";
+import { deliverGrid, deliverPoissonInputs, chooseRowBlocks, ROW_BLOCK_BYTES } from "./transmission";
 import { uniform, normal, STREAM_INIT } from "./rng";
 import { PoissonInput } from "./poisson-input";
 import { preparePlasticity, stepPlasticity, normalizeIncoming } from "./plasticity";
@@ -208,6 +208,7 @@ export function prepare(): i32 {
     p.applySchedule(0, dt);
     p.start(0);
   }
+  chooseRowBlocks(gridProjs, rowBlockBytes);
   prepared = true;
   markFieldsDirty();
   planThreads();
@@ -226,6 +227,17 @@ export function setThreads(n: i32): i32 {
   if (n < 1 || n > MAX_THREADS || (n > 1 && !ASC_FEATURE_THREADS)) return STATUS_BAD_ARGUMENT;
   threads = n;
   if (prepared) planThreads();
+  return STATUS_OK;
+}
+
+// Synapse bytes above which rows are read in blocks (transmission.ts); a
+// tuning knob, and the tests' way to run the blocked path on small networks.
+// The spikes are the same either way.
+let rowBlockBytes: f64 = ROW_BLOCK_BYTES;
+export function setRowBlockBytes(bytes: f64): i32 {
+  if (!(bytes >= 0)) return STATUS_BAD_ARGUMENT;
+  rowBlockBytes = bytes;
+  if (prepared) chooseRowBlocks(gridProjs, rowBlockBytes);
   return STATUS_OK;
 }
 
@@ -344,8 +356,9 @@ function stepOnce(): bool {
 
 // The update and transmission of step m on the threads: the vector loops of
 // range-updated populations and all deliveries to clock-driven targets are
-// split by neuron; firing (in neuron order: thread 0's candidates, then
-// thread 1's, ...) and every other population run here, as on one thread.
+// split by neuron (with the resets and the refractory hold: settleRange);
+// firing (in neuron order: thread 0's candidates, then thread 1's, ...)
+// and every other population run here, as on one thread.
 // Transmission reads spikes of earlier steps only, so it may run before
 // the firing of step m (PHASE_STEP); firing touches no synaptic variable.
 function updateAndDeliverThreaded(pl: ThreadPlan, m: i32, tStart: f64, tEnd: f64): bool {
@@ -367,9 +380,8 @@ function updateAndDeliverThreaded(pl: ThreadPlan, m: i32, tStart: f64, tEnd: f64
     const cp = changetype<ClockPopulation>(p);
     for (let t = 0; t < pl.threads; t++) {
       const at = t * np + k;
-      cp.fireFrom(changetype<usize>(unchecked(pl.cand[at])), unchecked(pl.count[at]), unchecked(pl.lo[at]), slot, m, dt);
+      cp.fireFrom(changetype<usize>(unchecked(pl.cand[at])), unchecked(pl.count[at]), unchecked(pl.lo[at]), slot, m, dt, false);
     }
-    cp.clampRefractory(m);
   }
   if (!pl.merged && !parallel(pl, PHASE_DELIVER)) return false;
   totalEvents += pl.events;

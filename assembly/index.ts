@@ -29,7 +29,7 @@ export * from "./abi";
 export { RULE_PAIR, RULE_TRIPLET, RULE_REWARD, PAIRING_ALL, PAIRING_NEAREST } from "./plasticity-rule";
 export { TYPE_NONE, TYPE_F32, TYPE_F64, TYPE_U32, TYPE_I8, INPUT_NONE, INPUT_GRID, INPUT_EVENTS, INPUT_COUPLING } from "./population";
 export { setDt, addPopulation, setParam, configurePopulation, addProjection, addPoissonInput, initState, setStateValues, setSchedule } from "./engine";
-export { prepare, run, normalizeState, freezeLearning, setThreads } from "./engine";
+export { prepare, run, normalizeState, freezeLearning, setThreads, setRowBlockBytes } from "./engine";
 export { setRecordCapacity, recTimesPtr, recIdsPtr, clearRecorded } from "./engine";
 export { addProbe, setProbeInterval, samplesPtr, clearSamples, probeCount } from "./engine";
 export { setMaxSynapses } from "./projection";

@@ -34,6 +34,7 @@ export class Projection {
   // (all-to-all), so a row's targets are its offsets and rows go as vectors.
   dense: bool = false;
   sortedRows: bool = false;  // see checkSorted
+  blockRows: bool = false;   // rows read in blocks (transmission.ts, chooseRowBlocks)
   // Side of a periodic square lattice when built by connectLattice (else 0).
   latticeL: i32 = 0;
   // Weight normalisation: every normEvery steps, incoming weights of each

@@ -11,14 +11,16 @@
 // weights of the spikes that reach them. No two threads write the same
 // neuron, and each target receives its inputs in the one order a single
 // thread would give them (spikes in history order, synapses in row order),
-// so the spikes are bit-identical for any number of threads. What is not
+// so the spikes are bit-identical for any number of threads. Each thread
+// also resets its own candidates and holds its refractory neurons
+// (settleRange), so that thread 0 writes no other thread's v. What is not
 // split (firing in neuron order, event-driven and binary populations,
 // plasticity, recording) runs on thread 0 between the phases.
 
 import { Population, INPUT_GRID, padded } from "./population";
 import { ClockPopulation } from "./models/clock";
 import { Projection, lowerBoundTarget } from "./projection";
-import { deliverGridShare, deliverPoissonShare } from "./transmission";
+import { deliverGridShare, deliverPoissonShare, newRowBounds } from "./transmission";
 import * as rng from "./rng";
 
 // Control block: i32 slots, then one acknowledgement slot per thread on a
@@ -58,6 +60,7 @@ export class ThreadPlan {
   cand: Array<StaticArray<u32>> = [];
   count: StaticArray<i32>;
   scratch: Array<StaticArray<i32>> = [];  // Poisson draws, per thread
+  bounds: Array<StaticArray<u32>> = [];   // row bounds of a block of spikes, per thread
   // Projections with one delay and rows sorted by target: where each row's
   // share of thread t >= 1 starts (index q * (threads - 1) + t - 1 per row q of
   // grid projection g), so that no thread searches a row.
@@ -92,7 +95,10 @@ export class ThreadPlan {
         if (isRangeUpdated(p)) this.cand[t * np + k] = new StaticArray<u32>(((b - a) >> 2) + 2);
       }
     }
-    for (let t = 0; t < threads; t++) this.scratch.push(new StaticArray<i32>(4));
+    for (let t = 0; t < threads; t++) {
+      this.scratch.push(new StaticArray<i32>(4));
+      this.bounds.push(newRowBounds());
+    }
     for (let g = 0; g < grid.length; g++) {
       const pr = grid[g];
       if (pr.dMin < 1) this.merged = false;
@@ -123,8 +129,11 @@ function runPhase(plan: ThreadPlan, t: i32, phase: i32): void {
       const p = unchecked(pops[k]);
       if (!isRangeUpdated(p)) continue;
       const at = t * np + k;
-      unchecked(plan.count[at] = changetype<ClockPopulation>(p).updateRange(
-        m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), changetype<usize>(unchecked(plan.cand[at])), dt));
+      const cp = changetype<ClockPopulation>(p);
+      const lo = unchecked(plan.lo[at]), hi = unchecked(plan.hi[at]), cand = changetype<usize>(unchecked(plan.cand[at]));
+      const count = cp.updateRange(m, lo, hi, cand, dt);
+      cp.settleRange(m, cand, count, lo, hi);
+      unchecked(plan.count[at] = count);
     }
   }
   if (phase == PHASE_DELIVER || phase == PHASE_STEP) {
@@ -135,7 +144,7 @@ function runPhase(plan: ThreadPlan, t: i32, phase: i32): void {
     for (let q = 0; q < grid.length; q++) {
       const pr = unchecked(grid[q]);
       const at = t * np + pr.post.index;
-      events += deliverGridShare(pr, m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), t == 0, unchecked(plan.splits[q]), t, plan.threads);
+      events += deliverGridShare(pr, m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), t == 0, unchecked(plan.splits[q]), t, plan.threads, unchecked(plan.bounds[t]));
     }
     for (let k = 0; k < np; k++) {
       const p = unchecked(pops[k]);
@@ -152,8 +161,10 @@ function runPhase(plan: ThreadPlan, t: i32, phase: i32): void {
 export function parallel(plan: ThreadPlan, phase: i32): bool {
   plan.key0 = rng.seedLo();
   plan.key1 = rng.seedHi();
-  atomic.store<i32>(CTRL + PHASE, phase);
-  atomic.store<usize>(CTRL + PLAN, changetype<usize>(plan));
+  // Written only when they change: every write takes the line from the
+  // helpers polling it.
+  if (atomic.load<i32>(CTRL + PHASE) != phase) atomic.store<i32>(CTRL + PHASE, phase);
+  if (atomic.load<usize>(CTRL + PLAN) != changetype<usize>(plan)) atomic.store<usize>(CTRL + PLAN, changetype<usize>(plan));
   const gen = atomic.add<i32>(CTRL + GEN, 1) + 1;
   atomic.notify(CTRL + GEN, i32.MAX_VALUE);
   runPhase(plan, 0, phase);

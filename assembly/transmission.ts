@@ -14,7 +14,7 @@ import { drawCounts } from "./poisson-input";
 // Adds the weights of the synapses whose spikes arrive now to the targets'
 // synaptic variable (ge or gi by receptor); returns the synaptic events.
 export function deliverGrid(pr: Projection, m: i32): f64 {
-  return deliverRows(pr, m, false, 0, 0, true, noSplit, 0, 1);
+  return deliverRows(pr, m, false, 0, 0, true, noSplit, 0, 1, blockBounds);
 }
 
 // Thread t's share: the synapses onto its targets [lo, hi) (lo a multiple
@@ -24,89 +24,181 @@ export function deliverGrid(pr: Projection, m: i32): f64 {
 // holds where each row's share of threads 1.. starts (threads.ts).
 export function deliverGridShare(
   pr: Projection, m: i32, lo: i32, hi: i32, count: bool, split: StaticArray<u32>, t: i32, threads: i32,
+  bounds: StaticArray<u32>,
 ): f64 {
-  return deliverRows(pr, m, true, lo, hi, count, split, t, threads);
+  return deliverRows(pr, m, true, lo, hi, count, split, t, threads, bounds);
+}
+
+// With large synapse arrays (pr.blockRows: chooseRowBlocks) rows are
+// read in blocks of spikes: first every row's bounds, with a load of each
+// cache line of the row's share, then the adds. The loads of a block are
+// independent, so their cache misses overlap; one row at a time, each row's
+// misses wait for the previous row's adds. (64000 neurons, fan-in 80:
+// delivery in half the time.) Synapse arrays that stay in cache gain
+// nothing from the extra pass, so small networks go one row at a time.
+export const ROW_BLOCK: i32 = 32;
+// Measured (CUBA, COBA, one thread): 4000 neurons (2.6 MB of synapses) a
+// few per cent slower in blocks, 16000 (10 MB) even, 64000 (41 MB) 22-35 %
+// faster.
+export const ROW_BLOCK_BYTES: f64 = 8 * 1024 * 1024;
+
+// Once the network is built: the projections onto clock-driven targets
+// read their rows in blocks when their synapses (target and weight, 8
+// bytes each) exceed `limit` bytes together.
+export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
+  let bytes: f64 = 0;
+  for (let q = 0; q < grid.length; q++) bytes += 8 * <f64>grid[q].targets.length;
+  for (let q = 0; q < grid.length; q++) grid[q].blockRows = bytes > limit && !grid[q].dense;
 }
 
 // One body for both; inlined with `part` a constant, so that one thread's
-// loop carries nothing of the share's.
+// loop carries nothing of the share's. `bounds` holds a block's row bounds.
 @inline function deliverRows(
   pr: Projection, m: i32, part: bool, lo: i32, hi: i32, count: bool, split: StaticArray<u32>, t: i32, threads: i32,
+  bounds: StaticArray<u32>,
 ): f64 {
   const pre = pr.pre, post = changetype<ClockPopulation>(pr.post);
   const tgtVar = changetype<usize>(post.receptorArray(pr.receptor));
   const gain = <f32>post.receptorGain(pr.receptor);  // lazy decay: see ClockPopulation
   const targets = changetype<usize>(pr.targets), weights = changetype<usize>(pr.weights);
-  const rowPtr = pr.rowPtr;
-  const perSynapse = pr.delayConst == 0;
   const hiPad = part ? min(hi, padded(post.size)) : i32.MAX_VALUE;
+  const noSplit = split.length == 0;
   let events: f64 = 0;
   for (let d = pr.dMin; d <= pr.dMax; d++) {
     const src = m - d;
     if (src < 0) break;
-    const s = pre.slotOf(src);
-    const n = unchecked(pre.histCount[s]);
+    const sl = pre.slotOf(src);
+    const n = unchecked(pre.histCount[sl]);
     if (n == 0) continue;
-    const ids = unchecked(pre.histIds[s]);
-    for (let k = 0; k < n; k++) {
-      const i = unchecked(ids[k]);
-      let s0 = <i32>unchecked(rowPtr[i]), s1 = <i32>unchecked(rowPtr[i + 1]);
-      if (perSynapse) {
-        s0 = lowerBoundDelay(pr.delays, s0, s1, d);
-        s1 = lowerBoundDelay(pr.delays, s0, s1, d + 1);
+    const ids = unchecked(pre.histIds[sl]);
+    if (!pr.blockRows) {
+      for (let k = 0; k < n; k++) {
+        const i = unchecked(ids[k]);
+        const row = rowBounds(pr, i, d);
+        events += <f64>(rowEnd(row) - rowStart(row));
+        const b = shareOf(pr, i, row, part, lo, hi, split, t, threads);
+        addRow(pr, rowStart(b), rowEnd(b), part, lo, hi, hiPad, noSplit, tgtVar, gain, targets, weights);
       }
-      events += <f64>(s1 - s0);
-      if (pr.dense) {
-        // Targets 0..n-1: the row adds to the target array as a vector
-        // (ge, gi are padded to whole vectors; the tail goes one by one).
-        const n = min(s1 - s0, hiPad), n4 = n & ~3;
-        const g4 = f32x4.splat(gain);
-        const w0 = weights + (<usize>s0 << 2);
-        for (let j = part ? lo : 0; j < n4; j += 4) {
-          const a = tgtVar + (<usize>j << 2);
-          v128.store(a, f32x4.add(v128.load(a), f32x4.mul(g4, v128.load(w0 + (<usize>j << 2)))));
-        }
-        for (let j = part ? max(n4, lo) : n4; j < n; j++) {
-          const a = tgtVar + (<usize>j << 2);
-          store<f32>(a, load<f32>(a) + gain * load<f32>(w0 + (<usize>j << 2)));
-        }
-        continue;
-      }
-      if (part) {
-        if (split.length > 0) {
-          // s0, s1 are the row's bounds (one delay): narrow them to this thread's share.
-          const at = i * (threads - 1) + t;
-          if (t > 0) s0 = <i32>unchecked(split[at - 1]);
-          if (t < threads - 1) s1 = <i32>unchecked(split[at]);
-        } else if (pr.sortedRows) {
-          s0 = lowerBoundTarget(pr.targets, s0, s1, lo);
-          s1 = lowerBoundTarget(pr.targets, s0, s1, hi);
-        } else {
-          for (let s = s0; s < s1; s++) {
-            const o = <usize>s << 2;
-            const t = load<u32>(targets + o);
-            if (t < <u32>lo || t >= <u32>hi) continue;
-            const a = tgtVar + (<usize>t << 2);
-            store<f32>(a, load<f32>(a) + gain * load<f32>(weights + o));
-          }
-          continue;
-        }
-      }
-      // s in [rowPtr[i], rowPtr[i+1]) lies inside targets/weights by construction.
-      for (let s = s0; s < s1; s++) {
-        const o = <usize>s << 2;
-        const a = tgtVar + (<usize>load<u32>(targets + o) << 2);
-        store<f32>(a, load<f32>(a) + gain * load<f32>(weights + o));
-      }
+      continue;
     }
+    events += deliverBlocks(pr, d, ids, n, part, lo, hi, hiPad, split, t, threads, changetype<usize>(bounds), tgtVar, gain, targets, weights);
   }
   if (!count) return 0;
   pr.events += events;
   return events;
 }
 
+// The rows of n spikes at delay d, in blocks (see ROW_BLOCK); returns the events.
+@noinline function deliverBlocks(
+  pr: Projection, d: i32, ids: StaticArray<i32>, n: i32, part: bool, lo: i32, hi: i32, hiPad: i32,
+  split: StaticArray<u32>, t: i32, threads: i32, bp: usize, tgtVar: usize, gain: f32, targets: usize, weights: usize,
+): f64 {
+  const noSplit = split.length == 0;
+  let events: f64 = 0;
+  let touched: u32 = 0;
+  for (let k0 = 0; k0 < n; k0 += ROW_BLOCK) {
+    const nb = min(ROW_BLOCK, n - k0);
+    for (let b = 0; b < nb; b++) {
+      const i = unchecked(ids[k0 + b]);
+      const row = rowBounds(pr, i, d);
+      events += <f64>(rowEnd(row) - rowStart(row));
+      const share = shareOf(pr, i, row, part, lo, hi, split, t, threads);
+      store<u64>(bp + (<usize>b << 3), share);
+      const s1 = rowEnd(share);
+      for (let s = rowStart(share); s < s1; s += 16) {
+        const o = <usize>s << 2;
+        touched ^= load<u32>(targets + o) ^ load<u32>(weights + o);
+      }
+    }
+    for (let b = 0; b < nb; b++) {
+      const share = load<u64>(bp + (<usize>b << 3));
+      addRow(pr, rowStart(share), rowEnd(share), part, lo, hi, hiPad, noSplit, tgtVar, gain, targets, weights);
+    }
+  }
+  // The touching loads must not be optimised away.
+  store<u32>(bp + (<usize>ROW_BLOCK << 3), touched);
+  return events;
+}
+
+// Synapse ranges [s0, s1) packed in a u64.
+@inline function rowStart(r: u64): i32 { return <i32>(r & 0xffffffff); }
+@inline function rowEnd(r: u64): i32 { return <i32>(r >>> 32); }
+@inline function packRow(s0: i32, s1: i32): u64 { return <u64><u32>s0 | (<u64><u32>s1 << 32); }
+
+// The synapses of spiking neuron i with delay d.
+@inline function rowBounds(pr: Projection, i: i32, d: i32): u64 {
+  let s0 = <i32>unchecked(pr.rowPtr[i]), s1 = <i32>unchecked(pr.rowPtr[i + 1]);
+  if (pr.delayConst == 0) {
+    s0 = lowerBoundDelay(pr.delays, s0, s1, d);
+    s1 = lowerBoundDelay(pr.delays, s0, s1, d + 1);
+  }
+  return packRow(s0, s1);
+}
+
+// A thread's share of a sorted row (one delay): narrowed by the plan's split,
+// or searched. Unsorted rows are filtered as they are added (addRow).
+@inline function shareOf(
+  pr: Projection, i: i32, row: u64, part: bool, lo: i32, hi: i32, split: StaticArray<u32>, t: i32, threads: i32,
+): u64 {
+  if (!part || pr.dense) return row;
+  let s0 = rowStart(row), s1 = rowEnd(row);
+  if (split.length > 0) {
+    const q = i * (threads - 1) + t;
+    if (t > 0) s0 = <i32>unchecked(split[q - 1]);
+    if (t < threads - 1) s1 = <i32>unchecked(split[q]);
+  } else if (pr.sortedRows) {
+    s0 = lowerBoundTarget(pr.targets, s0, s1, lo);
+    s1 = lowerBoundTarget(pr.targets, s0, s1, hi);
+  }
+  return packRow(s0, s1);
+}
+
+// Adds synapses [s0, s1) to their targets; a share of an unsorted row
+// (no split) adds those onto targets [lo, hi) only.
+@inline function addRow(
+  pr: Projection, s0: i32, s1: i32, part: bool, lo: i32, hi: i32, hiPad: i32, noSplit: bool,
+  tgtVar: usize, gain: f32, targets: usize, weights: usize,
+): void {
+  if (pr.dense) {
+    // Targets 0..n-1: the row adds to the target array as a vector
+    // (ge, gi are padded to whole vectors; the tail goes one by one).
+    const n = min(s1 - s0, hiPad), n4 = n & ~3;
+    const g4 = f32x4.splat(gain);
+    const w0 = weights + (<usize>s0 << 2);
+    for (let j = part ? lo : 0; j < n4; j += 4) {
+      const a = tgtVar + (<usize>j << 2);
+      v128.store(a, f32x4.add(v128.load(a), f32x4.mul(g4, v128.load(w0 + (<usize>j << 2)))));
+    }
+    for (let j = part ? max(n4, lo) : n4; j < n; j++) {
+      const a = tgtVar + (<usize>j << 2);
+      store<f32>(a, load<f32>(a) + gain * load<f32>(w0 + (<usize>j << 2)));
+    }
+    return;
+  }
+  if (part && noSplit && !pr.sortedRows) {
+    for (let s = s0; s < s1; s++) {
+      const o = <usize>s << 2;
+      const t = load<u32>(targets + o);
+      if (t < <u32>lo || t >= <u32>hi) continue;
+      const a = tgtVar + (<usize>t << 2);
+      store<f32>(a, load<f32>(a) + gain * load<f32>(weights + o));
+    }
+    return;
+  }
+  // s in [rowPtr[i], rowPtr[i+1]) lies inside targets/weights by construction.
+  for (let s = s0; s < s1; s++) {
+    const o = <usize>s << 2;
+    const a = tgtVar + (<usize>load<u32>(targets + o) << 2);
+    store<f32>(a, load<f32>(a) + gain * load<f32>(weights + o));
+  }
+}
+
 const counts = new StaticArray<i32>(4);
 const noSplit = new StaticArray<u32>(0);
+// Row bounds of a block (and a slot for the touching loads); each helper
+// thread has its own in the thread plan.
+const blockBounds = newRowBounds();
+export function newRowBounds(): StaticArray<u32> { return new StaticArray<u32>(2 * ROW_BLOCK + 1); }
 
 // External Poisson counts of step m, arriving at t_{m+1} like a spike
 // delivered at the end of the step.

@@ -192,13 +192,14 @@ export abstract class ClockPopulation extends Population {
   onSpike(j: i32): void {}
 
   // Lanes in `mask` of the vector at neuron i crossed threshold: fire those
-  // that are real neurons and not refractory; put the others back to reset.
-  fireLanes(slot: i32, i: i32, mask: i32, step: i32, dt: f64): void {
+  // that are real neurons and not refractory; with `reset`, put every lane
+  // back to v_reset (on threads, settleRange has done that already).
+  fireLanes(slot: i32, i: i32, mask: i32, step: i32, dt: f64, reset: bool): void {
     const vReset = this.resetV;
     for (let lane = 0; lane < 4; lane++) {
       if (((mask >> lane) & 1) == 0) continue;
       const j = i + lane;
-      unchecked(this.v[j] = vReset);
+      if (reset) unchecked(this.v[j] = vReset);
       if (j >= this.size) continue;  // padding lane
       if (step - unchecked(this.lastSpike[j]) <= this.refSteps) continue;
       this.onSpike(j);
@@ -208,18 +209,11 @@ export abstract class ClockPopulation extends Population {
     }
   }
 
-  fireCandidates(count: i32, slot: i32, step: i32, dt: f64): void {
-    for (let k = 0; k < count; k++) {
-      const c = unchecked(candidates[k]);
-      this.fireLanes(slot, <i32>(c >> 4), <i32>(c & 15), step, dt);
-    }
-  }
-
   // Candidates from a buffer whose vector indices count from neuron `base`.
-  fireFrom(cand: usize, count: i32, base: i32, slot: i32, step: i32, dt: f64): void {
+  fireFrom(cand: usize, count: i32, base: i32, slot: i32, step: i32, dt: f64, reset: bool): void {
     for (let k = 0; k < count; k++) {
       const c = load<u32>(cand + (<usize>k << 2));
-      this.fireLanes(slot, base + <i32>(c >> 4), <i32>(c & 15), step, dt);
+      this.fireLanes(slot, base + <i32>(c >> 4), <i32>(c & 15), step, dt, reset);
     }
   }
 
@@ -241,7 +235,7 @@ export abstract class ClockPopulation extends Population {
   updateByRanges(m: i32, slot: i32, dt: f64): f64 {
     this.lazyDecayFactors(m, dt);
     const cand = this.candidateBuffer();
-    this.fireFrom(cand, this.updateRange(m, 0, this.size, cand, dt), 0, slot, m, dt);
+    this.fireFrom(cand, this.updateRange(m, 0, this.size, cand, dt), 0, slot, m, dt, true);
     this.clampRefractory(m);
     return 0;
   }
@@ -255,6 +249,40 @@ export abstract class ClockPopulation extends Population {
       const n = unchecked(this.histCount[s]);
       const ids = unchecked(this.histIds[s]);
       for (let k = 0; k < n; k++) unchecked(this.v[unchecked(ids[k])] = vReset);
+    }
+  }
+
+  // On threads, after updateRange over neurons [lo, hi): every candidate
+  // lane goes back to v_reset (fired, refractory or padding), and the
+  // neurons that spiked in the last refSteps steps are held there; what
+  // updateByRanges does by firing and clampRefractory, for [lo, hi) only.
+  // Each thread so writes v of its own neurons alone: a write by the
+  // thread that fires them would move the line between cores and back.
+  settleRange(step: i32, cand: usize, count: i32, lo: i32, hi: i32): void {
+    const vReset = this.resetV;
+    const v = changetype<usize>(this.v);
+    for (let k = 0; k < count; k++) {
+      const c = load<u32>(cand + (<usize>k << 2));
+      // A candidate is a vector of [lo, padded(hi)): inside the padded array.
+      const at = v + (<usize>(lo + <i32>(c >> 4)) << 2);
+      for (let lane = 0; lane < 4; lane++) if (((c >> lane) & 1) != 0) store<f32>(at + (<usize>lane << 2), vReset);
+    }
+    const last = min(this.refSteps, step);
+    for (let d = 1; d <= last; d++) {
+      const s = this.slotOf(step - d);
+      const n = unchecked(this.histCount[s]);
+      const ids = unchecked(this.histIds[s]);
+      // Fired in neuron order (fireFrom), so each step's ids are sorted.
+      let a = 0, b = n;
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        if (unchecked(ids[mid]) < lo) a = mid + 1; else b = mid;
+      }
+      for (let k = a; k < n; k++) {
+        const j = unchecked(ids[k]);
+        if (j >= hi) break;
+        unchecked(this.v[j] = vReset);
+      }
     }
   }
 

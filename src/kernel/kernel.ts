@@ -246,6 +246,8 @@ export class Kernel {
   normalizeState(): void { this.x.normalizeState(); }
 
   freezeLearning(frozen: boolean): void { this.x.freezeLearning(frozen); }
+  /** Synapse bytes above which delivery reads rows in blocks (a speed knob: the spikes are the same). */
+  setRowBlockBytes(bytes: number): void { this.check(this.x.setRowBlockBytes(bytes), 'setRowBlockBytes'); }
 
   // ------------------------------------------------------------ projections
 

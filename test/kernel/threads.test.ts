@@ -1,5 +1,5 @@
 // Threads: the same model and seed give bit-identical spikes (and state)
-// on 1, 2, 3 and 4 threads, for every kind of population and projection the
+// on 1, 2, 3 and 4 threads, and with rows read in blocks or one by one, for every kind of population and projection the
 // threaded step splits or leaves to thread 0; a checkpoint written with two
 // threads loads with one and goes on as if never split.
 import { describe, it, expect } from 'vitest';
@@ -16,10 +16,13 @@ import { UsageError } from '../../src/core/errors.js';
 
 interface Run { t: number[]; id: number[]; v: number[]; w: number[] }
 
-function run(model: object, threads: number, steps: number): Run {
+// blocks: every projection reads its rows in blocks of spikes (the path
+// that large networks take: transmission.ts), whatever its size.
+function run(model: object, threads: number, steps: number, blocks = false): Run {
   const sim = new Simulation(validateModel(model), { threads });
   try {
     expect(sim.kernel.threads).toBe(threads);
+    if (blocks) sim.kernel.setRowBlockBytes(0);
     const out: Run = { t: [], id: [], v: [], w: [] };
     sim.run({ steps, sink: recordingSink({ spikes: (c) => { out.t.push(...c.times); out.id.push(...c.ids); } }) });
     for (const p of sim.populations) if (p.variables.includes('v')) for (const x of p.state('v')) out.v.push(x);
@@ -69,14 +72,15 @@ describe('threads: results do not depend on the thread count', () => {
     it(name, () => {
       const one = run(model, 1, steps);
       expect(one.t.length).toBeGreaterThan(50);
-      for (const threads of [2, 3, 4]) {
-        const many = run(model, threads, steps);
+      for (const [threads, blocks] of [[2, false], [3, false], [4, false], [1, true], [3, true]] as const) {
+        const many = run(model, threads, steps, blocks);
+        const what = `${threads} threads${blocks ? ', rows in blocks' : ''}`;
         // Bit for bit: times, ids, membrane potentials, weights.
-        expect(many.t.length, `${threads} threads`).toBe(one.t.length);
-        expect(Buffer.from(new Float64Array(many.t).buffer).equals(Buffer.from(new Float64Array(one.t).buffer)), `${threads} threads: spike times`).toBe(true);
-        expect(many.id, `${threads} threads: spike ids`).toEqual(one.id);
-        expect(Buffer.from(new Float64Array(many.v).buffer).equals(Buffer.from(new Float64Array(one.v).buffer)), `${threads} threads: v`).toBe(true);
-        expect(Buffer.from(new Float64Array(many.w).buffer).equals(Buffer.from(new Float64Array(one.w).buffer)), `${threads} threads: weights`).toBe(true);
+        expect(many.t.length, what).toBe(one.t.length);
+        expect(Buffer.from(new Float64Array(many.t).buffer).equals(Buffer.from(new Float64Array(one.t).buffer)), `${what}: spike times`).toBe(true);
+        expect(many.id, `${what}: spike ids`).toEqual(one.id);
+        expect(Buffer.from(new Float64Array(many.v).buffer).equals(Buffer.from(new Float64Array(one.v).buffer)), `${what}: v`).toBe(true);
+        expect(Buffer.from(new Float64Array(many.w).buffer).equals(Buffer.from(new Float64Array(one.w).buffer)), `${what}: weights`).toBe(true);
       }
     });
   }
