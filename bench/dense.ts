@@ -7,6 +7,9 @@ import { Dense } from '../src/kernel/dense.js';
 import { Mlp } from '../src/dense/mlp.js';
 import { Rbm } from '../src/dense/rbm.js';
 import { RecurrentNet, type Cell } from '../src/dense/recurrent.js';
+import { Vae } from '../src/dense/vae.js';
+import { Gan } from '../src/dense/gan.js';
+import { Philox } from '../src/core/philox.js';
 import { loadDigits, split, permutation } from '../src/data/mnist.js';
 
 export interface KernelBench { op: string; shape: string; simd_gflops: number; ts_gflops: number; speedup: number }
@@ -117,5 +120,36 @@ export function benchEpochs(quick: boolean): EpochBench[] {
     pred.forEach((p, i) => { if (p === digits.labels[sp.test[i]!]) ok++; });
     out.push({ model: 'MLP 784-400-10 (ReLU), Adam, batch 32, 8000 digits', seconds_per_epoch: Math.min(...times), metric: `test accuracy after ${epochs} epoch(s)`, value: ok / sp.test.length });
   }
+  {
+    // As vae-mnist trains it (digits binarised afresh per batch).
+    const d = new Dense();
+    d.setSeed(1);
+    const vae = new Vae(d, 784, 500, 20, 1);
+    vae.initOutputBias(digits.images, sp.train);
+    const opt = vae.optimizer({ kind: 'adam', lr: 0.001 });
+    const rng = new Philox(21);
+    const epochs = quick ? 1 : 3;
+    const times: number[] = [];
+    let loss = NaN;
+    for (let e = 1; e <= epochs; e++) { const t0 = performance.now(); loss = vae.trainEpoch(digits.images, order, opt, 100, rng, e); times.push((performance.now() - t0) / 1000); }
+    out.push({ model: 'VAE 784-500-20 (tanh), Adam, batch 100, 8000 digits', seconds_per_epoch: Math.min(...times), metric: `training ELBO after ${epochs} epoch(s) (nats)`, value: -loss });
+  }
   return out;
+}
+
+/** One GAN training step (a D step, then a G step through D) as gan-mnist takes it, batch 64: the median. */
+export function benchGanStep(quick: boolean): StepBench {
+  const digits = loadDigits();
+  const d = new Dense();
+  d.setSeed(1);
+  const gan = new Gan(d, 784, { latent: 100, gHidden: [256, 512, 1024], dHidden: [512, 256], seed: 1, dDropout: 0.3 });
+  const opts = gan.optimizers({ kind: 'adam', lr: 0.0002, beta1: 0.5 });
+  const B = 64;
+  const x = digits.images.slice(0, B * 784);
+  const step = () => { gan.step(x, B, opts.d, opts.g); };
+  for (let k = 0; k < 10; k++) step();
+  const times: number[] = [];
+  for (let r = 0; r < (quick ? 3 : 7); r++) times.push(time(step, 300) * 1000);
+  times.sort((a, b) => a - b);
+  return { model: 'GAN 100-256-512-1024-784 / 784-512-256-1, Adam, batch 64', T: 0, ms_per_step: times[times.length >> 1]! };
 }

@@ -12,7 +12,8 @@ import { buildNative } from './native.js';
 import { table } from '../src/core/table.js';
 import { benchStream, type StreamResult } from './stream.js';
 import { benchIsing, benchHopfield } from './energy.js';
-import { benchKernels, benchEpochs, benchRecurrent } from './dense.js';
+import { benchKernels, benchEpochs, benchRecurrent, benchGanStep } from './dense.js';
+import { runLibrary, pairWith } from './library.js';
 import { benchDigits } from './digits.js';
 
 export interface CaseResult {
@@ -119,9 +120,12 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
   const kernels = benchKernels();
   const epochs = benchEpochs(options.quick);
   const recurrent = benchRecurrent(options.quick);
+  const gan = benchGanStep(options.quick);
+  const library = runLibrary(options.quick);
+  const libraryRows = 'skipped' in library ? [] : pairWith(library, epochs, [gan, ...recurrent]);
   const digits = benchDigits({ digits: options.quick ? 100 : 300 });
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, threads: scaling, plasticity, equations, stream, ising, hopfield, kernels, epochs, recurrent, digits }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ native: 'skipped' in native ? native.skipped : 'gcc -O3 -march=native', repeats, rows, threads: scaling, plasticity, equations, stream, ising, hopfield, kernels, epochs, recurrent, gan, library: 'skipped' in library ? library : { torch: library.torch, threads: library.threads, rows: libraryRows }, digits }, null, 2)}\n`);
     return 0;
   }
   const f = (x: unknown, d = 3) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -172,9 +176,13 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
   )}\n`);
   process.stdout.write('\ntraining time per epoch (the fastest epoch)\n\n');
   process.stdout.write(`${table(['model', 's per epoch', 'metric', 'value'], epochs.map((x) => [x.model, f(x.seconds_per_epoch, 3), x.metric, f(x.value, 3)]))}\n`);
-  process.stdout.write('\nrecurrent nets: one training step (forward through T steps, backward through time, Adam), median\n');
-  process.stdout.write('for scale (the figures in issue 15 for the well-known library, not measured here): LSTM-64 9.6 / 20.8 / 38.8 ms at T = 50 / 100 / 200, RNN-64 5.8 ms at T = 100\n\n');
-  process.stdout.write(`${table(['model', 'T', 'ms per step'], recurrent.map((x) => [x.model, String(x.T), f(x.ms_per_step, 2)]))}\n`);
+  process.stdout.write('\nrecurrent nets: one training step (forward through T steps, backward through time, Adam), median; a GAN step (D, then G through D)\n\n');
+  process.stdout.write(`${table(['model', 'T', 'ms per step'], [...recurrent, gan].map((x) => [x.model, x.T ? String(x.T) : '-', f(x.ms_per_step, 2)]))}\n`);
+  if ('skipped' in library) process.stdout.write(`\nthe same in a well-known library: skipped (${library.skipped}; set HEBB_PYTHON to a Python with torch)\n`);
+  else {
+    process.stdout.write(`\nthe same in a well-known library, measured in this run on one core (${library.torch}${library.sklearn ? `; scikit-learn ${library.sklearn}` : ''}; bench/reference/torch_epochs.py): same architectures, batches and optimisers, 8000 digits\n\n`);
+    process.stdout.write(`${table(['model', 'unit', 'hebb', 'library', 'hebb / library', 'library'], libraryRows.map((x) => [x.model, x.unit, f(x.hebb), f(x.library), f(x.hebb_over_library, 2), x.library_name]))}\n`);
+  }
   process.stdout.write(`\nDiehl & Cook network, ${digits.neurons} neurons, ${digits.digits} MNIST digits (350 ms + 150 ms each at dt 0.5 ms, with normalisation, boosts and response collection)\n`);
   process.stdout.write('for scale (the issue\'s figures for the established Python-driven simulator, not measured here): 1300 ms per digit run digit by digit, 25 ms in its compiled mode without per-digit control\n\n');
   process.stdout.write(`${table(

@@ -19,7 +19,7 @@ export interface Digits {
 
 let cache: Digits | undefined;
 
-function digitsDir(): string {
+export function digitsDir(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
 }
