@@ -194,7 +194,7 @@ export class Dbm {
     const nv = this.nv;
     const x = new Float32Array(o.batch * nv);
     for (let start = 0; start + o.batch <= order.length; start += o.batch) {
-      gatherRows(data, nv, order, start, o.batch, x, binarize && { ...binarize, lane: 1, stream: STREAM_USER_TS | 18 });
+      gatherRows(data, nv, order, start, o.batch, x, binarize && { ...binarize, lane: 1, stream: STREAM_USER_TS | 18 }, this.dense);
       this.gradient(x, o.batch, o.chains, o.sweeps, o.mfIterations);
       opt.step();
     }

@@ -25,6 +25,7 @@ export class Stack {
   private cap = 0;
   private acts: Mat[] = [];
   private grads: Mat[] = [];
+  private maskMats: Mat[] = [];
   // Dropout (Srivastava et al. 2014) on the hidden layers' outputs in training passes: the masks kept for backward.
   private masks: (Float32Array | undefined)[] = [];
   private drawn = 0;
@@ -58,9 +59,10 @@ export class Stack {
 
   private ensure(B: number): void {
     if (B <= this.cap) return;
-    for (const m of [...this.acts, ...this.grads]) m.free();
+    for (const m of [...this.acts, ...this.grads, ...this.maskMats]) m.free();
     this.acts = this.sizes.map((n) => this.dense.mat(B, n));
     this.grads = this.sizes.map((n) => this.dense.mat(B, n));
+    this.maskMats = this.dropout > 0 ? this.sizes.map((n) => this.dense.mat(B, n)) : [];
     this.cap = B;
   }
 
@@ -88,11 +90,12 @@ export class Stack {
         for (let i = 0; i < z.length; i++) if (z[i]! < 0) z[i] = slope * z[i]!;
       }
       if (train && this.dropout > 0 && l < last) {
-        const keep = 1 - this.dropout, mask = new Float32Array(Z.size), z = Z.data;
-        for (let i = 0; i < mask.length; i++) {
-          mask[i] = this.rng.uniform(this.drawn + i, 0, 0, STREAM_USER_TS | 24) < keep ? 1 / keep : 0;
-          z[i]! *= mask[i]!;
-        }
+        // Unit i kept (and scaled by 1 / keep) when the twin's uniform of
+        // block (drawn + i, 0, 0, stream) is below keep: drawn by the kernel.
+        const keep = 1 - this.dropout, M = this.rows(this.maskMats[l + 1]!, B);
+        d.dropoutMask(M, keep, 1 / keep, this.rng.key, this.drawn, 0, 0, STREAM_USER_TS | 24);
+        const mask = M.toArray(), z = Z.data;
+        for (let i = 0; i < mask.length; i++) z[i]! *= mask[i]!;
         this.drawn += mask.length;
         this.masks[l] = mask;
       }

@@ -184,7 +184,7 @@ export class Vae {
     const x = new Float32Array(batch * nx), eps = new Float32Array(batch * nz);
     let total = 0, count = 0;
     for (let start = 0; start + batch <= order.length; start += batch) {
-      gatherRows(images, nx, order, start, batch, x, { rng, epoch, lane: 0, stream: STREAM_USER_TS | 16 });
+      gatherRows(images, nx, order, start, batch, x, { rng, epoch, lane: 0, stream: STREAM_USER_TS | 16 }, this.dense);
       for (let j = 0; j < batch * nz; j++) eps[j] = rng.normal(start * nz + j, epoch, 1, STREAM_USER_TS | 16);
       total += this.step(x, eps, batch).loss * batch;
       count += batch;

@@ -103,6 +103,24 @@ export class Dense {
   /** out = alpha (column sums of X) + beta out. */
   sumRows(X: Mat, out: Mat, alpha = 1, beta = 0): void { this.x.sumRows(X.rows, X.cols, X.ptr, alpha, beta, out.ptr); }
   /** out_i = 1 with probability p_i, from the Philox stream (seed, stream, counter). */
+  /**
+   * Binarises the rows of x (rows of n values) in place, as the host's
+   * Philox twin would: value i of row r becomes 1 when the uniform of the
+   * block (bases[r] + i, c1, c2, c3) under `key` is below it.
+   */
+  binarizeRows(x: Float32Array, n: number, bases: ArrayLike<number>, key: readonly [number, number], c1: number, c2: number, c3: number): void {
+    const m = this.mat(bases.length, n, x.subarray(0, bases.length * n));
+    for (let r = 0; r < bases.length; r++) this.x.binarizeKeyed(n, m.ptr + r * n * 4, key[0], key[1], bases[r]!, c1, c2, c3);
+    x.set(this.view(m.ptr, bases.length * n));
+    m.free();
+  }
+  /**
+   * A dropout mask as the host's Philox twin would draw it: out[i] = on where
+   * the uniform of the block (c0 + i, c1, c2, c3) under `key` is below p, else 0.
+   */
+  dropoutMask(out: Mat, p: number, on: number, key: readonly [number, number], c0: number, c1: number, c2: number, c3: number): void {
+    this.x.maskKeyed(out.size, out.ptr, p, on, key[0], key[1], c0 % 2 ** 32, c1, c2, c3);
+  }
   bernoulli(p: Mat, out: Mat, counter: number, stream: number): void {
     this.x.bernoulli(p.size, p.ptr, out.ptr, counter % 2 ** 32, Math.floor(counter / 2 ** 32), stream);
   }

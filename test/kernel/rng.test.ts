@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { Kernel } from '../../src/kernel/kernel.js';
 import { philox4x32, Philox, toUnit } from '../../src/core/philox.js';
+import { Dense } from '../../src/kernel/dense.js';
+import { gatherRows } from '../../src/dense/batches.js';
 
 // Known-answer vectors of Random123 (kat_vectors): counter, key -> output.
 const KAT: [number[], number[], number[]][] = [
@@ -52,6 +54,40 @@ describe('Philox4x32-10', () => {
       const words = Array.from(kernel.philoxBlocks4([c0, 5, 6, 7]));
       const expected = [0, 1, 2, 3].flatMap((j) => twin.block((c0 + j) >>> 0, 5, 6, 7));
       expect(words).toEqual(expected);
+    }
+  });
+
+  it('the kernel binarises digits with the bits of the twin (keys and counters above 2^31, values at the thresholds, odd row lengths)', () => {
+    const dense = new Dense();
+    for (const [seed, n] of [[1, 784], [2 ** 33 + 5, 13], [0xfffffffe, 7]] as const) {
+      const rows = 12;
+      // Grey levels, and the values the uniform's range ends at.
+      const data = Float32Array.from({ length: rows * n }, (_, k) => [0, 1, 0.5, (k * 0.618034) % 1][k % 4]!);
+      const order = Array.from({ length: rows }, (_, r) => (r * 7) % rows);
+      const b = { rng: new Philox(seed), epoch: 3, lane: 1, stream: 0x7000012 };
+      const host = new Float32Array(rows * n), kern = new Float32Array(rows * n);
+      gatherRows(data, n, order, 0, rows, host, b);
+      gatherRows(data, n, order, 0, rows, kern, b, dense);
+      expect(Array.from(kern)).toEqual(Array.from(host));
+      expect(host.some((v) => v === 1) && host.some((v) => v === 0)).toBe(true);
+      // Counters above 2^31 (rows far into a data set), against the twin's draws.
+      const bases = [2 ** 31 - 3, 2 ** 32 - 5 * n, 3e9];
+      const x = Float32Array.from({ length: bases.length * n }, (_, k) => (k * 0.377) % 1);
+      const expected = Array.from(x, (v, k) => (b.rng.uniform(bases[Math.floor(k / n)]! + (k % n), 3, 1, 0x7000012) < v ? 1 : 0));
+      dense.binarizeRows(x, n, bases, b.rng.key, 3, 1, 0x7000012);
+      expect(Array.from(x)).toEqual(expected);
+    }
+  });
+
+  it('the kernel draws dropout masks with the bits of the twin (counters past 2^32 wrap alike)', () => {
+    const dense = new Dense();
+    const twin = new Philox(12345);
+    for (const [drawn, n, keep] of [[0, 1000, 0.7], [2 ** 32 - 9, 37, 0.5], [2 ** 33 + 3, 8, 0.3]] as const) {
+      const M = dense.mat(1, n);
+      dense.dropoutMask(M, keep, 1 / keep, twin.key, drawn, 0, 0, 0x7000018);
+      const expected = Float32Array.from({ length: n }, (_, i) => (twin.uniform((drawn + i) % 2 ** 32, 0, 0, 0x7000018) < keep ? 1 / keep : 0));
+      expect(Array.from(M.data)).toEqual(Array.from(expected));
+      M.free();
     }
   });
 
