@@ -356,9 +356,10 @@ function stepOnce(): bool {
 
 // The update and transmission of step m on the threads: the vector loops of
 // range-updated populations and all deliveries to clock-driven targets are
-// split by neuron (with the resets and the refractory hold: settleRange);
-// firing (in neuron order: thread 0's candidates, then thread 1's, ...)
-// and every other population run here, as on one thread.
+// split by neuron (with the firing of each thread's own candidates:
+// settleRange); appending the spikes to the history (in neuron order:
+// thread 0's, then thread 1's, ...) and every other population run here,
+// as on one thread.
 // Transmission reads spikes of earlier steps only, so it may run before
 // the firing of step m (PHASE_STEP); firing touches no synaptic variable.
 function updateAndDeliverThreaded(pl: ThreadPlan, m: i32, tStart: f64, tEnd: f64): bool {
@@ -377,10 +378,10 @@ function updateAndDeliverThreaded(pl: ThreadPlan, m: i32, tStart: f64, tEnd: f64
       totalEvents += p.update(m, slot, tStart, tEnd, dt);
       continue;
     }
-    const cp = changetype<ClockPopulation>(p);
     for (let t = 0; t < pl.threads; t++) {
       const at = t * np + k;
-      cp.fireFrom(changetype<usize>(unchecked(pl.cand[at])), unchecked(pl.count[at]), unchecked(pl.lo[at]), slot, m, dt, false);
+      const fired = unchecked(pl.fired[at]);
+      for (let q = 0, n = unchecked(pl.firedCount[at]); q < n; q++) p.appendSpike(slot, unchecked(fired[q]), dt);
     }
   }
   if (!pl.merged && !parallel(pl, PHASE_DELIVER)) return false;

@@ -201,6 +201,12 @@ export abstract class Population {
 
   // Appends a spike of neuron j at `offset` ms into step `step`'s slot.
   pushSpike(slot: i32, j: i32, offset: f64): void {
+    this.appendSpike(slot, j, offset);
+    unchecked(this.counts[j] += 1);
+  }
+
+  // The history's part of pushSpike (threads: the neuron's own thread counts it).
+  @inline appendSpike(slot: i32, j: i32, offset: f64): void {
     let n = unchecked(this.histCount[slot]);
     let ids = unchecked(this.histIds[slot]);
     if (n == ids.length) {
@@ -210,7 +216,6 @@ export abstract class Population {
     unchecked(ids[n] = j);
     unchecked(this.histOffs[slot][n] = offset);
     unchecked(this.histCount[slot] = n + 1);
-    unchecked(this.counts[j] += 1);
   }
 
   private growSlot(slot: i32): void {

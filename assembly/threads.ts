@@ -12,10 +12,11 @@
 // neuron, and each target receives its inputs in the one order a single
 // thread would give them (spikes in history order, synapses in row order),
 // so the spikes are bit-identical for any number of threads. Each thread
-// also resets its own candidates and holds its refractory neurons
-// (settleRange), so that thread 0 writes no other thread's v. What is not
-// split (firing in neuron order, event-driven and binary populations,
-// plasticity, recording) runs on thread 0 between the phases.
+// also fires its own candidates (settleRange: resets, refractoriness, the
+// neurons' own state), so that thread 0 only appends their ids to the
+// history, in neuron order, and writes no other thread's neurons. What is
+// not split (event-driven and binary populations, plasticity, recording)
+// runs on thread 0 between the phases.
 
 import { Population, INPUT_GRID, padded } from "./population";
 import { ClockPopulation } from "./models/clock";
@@ -58,7 +59,9 @@ export class ThreadPlan {
   hi: StaticArray<i32>;
   // Threshold candidates of range-updated populations, per thread and population.
   cand: Array<StaticArray<u32>> = [];
-  count: StaticArray<i32>;
+  // The neurons that fired, per thread and population (settleRange), and how many.
+  fired: Array<StaticArray<i32>> = [];
+  firedCount: StaticArray<i32>;
   scratch: Array<StaticArray<i32>> = [];  // Poisson draws, per thread
   bounds: Array<StaticArray<u32>> = [];   // row bounds of a block of spikes, per thread
   // Projections with one delay and rows sorted by target: where each row's
@@ -80,9 +83,9 @@ export class ThreadPlan {
     const np = pops.length;
     this.lo = new StaticArray<i32>(threads * np);
     this.hi = new StaticArray<i32>(threads * np);
-    this.count = new StaticArray<i32>(threads * np);
-    const none = new StaticArray<u32>(0);
-    for (let i = 0; i < threads * np; i++) this.cand.push(none);
+    this.firedCount = new StaticArray<i32>(threads * np);
+    const none = new StaticArray<u32>(0), noIds = new StaticArray<i32>(0);
+    for (let i = 0; i < threads * np; i++) { this.cand.push(none); this.fired.push(noIds); }
     for (let k = 0; k < np; k++) {
       const p = pops[k];
       // Whole vectors per thread, as even as they come.
@@ -92,7 +95,10 @@ export class ThreadPlan {
         const a = min(t * per * 4, p.size), b = min((t + 1) * per * 4, p.size);
         this.lo[t * np + k] = a;
         this.hi[t * np + k] = b;
-        if (isRangeUpdated(p)) this.cand[t * np + k] = new StaticArray<u32>(((b - a) >> 2) + 2);
+        if (isRangeUpdated(p)) {
+          this.cand[t * np + k] = new StaticArray<u32>(((b - a) >> 2) + 2);
+          this.fired[t * np + k] = new StaticArray<i32>(b - a + 8);
+        }
       }
     }
     for (let t = 0; t < threads; t++) {
@@ -132,8 +138,7 @@ function runPhase(plan: ThreadPlan, t: i32, phase: i32): void {
       const cp = changetype<ClockPopulation>(p);
       const lo = unchecked(plan.lo[at]), hi = unchecked(plan.hi[at]), cand = changetype<usize>(unchecked(plan.cand[at]));
       const count = cp.updateRange(m, lo, hi, cand, dt);
-      cp.settleRange(m, cand, count, lo, hi);
-      unchecked(plan.count[at] = count);
+      unchecked(plan.firedCount[at] = cp.settleRange(m, cand, count, lo, hi, changetype<usize>(unchecked(plan.fired[at]))));
     }
   }
   if (phase == PHASE_DELIVER || phase == PHASE_STEP) {

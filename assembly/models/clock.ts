@@ -192,28 +192,33 @@ export abstract class ClockPopulation extends Population {
   onSpike(j: i32): void {}
 
   // Lanes in `mask` of the vector at neuron i crossed threshold: fire those
-  // that are real neurons and not refractory; with `reset`, put every lane
-  // back to v_reset (on threads, settleRange has done that already).
-  fireLanes(slot: i32, i: i32, mask: i32, step: i32, dt: f64, reset: bool): void {
+  // that are real neurons and not refractory; put the others back to reset.
+  fireLanes(slot: i32, i: i32, mask: i32, step: i32, dt: f64): void {
     const vReset = this.resetV;
     for (let lane = 0; lane < 4; lane++) {
       if (((mask >> lane) & 1) == 0) continue;
       const j = i + lane;
-      if (reset) unchecked(this.v[j] = vReset);
-      if (j >= this.size) continue;  // padding lane
-      if (step - unchecked(this.lastSpike[j]) <= this.refSteps) continue;
-      this.onSpike(j);
-      unchecked(this.lastSpike[j] = step);
-      if (this.thetaPlus != 0 && !this.thetaFrozen) unchecked(this.theta[j] += <f32>(this.thetaPlus * this.gainTheta));
-      this.pushSpike(slot, j, dt);
+      unchecked(this.v[j] = vReset);
+      if (this.spikeState(j, step)) this.pushSpike(slot, j, dt);
     }
   }
 
+  // A candidate's own part of a spike: false for a padding lane or a
+  // refractory neuron; else onSpike, the spike's step, the threshold's jump.
+  @inline spikeState(j: i32, step: i32): bool {
+    if (j >= this.size) return false;
+    if (step - unchecked(this.lastSpike[j]) <= this.refSteps) return false;
+    this.onSpike(j);
+    unchecked(this.lastSpike[j] = step);
+    if (this.thetaPlus != 0 && !this.thetaFrozen) unchecked(this.theta[j] += <f32>(this.thetaPlus * this.gainTheta));
+    return true;
+  }
+
   // Candidates from a buffer whose vector indices count from neuron `base`.
-  fireFrom(cand: usize, count: i32, base: i32, slot: i32, step: i32, dt: f64, reset: bool): void {
+  fireFrom(cand: usize, count: i32, base: i32, slot: i32, step: i32, dt: f64): void {
     for (let k = 0; k < count; k++) {
       const c = load<u32>(cand + (<usize>k << 2));
-      this.fireLanes(slot, base + <i32>(c >> 4), <i32>(c & 15), step, dt, reset);
+      this.fireLanes(slot, base + <i32>(c >> 4), <i32>(c & 15), step, dt);
     }
   }
 
@@ -235,7 +240,7 @@ export abstract class ClockPopulation extends Population {
   updateByRanges(m: i32, slot: i32, dt: f64): f64 {
     this.lazyDecayFactors(m, dt);
     const cand = this.candidateBuffer();
-    this.fireFrom(cand, this.updateRange(m, 0, this.size, cand, dt), 0, slot, m, dt, true);
+    this.fireFrom(cand, this.updateRange(m, 0, this.size, cand, dt), 0, slot, m, dt);
     this.clampRefractory(m);
     return 0;
   }
@@ -253,12 +258,15 @@ export abstract class ClockPopulation extends Population {
   }
 
   // On threads, after updateRange over neurons [lo, hi): every candidate
-  // lane goes back to v_reset (fired, refractory or padding), and the
-  // neurons that spiked in the last refSteps steps are held there; what
-  // updateByRanges does by firing and clampRefractory, for [lo, hi) only.
-  // Each thread so writes v of its own neurons alone: a write by the
-  // thread that fires them would move the line between cores and back.
-  settleRange(step: i32, cand: usize, count: i32, lo: i32, hi: i32): void {
+  // lane goes back to v_reset (fired, refractory or padding), the neurons
+  // that spiked in the last refSteps steps are held there, and the
+  // candidates that fire get their own part of the spike (spikeState, the
+  // count); their ids go to `fired`, in neuron order, for thread 0 to append
+  // to the history. What updateByRanges does, for [lo, hi) only: each
+  // thread writes its own neurons' state alone (a write by the thread that
+  // appends the spikes would move the lines between cores and back).
+  // Returns the number fired.
+  settleRange(step: i32, cand: usize, count: i32, lo: i32, hi: i32, fired: usize): i32 {
     const vReset = this.resetV;
     const v = changetype<usize>(this.v);
     for (let k = 0; k < count; k++) {
@@ -284,6 +292,20 @@ export abstract class ClockPopulation extends Population {
         unchecked(this.v[j] = vReset);
       }
     }
+    let nf = 0;
+    for (let k = 0; k < count; k++) {
+      const c = load<u32>(cand + (<usize>k << 2));
+      const i = lo + <i32>(c >> 4);
+      for (let lane = 0; lane < 4; lane++) {
+        if (((c >> lane) & 1) == 0) continue;
+        const j = i + lane;
+        if (!this.spikeState(j, step)) continue;
+        unchecked(this.counts[j] += 1);
+        store<i32>(fired + (<usize>nf << 2), j);
+        nf++;
+      }
+    }
+    return nf;
   }
 
   // ------------------------------------------------------------ state
