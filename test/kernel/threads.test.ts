@@ -14,7 +14,7 @@ import { smallBrunel } from '../support/presets.js';
 import { recordingSink } from '../../src/sim/recording.js';
 import { UsageError } from '../../src/core/errors.js';
 
-interface Run { t: number[]; id: number[]; v: number[]; w: number[]; count?: number[] }
+interface Run { t: number[]; id: number[]; v: number[]; w: number[]; count?: number[]; events?: number[] }
 
 // blocks: every projection reads its rows in blocks of spikes (the path
 // that large networks take: transmission.ts), whatever its size.
@@ -28,6 +28,8 @@ function run(model: object, threads: number, steps: number, blocks = false): Run
     for (const p of sim.populations) if (p.variables.includes('v')) for (const x of p.state('v')) out.v.push(x);
     // Spike counts per neuron (on threads, each neuron's own thread counts it).
     out.count = sim.populations.flatMap((p) => (p.variables.includes('count') ? Array.from(p.state('count')) : []));
+    // Synaptic events per projection and in all (thread 0 counts them apart and adds them after each call).
+    out.events = [...sim.projections.map((p) => p.events), sim.summary().synaptic_events];
     for (const p of sim.projections) for (const x of p.weights()) out.w.push(x);
     return out;
   } finally {
@@ -84,6 +86,7 @@ describe('threads: results do not depend on the thread count', () => {
         expect(Buffer.from(new Float64Array(many.v).buffer).equals(Buffer.from(new Float64Array(one.v).buffer)), `${what}: v`).toBe(true);
         expect(Buffer.from(new Float64Array(many.w).buffer).equals(Buffer.from(new Float64Array(one.w).buffer)), `${what}: weights`).toBe(true);
         expect(many.count, `${what}: spike counts`).toEqual(one.count);
+        expect(many.events, `${what}: synaptic events`).toEqual(one.events);
       }
     });
   }
