@@ -266,11 +266,11 @@ function likelihoodFigure(ais: Record<string, AisReport>, o: RbmMnistOptions): F
     name: 'log-likelihood',
     title: `RBM on MNIST: held-out log-likelihood by AIS (${names.join(', ')} at x = ${x.join(', ')})`,
     x: { label: 'method (1 = CD-1, then CD-k, then PCD)', min: 0.5, max: names.length + 0.5 },
-    y: { label: 'mean log p(v) of held-out digits', unit: 'nats' },
+    y: { label: 'mean log p(v) per digit', unit: 'nats' },
     // A bar end that reaches infinity (the interval of Z reaching 0) is left out of the drawing.
     series: ([
-      ['AIS estimate', 'test_log_likelihood'], ['3-sigma bar, low', 'test_log_likelihood_low'], ['3-sigma bar, high', 'test_log_likelihood_high'],
-      ['AIS estimate on as many training digits', 'train_log_likelihood'],
+      ['AIS estimate, held-out digits', 'test_log_likelihood'], ['3-sigma bar, low', 'test_log_likelihood_low'], ['3-sigma bar, high', 'test_log_likelihood_high'],
+      ['AIS estimate, as many training digits', 'train_log_likelihood'],
     ] as const).map(([label, key]) => {
       const keep = x.filter((_, k) => Number.isFinite(ais[names[k]!]![key]));
       return { label, kind: 'points' as const, x: keep, y: keep.map((k) => ais[names[k - 1]!]![key]) };
