@@ -11,7 +11,7 @@
 // transposed B is copied to a scratch transpose first (it is the small
 // operand in every use here).
 
-import { philox, philoxX4, x4out0, x4out1, out0, out1, out2, out3, setSeed, seedLo, seedHi } from "./rng";
+import { philox, philoxX4, x4out0, x4out1, out0, out1, out2, out3, setSeed, seedLo, seedHi, uniform, toUnit } from "./rng";
 import { exp4 } from "./simd-math";
 
 export const STREAM_DENSE: u32 = 9 << 24;
@@ -256,16 +256,16 @@ export function sumRows(m: i32, n: i32, X: usize, alpha: f32, beta: f32, out: us
 // so this draws exactly what the host's Philox twin draws (the digits'
 // dynamic binarisation, src/dense/batches.ts), four blocks at a time.
 export function binarizeKeyed(n: i32, x: usize, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
-  keyedThreshold(n, x, x, -1, 1, keyLo, keyHi, c0, c1, c2, c3);
+  keyedThreshold(n, x, -1, 1, keyLo, keyHi, c0, c1, c2, c3);
 }
 
-// A dropout mask the same way: out_i = on where that uniform is below p, else 0.
-export function maskKeyed(n: i32, out: usize, p: f64, on: f32, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
-  keyedThreshold(n, out, out, p, on, keyLo, keyHi, c0, c1, c2, c3);
+// A dropout mask the same way: x_i = on where that uniform is below p, else 0.
+export function maskKeyed(n: i32, x: usize, p: f64, on: f32, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
+  keyedThreshold(n, x, p, on, keyLo, keyHi, c0, c1, c2, c3);
 }
 
-// out_i = on where u_i < (p >= 0 ? p : x_i), else 0.
-@inline function keyedThreshold(n: i32, x: usize, out: usize, p: f64, on: f32, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
+// In place: x_i = on where u_i < (p >= 0 ? p : x_i), else 0.
+@inline function keyedThreshold(n: i32, x: usize, p: f64, on: f32, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
   const lo = seedLo(), hi = seedHi();
   setSeed(keyLo, keyHi);
   const n4 = n & ~3;
@@ -274,25 +274,20 @@ export function maskKeyed(n: i32, out: usize, p: f64, on: f32, keyLo: u32, keyHi
     const c = <i32>(c0 + <u32>i);
     philoxX4(i32x4(c, c + 1, c + 2, c + 3), s1, s2, s3);
     const a = x4out0, b = x4out1;
-    const o = x + (<usize>i << 2), w = out + (<usize>i << 2);
+    const o = x + (<usize>i << 2);
     const t0 = p >= 0 ? p : <f64>load<f32>(o), t1 = p >= 0 ? p : <f64>load<f32>(o, 4);
     const t2 = p >= 0 ? p : <f64>load<f32>(o, 8), t3 = p >= 0 ? p : <f64>load<f32>(o, 12);
-    store<f32>(w, unitOf(i32x4.extract_lane(a, 0), i32x4.extract_lane(b, 0)) < t0 ? on : 0);
-    store<f32>(w, unitOf(i32x4.extract_lane(a, 1), i32x4.extract_lane(b, 1)) < t1 ? on : 0, 4);
-    store<f32>(w, unitOf(i32x4.extract_lane(a, 2), i32x4.extract_lane(b, 2)) < t2 ? on : 0, 8);
-    store<f32>(w, unitOf(i32x4.extract_lane(a, 3), i32x4.extract_lane(b, 3)) < t3 ? on : 0, 12);
+    store<f32>(o, toUnit(<u32>i32x4.extract_lane(a, 0), <u32>i32x4.extract_lane(b, 0)) < t0 ? on : 0);
+    store<f32>(o, toUnit(<u32>i32x4.extract_lane(a, 1), <u32>i32x4.extract_lane(b, 1)) < t1 ? on : 0, 4);
+    store<f32>(o, toUnit(<u32>i32x4.extract_lane(a, 2), <u32>i32x4.extract_lane(b, 2)) < t2 ? on : 0, 8);
+    store<f32>(o, toUnit(<u32>i32x4.extract_lane(a, 3), <u32>i32x4.extract_lane(b, 3)) < t3 ? on : 0, 12);
   }
   for (let i = n4; i < n; i++) {
-    philox(c0 + <u32>i, c1, c2, c3);
-    const t = p >= 0 ? p : <f64>load<f32>(x + (<usize>i << 2));
-    store<f32>(out + (<usize>i << 2), unitOf(<i32>out0, <i32>out1) < t ? on : 0);
+    const o = x + (<usize>i << 2);
+    const t = p >= 0 ? p : <f64>load<f32>(o);
+    store<f32>(o, uniform(c0 + <u32>i, c1, c2, c3) < t ? on : 0);
   }
   setSeed(lo, hi);
-}
-
-// (hi * 2^21 + lo >>> 11) * 2^-53: exact in f64, as the host's toUnit.
-@inline function unitOf(lo: i32, hi: i32): f64 {
-  return (<f64><u32>hi * 2097152.0 + <f64>(<u32>lo >>> 11)) * 1.1102230246251565e-16;
 }
 
 // out = 1 where u < p else 0, with u uniform from the Philox stream

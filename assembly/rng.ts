@@ -154,7 +154,7 @@ export let x8out3: v128 = i32x4.splat(0);
 }
 
 // 53-bit uniform in [0, 1) from two words.
-@inline function toUnit(lo: u32, hi: u32): f64 {
+@inline export function toUnit(lo: u32, hi: u32): f64 {
   return <f64>((((<u64>hi) << 32) | <u64>lo) >> 11) * 1.1102230246251565e-16;
 }
 

@@ -31,19 +31,23 @@ export function runLibrary(quick: boolean): LibraryResult | { skipped: string } 
 // The library's RBM rows name the implementation after the architecture.
 const SKLEARN_RBM = /^RBM 784-256, scikit-learn/;
 
-/** The library's figures beside hebb's, by model (and T). */
+/**
+ * The library's figures beside hebb's, by model (and T). The two sides name
+ * their models alike (bench/dense.ts, the Python script); a library figure
+ * with no hebb partner is listed with hebb's side empty, so a renamed case
+ * shows rather than drops out.
+ */
 export function pairWith(lib: LibraryResult, epochs: EpochBench[], steps: StepBench[]): LibraryRow[] {
   const rows: LibraryRow[] = [];
-  for (const x of epochs) {
-    for (const l of lib.epochs) {
-      const sklearn = x.model.startsWith('RBM 784-256') && SKLEARN_RBM.test(l.model);
-      if (l.model !== x.model && !sklearn) continue;
-      rows.push({ model: x.model, unit: 's per epoch', hebb: x.seconds_per_epoch, library: l.seconds_per_epoch, library_name: sklearn ? 'scikit-learn BernoulliRBM (PCD-1, no momentum, float64)' : 'torch', hebb_over_library: x.seconds_per_epoch / l.seconds_per_epoch });
-    }
+  for (const l of lib.epochs) {
+    const sklearn = SKLEARN_RBM.test(l.model);
+    const x = epochs.find((e) => e.model === l.model || (sklearn && e.model.startsWith('RBM 784-256, CD-1')));
+    const hebb = x?.seconds_per_epoch ?? NaN;
+    rows.push({ model: x?.model ?? l.model, unit: 's per epoch', hebb, library: l.seconds_per_epoch, library_name: sklearn ? 'scikit-learn BernoulliRBM (PCD-1, no momentum, float64)' : 'torch', hebb_over_library: hebb / l.seconds_per_epoch });
   }
-  for (const x of steps) {
-    const l = lib.steps.find((s) => s.model === x.model && s.T === x.T);
-    if (l) rows.push({ model: x.T ? `${x.model}, T = ${x.T}` : x.model, unit: 'ms per step', hebb: x.ms_per_step, library: l.ms_per_step, library_name: 'torch', hebb_over_library: x.ms_per_step / l.ms_per_step });
+  for (const l of lib.steps) {
+    const hebb = steps.find((s) => s.model === l.model && s.T === l.T)?.ms_per_step ?? NaN;
+    rows.push({ model: l.T ? `${l.model}, T = ${l.T}` : l.model, unit: 'ms per step', hebb, library: l.ms_per_step, library_name: 'torch', hebb_over_library: hebb / l.ms_per_step });
   }
   return rows;
 }

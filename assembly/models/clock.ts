@@ -214,11 +214,11 @@ export abstract class ClockPopulation extends Population {
     return true;
   }
 
-  // Candidates from a buffer whose vector indices count from neuron `base`.
-  fireFrom(cand: usize, count: i32, base: i32, slot: i32, step: i32, dt: f64): void {
+  // The candidates of a buffer (vector indices from neuron 0).
+  fireFrom(cand: usize, count: i32, slot: i32, step: i32, dt: f64): void {
     for (let k = 0; k < count; k++) {
       const c = load<u32>(cand + (<usize>k << 2));
-      this.fireLanes(slot, base + <i32>(c >> 4), <i32>(c & 15), step, dt);
+      this.fireLanes(slot, <i32>(c >> 4), <i32>(c & 15), step, dt);
     }
   }
 
@@ -240,47 +240,26 @@ export abstract class ClockPopulation extends Population {
   updateByRanges(m: i32, slot: i32, dt: f64): f64 {
     this.lazyDecayFactors(m, dt);
     const cand = this.candidateBuffer();
-    this.fireFrom(cand, this.updateRange(m, 0, this.size, cand, dt), 0, slot, m, dt);
-    this.clampRefractory(m);
+    this.fireFrom(cand, this.updateRange(m, 0, this.size, cand, dt), slot, m, dt);
+    this.clampRefractory(m, 0, this.size);
     return 0;
   }
 
-  // Holds the neurons that spiked in the last refSteps steps at v_reset.
-  clampRefractory(step: i32): void {
+  // Holds the neurons of [lo, hi) that spiked in the last refSteps steps at
+  // v_reset. A range-updated population fires in neuron order (fireFrom, or
+  // the threads' fired lists in thread order), so each step's ids are sorted.
+  clampRefractory(step: i32, lo: i32, hi: i32): void {
     const vReset = this.resetV;
     const last = min(this.refSteps, step);
     for (let d = 1; d <= last; d++) {
       const s = this.slotOf(step - d);
       const n = unchecked(this.histCount[s]);
       const ids = unchecked(this.histIds[s]);
-      for (let k = 0; k < n; k++) unchecked(this.v[unchecked(ids[k])] = vReset);
-    }
-  }
-
-  // On threads, after updateRange over neurons [lo, hi): every candidate
-  // lane goes back to v_reset (fired, refractory or padding), the neurons
-  // that spiked in the last refSteps steps are held there, and the
-  // candidates that fire get their own part of the spike (spikeState, the
-  // count); their ids go to `fired`, in neuron order, for thread 0 to append
-  // to the history. What updateByRanges does, for [lo, hi) only: each
-  // thread writes its own neurons' state alone (a write by the thread that
-  // appends the spikes would move the lines between cores and back).
-  // Returns the number fired.
-  settleRange(step: i32, cand: usize, count: i32, lo: i32, hi: i32, fired: usize): i32 {
-    const vReset = this.resetV;
-    const v = changetype<usize>(this.v);
-    for (let k = 0; k < count; k++) {
-      const c = load<u32>(cand + (<usize>k << 2));
-      // A candidate is a vector of [lo, padded(hi)): inside the padded array.
-      const at = v + (<usize>(lo + <i32>(c >> 4)) << 2);
-      for (let lane = 0; lane < 4; lane++) if (((c >> lane) & 1) != 0) store<f32>(at + (<usize>lane << 2), vReset);
-    }
-    const last = min(this.refSteps, step);
-    for (let d = 1; d <= last; d++) {
-      const s = this.slotOf(step - d);
-      const n = unchecked(this.histCount[s]);
-      const ids = unchecked(this.histIds[s]);
-      // Fired in neuron order (fireFrom), so each step's ids are sorted.
+      if (lo == 0 && hi >= this.size) {
+        // All of them (one thread): the loop as tight as it goes.
+        for (let k = 0; k < n; k++) unchecked(this.v[unchecked(ids[k])] = vReset);
+        continue;
+      }
       let a = 0, b = n;
       while (a < b) {
         const mid = (a + b) >>> 1;
@@ -292,6 +271,18 @@ export abstract class ClockPopulation extends Population {
         unchecked(this.v[j] = vReset);
       }
     }
+  }
+
+  // On threads, after updateRange over neurons [lo, hi): what updateByRanges
+  // does, for [lo, hi) only. Every candidate lane goes back to v_reset
+  // (fired, refractory or padding); the candidates that fire get their own
+  // part of the spike (spikeState, the count) and their ids go to `fired`,
+  // in neuron order, for thread 0 to append to the history; the refractory
+  // neurons are held. Each thread so writes its own neurons' state alone (a
+  // write by the thread that appends the spikes would move the lines
+  // between cores and back). Returns the number fired.
+  settleRange(step: i32, cand: usize, count: i32, lo: i32, hi: i32, fired: usize): i32 {
+    const vReset = this.resetV;
     let nf = 0;
     for (let k = 0; k < count; k++) {
       const c = load<u32>(cand + (<usize>k << 2));
@@ -299,12 +290,15 @@ export abstract class ClockPopulation extends Population {
       for (let lane = 0; lane < 4; lane++) {
         if (((c >> lane) & 1) == 0) continue;
         const j = i + lane;
+        // A candidate is a vector of [lo, padded(hi)): inside the padded array.
+        unchecked(this.v[j] = vReset);
         if (!this.spikeState(j, step)) continue;
         unchecked(this.counts[j] += 1);
         store<i32>(fired + (<usize>nf << 2), j);
         nf++;
       }
     }
+    this.clampRefractory(step, lo, hi);
     return nf;
   }
 
