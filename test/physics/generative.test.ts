@@ -11,6 +11,7 @@ import { Philox } from '../../src/core/philox.js';
 import { loadDigits, split, permutation } from '../../src/data/mnist.js';
 import { binarizeStochastic } from '../../src/experiments/rbm-mnist.js';
 import { worstRelativeError } from '../support/gradcheck.js';
+import { fitTemperature, calibrationError } from '../../src/experiments/recognise.js';
 import { Stack, stackForwardF64, Gan, parzenLogLikelihood, type StackActivation } from '../../src/dense/gan.js';
 
 const rng = new Philox(77);
@@ -174,5 +175,35 @@ describe('generative adversarial network (Goodfellow et al. 2014)', () => {
     }
     expect(got.mean).toBeCloseTo(mean, 4);
     expect(got.se).toBeGreaterThan(0);
+  });
+});
+
+describe('calibrated recognisability (temperature scaling, Guo et al. 2017)', () => {
+  // Scores z and labels drawn from softmax(z / T0): a classifier whose
+  // softmax is off by exactly the temperature T0. The fit must recover T0,
+  // and the calibration error must vanish at T0 and not at 1.
+  function overconfident(t0: number, n: number, seed: number) {
+    const rng = new Philox(seed);
+    const lp = new Float64Array(n * 10), labels = new Array<number>(n);
+    for (let r = 0; r < n; r++) {
+      const z = Array.from({ length: 10 }, (_, j) => 4 * rng.normal(r, j, 0, 0));
+      const m = Math.max(...z), lse = m + Math.log(z.reduce((a, v) => a + Math.exp(v - m), 0));
+      for (let j = 0; j < 10; j++) lp[r * 10 + j] = z[j]! - lse;
+      const w = z.map((v) => Math.exp((v - m) / t0)), s = w.reduce((a, v) => a + v, 0);
+      let u = rng.uniform(r, 0, 1, 0) * s, k = 0;
+      while (k < 9 && (u -= w[k]!) > 0) k++;
+      labels[r] = k;
+    }
+    return { lp, labels };
+  }
+
+  it('recovers the temperature that makes the probabilities true', () => {
+    for (const t0 of [0.6, 1, 2.5]) {
+      const { lp, labels } = overconfident(t0, 20000, 3);
+      const t = fitTemperature(lp, labels);
+      expect(Math.abs(t / t0 - 1)).toBeLessThan(0.05);
+      expect(calibrationError(lp, labels, t)).toBeLessThan(0.015);
+      if (t0 !== 1) expect(calibrationError(lp, labels, 1)).toBeGreaterThan(0.04);
+    }
   });
 });
