@@ -36,8 +36,8 @@ export interface DigitClassifier {
   temperature: number;
   /** Held-out accuracy on real digits (the evaluation half). */
   accuracy: number;
-  /** Expected calibration error (15 bins of the top probability) on the evaluation half, before and after. */
-  calibration_error: { uncalibrated: number; calibrated: number };
+  /** On the evaluation half, before and after: the mean log-loss of the true labels (nats; what the temperature minimises on the other half) and the expected calibration error (15 bins of the top probability). */
+  calibration: { log_loss: { uncalibrated: number; calibrated: number }; calibration_error: { uncalibrated: number; calibrated: number } };
   /** Held-out digits in each half. */
   calibration_digits: number;
   evaluation_digits: number;
@@ -146,7 +146,10 @@ export function digitClassifier(digits: Digits, train: ArrayLike<number>, test: 
   const noise = Float32Array.from({ length: 1000 * PIXELS }, (_, k) => (rng.uniform(k, 0, 0, STREAM_USER_TS | 17) < mean[k % PIXELS]! ? 1 : 0));
   return {
     mlp, temperature, accuracy: right / evalIdx.length,
-    calibration_error: { uncalibrated: calibrationError(lpEval, evalLabels, 1), calibrated: calibrationError(lpEval, evalLabels, temperature) },
+    calibration: {
+      log_loss: { uncalibrated: nll(lpEval, evalLabels, 1), calibrated: nll(lpEval, evalLabels, temperature) },
+      calibration_error: { uncalibrated: calibrationError(lpEval, evalLabels, 1), calibrated: calibrationError(lpEval, evalLabels, temperature) },
+    },
     calibration_digits: calIdx.length, evaluation_digits: evalIdx.length,
     real: verdict(lpEval, temperature), noise: verdict(logProbs(mlp, noise), temperature),
   };
@@ -163,7 +166,7 @@ export function recognisedReport(clf: DigitClassifier, samples: Recognised): Rec
     samples: samples.recognised, samples_uncalibrated: samples.uncalibrated, sample_classes: samples.classes,
     real_test_digits: clf.real.recognised, real_test_digits_uncalibrated: clf.real.uncalibrated,
     independent_pixels: clf.noise.recognised, independent_pixels_uncalibrated: clf.noise.uncalibrated,
-    classifier_accuracy: clf.accuracy, temperature: clf.temperature, calibration_error: clf.calibration_error,
+    classifier_accuracy: clf.accuracy, temperature: clf.temperature, calibration: clf.calibration,
     classifier: `MLP 784-400-10, ReLU, Adam, 5 epochs on the training digits; softmax temperature fitted (least log-loss) on ${clf.calibration_digits} held-out digits, every figure read on the other ${clf.evaluation_digits}`,
   };
 }
