@@ -67,12 +67,14 @@ export interface DcSetup {
   shareSpikes: number;
   /** The learning rate of each pass, relative to the published amplitudes (the last one repeats). */
   learningRates: number[];
+  /** Rate of a white pixel at the start intensity (Hz). */
+  inputRate: number;
 }
 
 /** Diehl & Cook's published code. */
-export const DC_PUBLISHED: DcSetup = { weightTotal: DC.weightTotal, inhibition: 17, tauTheta: 1e7, shareSpikes: 0, learningRates: [1] };
+export const DC_PUBLISHED: DcSetup = { weightTotal: DC.weightTotal, inhibition: 17, tauTheta: 1e7, shareSpikes: 0, learningRates: [1], inputRate: DC.maxRate };
 /** hebb's default (see the top of this file). */
-export const DC_TUNED: DcSetup = { weightTotal: 115, inhibition: 10, tauTheta: 1e7, shareSpikes: 32, learningRates: [2, 1] };
+export const DC_TUNED: DcSetup = { weightTotal: 115, inhibition: 10, tauTheta: 1e7, shareSpikes: 32, learningRates: [2, 1], inputRate: DC.maxRate };
 
 /** The adaptive threshold's increase per spike (mV). */
 export const THETA_PLUS = 0.05;

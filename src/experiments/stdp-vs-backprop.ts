@@ -34,17 +34,17 @@ import type { ImagesFrame } from '../protocol/messages.js';
 export interface SvbOptions {
   neurons: number; train: number; test: number; epochs: number; mlp_epochs: number; seed: number;
   /** The STDP protocol's parameters (DcSetup; defaults DC_TUNED, Diehl & Cook's published values in DC_PUBLISHED). */
-  weight_total: number; inhibition: number; tau_theta: number; share_spikes: number; learning_rates: number[];
+  weight_total: number; inhibition: number; tau_theta: number; share_spikes: number; learning_rates: number[]; input_rate: number;
   /** Also trains a network with Diehl & Cook's published parameters and draws its curve beside. */
   compare_published: boolean;
 }
 export const SVB_DEFAULTS: SvbOptions = {
   neurons: 400, train: 8000, test: 2000, epochs: 5, mlp_epochs: 20, seed: 1,
-  weight_total: DC_TUNED.weightTotal, inhibition: DC_TUNED.inhibition, tau_theta: DC_TUNED.tauTheta, share_spikes: DC_TUNED.shareSpikes, learning_rates: DC_TUNED.learningRates, compare_published: false,
+  weight_total: DC_TUNED.weightTotal, inhibition: DC_TUNED.inhibition, tau_theta: DC_TUNED.tauTheta, share_spikes: DC_TUNED.shareSpikes, learning_rates: DC_TUNED.learningRates, input_rate: DC_TUNED.inputRate, compare_published: false,
 };
 
 function setupOf(o: SvbOptions): DcSetup {
-  return { weightTotal: o.weight_total, inhibition: o.inhibition, tauTheta: o.tau_theta, shareSpikes: o.share_spikes, learningRates: o.learning_rates };
+  return { weightTotal: o.weight_total, inhibition: o.inhibition, tauTheta: o.tau_theta, shareSpikes: o.share_spikes, learningRates: o.learning_rates, inputRate: o.input_rate };
 }
 
 /**
@@ -108,7 +108,7 @@ export function stdpNetwork(neurons: number, seed: number, limits?: Partial<Limi
       let intensity = 1, boosts = 0;
       for (;;) {
         if (learning) sim.projection('input->exc').normalize(setup.weightTotal);
-        for (let i = 0; i < PIXELS; i++) rates[i] = img[i]! * DC.maxRate * intensity;
+        for (let i = 0; i < PIXELS; i++) rates[i] = img[i]! * setup.inputRate * intensity;
         sim.population('input').setRates(rates);
         const before = exc.spikeCounts();
         sim.run({ steps: steps(DC.presentMs) });
@@ -378,7 +378,7 @@ export function runStdpVsBackprop(o: SvbOptions, ctx: ExperimentContext): Experi
     { name: 'the MLP converted to spikes answers as the MLP does on most test digits', measured: converted.agreement_with_mlp, expected: 0.8, tolerance: 0, pass: converted.agreement_with_mlp >= 0.8 },
   ];
   const results = { stdp, mlp: backprop, converted, curves: curve, energy_figures: ENERGY, requirements: REQUIREMENTS, images: { stdp_weights: filters } };
-  const params = { ...o, model: 'Diehl & Cook 2015', published_parameters: DC_PUBLISHED, theta_plus_mv: THETA_PLUS, split_seed: o.seed, dt_ms: DC.dt, present_ms: DC.presentMs, rest_ms: DC.restMs, max_input_rate_hz: DC.maxRate };
+  const params = { ...o, model: 'Diehl & Cook 2015', published_parameters: DC_PUBLISHED, theta_plus_mv: THETA_PLUS, split_seed: o.seed, dt_ms: DC.dt, present_ms: DC.presentMs, rest_ms: DC.restMs, max_input_rate_hz: o.input_rate };
   const figures: Figure[] = [
     {
       name: 'accuracy-curves', title: 'Test accuracy against digits seen',
