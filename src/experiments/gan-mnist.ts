@@ -17,7 +17,7 @@ import { Dense } from '../kernel/dense.js';
 import { Gan, parzenLogLikelihood } from '../dense/gan.js';
 import { loadDigits, split, permutation, SIDE, PIXELS } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
-import { digitClassifier, recognise, recognisedReport, CONFIDENT } from './recognise.js';
+import { digitClassifier, recognise, recognisedReport, recognitionFigure, CONFIDENT } from './recognise.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { UsageError } from '../core/errors.js';
 
@@ -123,7 +123,7 @@ export function runGanMnist(o: GanMnistOptions, ctx: ExperimentContext): Experim
     y: { label: 'mean log-likelihood of the validation digits', unit: 'nats' },
     series: [{ label: 'validation', kind: 'line', x: bySigma.map((b) => b.sigma), y: bySigma.map((b) => b.validation) }],
     marks: [{ axis: 'x', at: best.sigma, label: `chosen: ${best.sigma}` }],
-  }];
+  }, recognitionFigure(clf, verdict, 'GAN')];
   return {
     params: { ...o, generator: `${o.latent}-${o.g_hidden.join('-')}-${PIXELS} (leaky ReLU 0.2, tanh; noise uniform in [-1, 1]; pixels in [-1, 1] in the game)`, discriminator: `${PIXELS}-${o.d_hidden.join('-')}-1 (leaky ReLU 0.2, dropout ${o.dropout}, logit)`, optimizer: 'Adam, beta1 0.5', generator_loss: 'non-saturating: -log D(G(z))', gan_training_digits: trainIdx.length, split_seed: o.seed },
     results: {

@@ -18,6 +18,7 @@ import { Dense } from '../kernel/dense.js';
 import { Mlp } from '../dense/mlp.js';
 import { permutation, PIXELS, type Digits } from '../data/mnist.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
+import type { Figure } from '../protocol/figures.js';
 
 export const CONFIDENT = 0.9;
 
@@ -28,6 +29,8 @@ export interface Recognised {
   uncalibrated: number;
   /** Images per top class (0-9), confident or not. */
   classes: number[];
+  /** Each image's calibrated top-class probability, ascending. */
+  confidence: Float64Array;
 }
 
 export interface DigitClassifier {
@@ -106,6 +109,7 @@ export function calibrationError(lp: Float64Array, labels: ArrayLike<number>, te
 
 function verdict(lp: Float64Array, temperature: number): Recognised {
   const n = lp.length / 10, classes = new Array<number>(10).fill(0), p = new Float64Array(10), raw = new Float64Array(10);
+  const confidence = new Float64Array(n);
   let sure = 0, sureRaw = 0;
   for (let r = 0; r < n; r++) {
     tempered(lp, r, temperature, p);
@@ -113,10 +117,11 @@ function verdict(lp: Float64Array, temperature: number): Recognised {
     let best = 0;
     for (let j = 1; j < 10; j++) if (p[j]! > p[best]!) best = j;
     classes[best]!++;
+    confidence[r] = p[best]!;
     if (p[best]! >= CONFIDENT) sure++;
     if (raw[best]! >= CONFIDENT) sureRaw++;
   }
-  return { recognised: sure / n, uncalibrated: sureRaw / n, classes };
+  return { recognised: sure / n, uncalibrated: sureRaw / n, classes, confidence: confidence.sort() };
 }
 
 /**
@@ -168,5 +173,29 @@ export function recognisedReport(clf: DigitClassifier, samples: Recognised): Rec
     independent_pixels: clf.noise.recognised, independent_pixels_uncalibrated: clf.noise.uncalibrated,
     classifier_accuracy: clf.accuracy, temperature: clf.temperature, calibration: clf.calibration,
     classifier: `MLP 784-400-10, ReLU, Adam, 5 epochs on the training digits; softmax temperature fitted (least log-loss) on ${clf.calibration_digits} held-out digits, every figure read on the other ${clf.evaluation_digits}`,
+  };
+}
+
+/** Share of images whose calibrated top class reaches each threshold: the samples beside real digits and independent pixels. */
+export function recognitionFigure(clf: DigitClassifier, samples: Recognised, model: string): Figure {
+  const thresholds = Array.from({ length: 51 }, (_, k) => 0.5 + k * 0.01);
+  const share = (r: Recognised) => thresholds.map((t) => {
+    // confidence is ascending: count the values >= t by bisection.
+    let lo = 0, hi = r.confidence.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (r.confidence[mid]! < t) lo = mid + 1; else hi = mid; }
+    return (r.confidence.length - lo) / Math.max(1, r.confidence.length);
+  });
+  return {
+    name: 'recognised',
+    title: `Are the ${model}'s samples digits? Share recognised against the confidence asked`,
+    x: { label: 'calibrated top-class probability at least', min: 0.5, max: 1 },
+    y: { label: 'share of images', min: 0, max: 1 },
+    series: [
+      { label: `held-out real digits (${clf.evaluation_digits})`, kind: 'line', x: thresholds, y: share(clf.real) },
+      { label: `${model} samples (${samples.confidence.length})`, kind: 'line', x: thresholds, y: share(samples) },
+      { label: `independent pixels (${clf.noise.confidence.length})`, kind: 'line', x: thresholds, y: share(clf.noise) },
+    ],
+    marks: [{ axis: 'x', at: CONFIDENT, label: `the measure: ${CONFIDENT}` }, { axis: 'y', at: 0.8, label: 'target 0.8' }],
+    caption: `A classifier of real digits (MLP 784-400-10, ${(100 * clf.accuracy).toFixed(1)} % on held-out digits; softmax temperature ${clf.temperature.toFixed(2)} fitted on ${clf.calibration_digits} other held-out digits) labels each image; an image counts as recognised when its top class has at least the probability on the axis.`,
   };
 }

@@ -15,7 +15,7 @@ import { Philox } from '../core/philox.js';
 import { loadDigits, split, permutation, SIDE, PIXELS, type Digits } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
 import { binarizeStochastic, PAPER_LOG_LIKELIHOOD } from './rbm-mnist.js';
-import { digitClassifier, recognise, recognisedReport, CONFIDENT } from './recognise.js';
+import { digitClassifier, recognise, recognisedReport, recognitionFigure, CONFIDENT } from './recognise.js';
 import { normalQuantile } from '../core/quantile.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 
@@ -145,7 +145,7 @@ export function runVaeMnist(o: VaeMnistOptions, ctx: ExperimentContext): Experim
       ],
       marks: PAPER_LOG_LIKELIHOOD.map((p) => ({ axis: 'y' as const, at: p.nats, label: `RBM ${p.method}, AIS (Salakhutdinov & Murray 2008)` })),
       caption: `Held-out digits binarised once, as rbm-mnist scores its RBMs; ${o.train} training digits. The marks are RBMs trained on all 60000 digits.`,
-    }],
+    }, recognitionFigure(clf, verdict, 'VAE')],
     files: {
       'vae_curves.csv': `${['latent,epoch,seconds,train_elbo,test_elbo', ...curves.map((c) => `${c.latent},${c.epoch},${c.seconds},${c.train_elbo},${c.test_elbo}`)].join('\n')}\n`,
     },

@@ -66,6 +66,13 @@ describe('rate-coded module experiments', () => {
     // The recognisability measure separates real digits from independent pixels.
     expect(res.recognised.classifier_accuracy).toBeGreaterThan(0.9);
     expect(res.recognised.real_test_digits).toBeGreaterThan(res.recognised.independent_pixels + 0.4);
+    // The recognisability curve passes through the reported shares at the measure's threshold (0.9), and falls with it.
+    const fig = r.figures!.find((f) => f.name === 'recognised')!;
+    const at = (label: RegExp) => { const s = fig.series.find((x) => label.test(x.label))!; return { at90: s.y[s.x.findIndex((t) => Math.abs(t - 0.9) < 1e-9)]!, y: s.y }; };
+    expect(at(/^held-out real digits/).at90).toBe(res.recognised.real_test_digits);
+    expect(at(/^independent pixels/).at90).toBe(res.recognised.independent_pixels);
+    expect(at(/^VAE samples/).at90).toBe((res.recognised as unknown as { samples: number }).samples);
+    for (const s of fig.series) for (let k = 1; k < s.y.length; k++) expect(s.y[k]!).toBeLessThanOrEqual(s.y[k - 1]!);
     for (const f of ['samples.png', 'reconstructions.png', 'manifold.png']) expect(Array.from(r.binaries![f]!.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
   }, 120_000);
 
