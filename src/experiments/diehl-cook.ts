@@ -69,12 +69,14 @@ export interface DcSetup {
   learningRates: number[];
   /** Rate of a white pixel at the start intensity (Hz). */
   inputRate: number;
+  /** Each digit's intensities scaled to sum to this (a digit's ink; the digits average about 100), so thin and heavy digits drive the layer alike; 0: as drawn (theirs). */
+  ink: number;
 }
 
 /** Diehl & Cook's published code. */
-export const DC_PUBLISHED: DcSetup = { weightTotal: DC.weightTotal, inhibition: 17, tauTheta: 1e7, shareSpikes: 0, learningRates: [1], inputRate: DC.maxRate };
+export const DC_PUBLISHED: DcSetup = { weightTotal: DC.weightTotal, inhibition: 17, tauTheta: 1e7, shareSpikes: 0, learningRates: [1], inputRate: DC.maxRate, ink: 0 };
 /** hebb's default (see the top of this file). */
-export const DC_TUNED: DcSetup = { weightTotal: 115, inhibition: 10, tauTheta: 1e7, shareSpikes: 32, learningRates: [2, 1], inputRate: DC.maxRate };
+export const DC_TUNED: DcSetup = { weightTotal: 115, inhibition: 10, tauTheta: 1e7, shareSpikes: 32, learningRates: [2, 1], inputRate: DC.maxRate, ink: 0 };
 
 /** The adaptive threshold's increase per spike (mV). */
 export const THETA_PLUS = 0.05;

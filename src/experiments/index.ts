@@ -244,6 +244,7 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       tau_theta: num(SVB_DEFAULTS.tau_theta, 'decay time of the adaptive threshold, ms (Diehl & Cook: 1e7)', 1, 1e9),
       share_spikes: num(SVB_DEFAULTS.share_spikes, 'homeostasis: spikes a digit shared by the layer; each threshold falls by theta_plus x this / neurons per digit (Diehl & Cook: 0, off)', 0, 10000),
       input_rate: num(SVB_DEFAULTS.input_rate, 'rate of a white pixel at the start intensity, Hz (Diehl & Cook: 63.75)', 1, 1000),
+      ink: num(SVB_DEFAULTS.ink, 'scale each digit so its intensities sum to this (digits average about 100; a pixel stays at most the --input_rate x this / its digit\'s ink); 0: as drawn (Diehl & Cook)', 0, 784),
       compare_published: flag(SVB_DEFAULTS.compare_published, 'also train with Diehl & Cook\'s published parameters (weight_total 78, inhibition 17, tau_theta 1e7, share_spikes 0, learning_rates 1) and draw that curve beside'),
       learning_rates: nums(SVB_DEFAULTS.learning_rates, 'STDP learning rate of each pass relative to Diehl & Cook\'s, the last repeating (theirs: 1)', 1e-6, 100),
     }),

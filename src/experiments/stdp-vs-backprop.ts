@@ -34,17 +34,17 @@ import type { ImagesFrame } from '../protocol/messages.js';
 export interface SvbOptions {
   neurons: number; train: number; test: number; epochs: number; mlp_epochs: number; seed: number;
   /** The STDP protocol's parameters (DcSetup; defaults DC_TUNED, Diehl & Cook's published values in DC_PUBLISHED). */
-  weight_total: number; inhibition: number; tau_theta: number; share_spikes: number; learning_rates: number[]; input_rate: number;
+  weight_total: number; inhibition: number; tau_theta: number; share_spikes: number; learning_rates: number[]; input_rate: number; ink: number;
   /** Also trains a network with Diehl & Cook's published parameters and draws its curve beside. */
   compare_published: boolean;
 }
 export const SVB_DEFAULTS: SvbOptions = {
   neurons: 400, train: 8000, test: 2000, epochs: 5, mlp_epochs: 20, seed: 1,
-  weight_total: DC_TUNED.weightTotal, inhibition: DC_TUNED.inhibition, tau_theta: DC_TUNED.tauTheta, share_spikes: DC_TUNED.shareSpikes, learning_rates: DC_TUNED.learningRates, input_rate: DC_TUNED.inputRate, compare_published: false,
+  weight_total: DC_TUNED.weightTotal, inhibition: DC_TUNED.inhibition, tau_theta: DC_TUNED.tauTheta, share_spikes: DC_TUNED.shareSpikes, learning_rates: DC_TUNED.learningRates, input_rate: DC_TUNED.inputRate, ink: DC_TUNED.ink, compare_published: false,
 };
 
 function setupOf(o: SvbOptions): DcSetup {
-  return { weightTotal: o.weight_total, inhibition: o.inhibition, tauTheta: o.tau_theta, shareSpikes: o.share_spikes, learningRates: o.learning_rates, inputRate: o.input_rate };
+  return { weightTotal: o.weight_total, inhibition: o.inhibition, tauTheta: o.tau_theta, shareSpikes: o.share_spikes, learningRates: o.learning_rates, inputRate: o.input_rate, ink: o.ink };
 }
 
 /**
@@ -105,10 +105,12 @@ export function stdpNetwork(neurons: number, seed: number, limits?: Partial<Limi
   const net: LearningNet = {
     sim, neurons,
     present(img) {
-      let intensity = 1, boosts = 0;
+      let intensity = 1, boosts = 0, sum = 0;
+      for (let i = 0; i < PIXELS; i++) sum += img[i]!;
+      const scale = setup.ink > 0 && sum > 0 ? setup.ink / sum : 1;
       for (;;) {
         if (learning) sim.projection('input->exc').normalize(setup.weightTotal);
-        for (let i = 0; i < PIXELS; i++) rates[i] = img[i]! * setup.inputRate * intensity;
+        for (let i = 0; i < PIXELS; i++) rates[i] = img[i]! * scale * setup.inputRate * intensity;
         sim.population('input').setRates(rates);
         const before = exc.spikeCounts();
         sim.run({ steps: steps(DC.presentMs) });

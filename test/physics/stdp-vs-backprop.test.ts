@@ -173,6 +173,7 @@ describe('stdp-vs-backprop', () => {
     expect(() => optionsFromArgs(exp.options, ['--weight_total', '0'])).toThrow(/--weight_total: must be >= 1/);
     expect(() => optionsFromArgs(exp.options, ['--input_rate', '5000'])).toThrow(/--input_rate: must be <= 1000/);
     expect(optionsFromArgs(exp.options, ['--input_rate', '90'])).toMatchObject({ input_rate: 90 });
+    expect(() => optionsFromArgs(exp.options, ['--ink', '-1'])).toThrow(/--ink: must be >= 0/);
     expect(() => exp.run(optionsFromArgs(exp.options, ['--train', '9000', '--test', '2000']), {})).toThrow('--train 9000 + --test 2000 exceed the 10000 digits of the mnist package');
   });
 });
