@@ -16,6 +16,7 @@
 
 import { Dense } from '../kernel/dense.js';
 import { Mlp } from '../dense/mlp.js';
+import { gatherRows } from '../dense/batches.js';
 import { permutation, PIXELS, type Digits } from '../data/mnist.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
 import type { Figure } from '../protocol/figures.js';
@@ -133,9 +134,9 @@ export function digitClassifier(digits: Digits, train: ArrayLike<number>, test: 
   const opt = mlp.optimizer({ kind: 'adam', lr: 0.001 });
   for (let e = 1; e <= 5; e++) mlp.trainEpoch(digits.images, digits.labels, Array.from(permutation(train.length, seed * 300 + e), (i) => train[i]!), opt, 32);
   const half = Math.floor(test.length / 2);
-  const gather = (idx: ArrayLike<number>) => {
+  const gather = (idx: number[]) => {
     const out = new Float32Array(idx.length * PIXELS);
-    for (let k = 0; k < idx.length; k++) out.set(digits.images.subarray(idx[k]! * PIXELS, (idx[k]! + 1) * PIXELS), k * PIXELS);
+    gatherRows(digits.images, PIXELS, idx, 0, idx.length, out);
     return out;
   };
   const calIdx = Array.from({ length: half }, (_, k) => test[k]!), evalIdx = Array.from({ length: test.length - half }, (_, k) => test[half + k]!);
