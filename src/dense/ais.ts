@@ -51,6 +51,8 @@ export interface AisResult {
   /** log(mean w + 3 sd(w)/sqrt(M)) + log Z_0. */
   logZHigh: number;
   logZBase: number;
+  /** Standard error of log Z (delta method: sd(w) / (sqrt(M) mean w)). */
+  logZSe: number;
   betas: number;
   runs: number;
   /** (sum w)^2 / sum w^2: how many of the runs carry the estimate. */
@@ -151,6 +153,7 @@ export function aisLogZ(rbm: Rbm, o: AisOptions): AisResult {
       logZLow: logZBase + max + (mean - 3 * se > 0 ? Math.log(mean - 3 * se) : -Infinity),
       logZHigh: logZBase + max + Math.log(mean + 3 * se),
       logZBase,
+      logZSe: se / mean,
       betas: o.betas,
       runs: M,
       effectiveRuns: (sum * sum) / sum2,

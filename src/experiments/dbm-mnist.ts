@@ -125,13 +125,13 @@ export function runDbmMnist(o: DbmMnistOptions, ctx: ExperimentContext): Experim
   }
 
   // ---- the paper's AIS at the end
-  let final: { log_z: number; log_z_low: number; log_z_high: number; effective_runs: number; log_likelihood_bound: number; log_likelihood_bound_low: number; seconds: number } | undefined;
+  let final: { log_z: number; log_z_low: number; log_z_high: number; log_z_se: number; effective_runs: number; log_likelihood_bound: number; log_likelihood_bound_low: number; seconds: number } | undefined;
   if (o.ais_betas > 0 && !ctx.shouldStop?.()) {
     ctx.progress?.(`AIS with ${o.ais_betas} betas and ${o.ais_runs} runs`);
     const t0 = performance.now();
     const p = evaluate(o.epochs, 0, o.ais_betas, o.ais_runs);
     final = {
-      log_z: p.log_z, log_z_low: p.z.logZLow, log_z_high: p.z.logZHigh, effective_runs: p.z.effectiveRuns,
+      log_z: p.log_z, log_z_low: p.z.logZLow, log_z_high: p.z.logZHigh, log_z_se: p.z.logZSe, effective_runs: p.z.effectiveRuns,
       log_likelihood_bound: p.log_likelihood_bound, log_likelihood_bound_low: p.bound - p.z.logZHigh, seconds: (performance.now() - t0) / 1000,
     };
     tick();
@@ -212,7 +212,12 @@ export function runDbmMnist(o: DbmMnistOptions, ctx: ExperimentContext): Experim
     params: { ...o, layers: `${PIXELS}-${o.h1}-${o.h2}`, pretraining: 'CD-1 RBMs with doubled inputs (bottom: hidden input, top: visible input), SGD momentum 0.9', joint: 'mean field for the data, persistent chains (started at training digits, 100 sweeps of burn-in) for the model, SGD momentum 0.5, lr / (1 + epoch / 10)', training_binarisation: 'digits binarised afresh each epoch', split_seed: o.seed },
     results: {
       curve,
-      ...(final ? { final } : {}),
+      // DESIGN.md's fields beside the detail (sd: the standard error of log Z, which is the bound's).
+      ...(final || classifier ? { final: {
+        ...(final ? { ais_test_ll: final.log_likelihood_bound, ais_test_ll_sd: final.log_z_se } : {}),
+        ...(classifier ? { feature_accuracy: classifier.dbm_features, raw_accuracy: classifier.raw_pixels } : {}),
+        ...final,
+      } } : {}),
       paper: PAPER_DBM,
       ...(engine ? { engine_sampling: engine } : {}),
       ...(classifier ? { classifier } : {}),

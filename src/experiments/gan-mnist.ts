@@ -128,7 +128,7 @@ export function runGanMnist(o: GanMnistOptions, ctx: ExperimentContext): Experim
     params: { ...o, generator: `${o.latent}-${o.g_hidden.join('-')}-${PIXELS} (leaky ReLU 0.2, tanh; noise uniform in [-1, 1]; pixels in [-1, 1] in the game)`, discriminator: `${PIXELS}-${o.d_hidden.join('-')}-1 (leaky ReLU 0.2, dropout ${o.dropout}, logit)`, optimizer: 'Adam, beta1 0.5', generator_loss: 'non-saturating: -log D(G(z))', gan_training_digits: trainIdx.length, split_seed: o.seed },
     results: {
       curve,
-      final: { steps, seconds, ms_per_step: (1000 * seconds) / Math.max(1, steps), d_loss: curve.at(-1)?.d_loss, g_loss: curve.at(-1)?.g_loss },
+      final: { parzen_ll: parzen.mean, parzen_sigma: best.sigma, recognisable: verdict.recognised, steps, seconds, ms_per_step: (1000 * seconds) / Math.max(1, steps), d_loss: curve.at(-1)?.d_loss, g_loss: curve.at(-1)?.g_loss },
       parzen: {
         sigma: best.sigma, by_sigma: bySigma, test_log_likelihood: parzen.mean, standard_error: parzen.se, samples: o.parzen_samples,
         training_digits_as_samples: memorised.mean,

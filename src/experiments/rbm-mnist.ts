@@ -39,10 +39,10 @@ export const PAPER_LOG_LIKELIHOOD = [
 // chains lag (measured, 784-256, 10 epochs, AIS with 3000 betas: a fifth of
 // the rate with momentum 0.9 reached -156 nats and a pseudo-log-likelihood
 // of -102; the same rate without momentum -146; five times it -141 and -78).
-const methods = (k: number): { name: string; cd: Omit<CdOptions, 'batch'>; lrScale: number; momentum: number }[] => [
-  { name: 'cd1', cd: { k: 1, persistent: false }, lrScale: 1, momentum: 0.9 },
-  ...(k > 1 ? [{ name: `cd${k}`, cd: { k, persistent: false }, lrScale: 1, momentum: 0.9 }] : []),
-  { name: 'pcd', cd: { k: 1, persistent: true }, lrScale: 5, momentum: 0 },
+const methods = (k: number): { name: string; label: string; cd: Omit<CdOptions, 'batch'>; lrScale: number; momentum: number }[] => [
+  { name: 'cd1', label: 'CD-1', cd: { k: 1, persistent: false }, lrScale: 1, momentum: 0.9 },
+  ...(k > 1 ? [{ name: `cd${k}`, label: `CD-${k}`, cd: { k, persistent: false }, lrScale: 1, momentum: 0.9 }] : []),
+  { name: 'pcd', label: 'PCD (persistent CD-1)', cd: { k: 1, persistent: true }, lrScale: 5, momentum: 0 },
 ];
 
 /**
@@ -71,7 +71,7 @@ function baseRateLogLikelihood(V: Float32Array, p: Float64Array): number {
 // train_log_likelihood: the same estimate on as many training digits (binarised
 // the same way): the gap to the held-out figure is what the machine learned
 // of its 8000 digits that does not carry over (the papers trained on 60000).
-interface AisReport { log_z: number; log_z_low: number; log_z_high: number; effective_runs: number; test_log_likelihood: number; test_log_likelihood_low: number; test_log_likelihood_high: number; train_log_likelihood: number; seconds: number }
+interface AisReport { log_z: number; log_z_low: number; log_z_high: number; log_z_se: number; effective_runs: number; test_log_likelihood: number; test_log_likelihood_low: number; test_log_likelihood_high: number; train_log_likelihood: number; seconds: number }
 
 interface EpochPoint { method: string; epoch: number; seconds: number; reconstruction_error: number; pseudo_log_likelihood: number; pseudo_log_likelihood_greyscale: number; free_energy: number }
 
@@ -129,7 +129,7 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
       const ll = meanLogLikelihood(rbm, testBits, z.logZ);
       // log Z high gives the likelihood's low end and the other way round.
       ais[m.name] = {
-        log_z: z.logZ, log_z_low: z.logZLow, log_z_high: z.logZHigh, effective_runs: z.effectiveRuns,
+        log_z: z.logZ, log_z_low: z.logZLow, log_z_high: z.logZHigh, log_z_se: z.logZSe, effective_runs: z.effectiveRuns,
         test_log_likelihood: ll, test_log_likelihood_low: ll + z.logZ - z.logZHigh, test_log_likelihood_high: ll + z.logZ - z.logZLow,
         train_log_likelihood: meanLogLikelihood(rbm, trainBits, z.logZ),
         seconds: (performance.now() - t0) / 1000,
@@ -224,6 +224,8 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
       },
       ...(classifier ? { linear_classifier: { ...classifier, features: `hidden probabilities of the CD-1 machine (${o.hidden})`, classifier: 'softmax regression, Adam, 20 epochs' } } : {}),
       ...(Object.keys(ais).length > 0 ? {
+        // DESIGN.md's summary of the same estimates (sd: the standard error of log Z, which is the estimate's).
+        ais: Object.fromEntries(Object.entries(ais).map(([name, a]) => [name, { test_ll: a.test_log_likelihood, test_ll_sd: a.log_z_se, hidden: o.hidden, method: METHODS.find((m) => m.name === name)!.label }])),
         likelihood: {
           ais,
           base_rate_test_log_likelihood: baseRate,

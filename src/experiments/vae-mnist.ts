@@ -125,7 +125,7 @@ export function runVaeMnist(o: VaeMnistOptions, ctx: ExperimentContext): Experim
     params: { ...o, visible: PIXELS, encoder: `${PIXELS}-${o.hidden}-2x${o.latent} (tanh)`, decoder: `${o.latent}-${o.hidden}-${PIXELS} (tanh, sigmoid)`, optimizer: 'Adam', training_binarisation: 'each digit binarised afresh every epoch (pixel on with the probability of its grey level)', split_seed: o.seed },
     results: {
       curves,
-      final: { test_elbo: last.test_elbo, train_elbo: last.train_elbo, seconds_per_epoch: last.seconds },
+      final: { test_elbo: last.test_elbo, test_iw_ll: iw?.log_likelihood ?? null, recognisable: verdict.recognised, train_elbo: last.train_elbo, seconds_per_epoch: last.seconds },
       ...(iw ? { importance_weighted: iw } : {}),
       recognised: recognisedReport(clf, verdict),
       ...(manifold ? { manifold } : {}),

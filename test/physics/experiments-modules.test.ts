@@ -38,6 +38,17 @@ describe('rate-coded module experiments', () => {
       expect(Math.abs(a.train_log_likelihood - a.test_log_likelihood)).toBeLessThan(5);
     }
     expect(res.likelihood.paper['CD-25']).toBe(-86.34);
+    // DESIGN.md's summary: results.ais.NAME { test_ll, test_ll_sd, hidden, method }.
+    const design = (r.results as { ais: Record<string, { test_ll: number; test_ll_sd: number; hidden: number; method: string }> }).ais;
+    expect(Object.fromEntries(Object.entries(design).map(([k, a]) => [k, a.method]))).toEqual({ cd1: 'CD-1', cd10: 'CD-10', pcd: 'PCD (persistent CD-1)' });
+    for (const [k, a] of Object.entries(design)) {
+      expect(a.test_ll).toBe(res.likelihood.ais[k]!.test_log_likelihood);
+      expect(a.hidden).toBe(64);
+      // The 3-sigma bar of log Z is log(1 + 3 se) wide above the estimate (se: the standard error of log Z).
+      const hi = (res.likelihood.ais[k] as unknown as { log_z_high: number }).log_z_high;
+      expect(a.test_ll_sd).toBeGreaterThan(0);
+      expect(hi - res.likelihood.ais[k]!.log_z).toBeCloseTo(Math.log1p(3 * a.test_ll_sd), 6);
+    }
     // The one-bit pseudo-log-likelihood (binarised) estimates the exact one without bias (checked by hand: the mean of 20 seeds
     // within 2 % of it), but one draw on 500 digits spreads: within 35 % of it.
     const pll = (r.results as { pseudo_log_likelihood: { exact_by_method: Record<string, number> }; by_method: Record<string, { pseudo_log_likelihood: number }> });
@@ -63,6 +74,11 @@ describe('rate-coded module experiments', () => {
     // Two VAEs (latent 20, then 2 for the manifold), each with its start and two epochs.
     expect(res.curves.map((c) => c.latent)).toEqual([20, 20, 20, 2, 2, 2]);
     expect(res.importance_weighted.samples).toBe(200);
+    // DESIGN.md's fields: results.final { test_elbo, test_iw_ll, recognisable }.
+    const fin = (r.results as { final: { test_elbo: number; test_iw_ll: number; recognisable: number } }).final;
+    expect(fin.test_iw_ll).toBe((res.importance_weighted as unknown as { log_likelihood: number }).log_likelihood);
+    expect(fin.recognisable).toBe((res.recognised as unknown as { samples: number }).samples);
+    expect(Number.isFinite(fin.test_elbo)).toBe(true);
     // The recognisability measure separates real digits from independent pixels.
     expect(res.recognised.classifier_accuracy).toBeGreaterThan(0.9);
     expect(res.recognised.real_test_digits).toBeGreaterThan(res.recognised.independent_pixels + 0.4);
@@ -92,6 +108,9 @@ describe('rate-coded module experiments', () => {
     expect(res.parzen.training_digits_as_samples).toBeGreaterThan(res.parzen.test_log_likelihood);
     expect(res.parzen.paper['adversarial nets']).toBe(225);
     expect(res.recognised.sample_classes.reduce((a, b) => a + b, 0)).toBe(500);
+    // DESIGN.md's fields: results.final { parzen_ll, parzen_sigma, recognisable }.
+    const fin = (r.results as { final: { parzen_ll: number; parzen_sigma: number; recognisable: number } }).final;
+    expect([fin.parzen_ll, fin.parzen_sigma, fin.recognisable]).toEqual([res.parzen.test_log_likelihood, res.parzen.sigma, res.recognised.samples]);
     expect(Object.keys(r.binaries!).filter((f) => f.startsWith('samples_step_'))).toEqual(['samples_step_75.png', 'samples_step_150.png', 'samples_step_225.png', 'samples_step_300.png']);
   }, 120_000);
 
@@ -107,6 +126,11 @@ describe('rate-coded module experiments', () => {
     }
     expect(res.final.log_z_low).toBeLessThanOrEqual(res.final.log_z);
     expect(res.classifier.raw_pixels).toBeGreaterThan(0.8);
+    // DESIGN.md's fields: results.final { ais_test_ll, ais_test_ll_sd, feature_accuracy, raw_accuracy }.
+    const fin = res.final as unknown as { ais_test_ll: number; ais_test_ll_sd: number; feature_accuracy: number; raw_accuracy: number };
+    expect(fin.ais_test_ll).toBe(res.final.log_likelihood_bound);
+    expect(fin.ais_test_ll_sd).toBeGreaterThan(0);
+    expect([fin.feature_accuracy, fin.raw_accuracy]).toEqual([res.classifier.dbm_features, res.classifier.raw_pixels]);
     for (const f of ['samples.png', 'filters.png']) expect(Array.from(r.binaries![f]!.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
   }, 120_000);
 
