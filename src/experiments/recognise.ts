@@ -15,7 +15,7 @@
 // counts are reported beside it.
 
 import { Dense } from '../kernel/dense.js';
-import { Mlp } from '../dense/mlp.js';
+import { Mlp, softmaxRows } from '../dense/mlp.js';
 import { gatherRows } from '../dense/batches.js';
 import { permutation, PIXELS, type Digits } from '../data/mnist.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
@@ -63,13 +63,13 @@ function logProbs(mlp: Mlp, images: Float32Array): Float64Array {
   return out;
 }
 
-/** Softmax of row r of log-probabilities divided by the temperature, into p (10). */
-function tempered(lp: Float64Array, r: number, temperature: number, p: Float64Array): void {
-  let max = -Infinity;
-  for (let j = 0; j < 10; j++) max = Math.max(max, lp[r * 10 + j]! / temperature);
-  let sum = 0;
-  for (let j = 0; j < 10; j++) sum += (p[j] = Math.exp(lp[r * 10 + j]! / temperature - max));
-  for (let j = 0; j < 10; j++) p[j]! /= sum;
+/** Softmax of row r of log-probabilities divided by the temperature, into p (10); returns the top class. */
+function tempered(lp: Float64Array, r: number, temperature: number, p: Float64Array): number {
+  for (let j = 0; j < 10; j++) p[j] = lp[r * 10 + j]! / temperature;
+  softmaxRows(p, 1, 10);
+  let best = 0;
+  for (let j = 1; j < 10; j++) if (p[j]! > p[best]!) best = j;
+  return best;
 }
 
 function nll(lp: Float64Array, labels: ArrayLike<number>, temperature: number): number {
@@ -97,9 +97,7 @@ export function calibrationError(lp: Float64Array, labels: ArrayLike<number>, te
   const bins = 15, count = new Float64Array(bins), conf = new Float64Array(bins), right = new Float64Array(bins);
   const p = new Float64Array(10);
   for (let r = 0; r < labels.length; r++) {
-    tempered(lp, r, temperature, p);
-    let best = 0;
-    for (let j = 1; j < 10; j++) if (p[j]! > p[best]!) best = j;
+    const best = tempered(lp, r, temperature, p);
     const b = Math.min(bins - 1, Math.floor(p[best]! * bins));
     count[b]!++; conf[b]! += p[best]!; if (best === labels[r]) right[b]!++;
   }
@@ -113,10 +111,8 @@ function verdict(lp: Float64Array, temperature: number): Recognised {
   const confidence = new Float64Array(n);
   let sure = 0, sureRaw = 0;
   for (let r = 0; r < n; r++) {
-    tempered(lp, r, temperature, p);
+    const best = tempered(lp, r, temperature, p);
     tempered(lp, r, 1, raw);
-    let best = 0;
-    for (let j = 1; j < 10; j++) if (p[j]! > p[best]!) best = j;
     classes[best]!++;
     confidence[r] = p[best]!;
     if (p[best]! >= CONFIDENT) sure++;
@@ -143,9 +139,10 @@ export function digitClassifier(digits: Digits, train: ArrayLike<number>, test: 
   const calLabels = calIdx.map((i) => digits.labels[i]!), evalLabels = evalIdx.map((i) => digits.labels[i]!);
   const temperature = fitTemperature(logProbs(mlp, gather(calIdx)), calLabels);
   const lpEval = logProbs(mlp, gather(evalIdx));
-  const pred = mlp.predict(digits.images, evalIdx);
+  // The temperature leaves the top class as it is: the accuracy is read off the same log-probabilities.
+  const p = new Float64Array(10);
   let right = 0;
-  for (let k = 0; k < evalIdx.length; k++) if (pred[k] === evalLabels[k]) right++;
+  for (let k = 0; k < evalIdx.length; k++) if (tempered(lpEval, k, 1, p) === evalLabels[k]) right++;
   const mean = new Float64Array(PIXELS);
   for (let r = 0; r < train.length; r++) for (let i = 0; i < PIXELS; i++) mean[i]! += digits.images[train[r]! * PIXELS + i]! / train.length;
   const rng = new Philox(seed);
