@@ -6,7 +6,7 @@
 // a header and a checksum.
 
 import { Population } from "./population";
-import { Projection } from "./projection";
+import { Projection, refreshUniformWeight } from "./projection";
 import { setLearningRate } from "./plasticity";
 import * as io from "./checkpoint-io";
 
@@ -27,6 +27,7 @@ function saveProjection(pr: Projection): void {
 function loadProjection(pr: Projection): void {
   pr.events = io.rF64();
   io.rArr(pr.weights);
+  refreshUniformWeight(pr);
   const plastic = io.rU32() != 0;
   const pl = pr.plasticity;
   if (plastic != (pl != null)) { io.fail(); return; }

@@ -18,7 +18,7 @@ import { MODELS } from "./models/registry";
 import { ClockPopulation } from "./models/clock";
 import { EventTarget } from "./models/event-target";
 import { addCoupling, markFieldsDirty } from "./models/binary";
-import { Projection, finishDelays, checkDense, checkSorted } from "./projection";
+import { Projection, finishDelays, checkDense, checkSorted, refreshUniformWeight, allowUniformWeights } from "./projection";
 import { ThreadPlan, parallel, isRangeUpdated, PHASE_UPDATE, PHASE_DELIVER, PHASE_STEP, MAX_THREADS } from "./threads";
 import { deliverGrid, deliverPoissonInputs, chooseRowBlocks, ROW_BLOCK_BYTES } from "./transmission";
 import { uniform, normal, STREAM_INIT } from "./rng";
@@ -209,6 +209,7 @@ export function prepare(): i32 {
     p.start(0);
   }
   chooseRowBlocks(gridProjs, rowBlockBytes);
+  for (let q = 0; q < gridProjs.length; q++) refreshUniformWeight(gridProjs[q]);
   prepared = true;
   markFieldsDirty();
   planThreads();
@@ -239,6 +240,14 @@ export function setRowBlockBytes(bytes: f64): i32 {
   rowBlockBytes = bytes;
   if (prepared) chooseRowBlocks(gridProjs, rowBlockBytes);
   return STATUS_OK;
+}
+
+// Projections whose synapses share one weight skip reading it (a speed
+// knob, on by default; the tests' way to compare with the per-synapse
+// path). The spikes are the same either way.
+export function setUniformWeights(on: bool): void {
+  allowUniformWeights(on);
+  if (prepared) for (let q = 0; q < gridProjs.length; q++) refreshUniformWeight(gridProjs[q]);
 }
 
 function planThreads(): void {
@@ -381,7 +390,7 @@ function updateAndDeliverThreaded(pl: ThreadPlan, m: i32, tStart: f64, tEnd: f64
     for (let t = 0; t < pl.threads; t++) {
       const at = t * np + k;
       const fired = unchecked(pl.fired[at]);
-      for (let q = 0, n = unchecked(pl.firedCount[at]); q < n; q++) p.appendSpike(slot, unchecked(fired[q]), dt);
+      for (let q = 0, n = unchecked(pl.firedCount[at * pl.pad]); q < n; q++) p.appendSpike(slot, unchecked(fired[q]), dt);
     }
   }
   if (!pl.merged && !parallel(pl, PHASE_DELIVER)) return false;

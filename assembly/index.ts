@@ -29,7 +29,7 @@ export * from "./abi";
 export { RULE_PAIR, RULE_TRIPLET, RULE_REWARD, PAIRING_ALL, PAIRING_NEAREST } from "./plasticity-rule";
 export { TYPE_NONE, TYPE_F32, TYPE_F64, TYPE_U32, TYPE_I8, INPUT_NONE, INPUT_GRID, INPUT_EVENTS, INPUT_COUPLING } from "./population";
 export { setDt, addPopulation, setParam, configurePopulation, addProjection, addPoissonInput, initState, setStateValues, setSchedule } from "./engine";
-export { prepare, run, normalizeState, freezeLearning, setThreads, setRowBlockBytes } from "./engine";
+export { prepare, run, normalizeState, freezeLearning, setThreads, setRowBlockBytes, setUniformWeights } from "./engine";
 export { setRecordCapacity, recTimesPtr, recIdsPtr, clearRecorded } from "./engine";
 export { addProbe, setProbeInterval, samplesPtr, clearSamples, probeCount } from "./engine";
 export { setMaxSynapses } from "./projection";
@@ -263,6 +263,7 @@ export function hebbianWeights(k: i32, patternsPtr: usize, nPatterns: i32, scale
     const s1 = <i32>pr.rowPtr[j + 1];
     for (let s = <i32>pr.rowPtr[j]; s < s1; s++) pr.weights[s] = row[pr.targets[s]];
   }
+  proj.refreshUniformWeight(pr);
   units.markFieldsDirty();
   units.invalidateFastPaths();
   return STATUS_OK;
@@ -273,6 +274,7 @@ export function setWeights(k: i32, ptr: usize): i32 {
   const pr = engine.projAt(k);
   if (pr == null || !pr.connected) return STATUS_BAD_PROJECTION;
   memory.copy(changetype<usize>(pr.weights), ptr, <usize>pr.nSyn << 2);
+  proj.refreshUniformWeight(pr);
   units.markFieldsDirty();
   units.invalidateFastPaths();
   return STATUS_OK;

@@ -35,6 +35,12 @@ export class Projection {
   dense: bool = false;
   sortedRows: bool = false;  // see checkSorted
   blockRows: bool = false;   // rows read in blocks (transmission.ts, chooseRowBlocks)
+  // Every weight equal to uniformValue and none can change by itself (no
+  // plasticity, no normalisation): transmission then reads targets only,
+  // half the synapse bytes. Kept true by refreshUniformWeight after every
+  // write of the weights from outside.
+  uniformWeight: bool = false;
+  uniformValue: f32 = 0;
   // Side of a periodic square lattice when built by connectLattice (else 0).
   latticeL: i32 = 0;
   // Weight normalisation: every normEvery steps, incoming weights of each
@@ -55,6 +61,22 @@ export class Projection {
   get nSyn(): i32 { return this.targets.length; }
 
   @inline samepopulation(): bool { return this.pre === this.post; }
+}
+
+// Off: every projection reads its weights (the tests compare both paths).
+export let uniformWeights = true;
+export function allowUniformWeights(on: bool): void { uniformWeights = on; }
+
+// After the weights were set or written (prepare, setWeights, a checkpoint).
+export function refreshUniformWeight(pr: Projection): void {
+  pr.uniformWeight = false;
+  if (!uniformWeights || pr.plasticity != null || pr.normEvery > 0 || pr.nSyn == 0) return;
+  const w0 = unchecked(pr.weights[0]);
+  for (let s = 1, n = pr.nSyn; s < n; s++) if (unchecked(pr.weights[s]) != w0) return;
+  // +0 and -0 compare equal but do not add alike to a -0.
+  if (w0 == 0 || isNaN(w0)) return;
+  pr.uniformWeight = true;
+  pr.uniformValue = w0;
 }
 
 export let maxSynapses: f64 = 2e9;

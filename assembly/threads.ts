@@ -49,6 +49,12 @@ export const PHASE_STEP: i32 = 3;
 // to hold a core between the host's calls.
 const SPINS: i32 = 1 << 16;
 
+// Every buffer a thread writes ends in PAD unused 4-byte slots, so that
+// no two threads' writes share a cache line (the allocator puts the
+// buffers side by side; a shared line moves between the cores at each
+// write: measured 2x the delivery time on 2 threads).
+const PAD: i32 = <i32>LINE >> 2;
+
 // What the threads share for a prepared network; built by thread 0.
 export class ThreadPlan {
   threads: i32;
@@ -59,7 +65,8 @@ export class ThreadPlan {
   hi: StaticArray<i32>;
   // Threshold candidates of range-updated populations, per thread and population.
   cand: Array<StaticArray<u32>> = [];
-  // The neurons that fired, per thread and population (settleRange), and how many.
+  // The neurons that fired, per thread and population (settleRange), and how
+  // many (at index (t * np + k) * PAD: one cache line each).
   fired: Array<StaticArray<i32>> = [];
   firedCount: StaticArray<i32>;
   scratch: Array<StaticArray<i32>> = [];  // Poisson draws, per thread
@@ -69,6 +76,7 @@ export class ThreadPlan {
   // grid projection g), so that no thread searches a row.
   splits: Array<StaticArray<u32>> = [];
   merged: bool = true;  // PHASE_STEP applies
+  readonly pad: i32 = PAD;  // stride of firedCount
   // The step's arguments, set by thread 0 before each phase.
   step: i32 = 0;
   dt: f64 = 0.1;
@@ -83,7 +91,7 @@ export class ThreadPlan {
     const np = pops.length;
     this.lo = new StaticArray<i32>(threads * np);
     this.hi = new StaticArray<i32>(threads * np);
-    this.firedCount = new StaticArray<i32>(threads * np);
+    this.firedCount = new StaticArray<i32>(threads * np * PAD);
     const none = new StaticArray<u32>(0), noIds = new StaticArray<i32>(0);
     for (let i = 0; i < threads * np; i++) { this.cand.push(none); this.fired.push(noIds); }
     for (let k = 0; k < np; k++) {
@@ -96,14 +104,14 @@ export class ThreadPlan {
         this.lo[t * np + k] = a;
         this.hi[t * np + k] = b;
         if (isRangeUpdated(p)) {
-          this.cand[t * np + k] = new StaticArray<u32>(((b - a) >> 2) + 2);
-          this.fired[t * np + k] = new StaticArray<i32>(b - a + 8);
+          this.cand[t * np + k] = new StaticArray<u32>(((b - a) >> 2) + 2 + PAD);
+          this.fired[t * np + k] = new StaticArray<i32>(b - a + 8 + PAD);
         }
       }
     }
     for (let t = 0; t < threads; t++) {
-      this.scratch.push(new StaticArray<i32>(4));
-      this.bounds.push(newRowBounds());
+      this.scratch.push(new StaticArray<i32>(4 + PAD));
+      this.bounds.push(newRowBounds(PAD));
     }
     for (let g = 0; g < grid.length; g++) {
       const pr = grid[g];
@@ -126,8 +134,10 @@ export function isRangeUpdated(p: Population): bool {
   return p.inputMode() == INPUT_GRID && changetype<ClockPopulation>(p).rangeUpdate();
 }
 
-// Thread t's share of a phase.
-function runPhase(plan: ThreadPlan, t: i32, phase: i32): void {
+// Thread t's share of a phase. Never inlined: a helper enters workerLoop
+// once and never leaves it, so V8 never replaces its baseline (Liftoff)
+// code; what it calls is tiered up like any function called often.
+@noinline function runPhase(plan: ThreadPlan, t: i32, phase: i32): void {
   const m = plan.step, dt = plan.dt;
   const pops = plan.pops, np = pops.length;
   if (phase == PHASE_UPDATE || phase == PHASE_STEP) {
@@ -138,7 +148,7 @@ function runPhase(plan: ThreadPlan, t: i32, phase: i32): void {
       const cp = changetype<ClockPopulation>(p);
       const lo = unchecked(plan.lo[at]), hi = unchecked(plan.hi[at]), cand = changetype<usize>(unchecked(plan.cand[at]));
       const count = cp.updateRange(m, lo, hi, cand, dt);
-      unchecked(plan.firedCount[at] = cp.settleRange(m, cand, count, lo, hi, changetype<usize>(unchecked(plan.fired[at]))));
+      unchecked(plan.firedCount[at * PAD] = cp.settleRange(m, cand, count, lo, hi, changetype<usize>(unchecked(plan.fired[at]))));
     }
   }
   if (phase == PHASE_DELIVER || phase == PHASE_STEP) {

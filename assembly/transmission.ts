@@ -60,7 +60,11 @@ export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
   const pre = pr.pre, post = changetype<ClockPopulation>(pr.post);
   const tgtVar = changetype<usize>(post.receptorArray(pr.receptor));
   const gain = <f32>post.receptorGain(pr.receptor);  // lazy decay: see ClockPopulation
-  const targets = changetype<usize>(pr.targets), weights = changetype<usize>(pr.weights);
+  const targets = changetype<usize>(pr.targets);
+  // One weight for all (refreshUniformWeight): 0 stands for no array to read,
+  // and gain * w is the product every synapse would compute.
+  const weights: usize = pr.uniformWeight ? 0 : changetype<usize>(pr.weights);
+  const gw: f32 = gain * pr.uniformValue;
   const hiPad = part ? min(hi, padded(post.size)) : i32.MAX_VALUE;
   const noSplit = split.length == 0;
   let events: f64 = 0;
@@ -77,11 +81,11 @@ export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
         const row = rowBounds(pr, i, d);
         events += <f64>(rowEnd(row) - rowStart(row));
         const b = shareOf(pr, i, row, part, lo, hi, split, t, threads);
-        addRow(pr, rowStart(b), rowEnd(b), part, lo, hi, hiPad, noSplit, tgtVar, gain, targets, weights);
+        addRow(pr, rowStart(b), rowEnd(b), part, lo, hi, hiPad, noSplit, tgtVar, gain, targets, weights, gw);
       }
       continue;
     }
-    events += deliverBlocks(pr, d, ids, n, part, lo, hi, hiPad, split, t, threads, changetype<usize>(bounds), tgtVar, gain, targets, weights);
+    events += deliverBlocks(pr, d, ids, n, part, lo, hi, hiPad, split, t, threads, changetype<usize>(bounds), tgtVar, gain, targets, weights, gw);
   }
   if (!count) return 0;
   pr.events += events;
@@ -91,7 +95,7 @@ export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
 // The rows of n spikes at delay d, in blocks (see ROW_BLOCK); returns the events.
 @noinline function deliverBlocks(
   pr: Projection, d: i32, ids: StaticArray<i32>, n: i32, part: bool, lo: i32, hi: i32, hiPad: i32,
-  split: StaticArray<u32>, t: i32, threads: i32, bp: usize, tgtVar: usize, gain: f32, targets: usize, weights: usize,
+  split: StaticArray<u32>, t: i32, threads: i32, bp: usize, tgtVar: usize, gain: f32, targets: usize, weights: usize, gw: f32,
 ): f64 {
   const noSplit = split.length == 0;
   let events: f64 = 0;
@@ -105,14 +109,18 @@ export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
       const share = shareOf(pr, i, row, part, lo, hi, split, t, threads);
       store<u64>(bp + (<usize>b << 3), share);
       const s1 = rowEnd(share);
-      for (let s = rowStart(share); s < s1; s += 16) {
-        const o = <usize>s << 2;
-        touched ^= load<u32>(targets + o) ^ load<u32>(weights + o);
+      if (weights == 0) {
+        for (let s = rowStart(share); s < s1; s += 16) touched ^= load<u32>(targets + (<usize>s << 2));
+      } else {
+        for (let s = rowStart(share); s < s1; s += 16) {
+          const o = <usize>s << 2;
+          touched ^= load<u32>(targets + o) ^ load<u32>(weights + o);
+        }
       }
     }
     for (let b = 0; b < nb; b++) {
       const share = load<u64>(bp + (<usize>b << 3));
-      addRow(pr, rowStart(share), rowEnd(share), part, lo, hi, hiPad, noSplit, tgtVar, gain, targets, weights);
+      addRow(pr, rowStart(share), rowEnd(share), part, lo, hi, hiPad, noSplit, tgtVar, gain, targets, weights, gw);
     }
   }
   // The touching loads must not be optimised away.
@@ -154,12 +162,14 @@ export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
 }
 
 // Adds synapses [s0, s1) to their targets; a share of an unsorted row
-// (no split) adds those onto targets [lo, hi) only.
+// (no split) adds those onto targets [lo, hi) only. weights == 0: every
+// synapse adds gw.
 @inline function addRow(
   pr: Projection, s0: i32, s1: i32, part: bool, lo: i32, hi: i32, hiPad: i32, noSplit: bool,
-  tgtVar: usize, gain: f32, targets: usize, weights: usize,
+  tgtVar: usize, gain: f32, targets: usize, weights: usize, gw: f32,
 ): void {
   if (pr.dense) {
+    weights = changetype<usize>(pr.weights);
     // Targets 0..n-1: the row adds to the target array as a vector
     // (ge, gi are padded to whole vectors; the tail goes one by one).
     const n = min(s1 - s0, hiPad), n4 = n & ~3;
@@ -181,11 +191,18 @@ export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
       const t = load<u32>(targets + o);
       if (t < <u32>lo || t >= <u32>hi) continue;
       const a = tgtVar + (<usize>t << 2);
-      store<f32>(a, load<f32>(a) + gain * load<f32>(weights + o));
+      store<f32>(a, load<f32>(a) + (weights == 0 ? gw : gain * load<f32>(weights + o)));
     }
     return;
   }
   // s in [rowPtr[i], rowPtr[i+1]) lies inside targets/weights by construction.
+  if (weights == 0) {
+    for (let s = s0; s < s1; s++) {
+      const a = tgtVar + (<usize>load<u32>(targets + (<usize>s << 2)) << 2);
+      store<f32>(a, load<f32>(a) + gw);
+    }
+    return;
+  }
   for (let s = s0; s < s1; s++) {
     const o = <usize>s << 2;
     const a = tgtVar + (<usize>load<u32>(targets + o) << 2);
@@ -198,7 +215,7 @@ const noSplit = new StaticArray<u32>(0);
 // Row bounds of a block (and a slot for the touching loads); each helper
 // thread has its own in the thread plan.
 const blockBounds = newRowBounds();
-export function newRowBounds(): StaticArray<u32> { return new StaticArray<u32>(2 * ROW_BLOCK + 1); }
+export function newRowBounds(pad: i32 = 0): StaticArray<u32> { return new StaticArray<u32>(2 * ROW_BLOCK + 1 + pad); }
 
 // External Poisson counts of step m, arriving at t_{m+1} like a spike
 // delivered at the end of the step.

@@ -93,16 +93,19 @@ function stepMean(dt: f64, tau: f64): f64 {
   c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128,
 ): i32 {
   let count = 0;
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
-    const c = f32x4.add(c0, f32x4.mul(kb, v128.load(ieP + o)));
+  // One pointer moves; the other arrays are at fixed distances from it
+  // (differences wrap harmlessly: addresses are 32-bit).
+  const oGe = geP - vP, oGi = giP - vP, oIe = ieP - vP;
+  const end = vP + (<usize>n << 2);
+  for (let p = vP; p < end; p += 16) {
+    const v = v128.load(p), e = v128.load(p + oGe), g = v128.load(p + oGi);
+    const c = f32x4.add(c0, f32x4.mul(kb, v128.load(p + oIe)));
     const vn = f32x4.add(
       f32x4.add(f32x4.mul(c1, v), c),
       f32x4.add(f32x4.mul(f32x4.mul(ke, e), f32x4.sub(eex, v)), f32x4.mul(f32x4.mul(ki, g), f32x4.sub(ein, v))));
-    v128.store(vP + o, flushTiny(vn));
+    v128.store(p, flushTiny(vn));
     const mask = i32x4.bitmask(f32x4.ge(vn, th));
-    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>(p - vP) << 2) | <u32>mask); count++; }
   }
   return count;
 }
@@ -112,16 +115,19 @@ function stepMean(dt: f64, tau: f64): f64 {
   c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128, dth: v128,
 ): i32 {
   let count = 0;
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
-    const c = f32x4.add(c0, f32x4.mul(kb, v128.load(ieP + o)));
+  // One pointer moves; the other arrays are at fixed distances from it
+  // (differences wrap harmlessly: addresses are 32-bit).
+  const oGe = geP - vP, oGi = giP - vP, oIe = ieP - vP, oTh = thP - vP;
+  const end = vP + (<usize>n << 2);
+  for (let p = vP; p < end; p += 16) {
+    const v = v128.load(p), e = v128.load(p + oGe), g = v128.load(p + oGi);
+    const c = f32x4.add(c0, f32x4.mul(kb, v128.load(p + oIe)));
     const vn = f32x4.add(
       f32x4.add(f32x4.mul(c1, v), c),
       f32x4.add(f32x4.mul(f32x4.mul(ke, e), f32x4.sub(eex, v)), f32x4.mul(f32x4.mul(ki, g), f32x4.sub(ein, v))));
-    v128.store(vP + o, flushTiny(vn));
-    const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(thP + o)))));
-    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+    v128.store(p, flushTiny(vn));
+    const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(p + oTh)))));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>(p - vP) << 2) | <u32>mask); count++; }
   }
   return count;
 }
@@ -136,17 +142,20 @@ function stepMean(dt: f64, tau: f64): f64 {
   gl: f32, eex: f32, ein: f32, istep: f32, de: f32, di: f32, th: f32, mdc: f32, dth: f32,
 ): i32 {
   let count = 0;
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2;
-    const e = f32x4.mul(f32x4.splat(de), v128.load(geP + o)), g = f32x4.mul(f32x4.splat(di), v128.load(giP + o));
-    const v = v128.load(vP + o);
+  // One pointer moves; the other arrays are at fixed distances from it
+  // (differences wrap harmlessly: addresses are 32-bit).
+  const oGe = geP - vP, oGi = giP - vP, oIe = ieP - vP, oTh = thP - vP;
+  const end = vP + (<usize>n << 2);
+  for (let p = vP; p < end; p += 16) {
+    const e = f32x4.mul(f32x4.splat(de), v128.load(p + oGe)), g = f32x4.mul(f32x4.splat(di), v128.load(p + oGi));
+    const v = v128.load(p);
     const gt = f32x4.add(f32x4.splat(gl), f32x4.add(e, g));
-    const vinf = f32x4.div(f32x4.add(f32x4.add(f32x4.mul(e, f32x4.splat(eex)), f32x4.mul(g, f32x4.splat(ein))), f32x4.add(v128.load(ieP + o), f32x4.splat(istep))), gt);
+    const vinf = f32x4.div(f32x4.add(f32x4.add(f32x4.mul(e, f32x4.splat(eex)), f32x4.mul(g, f32x4.splat(ein))), f32x4.add(v128.load(p + oIe), f32x4.splat(istep))), gt);
     const vn = flushTiny(f32x4.add(vinf, f32x4.mul(f32x4.sub(v, vinf), exp4(f32x4.mul(f32x4.splat(mdc), gt)))));
-    v128.store(vP + o, vn);
-    const thr = thP != 0 ? f32x4.add(f32x4.splat(th), f32x4.mul(f32x4.splat(dth), v128.load(thP + o))) : f32x4.splat(th);
+    v128.store(p, vn);
+    const thr = thP != 0 ? f32x4.add(f32x4.splat(th), f32x4.mul(f32x4.splat(dth), v128.load(p + oTh))) : f32x4.splat(th);
     const mask = i32x4.bitmask(f32x4.ge(vn, thr));
-    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>(p - vP) << 2) | <u32>mask); count++; }
   }
   return count;
 }

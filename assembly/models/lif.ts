@@ -1,7 +1,7 @@
 // lif: current-based leaky integrate-and-fire with exponential synaptic
 // currents (the CUBA benchmark; NEST iaf_psc_exp), integrated exactly:
 //   tau_m dv/dt = v_rest - v + ge + gi + R (i_e + i_step),
-//   tau_e dge/dt = -ge,  tau_i dgi/dt = -gi   (ge, gi in mV).
+//   tau_e oGe/dt = -ge,  tau_i oGi/dt = -gi   (ge, gi in mV).
 // v(t+dt) = v_inf + (v - v_inf) em + ce ge + ci gi, v_inf = v_rest + R I.
 // Written relative to v_inf, the f32 update has v_inf as its exact fixed
 // point; em v + (1 - em) v_inf would shift it by the rounding of em / (1 - em).
@@ -82,15 +82,18 @@ export function synapticPropagator(tauS: f64, tauM: f64, es: f64, em: f64, dt: f
   em: v128, ce: v128, ci: v128, vinf: v128, th: v128,
 ): i32 {
   let count = 0;
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
+  // One pointer moves; the other arrays are at fixed distances from it
+  // (differences wrap harmlessly: addresses are 32-bit).
+  const oGe = geP - vP, oGi = giP - vP;
+  const end = vP + (<usize>n << 2);
+  for (let p = vP; p < end; p += 16) {
+    const v = v128.load(p), e = v128.load(p + oGe), g = v128.load(p + oGi);
     const vn = f32x4.add(
       f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
       f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
-    v128.store(vP + o, flushTiny(vn));
+    v128.store(p, flushTiny(vn));
     const mask = i32x4.bitmask(f32x4.ge(vn, th));
-    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>(p - vP) << 2) | <u32>mask); count++; }
   }
   return count;
 }
@@ -100,16 +103,19 @@ export function synapticPropagator(tauS: f64, tauM: f64, es: f64, em: f64, dt: f
   em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128,
 ): i32 {
   let count = 0;
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
-    const vinf = f32x4.add(vinf0, f32x4.mul(r, v128.load(ieP + o)));
+  // One pointer moves; the other arrays are at fixed distances from it
+  // (differences wrap harmlessly: addresses are 32-bit).
+  const oGe = geP - vP, oGi = giP - vP, oIe = ieP - vP;
+  const end = vP + (<usize>n << 2);
+  for (let p = vP; p < end; p += 16) {
+    const v = v128.load(p), e = v128.load(p + oGe), g = v128.load(p + oGi);
+    const vinf = f32x4.add(vinf0, f32x4.mul(r, v128.load(p + oIe)));
     const vn = f32x4.add(
       f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
       f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
-    v128.store(vP + o, flushTiny(vn));
+    v128.store(p, flushTiny(vn));
     const mask = i32x4.bitmask(f32x4.ge(vn, th));
-    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>(p - vP) << 2) | <u32>mask); count++; }
   }
   return count;
 }
@@ -120,16 +126,19 @@ export function synapticPropagator(tauS: f64, tauM: f64, es: f64, em: f64, dt: f
   em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128, dth: v128,
 ): i32 {
   let count = 0;
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(vP + o), e = v128.load(geP + o), g = v128.load(giP + o);
-    const vinf = f32x4.add(vinf0, f32x4.mul(r, v128.load(ieP + o)));
+  // One pointer moves; the other arrays are at fixed distances from it
+  // (differences wrap harmlessly: addresses are 32-bit).
+  const oGe = geP - vP, oGi = giP - vP, oIe = ieP - vP, oTh = thP - vP;
+  const end = vP + (<usize>n << 2);
+  for (let p = vP; p < end; p += 16) {
+    const v = v128.load(p), e = v128.load(p + oGe), g = v128.load(p + oGi);
+    const vinf = f32x4.add(vinf0, f32x4.mul(r, v128.load(p + oIe)));
     const vn = f32x4.add(
       f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
       f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
-    v128.store(vP + o, flushTiny(vn));
-    const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(thP + o)))));
-    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>i << 4) | <u32>mask); count++; }
+    v128.store(p, flushTiny(vn));
+    const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(p + oTh)))));
+    if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>(p - vP) << 2) | <u32>mask); count++; }
   }
   return count;
 }

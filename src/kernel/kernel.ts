@@ -248,6 +248,8 @@ export class Kernel {
   freezeLearning(frozen: boolean): void { this.x.freezeLearning(frozen); }
   /** Synapse bytes above which delivery reads rows in blocks (a speed knob: the spikes are the same). */
   setRowBlockBytes(bytes: number): void { this.check(this.x.setRowBlockBytes(bytes), 'setRowBlockBytes'); }
+  /** Projections with one weight for all synapses skip reading it (a speed knob, on by default: the spikes are the same). */
+  setUniformWeights(on: boolean): void { this.x.setUniformWeights(on); }
 
   // ------------------------------------------------------------ projections
 

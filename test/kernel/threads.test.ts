@@ -18,11 +18,14 @@ interface Run { t: number[]; id: number[]; v: number[]; w: number[]; count?: num
 
 // blocks: every projection reads its rows in blocks of spikes (the path
 // that large networks take: transmission.ts), whatever its size.
-function run(model: object, threads: number, steps: number, blocks = false): Run {
+// perSynapse: projections whose synapses share one weight read it per
+// synapse anyway (the path they took before that shortcut).
+function run(model: object, threads: number, steps: number, blocks = false, perSynapse = false): Run {
   const sim = new Simulation(validateModel(model), { threads });
   try {
     expect(sim.kernel.threads).toBe(threads);
     if (blocks) sim.kernel.setRowBlockBytes(0);
+    if (perSynapse) sim.kernel.setUniformWeights(false);
     const out: Run = { t: [], id: [], v: [], w: [] };
     sim.run({ steps, sink: recordingSink({ spikes: (c) => { out.t.push(...c.times); out.id.push(...c.ids); } }) });
     for (const p of sim.populations) if (p.variables.includes('v')) for (const x of p.state('v')) out.v.push(x);
@@ -76,9 +79,9 @@ describe('threads: results do not depend on the thread count', () => {
     it(name, () => {
       const one = run(model, 1, steps);
       expect(one.t.length).toBeGreaterThan(50);
-      for (const [threads, blocks] of [[2, false], [3, false], [4, false], [1, true], [3, true]] as const) {
-        const many = run(model, threads, steps, blocks);
-        const what = `${threads} threads${blocks ? ', rows in blocks' : ''}`;
+      for (const [threads, blocks, perSynapse] of [[2, false, false], [3, false, false], [4, false, false], [1, true, false], [3, true, false], [1, false, true], [2, true, true]] as const) {
+        const many = run(model, threads, steps, blocks, perSynapse);
+        const what = `${threads} threads${blocks ? ', rows in blocks' : ''}${perSynapse ? ', every weight read' : ''}`;
         // Bit for bit: times, ids, membrane potentials, weights.
         expect(many.t.length, what).toBe(one.t.length);
         expect(Buffer.from(new Float64Array(many.t).buffer).equals(Buffer.from(new Float64Array(one.t).buffer)), `${what}: spike times`).toBe(true);
@@ -90,6 +93,65 @@ describe('threads: results do not depend on the thread count', () => {
       }
     });
   }
+});
+
+describe('one weight for all synapses (read once, not per synapse)', () => {
+  // cuba's projections have one weight each, so delivery skips the weight
+  // arrays; weights written later (setWeights, a checkpoint) must count.
+  function weightsOf(sim: Simulation): Float64Array[] { return sim.projections.map((p) => p.weights()); }
+
+  it('weights written between runs take effect: the same spikes as reading every weight', () => {
+    const model = validateModel(scaled('cuba', 400));
+    const go = (threads: number, perSynapse: boolean) => {
+      const sim = new Simulation(model, { threads });
+      try {
+        if (perSynapse) sim.kernel.setUniformWeights(false);
+        const ids: number[] = [];
+        const sink = recordingSink({ spikes: (c) => ids.push(...c.ids) });
+        sim.run({ steps: 1000, sink });
+        // Every other excitatory synapse doubled, then all back to one value (another one).
+        const ee = sim.projections[0]!;
+        const w = ee.weights();
+        ee.setWeights(w.map((x, s) => (s % 2 === 0 ? 2 * x : x)));
+        sim.run({ steps: 1000, sink });
+        ee.setWeights(w.map((x) => 0.5 * x));
+        sim.run({ steps: 1000, sink });
+        return { ids, w: weightsOf(sim) };
+      } finally {
+        sim.close();
+      }
+    };
+    const reference = go(1, true);
+    for (const [threads, perSynapse] of [[1, false], [2, false], [2, true]] as const) {
+      const got = go(threads, perSynapse);
+      expect(got.ids, `${threads} threads${perSynapse ? ', every weight read' : ''}`).toEqual(reference.ids);
+    }
+    // The writes changed the run: without them the spikes differ.
+    expect(run(model, 1, 3000).id).not.toEqual(reference.ids);
+  });
+
+  it('a checkpoint with unequal weights, loaded into a network built with one weight, delivers them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hebb-uniform-'));
+    const model = validateModel(scaled('cuba', 400));
+    const a = new Simulation(model, { threads: 1 });
+    a.kernel.setUniformWeights(false);
+    a.run({ steps: 500 });
+    const ee = a.projections[0]!;
+    ee.setWeights(ee.weights().map((x, s) => (s % 3 === 0 ? 0 : x)));
+    saveCheckpoint(a, join(dir, 'state.bin'));
+    const rest: number[] = [];
+    a.run({ steps: 1500, sink: recordingSink({ spikes: (c) => rest.push(...c.ids) }) });
+    a.close();
+    const b = new Simulation(model, { threads: 2 });
+    try {
+      loadCheckpoint(b, join(dir, 'state.bin'));
+      const got: number[] = [];
+      b.run({ steps: 1500, sink: recordingSink({ spikes: (c) => got.push(...c.ids) }) });
+      expect(got).toEqual(rest);
+    } finally {
+      b.close();
+    }
+  });
 });
 
 describe('threads: checkpoints and limits', () => {
