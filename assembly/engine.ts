@@ -19,7 +19,7 @@ import { ClockPopulation } from "./models/clock";
 import { EventTarget } from "./models/event-target";
 import { addCoupling, markFieldsDirty } from "./models/binary";
 import { Projection, finishDelays, checkDense, checkSorted, refreshUniformWeight, allowUniformWeights } from "./projection";
-import { ThreadPlan, parallel, isRangeUpdated, PHASE_UPDATE, PHASE_DELIVER, PHASE_STEP, MAX_THREADS } from "./threads";
+import { ThreadPlan, parallel, collectEvents, isRangeUpdated, PHASE_UPDATE, PHASE_DELIVER, PHASE_STEP, MAX_THREADS } from "./threads";
 import { deliverGrid, deliverPoissonInputs, chooseRowBlocks, ROW_BLOCK_BYTES } from "./transmission";
 import { uniform, normal, STREAM_INIT } from "./rng";
 import { PoissonInput } from "./poisson-input";
@@ -394,7 +394,7 @@ function updateAndDeliverThreaded(pl: ThreadPlan, m: i32, tStart: f64, tEnd: f64
     }
   }
   if (!pl.merged && !parallel(pl, PHASE_DELIVER)) return false;
-  totalEvents += pl.events;
+  totalEvents += collectEvents(pl);
   return true;
 }
 

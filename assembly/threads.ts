@@ -71,10 +71,14 @@ export class ThreadPlan {
   firedCount: StaticArray<i32>;
   scratch: Array<StaticArray<i32>> = [];  // Poisson draws, per thread
   bounds: Array<StaticArray<u32>> = [];   // row bounds of a block of spikes, per thread
-  // Projections with one delay and rows sorted by target: where each row's
-  // share of thread t >= 1 starts (index q * (threads - 1) + t - 1 per row q of
-  // grid projection g), so that no thread searches a row.
-  splits: Array<StaticArray<u32>> = [];
+  // Projections with one delay and rows sorted by target: thread t's share
+  // of row q of grid projection g is [s0, s1) = shares[g * threads + t][2q,
+  // 2q + 1], so that no thread searches a row and one load gives both ends
+  // (empty arrays for other projections).
+  shares: Array<StaticArray<u32>> = [];
+  // Synaptic events of the last delivery phase per projection and thread,
+  // at ((g * threads + t) * PAD): each thread counts its own shares.
+  events: StaticArray<f64> = new StaticArray<f64>(0);
   merged: bool = true;  // PHASE_STEP applies
   readonly pad: i32 = PAD;  // stride of firedCount
   // The step's arguments, set by thread 0 before each phase.
@@ -82,7 +86,6 @@ export class ThreadPlan {
   dt: f64 = 0.1;
   key0: u32 = 0;
   key1: u32 = 0;
-  events: f64 = 0;  // synaptic events of the last delivery phase
 
   constructor(threads: i32, pops: Array<Population>, grid: Array<Projection>) {
     this.threads = threads;
@@ -113,19 +116,29 @@ export class ThreadPlan {
       this.scratch.push(new StaticArray<i32>(4 + PAD));
       this.bounds.push(newRowBounds(PAD));
     }
+    this.events = new StaticArray<f64>(grid.length * threads * PAD);
+    const none32 = new StaticArray<u32>(0);
     for (let g = 0; g < grid.length; g++) {
       const pr = grid[g];
       if (pr.dMin < 1) this.merged = false;
-      let split = new StaticArray<u32>(0);
-      if (pr.sortedRows && pr.delayConst != 0 && !pr.dense) {
-        split = new StaticArray<u32>(pr.nPre * (threads - 1));
-        const kPost = pr.post.index;
+      if (!(pr.sortedRows && pr.delayConst != 0 && !pr.dense)) {
+        for (let t = 0; t < threads; t++) this.shares.push(none32);
+        continue;
+      }
+      const kPost = pr.post.index;
+      for (let t = 0; t < threads; t++) {
+        // 16-byte padding after each: a thread reads only its own.
+        const share = new StaticArray<u32>(2 * pr.nPre + PAD);
+        const first = this.lo[t * np + kPost], last = this.hi[t * np + kPost];
         for (let q = 0; q < pr.nPre; q++) {
           const s0 = <i32>pr.rowPtr[q], s1 = <i32>pr.rowPtr[q + 1];
-          for (let t = 1; t < threads; t++) split[q * (threads - 1) + t - 1] = <u32>lowerBoundTarget(pr.targets, s0, s1, this.lo[t * np + kPost]);
+          const a = t == 0 ? s0 : lowerBoundTarget(pr.targets, s0, s1, first);
+          const b = t == threads - 1 ? s1 : lowerBoundTarget(pr.targets, a, s1, last);
+          share[2 * q] = <u32>a;
+          share[2 * q + 1] = <u32>b;
         }
+        this.shares.push(share);
       }
-      this.splits.push(split);
     }
   }
 }
@@ -154,12 +167,12 @@ export function isRangeUpdated(p: Population): bool {
   if (phase == PHASE_DELIVER || phase == PHASE_STEP) {
     // Thread 0's instance already has the key; the others take it from the plan.
     if (t != 0) rng.setSeed(plan.key0, plan.key1);
-    let events: f64 = 0;
-    const grid = plan.grid;
+    const grid = plan.grid, threads = plan.threads;
     for (let q = 0; q < grid.length; q++) {
       const pr = unchecked(grid[q]);
       const at = t * np + pr.post.index;
-      events += deliverGridShare(pr, m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), t == 0, unchecked(plan.splits[q]), t, plan.threads, unchecked(plan.bounds[t]));
+      unchecked(plan.events[(q * threads + t) * PAD] = deliverGridShare(pr, m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), t == 0,
+        unchecked(plan.shares[q * threads + t]), unchecked(plan.bounds[t])));
     }
     for (let k = 0; k < np; k++) {
       const p = unchecked(pops[k]);
@@ -167,8 +180,21 @@ export function isRangeUpdated(p: Population): bool {
       const at = t * np + k;
       deliverPoissonShare(changetype<ClockPopulation>(p), m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), unchecked(plan.scratch[t]));
     }
-    if (t == 0) plan.events = events;
   }
+}
+
+// Thread 0, after a delivery phase: adds each projection's events (every
+// thread's count) to it; returns their sum.
+export function collectEvents(plan: ThreadPlan): f64 {
+  const grid = plan.grid, threads = plan.threads;
+  let all: f64 = 0;
+  for (let q = 0; q < grid.length; q++) {
+    let e: f64 = 0;
+    for (let t = 0; t < threads; t++) e += unchecked(plan.events[(q * threads + t) * PAD]);
+    unchecked(grid[q]).events += e;
+    all += e;
+  }
+  return all;
 }
 
 // Thread 0: runs a phase on every thread and returns when all are done;

@@ -14,19 +14,20 @@ import { drawCounts } from "./poisson-input";
 // Adds the weights of the synapses whose spikes arrive now to the targets'
 // synaptic variable (ge or gi by receptor); returns the synaptic events.
 export function deliverGrid(pr: Projection, m: i32): f64 {
-  return deliverRows(pr, m, false, 0, 0, true, noSplit, 0, 1, blockBounds);
+  return deliverRows(pr, m, false, 0, 0, true, noShares, blockBounds);
 }
 
-// Thread t's share: the synapses onto its targets [lo, hi) (lo a multiple
+// A thread's share: the synapses onto its targets [lo, hi) (lo a multiple
 // of 4), in the order one thread gives them, so every target sums its
-// inputs in the same order whatever the threads. Only the thread that
-// counts adds to the projection's event count. `split` (when not empty)
-// holds where each row's share of threads 1.. starts (threads.ts).
+// inputs in the same order whatever the threads. `shares` (when not empty)
+// holds each row's share [s0, s1) as a pair (threads.ts); the thread then
+// returns the synapses of its shares, else (rows searched or filtered)
+// the counting thread returns all synapses of the rows and the others 0.
+// The caller adds them to the projection.
 export function deliverGridShare(
-  pr: Projection, m: i32, lo: i32, hi: i32, count: bool, split: StaticArray<u32>, t: i32, threads: i32,
-  bounds: StaticArray<u32>,
+  pr: Projection, m: i32, lo: i32, hi: i32, count: bool, shares: StaticArray<u32>, bounds: StaticArray<u32>,
 ): f64 {
-  return deliverRows(pr, m, true, lo, hi, count, split, t, threads, bounds);
+  return deliverRows(pr, m, true, lo, hi, count, shares, bounds);
 }
 
 // With large synapse arrays (pr.blockRows: chooseRowBlocks) rows are
@@ -54,8 +55,7 @@ export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
 // One body for both; inlined with `part` a constant, so that one thread's
 // loop carries nothing of the share's. `bounds` holds a block's row bounds.
 @inline function deliverRows(
-  pr: Projection, m: i32, part: bool, lo: i32, hi: i32, count: bool, split: StaticArray<u32>, t: i32, threads: i32,
-  bounds: StaticArray<u32>,
+  pr: Projection, m: i32, part: bool, lo: i32, hi: i32, count: bool, shares: StaticArray<u32>, bounds: StaticArray<u32>,
 ): f64 {
   const pre = pr.pre, post = changetype<ClockPopulation>(pr.post);
   const tgtVar = changetype<usize>(post.receptorArray(pr.receptor));
@@ -66,7 +66,7 @@ export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
   const weights: usize = pr.uniformWeight ? 0 : changetype<usize>(pr.weights);
   const gw: f32 = gain * pr.uniformValue;
   const hiPad = part ? min(hi, padded(post.size)) : i32.MAX_VALUE;
-  const noSplit = split.length == 0;
+  const noSplit = shares.length == 0;
   let events: f64 = 0;
   for (let d = pr.dMin; d <= pr.dMax; d++) {
     const src = m - d;
@@ -77,36 +77,31 @@ export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
     const ids = unchecked(pre.histIds[sl]);
     if (!pr.blockRows) {
       for (let k = 0; k < n; k++) {
-        const i = unchecked(ids[k]);
-        const row = rowBounds(pr, i, d);
-        events += <f64>(rowEnd(row) - rowStart(row));
-        const b = shareOf(pr, i, row, part, lo, hi, split, t, threads);
+        const b = rowShare(pr, unchecked(ids[k]), d, part, lo, hi, shares);
+        events += <f64>rowSynapses;
         addRow(pr, rowStart(b), rowEnd(b), part, lo, hi, hiPad, noSplit, tgtVar, gain, targets, weights, gw);
       }
       continue;
     }
-    events += deliverBlocks(pr, d, ids, n, part, lo, hi, hiPad, split, t, threads, changetype<usize>(bounds), tgtVar, gain, targets, weights, gw);
+    events += deliverBlocks(pr, d, ids, n, part, lo, hi, hiPad, shares, changetype<usize>(bounds), tgtVar, gain, targets, weights, gw);
   }
-  if (!count) return 0;
-  pr.events += events;
-  return events;
+  if (!part) pr.events += events;
+  return count || !noSplit ? events : 0;
 }
 
 // The rows of n spikes at delay d, in blocks (see ROW_BLOCK); returns the events.
 @noinline function deliverBlocks(
   pr: Projection, d: i32, ids: StaticArray<i32>, n: i32, part: bool, lo: i32, hi: i32, hiPad: i32,
-  split: StaticArray<u32>, t: i32, threads: i32, bp: usize, tgtVar: usize, gain: f32, targets: usize, weights: usize, gw: f32,
+  shares: StaticArray<u32>, bp: usize, tgtVar: usize, gain: f32, targets: usize, weights: usize, gw: f32,
 ): f64 {
-  const noSplit = split.length == 0;
+  const noSplit = shares.length == 0;
   let events: f64 = 0;
   let touched: u32 = 0;
   for (let k0 = 0; k0 < n; k0 += ROW_BLOCK) {
     const nb = min(ROW_BLOCK, n - k0);
     for (let b = 0; b < nb; b++) {
-      const i = unchecked(ids[k0 + b]);
-      const row = rowBounds(pr, i, d);
-      events += <f64>(rowEnd(row) - rowStart(row));
-      const share = shareOf(pr, i, row, part, lo, hi, split, t, threads);
+      const share = rowShare(pr, unchecked(ids[k0 + b]), d, part, lo, hi, shares);
+      events += <f64>rowSynapses;
       store<u64>(bp + (<usize>b << 3), share);
       const s1 = rowEnd(share);
       if (weights == 0) {
@@ -143,18 +138,23 @@ export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
   return packRow(s0, s1);
 }
 
-// A thread's share of a sorted row (one delay): narrowed by the plan's split,
-// or searched. Unsorted rows are filtered as they are added (addRow).
-@inline function shareOf(
-  pr: Projection, i: i32, row: u64, part: bool, lo: i32, hi: i32, split: StaticArray<u32>, t: i32, threads: i32,
-): u64 {
-  if (!part || pr.dense) return row;
+// What spiking neuron i's row at delay d gives this thread: its share
+// (the pair in `shares`; else narrowed by a search when the row is sorted
+// by target, or the whole row, filtered as it is added: addRow). Sets
+// rowSynapses to the synapses the thread counts: its share when it has
+// pairs, else the whole row. (A global is the thread's own: every thread
+// runs its own instance.)
+let rowSynapses: i32 = 0;
+@inline function rowShare(pr: Projection, i: i32, d: i32, part: bool, lo: i32, hi: i32, shares: StaticArray<u32>): u64 {
+  if (part && shares.length > 0) {
+    const s0 = <i32>unchecked(shares[2 * i]), s1 = <i32>unchecked(shares[2 * i + 1]);
+    rowSynapses = s1 - s0;
+    return packRow(s0, s1);
+  }
+  const row = rowBounds(pr, i, d);
   let s0 = rowStart(row), s1 = rowEnd(row);
-  if (split.length > 0) {
-    const q = i * (threads - 1) + t;
-    if (t > 0) s0 = <i32>unchecked(split[q - 1]);
-    if (t < threads - 1) s1 = <i32>unchecked(split[q]);
-  } else if (pr.sortedRows) {
+  rowSynapses = s1 - s0;
+  if (part && !pr.dense && pr.sortedRows) {
     s0 = lowerBoundTarget(pr.targets, s0, s1, lo);
     s1 = lowerBoundTarget(pr.targets, s0, s1, hi);
   }
@@ -211,7 +211,7 @@ export function chooseRowBlocks(grid: Array<Projection>, limit: f64): void {
 }
 
 const counts = new StaticArray<i32>(4);
-const noSplit = new StaticArray<u32>(0);
+const noShares = new StaticArray<u32>(0);
 // Row bounds of a block (and a slot for the touching loads); each helper
 // thread has its own in the thread plan.
 const blockBounds = newRowBounds();
