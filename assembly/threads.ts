@@ -34,6 +34,12 @@ const GEN: usize = 0;      // bumped by thread 0 to start a phase
 const PHASE: usize = 4;
 const PLAN: usize = 8;
 const FAILED: usize = 12;  // set by the host when a helper trapped
+// Threads asleep in memory.atomic.wait: helpers on GEN, thread 0 on an ACK.
+// A notification is a call into the engine's wait queue (a lock and a list);
+// these let the side that wakes skip it when nobody sleeps, which is almost
+// always while a run goes on.
+const SLEEPERS: usize = 16;
+const WAITER: usize = 20;
 const ACK: usize = LINE;   // + t * LINE
 
 export const PHASE_STOP: i32 = 0;
@@ -206,8 +212,10 @@ export function parallel(plan: ThreadPlan, phase: i32): bool {
   // helpers polling it.
   if (atomic.load<i32>(CTRL + PHASE) != phase) atomic.store<i32>(CTRL + PHASE, phase);
   if (atomic.load<usize>(CTRL + PLAN) != changetype<usize>(plan)) atomic.store<usize>(CTRL + PLAN, changetype<usize>(plan));
+  // Sequentially consistent: a helper that counted itself asleep after the
+  // load below finds GEN changed and does not sleep.
   const gen = atomic.add<i32>(CTRL + GEN, 1) + 1;
-  atomic.notify(CTRL + GEN, i32.MAX_VALUE);
+  if (atomic.load<i32>(CTRL + SLEEPERS) != 0) atomic.notify(CTRL + GEN, i32.MAX_VALUE);
   runPhase(plan, 0, phase);
   for (let t = 1; t < plan.threads; t++) {
     const at = CTRL + ACK + <usize>t * LINE;
@@ -215,7 +223,11 @@ export function parallel(plan: ThreadPlan, phase: i32): bool {
     for (;;) {
       const ack = atomic.load<i32>(at);
       if (ack == gen) break;
-      if (++spins > SPINS) atomic.wait<i32>(at, ack, -1);
+      if (++spins > SPINS) {
+        atomic.store<i32>(CTRL + WAITER, 1);
+        atomic.wait<i32>(at, ack, -1);
+        atomic.store<i32>(CTRL + WAITER, 0);
+      }
     }
   }
   return atomic.load<i32>(CTRL + FAILED) == 0;
@@ -237,7 +249,11 @@ export function workerLoop(t: i32): void {
     let spins = 0;
     let gen = atomic.load<i32>(CTRL + GEN);
     while (gen == seen) {
-      if (++spins > SPINS) atomic.wait<i32>(CTRL + GEN, seen, -1);
+      if (++spins > SPINS) {
+        atomic.add<i32>(CTRL + SLEEPERS, 1);
+        atomic.wait<i32>(CTRL + GEN, seen, -1);
+        atomic.sub<i32>(CTRL + SLEEPERS, 1);
+      }
       gen = atomic.load<i32>(CTRL + GEN);
     }
     seen = gen;
@@ -246,7 +262,7 @@ export function workerLoop(t: i32): void {
     runPhase(changetype<ThreadPlan>(atomic.load<usize>(CTRL + PLAN)), t, phase);
     const at = CTRL + ACK + <usize>t * LINE;
     atomic.store<i32>(at, gen);
-    atomic.notify(at, 1);
+    if (atomic.load<i32>(CTRL + WAITER) != 0) atomic.notify(at, 1);
   }
 }
 

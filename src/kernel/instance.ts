@@ -177,7 +177,7 @@ function startHelpers(module: WebAssembly.Module, memory: WebAssembly.Memory, n:
   const file = packagePath('dist', 'src', 'kernel', 'worker.js');
   const helpers: Worker[] = [];
   for (let thread = 1; thread < n; thread++) {
-    const w = new Worker(file, { workerData: { module, memory, thread, ready } });
+    const w = new Worker(file, { workerData: { module, memory, thread, helpers: n - 1, ready } });
     // A helper never keeps the process alive; its errors are reported through the control block.
     w.unref();
     w.on('error', () => {});

@@ -10,6 +10,8 @@ interface HelperData {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   thread: number;
+  /** Helpers started with this one. */
+  helpers: number;
   /** [instantiated helpers, failures]: thread 0 waits on it. */
   ready: SharedArrayBuffer;
 }
@@ -23,7 +25,7 @@ interface HelperExports {
   CTRL_LINE: WebAssembly.Global;
 }
 
-const { module, memory, thread, ready } = workerData as HelperData;
+const { module, memory, thread, helpers, ready } = workerData as HelperData;
 const flags = new Int32Array(ready);
 let x: HelperExports;
 try {
@@ -36,6 +38,10 @@ try {
   Atomics.add(flags, 0, 1);
   Atomics.notify(flags, 0);
 }
+// Every instantiation writes the module's data segments, the control block
+// among them, into the shared memory: no helper enters its loop (and writes
+// there) before the last one is instantiated.
+for (let started = Atomics.load(flags, 0); started < helpers; started = Atomics.load(flags, 0)) Atomics.wait(flags, 0, started);
 try {
   x.workerLoop(thread);
 } catch (error) {
