@@ -61,7 +61,11 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
     }
   }
   // Threads: CUBA and COBA on 1..cores threads (at least 2), alternating with
-  // the native single-core reference; the spikes must not change.
+  // the native single-core reference; the spikes must not change. 5 s of
+  // network time (every side the same), so that the first steps (the
+  // helpers' code tiering up) weigh as little as in a real run; the ratio
+  // to one thread is the median of each repeat's ratio (the machine's speed
+  // drifts between repeats, less within one).
   const threadCounts = Array.from({ length: Math.max(2, availableParallelism()) }, (_, i) => i + 1);
   const scaling: Record<string, unknown>[] = [];
   for (const model of models) {
@@ -69,10 +73,9 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
       const byThreads = new Map<number, CaseResult[]>(threadCounts.map((t) => [t, []]));
       const nativeRuns: CaseResult[] = [];
       for (let r = 0; r < repeats; r++) {
-        for (const t of threadCounts) byThreads.get(t)!.push(runChild(process.execPath, [caseJs, model, String(n), '1', '1000', String(t)]));
-        if ('binaries' in native) nativeRuns.push(runChild(native.binaries[model]!, ['--n', String(n), '--duration', '1', '--seed', '1']));
+        for (const t of threadCounts) byThreads.get(t)!.push(runChild(process.execPath, [caseJs, model, String(n), '1', '5000', String(t)]));
+        if ('binaries' in native) nativeRuns.push(runChild(native.binaries[model]!, ['--n', String(n), '--duration', '5', '--seed', '1']));
       }
-      const one = median(byThreads.get(1)!.map((x) => x.wall_s));
       const nWall = nativeRuns.length ? median(nativeRuns.map((x) => x.wall_s)) : NaN;
       for (const t of threadCounts) {
         const runs = byThreads.get(t)!;
@@ -80,7 +83,8 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
         const spikes = new Set(runs.map((x) => x.spikes));
         if (spikes.size !== 1 || runs[0]!.spikes !== byThreads.get(1)![0]!.spikes) throw new Error(`${model} ${n}: the spike count changed with the threads`);
         // wasm/native only where both use one core: like for like.
-        scaling.push({ model, N: n, threads: t, sim_s: wall, over_one_thread: wall / one, native_s: nWall, ratio_wasm_over_native: t === 1 ? wall / nWall : NaN, spikes: runs[0]!.spikes });
+        const perRepeat = median(runs.map((x, r) => x.wall_s / byThreads.get(1)![r]!.wall_s));
+        scaling.push({ model, N: n, threads: t, sim_s: wall, over_one_thread: perRepeat, native_s: nWall, ratio_wasm_over_native: t === 1 ? wall / nWall : NaN, spikes: runs[0]!.spikes });
       }
     }
   }
@@ -136,7 +140,7 @@ export async function runBenchmarks(options: { quick: boolean; json: boolean; re
     rows.map((r) => [String(r.model), String(r.N), String(r.synapses), f(r.hebb_build_s), f(r.hebb_sim_s), f(r.native_sim_s), f(r.ratio_wasm_over_native, 2),
       String(r.hebb_spikes), f(r.hebb_rate_hz, 2), f(r.native_rate_hz, 2), `${(Number(r.hebb_events_per_s) / 1e6).toFixed(1)}M`, `${f(r.bytes_per_synapse, 2)} (+${f(r.row_pointer_bytes_per_synapse, 2)})`, f(r.peak_rss_mb, 0)]),
   )}\n`);
-  process.stdout.write(`\nthreads: the same runs on 1..${threadCounts.length} threads (this machine has ${availableParallelism()} cores), beside the native reference on one core; the spikes are the same on every count\n\n`);
+  process.stdout.write(`\nthreads: the same runs on 1..${threadCounts.length} threads (this machine has ${availableParallelism()} cores), 5 s of network time, beside the native reference on one core; x 1 thread: the median of the repeats' ratios; the spikes are the same on every count\n\n`);
   process.stdout.write(`${table(
     ['model', 'N', 'threads', 'sim s', 'x 1 thread', 'native s (1 core)', 'wasm/native (1 core each)', 'spikes'],
     scaling.map((x) => [String(x.model), String(x.N), String(x.threads), f(x.sim_s), f(x.over_one_thread, 2), f(x.native_s), f(x.ratio_wasm_over_native, 2), String(x.spikes)]),
