@@ -390,7 +390,7 @@ function updateAndDeliverThreaded(pl: ThreadPlan, m: i32, tStart: f64, tEnd: f64
     for (let t = 0; t < pl.threads; t++) {
       const at = t * np + k;
       const fired = unchecked(pl.fired[at]);
-      for (let q = 0, n = unchecked(pl.firedCount[at * pl.pad]); q < n; q++) p.appendSpike(slot, unchecked(fired[q]), dt);
+      for (let q = 0, n = unchecked(pl.firedCount[t * pl.countStride + k]); q < n; q++) p.appendSpike(slot, unchecked(fired[q]), dt);
     }
   }
   if (!pl.merged && !parallel(pl, PHASE_DELIVER)) return false;

@@ -72,7 +72,8 @@ export class ThreadPlan {
   // Threshold candidates of range-updated populations, per thread and population.
   cand: Array<StaticArray<u32>> = [];
   // The neurons that fired, per thread and population (settleRange), and how
-  // many (at index (t * np + k) * PAD: one cache line each).
+  // many (at t * countStride + k: each thread's counts on lines of its own,
+  // one transfer to thread 0 per step, not one per population).
   fired: Array<StaticArray<i32>> = [];
   firedCount: StaticArray<i32>;
   scratch: Array<StaticArray<i32>> = [];  // Poisson draws, per thread
@@ -83,10 +84,11 @@ export class ThreadPlan {
   // (empty arrays for other projections).
   shares: Array<StaticArray<u32>> = [];
   // Synaptic events of the last delivery phase per projection and thread,
-  // at ((g * threads + t) * PAD): each thread counts its own shares.
+  // at t * eventStride + g: each thread's on lines of its own, as above.
   events: StaticArray<f64> = new StaticArray<f64>(0);
   merged: bool = true;  // PHASE_STEP applies
-  readonly pad: i32 = PAD;  // stride of firedCount
+  countStride: i32;
+  eventStride: i32;
   // The step's arguments, set by thread 0 before each phase.
   step: i32 = 0;
   dt: f64 = 0.1;
@@ -100,7 +102,9 @@ export class ThreadPlan {
     const np = pops.length;
     this.lo = new StaticArray<i32>(threads * np);
     this.hi = new StaticArray<i32>(threads * np);
-    this.firedCount = new StaticArray<i32>(threads * np * PAD);
+    const countStride = (np + PAD - 1) / PAD * PAD;
+    this.countStride = countStride;
+    this.firedCount = new StaticArray<i32>(threads * countStride);
     const none = new StaticArray<u32>(0), noIds = new StaticArray<i32>(0);
     for (let i = 0; i < threads * np; i++) { this.cand.push(none); this.fired.push(noIds); }
     for (let k = 0; k < np; k++) {
@@ -122,7 +126,8 @@ export class ThreadPlan {
       this.scratch.push(new StaticArray<i32>(4 + PAD));
       this.bounds.push(newRowBounds(PAD));
     }
-    this.events = new StaticArray<f64>(grid.length * threads * PAD);
+    this.eventStride = (grid.length + (PAD >> 1) - 1) / (PAD >> 1) * (PAD >> 1);
+    this.events = new StaticArray<f64>(threads * this.eventStride);
     const none32 = new StaticArray<u32>(0);
     for (let g = 0; g < grid.length; g++) {
       const pr = grid[g];
@@ -167,7 +172,7 @@ export function isRangeUpdated(p: Population): bool {
       const cp = changetype<ClockPopulation>(p);
       const lo = unchecked(plan.lo[at]), hi = unchecked(plan.hi[at]), cand = changetype<usize>(unchecked(plan.cand[at]));
       const count = cp.updateRange(m, lo, hi, cand, dt);
-      unchecked(plan.firedCount[at * PAD] = cp.settleRange(m, cand, count, lo, hi, changetype<usize>(unchecked(plan.fired[at]))));
+      unchecked(plan.firedCount[t * plan.countStride + k] = cp.settleRange(m, cand, count, lo, hi, changetype<usize>(unchecked(plan.fired[at]))));
     }
   }
   if (phase == PHASE_DELIVER || phase == PHASE_STEP) {
@@ -177,7 +182,7 @@ export function isRangeUpdated(p: Population): bool {
     for (let q = 0; q < grid.length; q++) {
       const pr = unchecked(grid[q]);
       const at = t * np + pr.post.index;
-      unchecked(plan.events[(q * threads + t) * PAD] = deliverGridShare(pr, m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), t == 0,
+      unchecked(plan.events[t * plan.eventStride + q] = deliverGridShare(pr, m, unchecked(plan.lo[at]), unchecked(plan.hi[at]), t == 0,
         unchecked(plan.shares[q * threads + t]), unchecked(plan.bounds[t])));
     }
     for (let k = 0; k < np; k++) {
@@ -196,7 +201,7 @@ export function collectEvents(plan: ThreadPlan): f64 {
   let all: f64 = 0;
   for (let q = 0; q < grid.length; q++) {
     let e: f64 = 0;
-    for (let t = 0; t < threads; t++) e += unchecked(plan.events[(q * threads + t) * PAD]);
+    for (let t = 0; t < threads; t++) e += unchecked(plan.events[t * plan.eventStride + q]);
     unchecked(grid[q]).events += e;
     all += e;
   }
