@@ -19,7 +19,7 @@ import { ClockPopulation } from "./models/clock";
 import { EventTarget } from "./models/event-target";
 import { addCoupling, markFieldsDirty } from "./models/binary";
 import { Projection, finishDelays, checkDense, checkSorted, refreshUniformWeight, allowUniformWeights } from "./projection";
-import { ThreadPlan, parallel, collectEvents, isRangeUpdated, PHASE_UPDATE, PHASE_DELIVER, PHASE_STEP, MAX_THREADS } from "./threads";
+import { ThreadPlan, parallel, collectEvents, flushCounts, isRangeUpdated, PHASE_UPDATE, PHASE_DELIVER, PHASE_STEP, MAX_THREADS } from "./threads";
 import { deliverGrid, deliverPoissonInputs, chooseRowBlocks, ROW_BLOCK_BYTES } from "./transmission";
 import { uniform, normal, STREAM_INIT } from "./rng";
 import { PoissonInput } from "./poisson-input";
@@ -210,6 +210,7 @@ export function prepare(): i32 {
   }
   chooseRowBlocks(gridProjs, rowBlockBytes);
   for (let q = 0; q < gridProjs.length; q++) refreshUniformWeight(gridProjs[q]);
+  pendingSpikes = new StaticArray<f64>(pops.length);
   prepared = true;
   markFieldsDirty();
   planThreads();
@@ -251,7 +252,23 @@ export function setUniformWeights(on: bool): void {
 }
 
 function planThreads(): void {
+  flushRunCounts();
   if (ASC_FEATURE_THREADS) plan = threads > 1 ? new ThreadPlan(threads, pops, gridProjs) : null;
+}
+
+// Spikes per population counted during a run call, added to the populations
+// when it ends (with the threads' event counts): a write to a population
+// every step would take from the helpers the line of the fields they read.
+let pendingSpikes = new StaticArray<f64>(0);
+
+function flushRunCounts(): void {
+  for (let k = 0; k < pendingSpikes.length; k++) {
+    const p = unchecked(pops[k]);
+    p.totalSpikes += unchecked(pendingSpikes[k]);
+    unchecked(pendingSpikes[k] = 0);
+  }
+  const pl = plan;
+  if (ASC_FEATURE_THREADS && pl != null) flushCounts(pl);
 }
 
 // ---------------------------------------------------------------- recording
@@ -317,13 +334,15 @@ export function probeCount(): i32 { return probePop.length; }
 export function run(maxSteps: i32): i32 {
   if (!prepared) return STATUS_NOT_PREPARED;
   let done = 0;
+  let ok = true;
   while (done < maxSteps) {
     if (recCount > recSoft && recSoft > 0) break;
     if (probePop.length > 0 && sampleRows >= sampleCap) break;
-    if (!stepOnce()) return STATUS_THREAD_FAILED;
+    if (!(ok = stepOnce())) break;
     done++;
   }
-  return done;
+  flushRunCounts();
+  return ok ? done : STATUS_THREAD_FAILED;
 }
 
 function stepOnce(): bool {
@@ -373,13 +392,12 @@ function stepOnce(): bool {
 // the firing of step m (PHASE_STEP); firing touches no synaptic variable.
 function updateAndDeliverThreaded(pl: ThreadPlan, m: i32, tStart: f64, tEnd: f64): bool {
   const np = pops.length;
-  pl.step = m;
-  pl.dt = dt;
+  if (pl.dt != dt) pl.dt = dt;
   for (let k = 0; k < np; k++) {
     const p = unchecked(pops[k]);
     if (isRangeUpdated(p)) changetype<ClockPopulation>(p).lazyDecayFactors(m, dt);
   }
-  if (!parallel(pl, pl.merged ? PHASE_STEP : PHASE_UPDATE)) return false;
+  if (!parallel(pl, pl.merged ? PHASE_STEP : PHASE_UPDATE, m)) return false;
   for (let k = 0; k < np; k++) {
     const p = unchecked(pops[k]);
     const slot = p.slotOf(m);
@@ -393,7 +411,7 @@ function updateAndDeliverThreaded(pl: ThreadPlan, m: i32, tStart: f64, tEnd: f64
       for (let q = 0, n = unchecked(pl.firedCount[t * pl.countStride + k]); q < n; q++) p.appendSpike(slot, unchecked(fired[q]), dt);
     }
   }
-  if (!pl.merged && !parallel(pl, PHASE_DELIVER)) return false;
+  if (!pl.merged && !parallel(pl, PHASE_DELIVER, m)) return false;
   totalEvents += collectEvents(pl);
   return true;
 }
@@ -402,7 +420,7 @@ function recordStep(p: Population, m: i32, tStart: f64): void {
   const s = p.slotOf(m);
   const n = unchecked(p.histCount[s]);
   if (n == 0) return;
-  p.totalSpikes += <f64>n;
+  unchecked(pendingSpikes[p.index] += <f64>n);
   if (!p.record) return;
   if (recCount + n > recT.length) growRecord(recCount + n);
   const ids = unchecked(p.histIds[s]), offs = unchecked(p.histOffs[s]);

@@ -40,6 +40,11 @@ const FAILED: usize = 12;  // set by the host when a helper trapped
 // always while a run goes on.
 const SLEEPERS: usize = 16;
 const WAITER: usize = 20;
+// The step's arguments, on the line the helpers poll anyway: thread 0's
+// writes there reach a helper with the generation, in one transfer.
+const STEP: usize = 24;
+const KEY0: usize = 28;
+const KEY1: usize = 32;
 const ACK: usize = LINE;   // + t * LINE
 
 export const PHASE_STOP: i32 = 0;
@@ -89,11 +94,12 @@ export class ThreadPlan {
   merged: bool = true;  // PHASE_STEP applies
   countStride: i32;
   eventStride: i32;
-  // The step's arguments, set by thread 0 before each phase.
-  step: i32 = 0;
-  dt: f64 = 0.1;
-  key0: u32 = 0;
-  key1: u32 = 0;
+  dt: f64 = 0.1;  // set by thread 0 when it changes
+  // Events per grid projection, summed by thread 0 after each delivery and
+  // added to the projections when a run call ends (flushCounts): a write
+  // to a projection every step would take from the helpers the line of the
+  // fields they read to deliver.
+  pendingEvents: StaticArray<f64>;
 
   constructor(threads: i32, pops: Array<Population>, grid: Array<Projection>) {
     this.threads = threads;
@@ -104,6 +110,7 @@ export class ThreadPlan {
     this.hi = new StaticArray<i32>(threads * np);
     const countStride = (np + PAD - 1) / PAD * PAD;
     this.countStride = countStride;
+    this.pendingEvents = new StaticArray<f64>(grid.length);
     this.firedCount = new StaticArray<i32>(threads * countStride);
     const none = new StaticArray<u32>(0), noIds = new StaticArray<i32>(0);
     for (let i = 0; i < threads * np; i++) { this.cand.push(none); this.fired.push(noIds); }
@@ -162,7 +169,7 @@ export function isRangeUpdated(p: Population): bool {
 // once and never leaves it, so V8 never replaces its baseline (Liftoff)
 // code; what it calls is tiered up like any function called often.
 @noinline function runPhase(plan: ThreadPlan, t: i32, phase: i32): void {
-  const m = plan.step, dt = plan.dt;
+  const m = atomic.load<i32>(CTRL + STEP), dt = plan.dt;
   const pops = plan.pops, np = pops.length;
   if (phase == PHASE_UPDATE || phase == PHASE_STEP) {
     for (let k = 0; k < np; k++) {
@@ -177,7 +184,7 @@ export function isRangeUpdated(p: Population): bool {
   }
   if (phase == PHASE_DELIVER || phase == PHASE_STEP) {
     // Thread 0's instance already has the key; the others take it from the plan.
-    if (t != 0) rng.setSeed(plan.key0, plan.key1);
+    if (t != 0) rng.setSeed(atomic.load<u32>(CTRL + KEY0), atomic.load<u32>(CTRL + KEY1));
     const grid = plan.grid, threads = plan.threads;
     for (let q = 0; q < grid.length; q++) {
       const pr = unchecked(grid[q]);
@@ -202,19 +209,28 @@ export function collectEvents(plan: ThreadPlan): f64 {
   for (let q = 0; q < grid.length; q++) {
     let e: f64 = 0;
     for (let t = 0; t < threads; t++) e += unchecked(plan.events[t * plan.eventStride + q]);
-    unchecked(grid[q]).events += e;
+    unchecked(plan.pendingEvents[q] += e);
     all += e;
   }
   return all;
 }
 
-// Thread 0: runs a phase on every thread and returns when all are done;
-// false when a helper failed (the host then stops the run).
-export function parallel(plan: ThreadPlan, phase: i32): bool {
-  plan.key0 = rng.seedLo();
-  plan.key1 = rng.seedHi();
-  // Written only when they change: every write takes the line from the
-  // helpers polling it.
+// Thread 0, when a run call ends: the events of collectEvents to the projections.
+export function flushCounts(plan: ThreadPlan): void {
+  const grid = plan.grid;
+  for (let q = 0; q < grid.length; q++) {
+    unchecked(grid[q]).events += unchecked(plan.pendingEvents[q]);
+    unchecked(plan.pendingEvents[q] = 0);
+  }
+}
+
+// Thread 0: runs a phase of step m on every thread and returns when all
+// are done; false when a helper failed (the host then stops the run).
+export function parallel(plan: ThreadPlan, phase: i32, m: i32): bool {
+  atomic.store<i32>(CTRL + STEP, m);
+  // Written only when they change (they rarely do).
+  if (atomic.load<u32>(CTRL + KEY0) != rng.seedLo()) atomic.store<u32>(CTRL + KEY0, rng.seedLo());
+  if (atomic.load<u32>(CTRL + KEY1) != rng.seedHi()) atomic.store<u32>(CTRL + KEY1, rng.seedHi());
   if (atomic.load<i32>(CTRL + PHASE) != phase) atomic.store<i32>(CTRL + PHASE, phase);
   if (atomic.load<usize>(CTRL + PLAN) != changetype<usize>(plan)) atomic.store<usize>(CTRL + PLAN, changetype<usize>(plan));
   // Sequentially consistent: a helper that counted itself asleep after the
