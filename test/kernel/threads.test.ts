@@ -7,7 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateModel } from '../../src/model/validate.js';
-import { Simulation } from '../../src/sim/simulation.js';
+import { Simulation, defaultThreads } from '../../src/sim/simulation.js';
+import { availableParallelism } from 'node:os';
 import { saveCheckpoint, loadCheckpoint } from '../../src/sim/checkpoint-file.js';
 import { loadPreset } from '../../src/model/load.js';
 import { smallBrunel } from '../support/presets.js';
@@ -181,6 +182,21 @@ describe('threads: checkpoints and limits', () => {
     expect(sim.kernel.threads).toBe(1);
     sim.run({ steps: 1000, sink: recordingSink({ spikes: (c) => got.push(...c.ids) }) });
     expect(got).toEqual(whole.id);
+  });
+
+  it('takes by default one thread per 24000 neurons whose update threads split, at most the cores', () => {
+    const sized = (exc: number, inh: number, model = 'lif') => {
+      const m = loadPreset('cuba') as { populations: { size: number; model: string }[]; projections: { connect: { p: number } }[] };
+      for (const pr of m.projections) pr.connect.p = 80 / (exc + inh);
+      m.populations[0]!.size = exc;
+      m.populations[1]!.size = inh;
+      for (const p of m.populations) p.model = model;
+      return validateModel(m);
+    };
+    expect(defaultThreads(sized(3200, 800))).toBe(1);
+    expect(defaultThreads(sized(38400, 9599))).toBe(1);
+    expect(defaultThreads(sized(38400, 9600))).toBe(Math.min(2, availableParallelism()));
+    expect(defaultThreads(sized(96000, 24000))).toBe(Math.min(5, availableParallelism()));
   });
 
   it('refuses a thread count out of range by name', () => {
