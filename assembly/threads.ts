@@ -30,19 +30,22 @@ import * as rng from "./rng";
 export const MAX_THREADS: i32 = 64;
 const LINE: usize = 64;
 const CTRL: usize = memory.data(<i32>LINE * (MAX_THREADS + 1), <i32>LINE);
-const GEN: usize = 0;      // bumped by thread 0 to start a phase
-const PHASE: usize = 4;
-const PLAN: usize = 8;
-const FAILED: usize = 12;  // set by the host when a helper trapped
+// GEN is bumped by thread 0 to start a phase, with the step's number beside
+// it (STEP, the high half of one i64): a single store on the line the
+// helpers poll hands them both, in one transfer between cores (a second
+// write there would cost a second).
+const GEN: usize = 0;
+const STEP: usize = 4;
+const PHASE: usize = 8;
+const PLAN: usize = 12;
+const FAILED: usize = 16;  // set by the host when a helper trapped
 // Threads asleep in memory.atomic.wait: helpers on GEN, thread 0 on an ACK.
 // A notification is a call into the engine's wait queue (a lock and a list);
 // these let the side that wakes skip it when nobody sleeps, which is almost
 // always while a run goes on.
-const SLEEPERS: usize = 16;
-const WAITER: usize = 20;
-// The step's arguments, on the line the helpers poll anyway: thread 0's
-// writes there reach a helper with the generation, in one transfer.
-const STEP: usize = 24;
+const SLEEPERS: usize = 20;
+const WAITER: usize = 24;
+// The random key (written when it changes).
 const KEY0: usize = 28;
 const KEY1: usize = 32;
 const ACK: usize = LINE;   // + t * LINE
@@ -227,7 +230,6 @@ export function flushCounts(plan: ThreadPlan): void {
 // Thread 0: runs a phase of step m on every thread and returns when all
 // are done; false when a helper failed (the host then stops the run).
 export function parallel(plan: ThreadPlan, phase: i32, m: i32): bool {
-  atomic.store<i32>(CTRL + STEP, m);
   // Written only when they change (they rarely do).
   if (atomic.load<u32>(CTRL + KEY0) != rng.seedLo()) atomic.store<u32>(CTRL + KEY0, rng.seedLo());
   if (atomic.load<u32>(CTRL + KEY1) != rng.seedHi()) atomic.store<u32>(CTRL + KEY1, rng.seedHi());
@@ -235,7 +237,8 @@ export function parallel(plan: ThreadPlan, phase: i32, m: i32): bool {
   if (atomic.load<usize>(CTRL + PLAN) != changetype<usize>(plan)) atomic.store<usize>(CTRL + PLAN, changetype<usize>(plan));
   // Sequentially consistent: a helper that counted itself asleep after the
   // load below finds GEN changed and does not sleep.
-  const gen = atomic.add<i32>(CTRL + GEN, 1) + 1;
+  const gen = atomic.load<i32>(CTRL + GEN) + 1;
+  atomic.store<i64>(CTRL + GEN, (<i64>m << 32) | <i64><u32>gen);
   if (atomic.load<i32>(CTRL + SLEEPERS) != 0) atomic.notify(CTRL + GEN, i32.MAX_VALUE);
   runPhase(plan, 0, phase);
   for (let t = 1; t < plan.threads; t++) {
