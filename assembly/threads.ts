@@ -148,7 +148,7 @@ export class ThreadPlan {
       }
       const kPost = pr.post.index;
       for (let t = 0; t < threads; t++) {
-        // 16-byte padding after each: a thread reads only its own.
+        // PAD slots (a cache line) after each: a thread reads only its own.
         const share = new StaticArray<u32>(2 * pr.nPre + PAD);
         const first = this.lo[t * np + kPost], last = this.hi[t * np + kPost];
         for (let q = 0; q < pr.nPre; q++) {
@@ -186,7 +186,7 @@ export function isRangeUpdated(p: Population): bool {
     }
   }
   if (phase == PHASE_DELIVER || phase == PHASE_STEP) {
-    // Thread 0's instance already has the key; the others take it from the plan.
+    // Thread 0's instance already has the key; the others take it from the control block.
     if (t != 0) rng.setSeed(atomic.load<u32>(CTRL + KEY0), atomic.load<u32>(CTRL + KEY1));
     const grid = plan.grid, threads = plan.threads;
     for (let q = 0; q < grid.length; q++) {
@@ -205,7 +205,7 @@ export function isRangeUpdated(p: Population): bool {
 }
 
 // Thread 0, after a delivery phase: adds each projection's events (every
-// thread's count) to it; returns their sum.
+// thread's count) to its pending count (flushCounts); returns their sum.
 export function collectEvents(plan: ThreadPlan): f64 {
   const grid = plan.grid, threads = plan.threads;
   let all: f64 = 0;

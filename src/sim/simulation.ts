@@ -76,7 +76,7 @@ export interface SimulationOptions {
 // share to pay for the hand-over (a step on two threads carries 2.5-3 µs of
 // it where a cache line takes 0.5 µs from one core to the other, as on the
 // machine this was measured on: CUBA and COBA were slower on two threads at
-// 16000 and 32000 neurons, even at 48000, faster at 64000). A default
+// 16000 and 32000 neurons, about even at 48000, faster at 64000). A default
 // should never make a run slower; --threads asks for more.
 const NEURONS_PER_THREAD = 24000;
 
