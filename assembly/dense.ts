@@ -309,6 +309,28 @@ export function maskKeyed(n: i32, x: usize, p: f64, on: f32, keyLo: u32, keyHi: 
   keyedThreshold(n, x, p, on, keyLo, keyHi, c0, c1, c2, c3);
 }
 
+// Uniform noise as the host's Philox twin draws it: out_i = a u_i + b in
+// f64, rounded to f32 once, u_i the 53-bit uniform of the block (c0 + i,
+// c1, c2, c3) under the key (keyLo, keyHi) (the GAN's latent noise).
+export function uniformKeyed(n: i32, out: usize, a: f64, b: f64, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
+  const lo = seedLo(), hi = seedHi();
+  setSeed(keyLo, keyHi);
+  const n4 = n & ~3;
+  const s1 = i32x4.splat(<i32>c1), s2 = i32x4.splat(<i32>c2), s3 = i32x4.splat(<i32>c3);
+  for (let i = 0; i < n4; i += 4) {
+    const c = <i32>(c0 + <u32>i);
+    philoxX4(i32x4(c, c + 1, c + 2, c + 3), s1, s2, s3);
+    const x = x4out0, y = x4out1;
+    const o = out + (<usize>i << 2);
+    store<f32>(o, <f32>(a * toUnit(<u32>i32x4.extract_lane(x, 0), <u32>i32x4.extract_lane(y, 0)) + b));
+    store<f32>(o, <f32>(a * toUnit(<u32>i32x4.extract_lane(x, 1), <u32>i32x4.extract_lane(y, 1)) + b), 4);
+    store<f32>(o, <f32>(a * toUnit(<u32>i32x4.extract_lane(x, 2), <u32>i32x4.extract_lane(y, 2)) + b), 8);
+    store<f32>(o, <f32>(a * toUnit(<u32>i32x4.extract_lane(x, 3), <u32>i32x4.extract_lane(y, 3)) + b), 12);
+  }
+  for (let i = n4; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>(a * uniform(c0 + <u32>i, c1, c2, c3) + b));
+  setSeed(lo, hi);
+}
+
 // In place: x_i = on where u_i < (p >= 0 ? p : x_i), else 0.
 @inline function keyedThreshold(n: i32, x: usize, p: f64, on: f32, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
   const lo = seedLo(), hi = seedHi();

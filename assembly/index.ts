@@ -563,4 +563,4 @@ export { referenceIsingInit, referenceIsingSweeps } from "./reference";
 
 // ---------------------------------------------------------------- dense kernels (rate-coded modules)
 
-export { gemm, gemv, ger, sigmoid, tanh, addRows, sumRows, bernoulli, binarizeKeyed, maskKeyed, axpy, adam, sumSquares, scale, softplusDelta, gemmSparseA, gemmSparseATrans, lstmForward, lstmBackward, tanhBackward, copyBlock } from "./dense";
+export { gemm, gemv, ger, sigmoid, tanh, addRows, sumRows, bernoulli, binarizeKeyed, maskKeyed, uniformKeyed, axpy, adam, sumSquares, scale, softplusDelta, gemmSparseA, gemmSparseATrans, lstmForward, lstmBackward, tanhBackward, copyBlock } from "./dense";

@@ -159,6 +159,8 @@ export interface GanOptions { latent: number; gHidden: number[]; dHidden: number
 
 export interface GanLosses { d: number; g: number; dReal: number; dFake: number }
 
+const NOISE_STREAM = STREAM_USER_TS | 20;
+
 export class Gan {
   readonly G: Stack;
   readonly D: Stack;
@@ -177,9 +179,12 @@ export class Gan {
     this.rng = new Philox(o.seed);
   }
 
+  /** Noise rows z (count x latent), uniform in [-1, 1): value k of all draws so far is 2 u - 1 of Philox block (k, 0, 0, stream) under the seed, drawn by the kernel (a test holds it equal to the host's twin). */
   noise(count: number): Float32Array {
-    const z = new Float32Array(count * this.o.latent);
-    for (let k = 0; k < z.length; k++) z[k] = 2 * this.rng.uniform(this.draws + k, 0, 0, STREAM_USER_TS | 20) - 1;
+    const m = this.dense.mat(count, this.o.latent);
+    this.dense.uniformKeyed(m, 2, -1, this.rng.key, this.draws, 0, 0, NOISE_STREAM);
+    const z = this.dense.view(m.ptr, m.size).slice();
+    m.free();
     this.draws += z.length;
     return z;
   }

@@ -121,6 +121,13 @@ export class Dense {
   dropoutMask(out: Mat, p: number, on: number, key: readonly [number, number], c0: number, c1: number, c2: number, c3: number): void {
     this.x.maskKeyed(out.size, out.ptr, p, on, key[0], key[1], c0 % 2 ** 32, c1, c2, c3);
   }
+  /**
+   * Uniform values as the host's Philox twin draws them: out[i] = a u + b
+   * (in f64, then f32), u the uniform of the block (c0 + i, c1, c2, c3) under `key`.
+   */
+  uniformKeyed(out: Mat, a: number, b: number, key: readonly [number, number], c0: number, c1: number, c2: number, c3: number): void {
+    this.x.uniformKeyed(out.size, out.ptr, a, b, key[0], key[1], c0 % 2 ** 32, c1, c2, c3);
+  }
   bernoulli(p: Mat, out: Mat, counter: number, stream: number): void {
     this.x.bernoulli(p.size, p.ptr, out.ptr, counter % 2 ** 32, Math.floor(counter / 2 ** 32), stream);
   }

@@ -91,6 +91,20 @@ describe('Philox4x32-10', () => {
     }
   });
 
+  it('the kernel draws uniform noise with the bits of the twin (the GAN\'s latent; counters past 2^32 wrap alike)', () => {
+    const dense = new Dense();
+    for (const [seed, drawn, n] of [[1, 0, 6400], [2 ** 33 + 5, 2 ** 32 - 9, 37], [0xfffffffe, 2 ** 33 + 3, 3]] as const) {
+      const twin = new Philox(seed);
+      const M = dense.mat(1, n);
+      dense.uniformKeyed(M, 2, -1, twin.key, drawn, 0, 0, 0x7000014);
+      const expected = Float32Array.from({ length: n }, (_, i) => 2 * twin.uniform((drawn + i) % 2 ** 32, 0, 0, 0x7000014) - 1);
+      expect(Array.from(M.data)).toEqual(Array.from(expected));
+      expect(Math.min(...M.data)).toBeGreaterThanOrEqual(-1);
+      expect(Math.max(...M.data)).toBeLessThan(1);
+      M.free();
+    }
+  });
+
   it('uniforms are 53-bit, in [0, 1), with the right mean and variance', () => {
     expect(toUnit(0, 0)).toBe(0);
     expect(toUnit(0xffffffff, 0xffffffff)).toBe(1 - 2 ** -53);
