@@ -48,7 +48,7 @@ export const runCommand: Command = {
   --json              print the summary as JSON
   --kernel FLAVOR     release (default) or debug (bounds-checked)
   --threads N         threads that run each step (default: the cores, at most one
-                      per 24000 lif, lif_cond or izhikevich neurons); the spikes
+                      per 16000 lif, lif_cond or izhikevich neurons); the spikes
                       do not depend on it
   --save-state FILE   save the whole network state at the end (weights, traces,
                       neuron state, spikes in flight, time)

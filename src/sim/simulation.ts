@@ -73,12 +73,12 @@ export interface SimulationOptions {
 }
 
 // Below this many neurons per thread, a step is too short for the helpers'
-// share to pay for the hand-over (a step on two threads carries 2.5-3 µs of
-// it where a cache line takes 0.5 µs from one core to the other, as on the
-// machine this was measured on: CUBA and COBA were slower on two threads at
-// 16000 and 32000 neurons, about even at 48000, faster at 64000). A default
-// should never make a run slower; --threads asks for more.
-const NEURONS_PER_THREAD = 24000;
+// share to pay for the hand-over. Measured on a 2-core VM (whole 5-s runs,
+// two threads against one, medians of 5): CUBA 1.07x at 16000 neurons and
+// 0.82x at 32000, COBA 0.81x and 0.78x; at 8000 both slower. A default should
+// never make a run slower, so 32000 neurons is the first size that gets two;
+// --threads asks for more.
+const NEURONS_PER_THREAD = 16000;
 
 /** Threads a model runs on unless told: the cores, capped by the size of what threads split. */
 export function defaultThreads(model: ValidModel): number {

@@ -184,7 +184,7 @@ describe('threads: checkpoints and limits', () => {
     expect(got).toEqual(whole.id);
   });
 
-  it('takes by default one thread per 24000 neurons whose update threads split, at most the cores', () => {
+  it('takes by default one thread per 16000 neurons whose update threads split, at most the cores', () => {
     const sized = (exc: number, inh: number, model = 'lif') => {
       const m = loadPreset('cuba') as { populations: { size: number; model: string }[]; projections: { connect: { p: number } }[] };
       for (const pr of m.projections) pr.connect.p = 80 / (exc + inh);
@@ -194,9 +194,9 @@ describe('threads: checkpoints and limits', () => {
       return validateModel(m);
     };
     expect(defaultThreads(sized(3200, 800))).toBe(1);
-    expect(defaultThreads(sized(38400, 9599))).toBe(1);
-    expect(defaultThreads(sized(38400, 9600))).toBe(Math.min(2, availableParallelism()));
-    expect(defaultThreads(sized(96000, 24000))).toBe(Math.min(5, availableParallelism()));
+    expect(defaultThreads(sized(25600, 6399))).toBe(1);
+    expect(defaultThreads(sized(25600, 6400))).toBe(Math.min(2, availableParallelism()));
+    expect(defaultThreads(sized(64000, 16000))).toBe(Math.min(5, availableParallelism()));
   });
 
   it('refuses a thread count out of range by name', () => {
