@@ -120,13 +120,15 @@ describe.skipIf(!engine && !process.env.HEBB_CI)('exported models on NEURON (PyN
   // Brian2's example does: some are negative, which no PyNN input can give, and COBA's self-sustained
   // activity depends on that start (with PyNN's own draws and clipped starts NEURON fired 10 % lower).
   // So both engines run the same model: starts clipped at 0, and the network hebb drew (--connectivity exact).
-  it('COBA (initial conductances clipped at 0, the network hebb drew): the same regime per seed, sustained rates within 5 % (seeds 1-3)', async () => {
+  // Seed 1 sustains its activity in both engines and seed 2 falls silent in both: the two regimes
+  // (seed 3, sustained like seed 1 and measured within 3 %, is left out for the suite's time).
+  it('COBA (initial conductances clipped at 0, the network hebb drew): the same regime per seed, sustained rates within 5 % (seeds 1, 2)', async () => {
     const coba = loadPreset('coba') as { populations: { init: Record<string, unknown> }[] } & Record<string, unknown>;
     const clipped = { ...coba, populations: coba.populations.map((p) => ({ ...p, init: { ...p.init, ge: { normal: [40, 15], clip: [0, 1000] }, gi: { normal: [200, 120], clip: [0, 1000] } } })) };
     const file = join(dir, 'coba-clipped.json');
     writeFileSync(file, JSON.stringify(clipped));
-    let sustained = 0;
-    for (const seed of seeds) {
+    let sustained = 0, silent = 0;
+    for (const seed of [1, 2]) {
       const script = join(dir, `coba-clipped-${seed}.py`);
       expect((await hebb(['export', file, '--format', 'pynn', '--connectivity', 'exact', '--set', `/seed=${seed}`, '-o', script])).code).toBe(0);
       expect((await hebb(['run', file, '--seed', String(seed), '--out', join(dir, `cc-hebb-${seed}`), '--quiet'])).code).toBe(0);
@@ -136,10 +138,12 @@ describe.skipIf(!engine && !process.env.HEBB_CI)('exported models on NEURON (PyN
         const what = `seed ${seed}, ${r.population}: hebb ${r.a.rate_hz} Hz, NEURON ${r.b.rate_hz} Hz`;
         // Silent after the start in one engine, silent in the other; sustained in both, at the same rate.
         expect(r.a.rate_hz > 1, what).toBe(r.b.rate_hz > 1);
-        if (r.a.rate_hz > 1) { expect(Math.abs(r.b.rate_hz / r.a.rate_hz - 1), what).toBeLessThan(0.05); sustained++; }
+        if (r.a.rate_hz > 1) { expect(Math.abs(r.b.rate_hz / r.a.rate_hz - 1), what).toBeLessThan(0.05); sustained++; } else silent++;
       }
     }
+    // Both regimes met (each population of each seed counted).
     expect(sustained).toBeGreaterThanOrEqual(2);
+    expect(silent).toBeGreaterThanOrEqual(1);
   }, 300_000);
 
   // NEURON's ParallelContext needs delays between ranks longer than dt; CUBA's are one step (0.1 ms),
