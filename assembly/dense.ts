@@ -157,10 +157,11 @@ function scratchOf(bytes: usize): usize {
   }
 }
 
-// A panel of B is packed when it serves enough rows of A and is deep enough
-// to overflow the first-level cache read in place (k lines, which rows a
-// power of two apart put into few sets); B^T is always packed. Measured:
-// 64 x 1024 x 784 24.5 -> 40 GFLOP/s packed; 32 x 256 x 66 (an LSTM step) 20 % slower packed.
+// A panel of B is packed when it serves enough rows of A and is deeper than
+// the first-level cache holds read in place (k lines, and rows a power of
+// two apart fall into few sets); B^T is always packed. Measured: 64 x 1024
+// x 784 24.5 -> 40 GFLOP/s packed; an LSTM step's 32 x 256 x 66 and 32 x 66
+// x 256 about 20 % slower packed.
 const PACK_ROWS = 16;
 const PACK_DEPTH = 256;
 
@@ -171,7 +172,7 @@ export function gemm(
 ): void {
   const ars = transA ? 1 : lda, acs = transA ? lda : 1;
   const m4 = m & ~3, n8 = n & ~7;
-  if (!transB && (m < PACK_ROWS || k < PACK_DEPTH)) {
+  if (!transB && (m < PACK_ROWS || k <= PACK_DEPTH)) {
     for (let j = 0; j < n8; j += 8) {
       for (let i = 0; i < m4; i += 4) kernel4x8(k, A, ars, acs, i, B, ldb, j, C, ldc, alpha, beta);
       for (let i = m4; i < m; i++) kernel1x8(k, A, ars, acs, i, B, ldb, j, C, ldc, alpha, beta);
