@@ -319,18 +319,32 @@ export function sumRows(m: i32, n: i32, X: usize, alpha: f32, beta: f32, out: us
 // so this draws exactly what the host's Philox twin draws (the digits'
 // dynamic binarisation, src/dense/batches.ts), four blocks at a time.
 export function binarizeKeyed(n: i32, x: usize, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
-  keyedThreshold(n, x, -1, 1, keyLo, keyHi, c0, c1, c2, c3);
+  keyedDraws(n, x, true, -1, 1, 0, 0, keyLo, keyHi, c0, c1, c2, c3);
 }
 
 // A dropout mask the same way: x_i = on where that uniform is below p, else 0.
 export function maskKeyed(n: i32, x: usize, p: f64, on: f32, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
-  keyedThreshold(n, x, p, on, keyLo, keyHi, c0, c1, c2, c3);
+  keyedDraws(n, x, true, p, on, 0, 0, keyLo, keyHi, c0, c1, c2, c3);
 }
 
-// Uniform noise as the host's Philox twin draws it: out_i = a u_i + b in
-// f64, rounded to f32 once, u_i the 53-bit uniform of the block (c0 + i,
-// c1, c2, c3) under the key (keyLo, keyHi) (the GAN's latent noise).
-export function uniformKeyed(n: i32, out: usize, a: f64, b: f64, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
+// Uniform noise the same way: x_i = a u_i + b in f64, rounded to f32 once
+// (the GAN's latent noise).
+export function uniformKeyed(n: i32, x: usize, a: f64, b: f64, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
+  keyedDraws(n, x, false, 0, 0, a, b, keyLo, keyHi, c0, c1, c2, c3);
+}
+
+// Value i from its uniform u: threshold ? (on where u < (p >= 0 ? p : x_i),
+// else 0) : a u + b. `threshold` is a constant at every call: one branch stays.
+@inline function keyedValue(u: f64, o: usize, threshold: bool, p: f64, on: f32, a: f64, b: f64): f32 {
+  if (!threshold) return <f32>(a * u + b);
+  return u < (p >= 0 ? p : <f64>load<f32>(o)) ? on : 0;
+}
+
+// In place over x (n values), four Philox blocks at a time under the key.
+@inline function keyedDraws(
+  n: i32, x: usize, threshold: bool, p: f64, on: f32, a: f64, b: f64,
+  keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32,
+): void {
   const lo = seedLo(), hi = seedHi();
   setSeed(keyLo, keyHi);
   const n4 = n & ~3;
@@ -338,39 +352,20 @@ export function uniformKeyed(n: i32, out: usize, a: f64, b: f64, keyLo: u32, key
   for (let i = 0; i < n4; i += 4) {
     const c = <i32>(c0 + <u32>i);
     philoxX4(i32x4(c, c + 1, c + 2, c + 3), s1, s2, s3);
-    const x = x4out0, y = x4out1;
-    const o = out + (<usize>i << 2);
-    store<f32>(o, <f32>(a * toUnit(<u32>i32x4.extract_lane(x, 0), <u32>i32x4.extract_lane(y, 0)) + b));
-    store<f32>(o, <f32>(a * toUnit(<u32>i32x4.extract_lane(x, 1), <u32>i32x4.extract_lane(y, 1)) + b), 4);
-    store<f32>(o, <f32>(a * toUnit(<u32>i32x4.extract_lane(x, 2), <u32>i32x4.extract_lane(y, 2)) + b), 8);
-    store<f32>(o, <f32>(a * toUnit(<u32>i32x4.extract_lane(x, 3), <u32>i32x4.extract_lane(y, 3)) + b), 12);
-  }
-  for (let i = n4; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>(a * uniform(c0 + <u32>i, c1, c2, c3) + b));
-  setSeed(lo, hi);
-}
-
-// In place: x_i = on where u_i < (p >= 0 ? p : x_i), else 0.
-@inline function keyedThreshold(n: i32, x: usize, p: f64, on: f32, keyLo: u32, keyHi: u32, c0: u32, c1: u32, c2: u32, c3: u32): void {
-  const lo = seedLo(), hi = seedHi();
-  setSeed(keyLo, keyHi);
-  const n4 = n & ~3;
-  const s1 = i32x4.splat(<i32>c1), s2 = i32x4.splat(<i32>c2), s3 = i32x4.splat(<i32>c3);
-  for (let i = 0; i < n4; i += 4) {
-    const c = <i32>(c0 + <u32>i);
-    philoxX4(i32x4(c, c + 1, c + 2, c + 3), s1, s2, s3);
-    const a = x4out0, b = x4out1;
+    const w0 = x4out0, w1 = x4out1;
     const o = x + (<usize>i << 2);
-    const t0 = p >= 0 ? p : <f64>load<f32>(o), t1 = p >= 0 ? p : <f64>load<f32>(o, 4);
-    const t2 = p >= 0 ? p : <f64>load<f32>(o, 8), t3 = p >= 0 ? p : <f64>load<f32>(o, 12);
-    store<f32>(o, toUnit(<u32>i32x4.extract_lane(a, 0), <u32>i32x4.extract_lane(b, 0)) < t0 ? on : 0);
-    store<f32>(o, toUnit(<u32>i32x4.extract_lane(a, 1), <u32>i32x4.extract_lane(b, 1)) < t1 ? on : 0, 4);
-    store<f32>(o, toUnit(<u32>i32x4.extract_lane(a, 2), <u32>i32x4.extract_lane(b, 2)) < t2 ? on : 0, 8);
-    store<f32>(o, toUnit(<u32>i32x4.extract_lane(a, 3), <u32>i32x4.extract_lane(b, 3)) < t3 ? on : 0, 12);
+    const v0 = keyedValue(toUnit(<u32>i32x4.extract_lane(w0, 0), <u32>i32x4.extract_lane(w1, 0)), o, threshold, p, on, a, b);
+    const v1 = keyedValue(toUnit(<u32>i32x4.extract_lane(w0, 1), <u32>i32x4.extract_lane(w1, 1)), o + 4, threshold, p, on, a, b);
+    const v2 = keyedValue(toUnit(<u32>i32x4.extract_lane(w0, 2), <u32>i32x4.extract_lane(w1, 2)), o + 8, threshold, p, on, a, b);
+    const v3 = keyedValue(toUnit(<u32>i32x4.extract_lane(w0, 3), <u32>i32x4.extract_lane(w1, 3)), o + 12, threshold, p, on, a, b);
+    store<f32>(o, v0);
+    store<f32>(o, v1, 4);
+    store<f32>(o, v2, 8);
+    store<f32>(o, v3, 12);
   }
   for (let i = n4; i < n; i++) {
     const o = x + (<usize>i << 2);
-    const t = p >= 0 ? p : <f64>load<f32>(o);
-    store<f32>(o, uniform(c0 + <u32>i, c1, c2, c3) < t ? on : 0);
+    store<f32>(o, keyedValue(uniform(c0 + <u32>i, c1, c2, c3), o, threshold, p, on, a, b));
   }
   setSeed(lo, hi);
 }
