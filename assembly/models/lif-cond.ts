@@ -92,8 +92,8 @@ function stepMean(dt: f64, tau: f64): f64 {
 // over a shared memory itself). One pointer moves; the other arrays are at
 // fixed distances from it (differences wrap harmlessly: addresses are 32-bit).
 @inline function condVec(
-  p: usize, vP: usize, oGe: usize, oGi: usize, oIe: usize, cand: usize, count: i32,
-  c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128,
+  p: usize, vP: usize, oGe: usize, oGi: usize, oIe: usize, oTh: usize, cand: usize, count: i32,
+  c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128, dth: v128, theta: bool,
 ): i32 {
   const v = v128.load(p), e = v128.load(p + oGe), g = v128.load(p + oGi);
   const c = f32x4.add(c0, f32x4.mul(kb, v128.load(p + oIe)));
@@ -101,8 +101,28 @@ function stepMean(dt: f64, tau: f64): f64 {
     f32x4.add(f32x4.mul(c1, v), c),
     f32x4.add(f32x4.mul(f32x4.mul(ke, e), f32x4.sub(eex, v)), f32x4.mul(f32x4.mul(ki, g), f32x4.sub(ein, v))));
   v128.store(p, flushTiny(vn));
-  const mask = i32x4.bitmask(f32x4.ge(vn, th));
+  const thr = theta ? f32x4.add(th, f32x4.mul(dth, v128.load(p + oTh))) : th;
+  const mask = i32x4.bitmask(f32x4.ge(vn, thr));
   if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>(p - vP) << 2) | <u32>mask); count++; }
+  return count;
+}
+
+// theta (a constant at each call): the adaptive threshold, stored lazily, times dth.
+@inline function condRun(
+  vP: usize, geP: usize, giP: usize, ieP: usize, thP: usize, n: i32, cand: usize,
+  c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128, dth: v128, theta: bool,
+): i32 {
+  let count = 0;
+  const oGe = geP - vP, oGi = giP - vP, oIe = ieP - vP, oTh = thP - vP;
+  const end = vP + (<usize>n << 2), end4 = vP + (<usize>(n >> 4) << 6);
+  let p = vP;
+  for (; p < end4; p += 64) {
+    count = condVec(p, vP, oGe, oGi, oIe, oTh, cand, count, c0, c1, kb, ke, ki, eex, ein, th, dth, theta);
+    count = condVec(p + 16, vP, oGe, oGi, oIe, oTh, cand, count, c0, c1, kb, ke, ki, eex, ein, th, dth, theta);
+    count = condVec(p + 32, vP, oGe, oGi, oIe, oTh, cand, count, c0, c1, kb, ke, ki, eex, ein, th, dth, theta);
+    count = condVec(p + 48, vP, oGe, oGi, oIe, oTh, cand, count, c0, c1, kb, ke, ki, eex, ein, th, dth, theta);
+  }
+  for (; p < end; p += 16) count = condVec(p, vP, oGe, oGi, oIe, oTh, cand, count, c0, c1, kb, ke, ki, eex, ein, th, dth, theta);
   return count;
 }
 
@@ -110,51 +130,14 @@ function stepMean(dt: f64, tau: f64): f64 {
   vP: usize, geP: usize, giP: usize, ieP: usize, n: i32, cand: usize,
   c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128,
 ): i32 {
-  let count = 0;
-  const oGe = geP - vP, oGi = giP - vP, oIe = ieP - vP;
-  const end = vP + (<usize>n << 2), end4 = vP + (<usize>(n >> 4) << 6);
-  let p = vP;
-  for (; p < end4; p += 64) {
-    count = condVec(p, vP, oGe, oGi, oIe, cand, count, c0, c1, kb, ke, ki, eex, ein, th);
-    count = condVec(p + 16, vP, oGe, oGi, oIe, cand, count, c0, c1, kb, ke, ki, eex, ein, th);
-    count = condVec(p + 32, vP, oGe, oGi, oIe, cand, count, c0, c1, kb, ke, ki, eex, ein, th);
-    count = condVec(p + 48, vP, oGe, oGi, oIe, cand, count, c0, c1, kb, ke, ki, eex, ein, th);
-  }
-  for (; p < end; p += 16) count = condVec(p, vP, oGe, oGi, oIe, cand, count, c0, c1, kb, ke, ki, eex, ein, th);
-  return count;
-}
-
-@inline function condVecTheta(
-  p: usize, vP: usize, oGe: usize, oGi: usize, oIe: usize, oTh: usize, cand: usize, count: i32,
-  c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128, dth: v128,
-): i32 {
-  const v = v128.load(p), e = v128.load(p + oGe), g = v128.load(p + oGi);
-  const c = f32x4.add(c0, f32x4.mul(kb, v128.load(p + oIe)));
-  const vn = f32x4.add(
-    f32x4.add(f32x4.mul(c1, v), c),
-    f32x4.add(f32x4.mul(f32x4.mul(ke, e), f32x4.sub(eex, v)), f32x4.mul(f32x4.mul(ki, g), f32x4.sub(ein, v))));
-  v128.store(p, flushTiny(vn));
-  const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(p + oTh)))));
-  if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>(p - vP) << 2) | <u32>mask); count++; }
-  return count;
+  return condRun(vP, geP, giP, ieP, vP, n, cand, c0, c1, kb, ke, ki, eex, ein, th, th, false);
 }
 
 @noinline function condLoopTheta(
   vP: usize, geP: usize, giP: usize, ieP: usize, thP: usize, n: i32, cand: usize,
   c0: v128, c1: v128, kb: v128, ke: v128, ki: v128, eex: v128, ein: v128, th: v128, dth: v128,
 ): i32 {
-  let count = 0;
-  const oGe = geP - vP, oGi = giP - vP, oIe = ieP - vP, oTh = thP - vP;
-  const end = vP + (<usize>n << 2), end4 = vP + (<usize>(n >> 4) << 6);
-  let p = vP;
-  for (; p < end4; p += 64) {
-    count = condVecTheta(p, vP, oGe, oGi, oIe, oTh, cand, count, c0, c1, kb, ke, ki, eex, ein, th, dth);
-    count = condVecTheta(p + 16, vP, oGe, oGi, oIe, oTh, cand, count, c0, c1, kb, ke, ki, eex, ein, th, dth);
-    count = condVecTheta(p + 32, vP, oGe, oGi, oIe, oTh, cand, count, c0, c1, kb, ke, ki, eex, ein, th, dth);
-    count = condVecTheta(p + 48, vP, oGe, oGi, oIe, oTh, cand, count, c0, c1, kb, ke, ki, eex, ein, th, dth);
-  }
-  for (; p < end; p += 16) count = condVecTheta(p, vP, oGe, oGi, oIe, oTh, cand, count, c0, c1, kb, ke, ki, eex, ein, th, dth);
-  return count;
+  return condRun(vP, geP, giP, ieP, thP, n, cand, c0, c1, kb, ke, ki, eex, ein, th, dth, true);
 }
 
 // Exponential Euler, four neurons at a time: with the conductances held over

@@ -77,24 +77,47 @@ export function synapticPropagator(tauS: f64, tauM: f64, es: f64, em: f64, dt: f
 }
 
 // Arrays are padded to whole vectors, so i + 3 < padded(n) for every i < n.
-// The loops go four vectors at a time (UNROLL), then one at a time: V8
+// The loops go four vectors at a time, then one at a time: V8
 // unrolls a small loop itself, but not one over a shared memory (the
 // threads' build), where the same loop ran 45 % slower (measured).
 // The arrays are at fixed distances from v (differences wrap harmlessly:
 // addresses are 32-bit), so one pointer moves. A candidate is the vector's
 // byte offset from vP times 4 (its neuron index x 16) or its lane mask.
 
+// One vector: bias adds R I_j to v_inf, theta adds the adaptive threshold
+// (stored lazily, times dth) to v_thresh. Both are constants at every call:
+// each loop below keeps only its own arithmetic.
 @inline function lifVec(
-  p: usize, vP: usize, oGe: usize, oGi: usize, cand: usize, count: i32,
-  em: v128, ce: v128, ci: v128, vinf: v128, th: v128,
+  p: usize, vP: usize, oGe: usize, oGi: usize, oIe: usize, oTh: usize, cand: usize, count: i32,
+  em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128, dth: v128, bias: bool, theta: bool,
 ): i32 {
   const v = v128.load(p), e = v128.load(p + oGe), g = v128.load(p + oGi);
+  const vinf = bias ? f32x4.add(vinf0, f32x4.mul(r, v128.load(p + oIe))) : vinf0;
   const vn = f32x4.add(
     f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
     f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
   v128.store(p, flushTiny(vn));
-  const mask = i32x4.bitmask(f32x4.ge(vn, th));
+  const thr = theta ? f32x4.add(th, f32x4.mul(dth, v128.load(p + oTh))) : th;
+  const mask = i32x4.bitmask(f32x4.ge(vn, thr));
   if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>(p - vP) << 2) | <u32>mask); count++; }
+  return count;
+}
+
+@inline function lifRun(
+  vP: usize, geP: usize, giP: usize, ieP: usize, thP: usize, n: i32, cand: usize,
+  em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128, dth: v128, bias: bool, theta: bool,
+): i32 {
+  let count = 0;
+  const oGe = geP - vP, oGi = giP - vP, oIe = ieP - vP, oTh = thP - vP;
+  const end = vP + (<usize>n << 2), end4 = vP + (<usize>(n >> 4) << 6);
+  let p = vP;
+  for (; p < end4; p += 64) {
+    count = lifVec(p, vP, oGe, oGi, oIe, oTh, cand, count, em, ce, ci, vinf0, r, th, dth, bias, theta);
+    count = lifVec(p + 16, vP, oGe, oGi, oIe, oTh, cand, count, em, ce, ci, vinf0, r, th, dth, bias, theta);
+    count = lifVec(p + 32, vP, oGe, oGi, oIe, oTh, cand, count, em, ce, ci, vinf0, r, th, dth, bias, theta);
+    count = lifVec(p + 48, vP, oGe, oGi, oIe, oTh, cand, count, em, ce, ci, vinf0, r, th, dth, bias, theta);
+  }
+  for (; p < end; p += 16) count = lifVec(p, vP, oGe, oGi, oIe, oTh, cand, count, em, ce, ci, vinf0, r, th, dth, bias, theta);
   return count;
 }
 
@@ -102,84 +125,21 @@ export function synapticPropagator(tauS: f64, tauM: f64, es: f64, em: f64, dt: f
   vP: usize, geP: usize, giP: usize, n: i32, cand: usize,
   em: v128, ce: v128, ci: v128, vinf: v128, th: v128,
 ): i32 {
-  let count = 0;
-  const oGe = geP - vP, oGi = giP - vP;
-  const end = vP + (<usize>n << 2), end4 = vP + (<usize>(n >> 4) << 6);
-  let p = vP;
-  for (; p < end4; p += 64) {
-    count = lifVec(p, vP, oGe, oGi, cand, count, em, ce, ci, vinf, th);
-    count = lifVec(p + 16, vP, oGe, oGi, cand, count, em, ce, ci, vinf, th);
-    count = lifVec(p + 32, vP, oGe, oGi, cand, count, em, ce, ci, vinf, th);
-    count = lifVec(p + 48, vP, oGe, oGi, cand, count, em, ce, ci, vinf, th);
-  }
-  for (; p < end; p += 16) count = lifVec(p, vP, oGe, oGi, cand, count, em, ce, ci, vinf, th);
-  return count;
+  return lifRun(vP, geP, giP, vP, vP, n, cand, em, ce, ci, vinf, vinf, th, th, false, false);
 }
 
 // With a constant current per neuron: v_inf = v_inf0 + R I_j.
-@inline function lifVecBias(
-  p: usize, vP: usize, oGe: usize, oGi: usize, oIe: usize, cand: usize, count: i32,
-  em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128,
-): i32 {
-  const v = v128.load(p), e = v128.load(p + oGe), g = v128.load(p + oGi);
-  const vinf = f32x4.add(vinf0, f32x4.mul(r, v128.load(p + oIe)));
-  const vn = f32x4.add(
-    f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
-    f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
-  v128.store(p, flushTiny(vn));
-  const mask = i32x4.bitmask(f32x4.ge(vn, th));
-  if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>(p - vP) << 2) | <u32>mask); count++; }
-  return count;
-}
-
 @noinline function lifLoopBias(
   vP: usize, geP: usize, giP: usize, ieP: usize, n: i32, cand: usize,
   em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128,
 ): i32 {
-  let count = 0;
-  const oGe = geP - vP, oGi = giP - vP, oIe = ieP - vP;
-  const end = vP + (<usize>n << 2), end4 = vP + (<usize>(n >> 4) << 6);
-  let p = vP;
-  for (; p < end4; p += 64) {
-    count = lifVecBias(p, vP, oGe, oGi, oIe, cand, count, em, ce, ci, vinf0, r, th);
-    count = lifVecBias(p + 16, vP, oGe, oGi, oIe, cand, count, em, ce, ci, vinf0, r, th);
-    count = lifVecBias(p + 32, vP, oGe, oGi, oIe, cand, count, em, ce, ci, vinf0, r, th);
-    count = lifVecBias(p + 48, vP, oGe, oGi, oIe, cand, count, em, ce, ci, vinf0, r, th);
-  }
-  for (; p < end; p += 16) count = lifVecBias(p, vP, oGe, oGi, oIe, cand, count, em, ce, ci, vinf0, r, th);
-  return count;
+  return lifRun(vP, geP, giP, ieP, vP, n, cand, em, ce, ci, vinf0, r, th, th, true, false);
 }
 
-// With an adaptive threshold: v_thresh + theta_j (theta stored lazily, times dth).
-@inline function lifVecTheta(
-  p: usize, vP: usize, oGe: usize, oGi: usize, oIe: usize, oTh: usize, cand: usize, count: i32,
-  em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128, dth: v128,
-): i32 {
-  const v = v128.load(p), e = v128.load(p + oGe), g = v128.load(p + oGi);
-  const vinf = f32x4.add(vinf0, f32x4.mul(r, v128.load(p + oIe)));
-  const vn = f32x4.add(
-    f32x4.add(f32x4.mul(em, f32x4.sub(v, vinf)), vinf),
-    f32x4.add(f32x4.mul(ce, e), f32x4.mul(ci, g)));
-  v128.store(p, flushTiny(vn));
-  const mask = i32x4.bitmask(f32x4.ge(vn, f32x4.add(th, f32x4.mul(dth, v128.load(p + oTh)))));
-  if (mask != 0) { store<u32>(cand + (<usize>count << 2), (<u32>(p - vP) << 2) | <u32>mask); count++; }
-  return count;
-}
-
+// With an adaptive threshold: v_thresh + theta_j.
 @noinline function lifLoopTheta(
   vP: usize, geP: usize, giP: usize, ieP: usize, thP: usize, n: i32, cand: usize,
   em: v128, ce: v128, ci: v128, vinf0: v128, r: v128, th: v128, dth: v128,
 ): i32 {
-  let count = 0;
-  const oGe = geP - vP, oGi = giP - vP, oIe = ieP - vP, oTh = thP - vP;
-  const end = vP + (<usize>n << 2), end4 = vP + (<usize>(n >> 4) << 6);
-  let p = vP;
-  for (; p < end4; p += 64) {
-    count = lifVecTheta(p, vP, oGe, oGi, oIe, oTh, cand, count, em, ce, ci, vinf0, r, th, dth);
-    count = lifVecTheta(p + 16, vP, oGe, oGi, oIe, oTh, cand, count, em, ce, ci, vinf0, r, th, dth);
-    count = lifVecTheta(p + 32, vP, oGe, oGi, oIe, oTh, cand, count, em, ce, ci, vinf0, r, th, dth);
-    count = lifVecTheta(p + 48, vP, oGe, oGi, oIe, oTh, cand, count, em, ce, ci, vinf0, r, th, dth);
-  }
-  for (; p < end; p += 16) count = lifVecTheta(p, vP, oGe, oGi, oIe, oTh, cand, count, em, ce, ci, vinf0, r, th, dth);
-  return count;
+  return lifRun(vP, geP, giP, ieP, thP, n, cand, em, ce, ci, vinf0, r, th, dth, true, true);
 }
