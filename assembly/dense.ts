@@ -174,10 +174,10 @@ export function gemm(
   if (n8 == n) return;
   // The last n - n8 columns: a panel padded with zero columns, each block
   // of C into a 4 x 8 scratch (alpha applied, as the kernel does), then its
-  // valid columns into C. The kernel's lanes sum in dot1's order, so this
-  // is what dot1 gives, at the speed of the kernel (a column by dot1 walks
-  // B with a stride, one dependent add at a time: 100 x 20 x 500 took 140
-  // µs, 100 x 16 x 500 38).
+  // valid columns into C. Each lane sums over k in order, as the scalar dot
+  // product these columns had did, so the values are the same, at the
+  // kernel's speed (the dot product walked B with a stride, one dependent
+  // add at a time: 100 x 20 x 500 took 140 µs, 100 x 16 x 500 38).
   const w = n - n8;
   const P = scratchOf((<usize>k << 5) + 128), T = P + (<usize>k << 5);
   for (let p = 0; p < k; p++) {
