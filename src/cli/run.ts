@@ -6,6 +6,8 @@ import type { Command } from './command.js';
 import { loadModelSource, applyOverrides } from '../model/load.js';
 import { validateModel, type Limits } from '../model/validate.js';
 import { runModel } from '../record/run-model.js';
+import { NEURONS_PER_THREAD } from '../sim/simulation.js';
+import { NEURON_MODELS } from '../model/neurons/index.js';
 import { ProgressBar } from './progress.js';
 import { table, formatCount, formatRate } from '../core/table.js';
 import { numberOption, parseIds, stringList, shownPath } from './options.js';
@@ -34,6 +36,9 @@ export function limitsFrom(values: Record<string, unknown>): Partial<Limits> {
   return limits;
 }
 
+// The models whose update the threads split (each says so in its host file).
+const THREADED_MODELS = NEURON_MODELS.filter((m) => m.threaded).map((m) => m.name).join(', ').replace(/, ([^,]*)$/, ' or $1');
+
 export const runCommand: Command = {
   summary: 'run a model file or a preset and write spikes and a summary',
   usage: `hebb run MODEL.json|PRESET [options]
@@ -48,7 +53,7 @@ export const runCommand: Command = {
   --json              print the summary as JSON
   --kernel FLAVOR     release (default) or debug (bounds-checked)
   --threads N         threads that run each step (default: the cores, at most one
-                      per 16000 lif, lif_cond or izhikevich neurons); the spikes
+                      per ${NEURONS_PER_THREAD} ${THREADED_MODELS} neurons); the spikes
                       do not depend on it
   --save-state FILE   save the whole network state at the end (weights, traces,
                       neuron state, spikes in flight, time)

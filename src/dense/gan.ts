@@ -183,7 +183,7 @@ export class Gan {
   noise(count: number): Float32Array {
     const m = this.dense.mat(count, this.o.latent);
     this.dense.uniformKeyed(m, 2, -1, this.rng.key, this.draws, 0, 0, NOISE_STREAM);
-    const z = this.dense.view(m.ptr, m.size).slice();
+    const z = m.toArray();
     m.free();
     this.draws += z.length;
     return z;

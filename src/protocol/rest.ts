@@ -65,7 +65,7 @@ export const CreateRun = Type.Object({
   pace: Type.Optional(Pace),
   wait_for_watcher: Type.Optional(Type.Boolean({ default: true, description: 'start when the first watcher connects' })),
   stop_when_unwatched: Type.Optional(Type.Boolean({ default: false, description: 'stop when the last watcher leaves' })),
-  threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'threads that run each step (default: the cores, at most one per 16000 neurons whose update threads split; never more than the server\'s cores); the spikes do not depend on it' })),
+  threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'threads that run each step (default: the cores, fewer for networks too small to gain from them; never more than the server\'s cores); the spikes do not depend on it' })),
 }, { additionalProperties: false });
 export type CreateRun = Static<typeof CreateRun>;
 

@@ -78,7 +78,7 @@ export interface SimulationOptions {
 // 0.82x at 32000, COBA 0.81x and 0.78x; at 8000 both slower. A default should
 // never make a run slower, so 32000 neurons is the first size that gets two;
 // --threads asks for more.
-const NEURONS_PER_THREAD = 16000;
+export const NEURONS_PER_THREAD = 16000;
 
 /** Threads a model runs on unless told: the cores, capped by the size of what threads split. */
 export function defaultThreads(model: ValidModel): number {
