@@ -13,7 +13,7 @@
 // ------------------------------------------------------------------ models
 export { validateModel, DEFAULT_LIMITS, type ValidModel, type Limits } from './model/validate.js';
 export { Model as ModelSchema, type Model, type Population, type Projection } from './model/schema.js';
-export { listPresets, loadPreset, loadModelSource, applyOverrides, type PresetInfo } from './model/load.js';
+export { listPresets, loadPreset, loadModelSource, applyOverrides, resolveWeightFiles, type PresetInfo } from './model/load.js';
 export { NEURON_MODELS, MODEL_NAMES, neuronModel, type NeuronModel } from './model/neurons/index.js';
 export { CONNECT_RULES } from './model/connect.js';
 export { PLASTICITY_RULES } from './model/plasticity.js';
@@ -31,6 +31,10 @@ export { saveCheckpoint, loadCheckpoint } from './sim/checkpoint-file.js';
 export { runModel, type RunModelOptions, type RunModelResult } from './record/run-model.js';
 export { readSpikeFile, decodeSpikeFile, type SpikeFileContents } from './record/spike-files.js';
 export { trainStatistics, type TrainStatistics, type StatisticsOptions, type SpikeTrains } from './analysis/spikes.js';
+
+// ------------------------------------------------------------------ trained weights of rate-coded modules
+export { WEIGHTS_FORMAT, WEIGHTS_VERSION, moduleParamShapes, type WeightsDocument, type WeightsMatrix, type ParamShape } from './model/weights.js';
+export { saveWeights, loadWeights } from './dense/weights.js';
 
 // ------------------------------------------------------------------ experiments
 export { EXPERIMENTS, describeOptions, parseOptions, optionsFromArgs, defaultOptions, type Experiment, type ExperimentResult, type Check, type OptionInfo } from './experiments/index.js';

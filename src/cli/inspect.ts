@@ -1,7 +1,7 @@
 // hebb validate and hebb presets: look at models without running them.
 
 import type { Command } from './command.js';
-import { loadModelSource, applyOverrides, listPresets } from '../model/load.js';
+import { loadModelSource, applyOverrides, resolveWeightFiles, listPresets } from '../model/load.js';
 import { validateModel } from '../model/validate.js';
 import { modelOptions, modelOptionsHelp, limitsFrom } from './run.js';
 import { stringList } from './options.js';
@@ -13,8 +13,8 @@ export const validateCommand: Command = {
   options: { json: { type: 'boolean' }, ...modelOptions },
   positionals: [1, 1],
   run({ positionals, values }) {
-    const { model, source } = loadModelSource(positionals[0]!);
-    const valid = validateModel(applyOverrides(model, stringList(values.set)), { limits: limitsFrom(values), source });
+    const { model, source, dir } = loadModelSource(positionals[0]!);
+    const valid = validateModel(resolveWeightFiles(applyOverrides(model, stringList(values.set)), dir), { limits: limitsFrom(values), source });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(valid, null, 2)}\n`);
     } else {

@@ -3,7 +3,7 @@
 
 import { resolve } from 'node:path';
 import type { Command } from './command.js';
-import { loadModelSource, applyOverrides } from '../model/load.js';
+import { loadModelSource, applyOverrides, resolveWeightFiles } from '../model/load.js';
 import { validateModel, type Limits } from '../model/validate.js';
 import { runModel } from '../record/run-model.js';
 import { NEURONS_PER_THREAD } from '../sim/simulation.js';
@@ -69,8 +69,8 @@ Writes summary.json, spikes.csv, spikes.msgpack (and state.csv) to DIR.`,
   },
   positionals: [1, 1],
   async run({ positionals, values }) {
-    const { model: raw, source } = loadModelSource(positionals[0]!);
-    const model = applyOverrides(raw, stringList(values.set)) as Record<string, unknown>;
+    const { model: raw, source, dir } = loadModelSource(positionals[0]!);
+    const model = resolveWeightFiles(applyOverrides(raw, stringList(values.set)), dir) as Record<string, unknown>;
     const duration = numberOption(values.duration, '--duration', { min: 0 });
     const dt = numberOption(values.dt, '--dt', { exclusiveMin: 0 });
     const seed = numberOption(values.seed, '--seed', { min: 0, integer: true });

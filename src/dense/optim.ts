@@ -23,9 +23,19 @@ export class Optimizer {
   /** Global gradient norm at the last step (before clipping); kept only when clipping. */
   lastNorm = 0;
 
-  constructor(private readonly dense: Dense, readonly params: Param[], readonly options: OptimizerOptions) {
+  /** A copy of the options given: setLearningRate changes this optimizer's only. */
+  readonly options: OptimizerOptions;
+
+  constructor(private readonly dense: Dense, readonly params: Param[], options: OptimizerOptions) {
+    this.options = { ...options };
     this.moments = options.kind === 'adam' ? params.map((p) => ({ m: dense.mat(p.w.rows, p.w.cols), v: dense.mat(p.w.rows, p.w.cols) }))
       : options.momentum ? params.map((p) => ({ m: dense.mat(p.w.rows, p.w.cols), v: dense.mat(1, 1) })) : [];
+  }
+
+  /** The learning rate from the next step on (a schedule sets it between steps). */
+  setLearningRate(lr: number): void {
+    if (!(lr >= 0)) throw new RangeError(`learning rate ${lr}: must be a number >= 0`);
+    this.options.lr = lr;
   }
 
   zeroGrad(): void {

@@ -15,7 +15,7 @@
 import { Dense, Mat } from '../kernel/dense.js';
 import { Scratch } from './scratch.js';
 import { gatherRows } from './batches.js';
-import { Optimizer, type OptimizerOptions } from './optim.js';
+import { Optimizer, type OptimizerOptions, type Param } from './optim.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
 import { softplus, logSigmoid } from './scalar.js';
 
@@ -60,8 +60,12 @@ export class Rbm {
     this.b.set(Array.from(mean, (s) => { const p = Math.min(0.99, Math.max(0.01, s / indices.length)); return Math.log(p / (1 - p)); }));
   }
 
+  params(): Param[] {
+    return [{ name: 'W', w: this.W, g: this.gW }, { name: 'b', w: this.b, g: this.gb }, { name: 'c', w: this.c, g: this.gc }];
+  }
+
   optimizer(options: OptimizerOptions): Optimizer {
-    return new Optimizer(this.dense, [{ name: 'W', w: this.W, g: this.gW }, { name: 'b', w: this.b, g: this.gb }, { name: 'c', w: this.c, g: this.gc }], options);
+    return new Optimizer(this.dense, this.params(), options);
   }
 
   private buf(name: string, B: number, cols: number): Mat {

@@ -112,7 +112,7 @@ export function runDbmMnist(o: DbmMnistOptions, ctx: ExperimentContext): Experim
   if (o.curve_betas > 0) curve.push(evaluate(0, 0, o.curve_betas, 20));
   for (let e = 1; e <= o.epochs && !ctx.shouldStop?.(); e++) {
     // The learning rate falls as 1 / (1 + epoch / 10), as persistent chains need (Tieleman 2008).
-    opt.options.lr = o.lr / (1 + (e - 1) / 10);
+    opt.setLearningRate(o.lr / (1 + (e - 1) / 10));
     const t0 = performance.now();
     dbm.trainEpoch(digits.images, Array.from(permutation(sp.train.length, o.seed * 300 + e), (i) => sp.train[i]!), opt, { batch: o.batch, chains: o.chains, sweeps: 1, mfIterations: o.mf_iterations }, { rng: binarizer, epoch: 100 + e });
     const seconds = (performance.now() - t0) / 1000;

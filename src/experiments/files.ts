@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { writeFileAtomic, makeDir, removeStaleTemps } from '../core/atomic.js';
 import type { ExperimentResult } from './types.js';
+import type { WeightsDocument } from '../model/weights.js';
 import { figureSvg } from '../figures/svg.js';
 import { experimentReport } from './report.js';
 
@@ -32,4 +33,9 @@ export function writeExperiment(name: string, outDir: string, params: Record<str
   for (const [file, bytes] of Object.entries(result.binaries ?? {})) writeFileAtomic(join(outDir, file), bytes);
   writeFileAtomic(summaryFile, `${JSON.stringify(experimentSummary(name, params, result), null, 2)}\n`);
   return ['summary.json', ...Object.keys(files), ...Object.keys(result.binaries ?? {})];
+}
+
+/** A weights document as the bytes of its file (JSON). */
+export function weightsFile(doc: WeightsDocument): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(doc)}\n`);
 }

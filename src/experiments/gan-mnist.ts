@@ -17,6 +17,8 @@ import { Dense } from '../kernel/dense.js';
 import { Gan, parzenLogLikelihood } from '../dense/gan.js';
 import { loadDigits, split, permutation, SIDE, PIXELS } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
+import { saveWeights } from '../dense/weights.js';
+import { weightsFile } from './files.js';
 import { digitClassifier, recognise, recognisedReport, recognitionFigure, CONFIDENT } from './recognise.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { UsageError } from '../core/errors.js';
@@ -78,6 +80,11 @@ export function runGanMnist(o: GanMnistOptions, ctx: ExperimentContext): Experim
       ctx.progress?.(`step ${s}: D loss ${last?.d_loss.toFixed(3)}, G loss ${last?.g_loss.toFixed(3)}`);
     }
   }
+  // The trained generator, for a gan module (latent population of o.latent -> 784 pixels).
+  binaries['generator.weights.json'] = weightsFile(saveWeights('gan', gan.G.params('G'), {
+    experiment: 'gan-mnist', hidden: o.g_hidden, latent: o.latent, steps, seed: o.seed,
+    module: `type "gan", input a population of ${o.latent}, output one of ${PIXELS}, hidden [${o.g_hidden.join(', ')}]`,
+  }));
   const seconds = (performance.now() - t0) / 1000;
 
   // Parzen windows: sigma by the validation digits, then the test digits' log-likelihood.

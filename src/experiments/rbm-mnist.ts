@@ -17,14 +17,16 @@ import { Philox, STREAM_USER_TS } from '../core/philox.js';
 import { UsageError } from '../core/errors.js';
 import { loadDigits, split, permutation, SIDE, PIXELS } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
+import { saveWeights } from '../dense/weights.js';
+import { weightsFile } from './files.js';
 import type { Limits } from '../model/validate.js';
 import { layeredUnits } from './binary-layers.js';
 import { linearAccuracy } from './linear.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { correlation } from './stats.js';
 
-export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; cd_k: number; binarize: boolean; train: number; test: number; dbn_hidden: number; ais_betas: number; ais_runs: number; seed: number }
-export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, cd_k: 10, binarize: false, train: 8000, test: 2000, dbn_hidden: 0, ais_betas: 14500, ais_runs: 100, seed: 1 };
+export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; cd_k: number; binarize: boolean; train: number; test: number; dbn_hidden: number; ais_betas: number; ais_runs: number; seed: number; lr_decay: 'none' | 'linear' }
+export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, lr_decay: 'none', cd_k: 10, binarize: false, train: 8000, test: 2000, dbn_hidden: 0, ais_betas: 14500, ais_runs: 100, seed: 1 };
 
 // Salakhutdinov & Murray (2008, Table 2): AIS test log-likelihoods of RBMs
 // with 500 hidden units trained on all 60000 MNIST digits (nats).
@@ -108,6 +110,8 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
     const binarizer = new Philox(o.seed + 2000);
     for (let e = 1; e <= o.epochs && !ctx.shouldStop?.(); e++) {
       const order = Array.from(permutation(sp.train.length, o.seed * 100 + e), (i) => sp.train[i]!);
+      // Linear decay: epoch e of E trains at (E - e + 1) / E of the rate, the last at 1 / E of it.
+      if (o.lr_decay === 'linear') opt.setLearningRate(o.lr * m.lrScale * (o.epochs - e + 1) / o.epochs);
       const t0 = performance.now();
       rbm.trainEpoch(digits.images, order, opt, { ...m.cd, batch: o.batch }, o.binarize ? { rng: binarizer, epoch: e } : undefined);
       const seconds = (performance.now() - t0) / 1000;
@@ -150,6 +154,11 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
     const sg = imageGrid(samples, 20, SIDE, SIDE, 10, false);
     binaries[`samples_${m.name}.png`] = encodePng(sg.pixels, sg.width, sg.height);
     if (m.name === 'cd1') cd1 = rbm;
+    // The trained machine, for an rbm module (784 visible input -> o.hidden output).
+    binaries[`rbm-${m.name}.weights.json`] = weightsFile(saveWeights('rbm', rbm.params(), {
+      experiment: 'rbm-mnist', method: m.label, hidden: o.hidden, epochs: finals[m.name]?.epoch ?? 0, seed: o.seed, binarized: o.binarize, held_out_log_likelihood: ais[m.name]?.test_log_likelihood,
+      module: `type "rbm", input a population of ${SIDE * SIDE}, output one of ${o.hidden}`,
+    }));
   }
 
   const checks: Check[] = [];

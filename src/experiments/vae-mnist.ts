@@ -14,6 +14,8 @@ import { Vae } from '../dense/vae.js';
 import { Philox } from '../core/philox.js';
 import { loadDigits, split, permutation, SIDE, PIXELS, type Digits } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
+import { saveWeights } from '../dense/weights.js';
+import { weightsFile } from './files.js';
 import { binarizeStochastic, PAPER_LOG_LIKELIHOOD } from './rbm-mnist.js';
 import { digitClassifier, recognise, recognisedReport, recognitionFigure, CONFIDENT } from './recognise.js';
 import { normalQuantile } from '../core/quantile.js';
@@ -89,6 +91,11 @@ export function runVaeMnist(o: VaeMnistOptions, ctx: ExperimentContext): Experim
   }
   const rg = imageGrid(pairs, 2 * nRec, SIDE, SIDE, 10, false);
   binaries['reconstructions.png'] = encodePng(rg.pixels, rg.width, rg.height);
+  // The trained VAE, for a vae module (latent population of o.latent -> 784 pixels).
+  binaries['vae.weights.json'] = weightsFile(saveWeights('vae', vae.params(), {
+    experiment: 'vae-mnist', hidden: [o.hidden], latent: o.latent, epochs: last.epoch, seed: o.seed, held_out_elbo: last.test_elbo,
+    module: `type "vae", input a population of ${o.latent}, output one of ${PIXELS}, hidden [${o.hidden}]`,
+  }));
 
   // Does a classifier of real digits recognise the samples?
   ctx.progress?.('a classifier of real digits labels the samples');

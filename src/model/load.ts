@@ -3,9 +3,9 @@
 // before validation, so they are checked like the rest of the model.
 
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { packagePath } from '../core/paths.js';
-import { FileFormatError, UsageError } from '../core/errors.js';
+import { FileFormatError, ModelError, UsageError } from '../core/errors.js';
 import { closest } from '../core/closest.js';
 import { parseJson, tooDeep, UNSAFE_KEYS, MAX_JSON_DEPTH } from '../core/json.js';
 
@@ -40,8 +40,11 @@ export function loadPreset(name: string): unknown {
   return parseJson(readFileSync(file, 'utf8'));
 }
 
-/** Reads a model file, or a preset when the argument names one and is not a file. */
-export function loadModelSource(arg: string): { model: unknown; source: string } {
+/**
+ * Reads a model file, or a preset when the argument names one and is not a
+ * file; `dir` is where the file's relative names (module weights) start.
+ */
+export function loadModelSource(arg: string): { model: unknown; source: string; dir: string } {
   if (arg.endsWith('.json') || arg.includes('/') || existsSync(arg)) {
     let text: string;
     try {
@@ -57,9 +60,9 @@ export function loadModelSource(arg: string): { model: unknown; source: string }
     }
     const deep = tooDeep(model);
     if (deep !== undefined) throw new FileFormatError(arg, `nests deeper than ${MAX_JSON_DEPTH} levels (at ${deep}): not a model`);
-    return { model, source: arg };
+    return { model, source: arg, dir: dirname(resolve(arg)) };
   }
-  return { model: loadPreset(arg), source: `preset ${arg}` };
+  return { model: loadPreset(arg), source: `preset ${arg}`, dir: process.cwd() };
 }
 
 /**
@@ -97,5 +100,37 @@ export function applyOverrides(model: unknown, overrides: readonly string[]): un
     }
     node[keys[keys.length - 1]!] = value;
   }
+  return out;
+}
+
+/**
+ * Replaces each module's weights given as a file name by the document in
+ * that file (relative names start at `dir`, the model file's folder); the
+ * validator then checks the documents like the rest of the model. Returns
+ * the model (a copy where something was read).
+ */
+export function resolveWeightFiles(model: unknown, dir: string): unknown {
+  const modules = (model as { modules?: unknown } | null)?.modules;
+  if (!Array.isArray(modules) || !modules.some((m) => typeof (m as { weights?: unknown } | null)?.weights === 'string')) return model;
+  const out = { ...(model as Record<string, unknown>), modules: [...modules] };
+  modules.forEach((m, k) => {
+    const name = (m as { weights?: unknown } | null)?.weights;
+    if (typeof name !== 'string') return;
+    const file = resolve(dir, name), at = `/modules/${k}/weights`;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (cause) {
+      throw new ModelError([{ path: at, message: `cannot read the weights file ${file} (${(cause as NodeJS.ErrnoException).code ?? cause})` }]);
+    }
+    let doc: unknown;
+    try {
+      doc = parseJson(text);
+    } catch (cause) {
+      throw new ModelError([{ path: at, message: `the weights file ${file} is not valid JSON: ${(cause as Error).message}` }]);
+    }
+    if (tooDeep(doc) !== undefined) throw new ModelError([{ path: at, message: `the weights file ${file} nests deeper than ${MAX_JSON_DEPTH} levels: not a weights document` }]);
+    out.modules[k] = { ...(m as Record<string, unknown>), weights: doc };
+  });
   return out;
 }

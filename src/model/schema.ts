@@ -217,6 +217,10 @@ export const Module = Type.Object({
   max_rate: Type.Optional(Type.Number({ description: 'output rate (Hz) of activity 1', unit: 'Hz', default: 100, minimum: 0 })),
   hidden: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 8192 }), { maxItems: 16, description: 'mlp, gan: sizes of the hidden layers (gan default [256, 512, 1024]); vae: its one hidden layer (default [500])' })),
   seed: Type.Optional(Type.Integer({ minimum: 0, description: 'seed of the initial weights (default the model seed)' })),
+  weights: Type.Optional(Type.Unknown({
+    title: 'a weights document { "format": "hebb-weights", "version": 1, "kind", "params" }, or in a model file the name of one',
+    description: 'trained weights instead of random ones: the document an experiment writes (vae-mnist: vae.weights.json, gan-mnist: generator.weights.json, rbm-mnist: rbm-METHOD.weights.json); a file name is read relative to the model file',
+  })),
 }, { additionalProperties: false, description: 'a rate-coded module: spikes -> rates -> layer -> rates -> spikes' });
 export type Module = Static<typeof Module>;
 

@@ -13,6 +13,7 @@ import { NEURON_MODELS, neuronModel, modelVariables, populationVariables, variab
 import { connectionRule } from './connect.js';
 import { plasticityRule } from './plasticity.js';
 import { msToSteps } from './units.js';
+import { moduleHidden, moduleParamShapes, weightsIssues } from './weights.js';
 
 export { lowestOf, highestOf } from './values.js';
 export { patternCount } from './neurons/index.js';
@@ -333,6 +334,11 @@ function checkRules(m: ValidModel, limits: Limits, issues: Issue[]): void {
     if (mod.hidden !== undefined && mod.type !== 'mlp' && mod.type !== 'vae' && mod.type !== 'gan') add(`${at}/hidden`, `only an mlp, a vae and a gan have hidden layers; the ${mod.type}'s size is its output population's`);
     if (mod.type === 'vae' && mod.hidden !== undefined && mod.hidden.length !== 1) add(`${at}/hidden`, `a vae's decoder has one hidden layer: give one size (got ${mod.hidden.length})`);
     if (input && output && mod.type === 'mlp' && output.size < 2) add(`${at}/output`, `an mlp's softmax needs at least 2 outputs ("${mod.output}" has ${output.size})`);
+    if (mod.weights !== undefined && input && output) {
+      const hidden = moduleHidden(mod.type, mod.hidden);
+      const what = `from "${mod.input}" (${input.size}) to "${mod.output}" (${output.size})${hidden.length ? ` with hidden [${hidden.join(', ')}]` : ''}`;
+      for (const issue of weightsIssues(mod.weights, `${at}/weights`, mod.type, moduleParamShapes(mod.type, input.size, output.size, mod.hidden), what)) add(issue.path, issue.message);
+    }
   });
 
   const rec = m.record;

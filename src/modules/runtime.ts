@@ -2,8 +2,9 @@
 // encoder reads the input population's spikes as rates, the layer takes one
 // step, and its activity in [0, 1] sets the output population's rates
 // (max_rate x activity) until the next update. Weights start random
-// (seeded); code reaches the layer (module.rbm, .mlp, .recurrent, .vae,
-// .gan) to load or train them.
+// (seeded), or from the module's weights document (src/model/weights.ts);
+// code reaches the layer (module.rbm, .mlp, .recurrent, .vae, .gan) to load
+// or train them.
 
 import type { Kernel } from '../kernel/kernel.js';
 import type { Device, Emit } from '../sim/devices.js';
@@ -18,6 +19,9 @@ import { RecurrentNet } from '../dense/recurrent.js';
 import { Vae } from '../dense/vae.js';
 import { Gan } from '../dense/gan.js';
 import { normalQuantile } from '../core/quantile.js';
+import { moduleHidden, type WeightsDocument } from '../model/weights.js';
+import { loadWeights } from '../dense/weights.js';
+import type { Param } from '../dense/optim.js';
 import { SpikeEncoder } from './bridge.js';
 import type { ModuleSample } from '../sim/recording.js';
 
@@ -53,14 +57,18 @@ export class RateModule implements Device {
     this.everySteps = Math.max(1, msToSteps(interval, model.dt));
     this.encoder = new SpikeEncoder(kernel, input.index, input.size, spec.encoder ?? { kind: 'count' }, this.everySteps * model.dt);
     const seed = spec.seed ?? model.seed;
-    if (spec.type === 'rbm') this.rbm = new Rbm(dense, input.size, output.size, seed);
-    else if (spec.type === 'mlp') this.mlp = new Mlp(dense, [input.size, ...(spec.hidden ?? []), output.size], 'sigmoid', seed);
-    else if (spec.type === 'vae') this.vae = new Vae(dense, output.size, spec.hidden?.[0] ?? 500, input.size, seed);
-    else if (spec.type === 'gan') this.gan = new Gan(dense, output.size, { latent: input.size, gHidden: spec.hidden ?? [256, 512, 1024], dHidden: [1], seed });
+    const hidden = moduleHidden(spec.type, spec.hidden);
+    let params: Param[];
+    if (spec.type === 'rbm') params = (this.rbm = new Rbm(dense, input.size, output.size, seed)).params();
+    else if (spec.type === 'mlp') params = (this.mlp = new Mlp(dense, [input.size, ...hidden, output.size], 'sigmoid', seed)).params();
+    else if (spec.type === 'vae') params = (this.vae = new Vae(dense, output.size, hidden[0]!, input.size, seed)).params();
+    else if (spec.type === 'gan') params = (this.gan = new Gan(dense, output.size, { latent: input.size, gHidden: hidden, dHidden: [1], seed })).G.params('G');
     else {
-      this.recurrent = new RecurrentNet(dense, { cell: spec.type, inputs: input.size, hidden: output.size, outputs: 1 }, seed);
+      params = (this.recurrent = new RecurrentNet(dense, { cell: spec.type, inputs: input.size, hidden: output.size, outputs: 1 }, seed)).params();
       this.state = { h: new Float32Array(output.size), C: new Float32Array(output.size) };
     }
+    // The validator checked the document against these very shapes.
+    if (spec.weights !== undefined) loadWeights(params, spec.weights as WeightsDocument);
   }
 
   stepsToSample(step: number): number { return this.everySteps - (step % this.everySteps); }

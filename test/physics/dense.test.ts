@@ -8,6 +8,7 @@ import { Dense } from '../../src/kernel/dense.js';
 import { Mlp, mlpLossF64, type Activation } from '../../src/dense/mlp.js';
 import { RecurrentNet, recurrentLossF64, type Cell } from '../../src/dense/recurrent.js';
 import { Rbm } from '../../src/dense/rbm.js';
+import { Optimizer } from '../../src/dense/optim.js';
 import { Philox } from '../../src/core/philox.js';
 import { loadDigits, split, PIXELS } from '../../src/data/mnist.js';
 import { validateModel } from '../../src/model/validate.js';
@@ -43,6 +44,21 @@ describe('dense SIMD kernels', () => {
       for (let i = 0; i < m * n; i++) expect(Math.abs(c[i]! - (0.5 * ref[i]! + 2 * Cv[i]!))).toBeLessThan(1e-5 * Math.sqrt(k) + 1e-6);
       [A, B, C].forEach((x) => x.free());
     }
+  });
+
+  it('SGD with momentum follows v = mu v + g, w -= lr v, with the rate a schedule sets, and only its own', () => {
+    const w = d.mat(1, 2, new Float32Array([1, -1])), g = d.mat(1, 2, new Float32Array([0.5, 2]));
+    const shared = { kind: 'sgd' as const, lr: 0.1, momentum: 0.5 };
+    const opt = new Optimizer(d, [{ name: 'w', w, g }], shared);
+    const other = new Optimizer(d, [{ name: 'w', w: d.mat(1, 2), g: d.mat(1, 2) }], shared);
+    opt.step();                    // v = g; w = w0 - 0.1 g
+    opt.setLearningRate(0.01);
+    opt.step();                    // v = 0.5 g + g = 1.5 g; w -= 0.01 * 1.5 g
+    const expected = [1 - 0.1 * 0.5 - 0.015 * 0.5, -1 - 0.1 * 2 - 0.015 * 2];
+    w.toArray().forEach((x, i) => expect(x).toBeCloseTo(expected[i]!, 6));
+    expect(shared.lr).toBe(0.1);
+    expect(other.options.lr).toBe(0.1);
+    expect(() => opt.setLearningRate(-1)).toThrow(/learning rate -1/);
   });
 
   it('gemm refuses mismatched shapes', () => {

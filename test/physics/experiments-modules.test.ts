@@ -3,6 +3,15 @@
 import { describe, it, expect } from 'vitest';
 import { EXPERIMENTS } from '../../src/experiments/index.js';
 import { optionsFromArgs } from '../../src/experiments/index.js';
+import { validateModel } from '../../src/model/validate.js';
+
+// A model with one module from a poisson population of nIn to one of nOut.
+function moduleOf(type: string, nIn: number, nOut: number, extra: Record<string, unknown>) {
+  return {
+    populations: [{ name: 'in', size: nIn, model: 'poisson', params: { rate: 10 } }, { name: 'out', size: nOut, model: 'poisson', params: { rate: 0 } }],
+    modules: [{ name: 'm', type, input: 'in', output: 'out', ...extra }],
+  };
+}
 
 async function run(name: string, args: string[] = []) {
   const exp = EXPERIMENTS[name]!;
@@ -24,6 +33,12 @@ describe('rate-coded module experiments', () => {
     const r = await run('rbm-mnist', ['--epochs', '2', '--hidden', '64', '--test', '500', '--ais_betas', '500', '--ais_runs', '20']);
     const failed = r.checks.filter((c) => !c.pass && !c.name.startsWith('pcd'));
     expect(failed.map((c) => `${c.name}: ${c.measured}`)).toEqual([]);
+    // Each trained machine as the weights of an rbm module (784 -> 64), ready to load.
+    for (const m of ['cd1', 'cd10', 'pcd']) {
+      const doc = JSON.parse(new TextDecoder().decode(r.binaries![`rbm-${m}.weights.json`]!));
+      expect(doc.about.experiment).toBe('rbm-mnist');
+      expect(() => validateModel(moduleOf('rbm', 784, 64, { weights: doc }))).not.toThrow();
+    }
     const res = r.results as {
       curves: unknown[]; final: { reconstruction_error: number; pseudo_log_likelihood: number };
       likelihood: { ais: Record<string, { test_log_likelihood: number; test_log_likelihood_low: number; train_log_likelihood: number; log_z: number }>; base_rate_test_log_likelihood: number; paper: Record<string, unknown> };
@@ -90,6 +105,11 @@ describe('rate-coded module experiments', () => {
     expect(at(/^VAE samples/).at90).toBe((res.recognised as unknown as { samples: number }).samples);
     for (const s of fig.series) for (let k = 1; k < s.y.length; k++) expect(s.y[k]!).toBeLessThanOrEqual(s.y[k - 1]!);
     for (const f of ['samples.png', 'reconstructions.png', 'manifold.png']) expect(Array.from(r.binaries![f]!.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+    // The trained VAE as the weights of a vae module (latent 20 -> 784 pixels, hidden [100]); not of another hidden size.
+    const doc = JSON.parse(new TextDecoder().decode(r.binaries!['vae.weights.json']!));
+    expect(doc.about.held_out_elbo).toBe(fin.test_elbo);
+    expect(() => validateModel(moduleOf('vae', 20, 784, { hidden: [100], weights: doc }))).not.toThrow();
+    expect(() => validateModel(moduleOf('vae', 20, 784, { weights: doc }))).toThrow(/hidden \[500\] needs 784 x 500/);
   }, 120_000);
 
   it('gan-mnist (300 steps, small nets): loss curves, sample grids, the Parzen estimate with sigma from validation digits, the classifier\'s verdict', async () => {
@@ -112,6 +132,10 @@ describe('rate-coded module experiments', () => {
     const fin = (r.results as { final: { parzen_ll: number; parzen_sigma: number; recognisable: number } }).final;
     expect([fin.parzen_ll, fin.parzen_sigma, fin.recognisable]).toEqual([res.parzen.test_log_likelihood, res.parzen.sigma, res.recognised.samples]);
     expect(Object.keys(r.binaries!).filter((f) => f.startsWith('samples_step_'))).toEqual(['samples_step_75.png', 'samples_step_150.png', 'samples_step_225.png', 'samples_step_300.png']);
+    // The generator as the weights of a gan module (latent 100 -> 784 pixels, hidden [64, 128]).
+    const gen = JSON.parse(new TextDecoder().decode(r.binaries!['generator.weights.json']!));
+    expect(gen.about.steps).toBe(300);
+    expect(() => validateModel(moduleOf('gan', 100, 784, { hidden: [64, 128], weights: gen }))).not.toThrow();
   }, 120_000);
 
   it('dbm-mnist (100-100, 2000 digits): pretraining, joint training, AIS bound per epoch, the engine samples the DBM like the dense sampler', async () => {

@@ -61,6 +61,11 @@ describe('presets, experiments, validation', () => {
     ['an unknown key', (m: ReturnType<typeof tiny>) => { (m as Record<string, unknown>).durration = 5; }, '/durration', 'unknown property "durration" (did you mean "duration"?)'],
     ['a missing population', (m: ReturnType<typeof tiny>) => { m.projections[0]!.to = 'm'; }, '/projections/0/to', 'no population named "m"'],
     ['p above 1', (m: ReturnType<typeof tiny>) => { (m.projections[0] as { connect: object }).connect = { rule: 'fixed_probability', p: 3 }; }, '/projections/0/connect/p', 'must be <= 1 (got 3)'],
+    ['a weights file name (the server reads no file a request names)', (m: ReturnType<typeof tiny>) => {
+      const r = m as unknown as { populations: unknown[]; modules: unknown[] };
+      r.populations.push({ name: 'out', size: 4, model: 'poisson', params: { rate: 0 } });
+      r.modules = [{ name: 'rbm', type: 'rbm', input: 'src', output: 'out', weights: '/etc/passwd' }];
+    }, '/modules/0/weights', 'a weights file name ("/etc/passwd") is read when the model is loaded from a file (hebb run MODEL.json, or resolveWeightFiles in code); here give the document itself'],
   ])('answers 400 naming the field for %s', async (_what, change, path, message) => {
     const m = tiny();
     change(m);
