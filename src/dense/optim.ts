@@ -15,6 +15,8 @@ export interface OptimizerOptions {
   clip?: number;
   /** SGD: classical momentum (velocity = momentum velocity + g; w -= lr velocity). */
   momentum?: number;
+  /** L2 weight cost: g += weightDecay w before the step, on weight matrices (more than one row), not on bias rows (Hinton 2010, 10). */
+  weightDecay?: number;
 }
 
 export class Optimizer {
@@ -50,6 +52,7 @@ export class Optimizer {
 
   step(): void {
     const o = this.options;
+    if (o.weightDecay) for (const p of this.params) if (p.w.rows > 1) this.dense.axpy(p.w, p.g, o.weightDecay);
     // The norm costs a pass over every gradient: only when clipping needs it.
     if (o.clip !== undefined) this.lastNorm = this.gradNorm();
     if (o.clip !== undefined && this.lastNorm > o.clip) for (const p of this.params) this.dense.scale(p.g, o.clip / this.lastNorm);

@@ -25,8 +25,8 @@ import { linearAccuracy } from './linear.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { correlation } from './stats.js';
 
-export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; cd_k: number; binarize: boolean; train: number; test: number; dbn_hidden: number; ais_betas: number; ais_runs: number; seed: number; lr_decay: 'none' | 'linear' }
-export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, lr_decay: 'none', cd_k: 10, binarize: false, train: 8000, test: 2000, dbn_hidden: 0, ais_betas: 14500, ais_runs: 100, seed: 1 };
+export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; cd_k: number; binarize: boolean; train: number; test: number; dbn_hidden: number; ais_betas: number; ais_runs: number; seed: number; lr_decay: 'none' | 'linear'; weight_decay: number }
+export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, lr_decay: 'none', weight_decay: 0, cd_k: 10, binarize: false, train: 8000, test: 2000, dbn_hidden: 0, ais_betas: 14500, ais_runs: 100, seed: 1 };
 
 // Salakhutdinov & Murray (2008, Table 2): AIS test log-likelihoods of RBMs
 // with 500 hidden units trained on all 60000 MNIST digits (nats).
@@ -104,7 +104,7 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
     // The base-rate model of AIS: the visible biases before training (the training digits' mean pixels).
     const baseBias = rbm.b.toArray();
     baseMeans ??= Float64Array.from(baseBias, (b) => 1 / (1 + Math.exp(-b)));
-    const opt = rbm.optimizer({ kind: 'sgd', lr: o.lr * m.lrScale, momentum: m.momentum });
+    const opt = rbm.optimizer({ kind: 'sgd', lr: o.lr * m.lrScale, momentum: m.momentum, weightDecay: o.weight_decay });
     const start = rbm.evaluate(digits.images, sp.test);
     curves.push({ method: m.name, epoch: 0, seconds: 0, ...start });
     const binarizer = new Philox(o.seed + 2000);

@@ -61,6 +61,14 @@ describe('dense SIMD kernels', () => {
     expect(() => opt.setLearningRate(-1)).toThrow(/learning rate -1/);
   });
 
+  it('weight decay adds weightDecay x w to the gradients of weight matrices, not of bias rows', () => {
+    const W = d.mat(2, 2, new Float32Array([1, 2, 3, 4])), b = d.mat(1, 2, new Float32Array([1, 2]));
+    const gW = d.mat(2, 2, new Float32Array([0.5, 0, 0, 0])), gb = d.mat(1, 2, new Float32Array([0, 1]));
+    new Optimizer(d, [{ name: 'W', w: W, g: gW }, { name: 'b', w: b, g: gb }], { kind: 'sgd', lr: 0.1, weightDecay: 0.01 }).step();
+    [1, 2, 3, 4].forEach((w0, k) => expect(W.data[k]).toBeCloseTo(w0 - 0.1 * ((k === 0 ? 0.5 : 0) + 0.01 * w0), 6));
+    expect(Array.from(b.data)).toEqual([1, Math.fround(Math.fround(2) - Math.fround(0.1))]);
+  });
+
   it('gemm refuses mismatched shapes', () => {
     expect(() => d.gemm(d.mat(2, 3), d.mat(4, 5), d.mat(2, 5))).toThrow(/gemm shapes: op\(A\) 2 x 3, op\(B\) 4 x 5/);
   });
