@@ -40,26 +40,38 @@ export function loadPreset(name: string): unknown {
   return parseJson(readFileSync(file, 'utf8'));
 }
 
+type JsonFile = { ok: true; value: unknown } | { ok: false; problem: 'read' | 'json' | 'deep'; detail: string; cause?: unknown };
+
+/** A JSON file's value, or what kept it from being one (the caller's error says what the file was for). */
+function readJsonFile(file: string): JsonFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    return { ok: false, problem: 'read', detail: String((cause as NodeJS.ErrnoException).code ?? cause), cause };
+  }
+  let value: unknown;
+  try {
+    value = parseJson(text);
+  } catch (cause) {
+    return { ok: false, problem: 'json', detail: (cause as Error).message, cause };
+  }
+  const deep = tooDeep(value);
+  return deep === undefined ? { ok: true, value } : { ok: false, problem: 'deep', detail: deep };
+}
+
 /**
  * Reads a model file, or a preset when the argument names one and is not a
  * file; `dir` is where the file's relative names (module weights) start.
  */
 export function loadModelSource(arg: string): { model: unknown; source: string; dir: string } {
   if (arg.endsWith('.json') || arg.includes('/') || existsSync(arg)) {
-    let text: string;
-    try {
-      text = readFileSync(arg, 'utf8');
-    } catch (cause) {
-      throw new FileFormatError(arg, `cannot read the model file (${(cause as NodeJS.ErrnoException).code ?? cause})`, { cause });
+    const r = readJsonFile(arg);
+    if (!r.ok) {
+      const why = r.problem === 'read' ? `cannot read the model file (${r.detail})` : r.problem === 'json' ? `not valid JSON: ${r.detail}` : `nests deeper than ${MAX_JSON_DEPTH} levels (at ${r.detail}): not a model`;
+      throw new FileFormatError(arg, why, { cause: r.cause });
     }
-    let model: unknown;
-    try {
-      model = parseJson(text);
-    } catch (cause) {
-      throw new FileFormatError(arg, `not valid JSON: ${(cause as Error).message}`, { cause });
-    }
-    const deep = tooDeep(model);
-    if (deep !== undefined) throw new FileFormatError(arg, `nests deeper than ${MAX_JSON_DEPTH} levels (at ${deep}): not a model`);
+    const model = r.value;
     return { model, source: arg, dir: dirname(resolve(arg)) };
   }
   return { model: loadPreset(arg), source: `preset ${arg}`, dir: process.cwd() };
@@ -116,20 +128,13 @@ export function resolveWeightFiles(model: unknown, dir: string): unknown {
   modules.forEach((m, k) => {
     const name = (m as { weights?: unknown } | null)?.weights;
     if (typeof name !== 'string') return;
-    const file = resolve(dir, name), at = `/modules/${k}/weights`;
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (cause) {
-      throw new ModelError([{ path: at, message: `cannot read the weights file ${file} (${(cause as NodeJS.ErrnoException).code ?? cause})` }]);
+    const file = resolve(dir, name);
+    const r = readJsonFile(file);
+    if (!r.ok) {
+      const why = r.problem === 'read' ? `cannot read the weights file ${file} (${r.detail})` : r.problem === 'json' ? `the weights file ${file} is not valid JSON: ${r.detail}` : `the weights file ${file} nests deeper than ${MAX_JSON_DEPTH} levels: not a weights document`;
+      throw new ModelError([{ path: `/modules/${k}/weights`, message: why }]);
     }
-    let doc: unknown;
-    try {
-      doc = parseJson(text);
-    } catch (cause) {
-      throw new ModelError([{ path: at, message: `the weights file ${file} is not valid JSON: ${(cause as Error).message}` }]);
-    }
-    if (tooDeep(doc) !== undefined) throw new ModelError([{ path: at, message: `the weights file ${file} nests deeper than ${MAX_JSON_DEPTH} levels: not a weights document` }]);
+    const doc = r.value;
     out.modules[k] = { ...(m as Record<string, unknown>), weights: doc };
   });
   return out;
