@@ -144,6 +144,7 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       lr: num(RBM_DEFAULTS.lr, 'learning rate of CD (SGD, momentum 0.9); PCD takes 5 lr without momentum (binarised 784-500 machines: 0.001 gives far better likelihoods, CD-1 -119 against -202 nats at 0.01)', 0),
       lr_decay: choice(['none', 'linear'] as const, RBM_DEFAULTS.lr_decay, 'learning-rate schedule: none, or linear decay over the epochs (the last epoch at 1/epochs of the rate; Tieleman 2008 decays PCD\'s rate to zero)'),
       weight_decay: num(RBM_DEFAULTS.weight_decay, 'L2 weight cost on the weights (not the biases): the gradient gains weight_decay x W (Hinton 2010 suggests 0.0001)', 0),
+      methods: choice(['all', 'cd', 'pcd'] as const, RBM_DEFAULTS.methods, 'machines to train: all (CD-1, CD-k and PCD), cd (CD-1 and CD-k) or pcd (persistent CD alone; the classifier, the second layer and the engine then use it)'),
       cd_k: int(RBM_DEFAULTS.cd_k, 'Gibbs steps of the second CD machine (1: only CD-1 and PCD)', 1, 1000),
       binarize: flag(RBM_DEFAULTS.binarize, 'train on digits binarised afresh each epoch (as the papers that report likelihoods), not on grey levels'),
       train: int(RBM_DEFAULTS.train, 'training digits', 1),

@@ -5,7 +5,8 @@
 // sampling and the held-out log-likelihood from it, the figure the papers
 // compare (Salakhutdinov & Murray 2008); the learned filters and samples of each as PNG grids and as data;
 // optionally a second RBM on the first one's hidden probabilities (a deep
-// belief network trained greedily). Last, the CD-1 machine is sampled by the
+// belief network trained greedily). Last, the first machine (CD-1, or PCD when
+// it is trained alone, --methods pcd) is sampled by the
 // engine's stochastic binary units (heat-bath, one block sweep per step) and
 // its unit statistics compared with the dense Gibbs sampler's.
 
@@ -25,8 +26,8 @@ import { linearAccuracy } from './linear.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { correlation } from './stats.js';
 
-export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; cd_k: number; binarize: boolean; train: number; test: number; dbn_hidden: number; ais_betas: number; ais_runs: number; seed: number; lr_decay: 'none' | 'linear'; weight_decay: number }
-export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, lr_decay: 'none', weight_decay: 0, cd_k: 10, binarize: false, train: 8000, test: 2000, dbn_hidden: 0, ais_betas: 14500, ais_runs: 100, seed: 1 };
+export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; cd_k: number; binarize: boolean; train: number; test: number; dbn_hidden: number; ais_betas: number; ais_runs: number; seed: number; lr_decay: 'none' | 'linear'; weight_decay: number; methods: 'all' | 'cd' | 'pcd' }
+export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, lr_decay: 'none', weight_decay: 0, cd_k: 10, binarize: false, train: 8000, test: 2000, dbn_hidden: 0, ais_betas: 14500, ais_runs: 100, seed: 1, methods: 'all' };
 
 // Salakhutdinov & Murray (2008, Table 2): AIS test log-likelihoods of RBMs
 // with 500 hidden units trained on all 60000 MNIST digits (nats).
@@ -41,10 +42,12 @@ export const PAPER_LOG_LIKELIHOOD = [
 // chains lag (measured, 784-256, 10 epochs, AIS with 3000 betas: a fifth of
 // the rate with momentum 0.9 reached -156 nats and a pseudo-log-likelihood
 // of -102; the same rate without momentum -146; five times it -141 and -78).
-const methods = (k: number): { name: string; label: string; cd: Omit<CdOptions, 'batch'>; lrScale: number; momentum: number }[] => [
-  { name: 'cd1', label: 'CD-1', cd: { k: 1, persistent: false }, lrScale: 1, momentum: 0.9 },
-  ...(k > 1 ? [{ name: `cd${k}`, label: `CD-${k}`, cd: { k, persistent: false }, lrScale: 1, momentum: 0.9 }] : []),
-  { name: 'pcd', label: 'PCD (persistent CD-1)', cd: { k: 1, persistent: true }, lrScale: 5, momentum: 0 },
+const methods = (k: number, which: RbmMnistOptions['methods']): { name: string; label: string; cd: Omit<CdOptions, 'batch'>; lrScale: number; momentum: number }[] => [
+  ...(which === 'pcd' ? [] : [
+    { name: 'cd1', label: 'CD-1', cd: { k: 1, persistent: false }, lrScale: 1, momentum: 0.9 },
+    ...(k > 1 ? [{ name: `cd${k}`, label: `CD-${k}`, cd: { k, persistent: false }, lrScale: 1, momentum: 0.9 }] : []),
+  ]),
+  ...(which === 'cd' ? [] : [{ name: 'pcd', label: 'PCD (persistent CD-1)', cd: { k: 1, persistent: true }, lrScale: 5, momentum: 0 }]),
 ];
 
 /**
@@ -90,9 +93,10 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
   // Held-out digits binarised once (every method is scored on the same bits).
   const testBits = binarizeStochastic(digits.images, sp.test, o.seed + 1000);
   const trainBits = binarizeStochastic(digits.images, sp.train.slice(0, sp.test.length), o.seed + 3000);
-  let cd1: Rbm | undefined;
+  // The first machine trained (CD-1, or PCD alone) feeds the classifier, the second layer and the engine's sampler.
+  let first: { rbm: Rbm; label: string } | undefined;
   let baseMeans: Float64Array | undefined;
-  const METHODS = methods(o.cd_k);
+  const METHODS = methods(o.cd_k, o.methods);
   const total = METHODS.length * o.epochs + (o.ais_betas > 0 ? METHODS.length * o.epochs / 2 : 0);
   let done = 0;
   for (const m of METHODS) {
@@ -153,7 +157,7 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
     binaries[`filters_${m.name}.png`] = encodePng(fg.pixels, fg.width, fg.height);
     const sg = imageGrid(samples, 20, SIDE, SIDE, 10, false);
     binaries[`samples_${m.name}.png`] = encodePng(sg.pixels, sg.width, sg.height);
-    if (m.name === 'cd1') cd1 = rbm;
+    first ??= { rbm, label: m.label };
     // The trained machine, for an rbm module (784 visible input -> o.hidden output).
     binaries[`rbm-${m.name}.weights.json`] = weightsFile(saveWeights('rbm', rbm.params(), {
       experiment: 'rbm-mnist', method: m.label, hidden: o.hidden, epochs: finals[m.name]?.epoch ?? 0, seed: o.seed, binarized: o.binarize, held_out_log_likelihood: ais[m.name]?.test_log_likelihood,
@@ -173,26 +177,26 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
     checks.push({ name: `${name}: AIS held-out log-likelihood above the base-rate model's exact one (independent pixels)`, measured: a.test_log_likelihood, expected: baseRate!, tolerance: 0, pass: a.test_log_likelihood > baseRate! });
   }
 
-  // A linear classifier on the CD-1 machine's hidden probabilities, against one on the pixels.
+  // A linear classifier on the first machine's hidden probabilities, against one on the pixels.
   let classifier: { rbm_features: number; raw_pixels: number } | undefined;
-  if (cd1 && !ctx.shouldStop?.()) {
-    ctx.progress?.('linear classifiers on the CD-1 hidden probabilities and on the pixels');
+  if (first && !ctx.shouldStop?.()) {
+    ctx.progress?.(`linear classifiers on the ${first.label} machine's hidden probabilities and on the pixels`);
     const all = [...Array.from(sp.train), ...Array.from(sp.test)];
     const labels = all.map((k) => digits.labels[k]!);
     const trainRows = Uint32Array.from({ length: sp.train.length }, (_, i) => i), testRows = Uint32Array.from({ length: sp.test.length }, (_, i) => sp.train.length + i);
     const pixels = new Float32Array(all.length * PIXELS);
     all.forEach((k, r) => pixels.set(digits.images.subarray(k * PIXELS, (k + 1) * PIXELS), r * PIXELS));
     classifier = {
-      rbm_features: linearAccuracy(cd1.transform(digits.images, all), o.hidden, labels, trainRows, testRows, o.seed),
+      rbm_features: linearAccuracy(first.rbm.transform(digits.images, all), o.hidden, labels, trainRows, testRows, o.seed),
       raw_pixels: linearAccuracy(pixels, PIXELS, labels, trainRows, testRows, o.seed),
     };
   }
 
-  // A second layer on the CD-1 machine's hidden probabilities.
+  // A second layer on the first machine's hidden probabilities.
   let dbn: Record<string, number> | undefined;
-  if (o.dbn_hidden > 0 && cd1) {
-    const h1 = cd1.transform(digits.images, sp.train);
-    const h1Test = cd1.transform(digits.images, sp.test);
+  if (o.dbn_hidden > 0 && first) {
+    const h1 = first.rbm.transform(digits.images, sp.train);
+    const h1Test = first.rbm.transform(digits.images, sp.test);
     const dense = new Dense();
     dense.setSeed(o.seed + 1);
     const top = new Rbm(dense, o.hidden, o.dbn_hidden, o.seed + 1);
@@ -209,11 +213,11 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
 
   // The engine's binary units sample the same machine.
   let engine: Record<string, number> | undefined;
-  if (cd1) {
+  if (first) {
     const chains = Math.min(200, sp.test.length);
     const starts = new Float32Array(chains * SIDE * SIDE);
     for (let k = 0; k < chains; k++) for (let i = 0; i < SIDE * SIDE; i++) starts[k * SIDE * SIDE + i] = digits.images[sp.test[k]! * SIDE * SIDE + i]! > 0.5 ? 1 : 0;
-    engine = compareWithEngine(cd1, starts, chains, 20, o.seed, ctx.limits);
+    engine = compareWithEngine(first.rbm, starts, chains, 20, o.seed, ctx.limits);
     checks.push({ name: 'engine binary units vs dense Gibbs sampler: correlation of the mean visible activations', measured: engine.visible_correlation!, expected: 1, tolerance: 0.05, pass: engine.visible_correlation! >= 0.95 });
     checks.push({ name: 'engine binary units vs dense Gibbs sampler: mean hidden activation', measured: engine.engine_mean_hidden!, expected: engine.dense_mean_hidden!, tolerance: 0.02, pass: Math.abs(engine.engine_mean_hidden! - engine.dense_mean_hidden!) <= 0.02 });
   }
@@ -231,7 +235,7 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
         exact: 'sum over every bit of log p(v_i | v_-i), digits binarised at 0.5',
         exact_by_method: exactPll,
       },
-      ...(classifier ? { linear_classifier: { ...classifier, features: `hidden probabilities of the CD-1 machine (${o.hidden})`, classifier: 'softmax regression, Adam, 20 epochs' } } : {}),
+      ...(classifier ? { linear_classifier: { ...classifier, features: `hidden probabilities of the ${first!.label} machine (${o.hidden})`, classifier: 'softmax regression, Adam, 20 epochs' } } : {}),
       ...(Object.keys(ais).length > 0 ? {
         // DESIGN.md's summary of the same estimates (sd: the standard error of log Z, which is the estimate's).
         ais: Object.fromEntries(Object.entries(ais).map(([name, a]) => [name, { test_ll: a.test_log_likelihood, test_ll_sd: a.log_z_se, hidden: o.hidden, method: METHODS.find((m) => m.name === name)!.label }])),
@@ -276,7 +280,7 @@ function likelihoodFigure(ais: Record<string, AisReport>, o: RbmMnistOptions): F
   return [{
     name: 'log-likelihood',
     title: `RBM on MNIST: held-out log-likelihood by AIS (${names.join(', ')} at x = ${x.join(', ')})`,
-    x: { label: 'method (1 = CD-1, then CD-k, then PCD)', min: 0.5, max: names.length + 0.5 },
+    x: { label: `method (${names.map((n, k) => `${k + 1} = ${n}`).join(', ')})`, min: 0.5, max: names.length + 0.5 },
     y: { label: 'mean log p(v) per digit', unit: 'nats' },
     // A bar end that reaches infinity (the interval of Z reaching 0) is left out of the drawing.
     series: ([

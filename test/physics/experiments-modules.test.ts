@@ -80,6 +80,26 @@ describe('rate-coded module experiments', () => {
     expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
   }, 120_000);
 
+  it('rbm-mnist --methods pcd trains persistent CD alone, the same machine as beside CD-1 and CD-k, and --methods cd leaves it out', async () => {
+    const small = ['--epochs', '1', '--hidden', '16', '--train', '300', '--test', '100', '--ais_betas', '100', '--ais_runs', '4', '--cd_k', '2'];
+    const [all, pcd, cd] = await Promise.all([run('rbm-mnist', small), run('rbm-mnist', [...small, '--methods', 'pcd']), run('rbm-mnist', [...small, '--methods', 'cd'])]);
+    const machines = (r: typeof all) => Object.keys(r.binaries!).filter((k) => k.endsWith('.weights.json')).sort();
+    expect(machines(all)).toEqual(['rbm-cd1.weights.json', 'rbm-cd2.weights.json', 'rbm-pcd.weights.json']);
+    expect(machines(pcd)).toEqual(['rbm-pcd.weights.json']);
+    expect(machines(cd)).toEqual(['rbm-cd1.weights.json', 'rbm-cd2.weights.json']);
+    // Each machine starts from its own seeded state: trained alone, PCD's weights are those it has beside the others, bit for bit.
+    const params = (r: typeof all, file: string) => JSON.parse(new TextDecoder().decode(r.binaries![file]!)).params;
+    expect(params(pcd, 'rbm-pcd.weights.json')).toEqual(params(all, 'rbm-pcd.weights.json'));
+    expect(params(cd, 'rbm-cd2.weights.json')).toEqual(params(all, 'rbm-cd2.weights.json'));
+    const ais = (r: typeof all) => (r.results as { likelihood: { ais: Record<string, { test_log_likelihood: number }> } }).likelihood.ais;
+    expect(Object.keys(ais(pcd))).toEqual(['pcd']);
+    expect(ais(pcd).pcd!.test_log_likelihood).toBe(ais(all).pcd!.test_log_likelihood);
+    // The classifier and the engine's sampler then use the PCD machine.
+    expect((pcd.results as { linear_classifier: { features: string } }).linear_classifier.features).toMatch(/PCD/);
+    expect(pcd.checks.some((c) => c.name.startsWith('engine binary units'))).toBe(true);
+    expect((pcd.results as { final: { seconds_per_epoch: number } }).final).toBeDefined();
+  }, 120_000);
+
   it('vae-mnist (2 epochs, 100 hidden, 2000 digits): ELBO curves, importance-weighted bound above the ELBO, samples, reconstructions and the 2-D manifold', async () => {
     const r = await run('vae-mnist', ['--epochs', '2', '--hidden', '100', '--train', '2000', '--test', '500', '--iw_samples', '200', '--iw_digits', '20']);
     const byName = Object.fromEntries(r.checks.map((c) => [c.name, c]));
