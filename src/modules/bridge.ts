@@ -24,6 +24,35 @@ export class SpikeEncoder {
     return Float64Array.from(this.kernel.spikeCounts(this.pop, this.size));
   }
 
+  /** Values the state takes (stateValues, restoreValues): a fixed number for a given spec and size. */
+  get stateLength(): number {
+    return 1 + (2 + this.windowIntervals) * this.size;
+  }
+
+  /** The last counts, the rates and the count windows (newest last), for a checkpoint. */
+  stateValues(): Float64Array {
+    const out = new Float64Array(this.stateLength);
+    out[0] = this.history.length;
+    out.set(this.last, 1);
+    out.set(this.rates, 1 + this.size);
+    this.history.forEach((h, k) => out.set(h, 1 + (2 + k) * this.size));
+    return out;
+  }
+
+  /** Whether values can be this encoder's state (its length and its number of windows). */
+  fits(values: Float64Array): boolean {
+    const n = values[0]!;
+    return values.length === this.stateLength && Number.isInteger(n) && n >= 0 && n <= this.windowIntervals;
+  }
+
+  restoreValues(values: Float64Array): void {
+    if (!this.fits(values)) throw new RangeError(`an encoder state of ${this.stateLength} values with at most ${this.windowIntervals} windows expected`);
+    const n = values[0]!;
+    this.last = values.slice(1, 1 + this.size);
+    this.rates.set(values.subarray(1 + this.size, 1 + 2 * this.size));
+    this.history = Array.from({ length: n }, (_, k) => values.slice(1 + (2 + k) * this.size, 1 + (3 + k) * this.size));
+  }
+
   /** Rates (Hz) of the input neurons after the interval just simulated. */
   update(): Float64Array {
     const now = this.counts();

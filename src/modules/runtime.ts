@@ -42,6 +42,8 @@ export class RateModule implements Device {
   private readonly state: { h: Float32Array; C: Float32Array } | undefined;
   private readonly nOut: number;
   private readonly outputIndex: number;
+  // The layer's parameters (what a weights document holds), for checkpoints.
+  private readonly params: Param[];
 
   constructor(private readonly kernel: Kernel, dense: Dense, network: Network, model: ValidModel, spec: Module) {
     const input = network.populations.find((p) => p.name === spec.input)!;
@@ -69,6 +71,52 @@ export class RateModule implements Device {
     }
     // The validator checked the document against these very shapes.
     if (spec.weights !== undefined) loadWeights(params, spec.weights as WeightsDocument);
+    this.params = params;
+  }
+
+  // A checkpoint holds what a run or the user's code may have changed: the
+  // weights (code may train the layer between runs), the encoder's counts
+  // and windows, and a recurrent layer's h and C. Its size follows from the
+  // model alone, so a checkpoint is split into the kernel's part and the
+  // modules' without a length field.
+
+  /** Bytes of this module's part of a checkpoint. */
+  get stateBytes(): number {
+    let floats = 0;
+    for (const p of this.params) floats += p.w.rows * p.w.cols;
+    if (this.state) floats += 2 * this.nOut;
+    return 4 * floats + 8 * this.encoder.stateLength;
+  }
+
+  /** Writes this module's state at offset (stateBytes long), little-endian as the kernel's part. */
+  writeState(out: Uint8Array, offset: number): void {
+    const view = new DataView(out.buffer, out.byteOffset + offset, this.stateBytes);
+    let at = 0;
+    const f32 = (values: ArrayLike<number>) => { for (let i = 0; i < values.length; i++, at += 4) view.setFloat32(at, values[i]!, true); };
+    for (const p of this.params) f32(p.w.toArray());
+    if (this.state) { f32(this.state.h); f32(this.state.C); }
+    for (const v of this.encoder.stateValues()) { view.setFloat64(at, v, true); at += 8; }
+  }
+
+  /**
+   * Reads what writeState wrote (the caller checked the length) and returns
+   * the restore, to apply once every part of the checkpoint has been read;
+   * undefined when the part cannot be this module's.
+   */
+  readState(bytes: Uint8Array, offset: number): (() => void) | undefined {
+    const view = new DataView(bytes.buffer, bytes.byteOffset + offset, this.stateBytes);
+    let at = 0;
+    const f32 = (n: number) => { const out = new Float32Array(n); for (let i = 0; i < n; i++, at += 4) out[i] = view.getFloat32(at, true); return out; };
+    const weights = this.params.map((p) => f32(p.w.rows * p.w.cols));
+    const recurrent = this.state ? { h: f32(this.nOut), C: f32(this.nOut) } : undefined;
+    const encoder = new Float64Array(this.encoder.stateLength);
+    for (let i = 0; i < encoder.length; i++, at += 8) encoder[i] = view.getFloat64(at, true);
+    if (!this.encoder.fits(encoder)) return undefined;
+    return () => {
+      this.params.forEach((p, k) => p.w.set(weights[k]!));
+      if (this.state && recurrent) { this.state.h.set(recurrent.h); this.state.C.set(recurrent.C); }
+      this.encoder.restoreValues(encoder);
+    };
   }
 
   stepsToSample(step: number): number { return this.everySteps - (step % this.everySteps); }

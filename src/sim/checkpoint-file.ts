@@ -18,7 +18,10 @@ import type { ValidModel } from '../model/validate.js';
 const MAGIC = 'HEBBCKPT';
 // 5: the checksum moved behind the state and covers the header too (4 hashed the state only).
 // 6: plastic projections carry the per-synapse state of equation rules; equation populations their own.
-const VERSION = 6;
+// 7: rate-coded modules' weights and state follow the kernel's (Simulation.saveState). A network
+//    without modules has the same bytes in 6 and 7, and 6 could not hold modules: both are read.
+const VERSION = 7;
+const READS = [6, 7];
 
 interface Header {
   format: 'hebb-checkpoint';
@@ -81,7 +84,7 @@ export function readCheckpoint(file: string): { header: Header; state: Uint8Arra
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new FileFormatError(file, 'corrupted header (not a JSON object)');
   const header = parsed as Header;
   if (header.format !== 'hebb-checkpoint') throw new FileFormatError(file, 'not a hebb checkpoint');
-  if (header.version !== VERSION) throw new FileFormatError(file, `checkpoint version ${String(header.version)}; this hebb reads version ${VERSION}`);
+  if (!READS.includes(header.version)) throw new FileFormatError(file, `checkpoint version ${String(header.version)}; this hebb reads versions ${READS.join(' and ')}`);
   if (!(Number.isInteger(header.state_bytes) && header.state_bytes >= 0) || !(Number.isInteger(header.step) && header.step >= 0) || typeof header.t_ms !== 'number') {
     throw new FileFormatError(file, 'corrupted header (state_bytes, step or t_ms missing or not a count)');
   }

@@ -182,20 +182,45 @@ export class Simulation {
 
   // ------------------------------------------------------------ checkpoints
 
-  /** The whole dynamic state (see assembly/checkpoint.ts); call between runs. */
+  /**
+   * The whole dynamic state, call between runs: the kernel's (see
+   * assembly/checkpoint.ts), then each rate-coded module's in model order
+   * (weights, encoder, recurrent state; RateModule.writeState).
+   */
   saveState(): Uint8Array {
-    if (this.modules.length) throw new UsageError('checkpoints do not hold the weights and state of rate-coded modules yet: remove "modules" to save the network state');
-    return this.#kernel.saveCheckpoint();
+    const kernel = this.#kernel.saveCheckpoint();
+    if (!this.modules.length) return kernel;
+    const out = new Uint8Array(kernel.length + this.modulesStateBytes());
+    out.set(kernel);
+    let at = kernel.length;
+    for (const m of this.modules) { m.writeState(out, at); at += m.stateBytes; }
+    return out;
   }
 
   /** Restores a state saved from a network built from the same model; returns false if it does not fit. */
   loadState(bytes: Uint8Array): boolean {
-    if (this.modules.length) throw new UsageError('checkpoints do not hold the weights and state of rate-coded modules yet');
-    if (!this.#kernel.loadCheckpoint(bytes)) return false;
+    const modules = this.modulesStateBytes();
+    if (bytes.length < modules) return false;
+    const kernelBytes = bytes.length - modules;
+    // Every module's part is read before anything changes.
+    const restores: (() => void)[] = [];
+    let at = kernelBytes;
+    for (const m of this.modules) {
+      const restore = m.readState(bytes, at);
+      if (!restore) return false;
+      restores.push(restore);
+      at += m.stateBytes;
+    }
+    if (!this.#kernel.loadCheckpoint(bytes.subarray(0, kernelBytes))) return false;
+    for (const restore of restores) restore();
     for (const d of this.#devices) d.restored?.(this.step);
     this.#begun = true;
     this.markStart();
     return true;
+  }
+
+  private modulesStateBytes(): number {
+    return this.modules.reduce((n, m) => n + m.stateBytes, 0);
   }
 
   // ------------------------------------------------------------ running

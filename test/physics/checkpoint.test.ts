@@ -80,6 +80,77 @@ describe('checkpoints', () => {
     }
   }, 60_000);
 
+  // Rate-coded modules: an LSTM whose h and C carry over, read through a
+  // count window of three intervals; an RBM read through an exponential
+  // filter, whose weights the user's code set before the run (a fresh
+  // network starts from other, random ones: only the checkpoint brings them).
+  const modular = validateModel({
+    seed: 7, dt: 0.1,
+    populations: [
+      { name: 'in', size: 40, model: 'poisson', params: { rate: 30 } },
+      { name: 'mid', size: 30, model: 'lif', params: { tau_m: 10, v_thresh: -55, v_reset: -70, v_rest: -70, c_m: 250, t_ref: 2 } },
+      { name: 'seq', size: 12, model: 'poisson', params: { rate: 0 } },
+      { name: 'code', size: 16, model: 'poisson', params: { rate: 0 } },
+    ],
+    projections: [{ from: 'in', to: 'mid', connect: { rule: 'fixed_probability', p: 0.5 }, weight: 60, delay: 1 }],
+    modules: [
+      { name: 'lstm', type: 'lstm', input: 'mid', output: 'seq', interval: 10, encoder: { kind: 'count', window: 30 }, input_scale: 50, max_rate: 100 },
+      { name: 'rbm', type: 'rbm', input: 'in', output: 'code', interval: 5, encoder: { kind: 'exponential', tau: 20 }, input_scale: 60, max_rate: 150 },
+    ],
+  });
+  const trained = (sim: Simulation) => {
+    const rbm = sim.modules[1]!.rbm!;
+    rbm.W.set(Float32Array.from({ length: rbm.nv * rbm.nh }, (_, k) => Math.sin(k) * 0.8));
+    rbm.c.set(Float32Array.from({ length: rbm.nh }, (_, j) => (j % 3) - 1));
+    return sim;
+  };
+  const runWithModules = (sim: Simulation, steps: number) => {
+    const out = { t: [] as number[], id: [] as number[], modules: [] as number[] };
+    sim.run({ steps, sink: recordingSink({ spikes: (c) => { out.t.push(...c.times); out.id.push(...c.ids); }, modules: (m) => out.modules.push(m.tMs, ...m.input, ...m.activity) }) });
+    return out;
+  };
+
+  it('rate-coded modules: T + save + load + T equals 2T (weights set by code, LSTM state, count windows, exponential filter)', () => {
+    const steps = 1234;  // not a multiple of either interval: the windows are mid-way
+    const straight = trained(new Simulation(modular));
+    runWithModules(straight, steps);
+    const second = runWithModules(straight, steps);
+    const first = trained(new Simulation(modular));
+    runWithModules(first, steps);
+    const file = join(dir, 'modules.ckpt');
+    saveCheckpoint(first, file);
+    const resumed = new Simulation(modular);
+    loadCheckpoint(resumed, file);
+    const again = runWithModules(resumed, steps);
+    expect(second.t.length).toBeGreaterThan(100);
+    expect(second.modules.length).toBeGreaterThan(0);
+    expect(again).toEqual(second);
+    expect(resumed.modules[1]!.rbm!.W.toArray()).toEqual(straight.modules[1]!.rbm!.W.toArray());
+    // Without the checkpoint's module part the continuation differs: the test can tell.
+    const bare = new Simulation(modular);
+    runWithModules(bare, steps);
+    expect(runWithModules(bare, steps).modules).not.toEqual(second.modules);
+  }, 60_000);
+
+  it('rate-coded modules: a state whose module part does not fit is refused before anything changes', () => {
+    const sim = trained(new Simulation(modular));
+    runWithModules(sim, 500);
+    const bytes = sim.saveState();
+    const fresh = new Simulation(modular);
+    const w = fresh.modules[1]!.rbm!.W.toArray();
+    expect(fresh.loadState(bytes.subarray(0, bytes.length - 8))).toBe(false);
+    // The LSTM's encoder keeps at most 3 windows: a count of 9 cannot be its.
+    const lstmAt = bytes.length - sim.modules[1]!.stateBytes - sim.modules[0]!.stateBytes;
+    const encoderAt = lstmAt + sim.modules[0]!.stateBytes - 8 * (1 + (2 + 3) * 30);
+    const bad = Uint8Array.from(bytes);
+    new DataView(bad.buffer).setFloat64(encoderAt, 9, true);
+    expect(fresh.loadState(bad)).toBe(false);
+    expect(fresh.step).toBe(0);
+    expect(fresh.modules[1]!.rbm!.W.toArray()).toEqual(w);
+    expect(fresh.loadState(bytes)).toBe(true);
+    expect(fresh.step).toBe(500);
+  });
+
   it('refuses a truncated, corrupted or foreign file, and a checkpoint of another model', () => {
     const model = validateModel({ ...(loadPreset('poisson-lif') as object) });
     const sim = new Simulation(model);
@@ -100,8 +171,8 @@ describe('checkpoints', () => {
     const forged = Buffer.from(bytes.toString('latin1', 0, 12 + head).replace(/"t_ms":[0-9.]+/, (m) => m.replace(/\d/, (d) => String((Number(d) + 1) % 10))), 'latin1');
     expectRefused(Buffer.concat([forged, bytes.subarray(12 + head)]), /corrupted: the checksum does not match/);
     // A file of the previous layout is named by its version.
-    const older = Buffer.from(bytes.toString('latin1', 0, 12 + head).replace('"version":6', '"version":5'), 'latin1');
-    expectRefused(Buffer.concat([older, bytes.subarray(12 + head)]), /checkpoint version 5; this hebb reads version 6/);
+    const older = Buffer.from(bytes.toString('latin1', 0, 12 + head).replace('"version":7', '"version":5'), 'latin1');
+    expectRefused(Buffer.concat([older, bytes.subarray(12 + head)]), /checkpoint version 5; this hebb reads versions 6 and 7/);
     const nullHeader = Buffer.concat([Buffer.from('HEBBCKPT', 'latin1'), Buffer.from([4, 0, 0, 0]), Buffer.from('null')]);
     expectRefused(nullHeader, /corrupted header \(not a JSON object\)/);
     const flipped = Uint8Array.from(bytes);
