@@ -54,6 +54,9 @@ export { CTRL_GEN, CTRL_FAILED, CTRL_ACK, CTRL_LINE, MAX_THREADS } from "./threa
 // ---------------------------------------------------------------- rng
 
 export function setSeed(lo: u32, hi: u32): void { rng.setSeed(lo, hi); }
+// The key's two words (what setSeed set), for a second instance that must draw the same bits.
+export function seedLo(): u32 { return rng.seedLo(); }
+export function seedHi(): u32 { return rng.seedHi(); }
 
 // Writes the four words of block (c0, c1, c2, c3) to out (for the TS twin test).
 export function philoxBlock(c0: u32, c1: u32, c2: u32, c3: u32, out: usize): void {

@@ -85,83 +85,111 @@ function logMeanExp(x: Float64Array): { log: number; max: number; scaled: Float6
   return { log: max + Math.log(s / x.length), max, scaled };
 }
 
-/** log Z of the RBM by annealed importance sampling (see the top of this file). */
-export function aisLogZ(rbm: Rbm, o: AisOptions): AisResult {
-  const d: Dense = rbm.dense;
-  const { nv, nh } = rbm;
-  const M = o.runs;
+/** The machine AIS anneals to: its weights (nv x nh) in a Dense, its biases as values. */
+export interface AisMachine { W: Mat; b: ArrayLike<number>; c: ArrayLike<number> }
+
+/** log Z of the base-rate model at beta = 0 (see the top of this file and keepHiddenBiases). */
+function baseLogZ(bA: ArrayLike<number>, c: ArrayLike<number>, nh: number, keep: boolean): number {
+  let logZBase = 0;
+  if (keep) for (let j = 0; j < c.length; j++) logZBase += softplus(c[j]!);
+  else logZBase = nh * Math.LN2;
+  for (let i = 0; i < bA.length; i++) logZBase += softplus(bA[i]!);
+  return logZBase;
+}
+
+/**
+ * The log importance weights of runs [r0, r1) of M (r0 a multiple of 4):
+ * each run's draws come from the counters it has in a batch of all M runs,
+ * and the dense kernels give a row the same bits in a block of rows starting
+ * at a multiple of 4 as in the whole batch, so any split of the runs (over
+ * threads) gives every run's weight bit for bit.
+ */
+export function aisLogWeights(m: AisMachine, o: AisOptions, r0: number, r1: number): Float64Array {
+  const d: Dense = m.W.dense;
+  const nv = m.W.rows, nh = m.W.cols;
+  const M = o.runs, R = r1 - r0;
   if (!Number.isInteger(M) || M < 2) throw new RangeError(`AIS needs at least 2 runs (got ${M})`);
+  if (!(Number.isInteger(r0) && Number.isInteger(r1) && r0 % 4 === 0 && r0 >= 0 && r0 < r1 && r1 <= M)) throw new RangeError(`runs ${r0}..${r1} of ${M}: a block starts at a multiple of 4`);
   const betas = betaSchedule(o.betas);
-  const bB = rbm.b.toArray();
+  const bB = Float32Array.from(m.b);
   const bA = Float64Array.from(o.baseBias ?? bB);
   if (bA.length !== nv) throw new RangeError(`the base-rate biases have ${bA.length} values for ${nv} visible units`);
   const keep = o.keepHiddenBiases ?? false;
-  let logZBase = 0;
-  if (keep) for (const c of rbm.c.toArray()) logZBase += softplus(c);
-  else logZBase = nh * Math.LN2;
-  for (const b of bA) logZBase += softplus(b);
-
-  const V = d.mat(M, nv), P = d.mat(M, nv), A = d.mat(M, nh), H = d.mat(M, nh), bias = d.mat(1, nv);
-  const dB = d.mat(nv, 1, Float64Array.from(bB, (b, i) => b - bA[i]!)), Vd = d.mat(M, 1);
-  const logW = d.vecF64(M);
-  // Draws from their own Philox counters (high word 0x415), apart from training's.
+  const V = d.mat(R, nv), P = d.mat(R, nv), A = d.mat(R, nh), H = d.mat(R, nh), bias = d.mat(1, nv), c = d.mat(1, nh, m.c);
+  const dB = d.mat(nv, 1, Float64Array.from(bB, (b, i) => b - bA[i]!)), Vd = d.mat(R, 1);
+  const logW = d.vecF64(R);
+  // Draws from their own Philox counters (high word 0x415), apart from training's;
+  // a matrix of the whole batch takes ceil(M cols / 4) blocks, this block's rows from r0 cols / 4 on.
   const stream = (o.seed * 64 + 62) % 2 ** 24;
   let draws = 0;
-  const sample = (p: Mat, out: Mat) => { d.bernoulli(p, out, 0x415 * 2 ** 32 + draws, stream); draws += Math.ceil(p.size / 4); };
+  const sample = (p: Mat, out: Mat) => { d.bernoulli(p, out, 0x415 * 2 ** 32 + draws + r0 * p.cols / 4, stream); draws += Math.ceil(M * p.cols / 4); };
   try {
     // v ~ p_A: independent pixels.
     const pA = Float32Array.from(bA, (b) => 1 / (1 + Math.exp(-b)));
-    for (let r = 0; r < M; r++) P.row(r).set(pA);
+    for (let r = 0; r < R; r++) P.row(r).set(pA);
     sample(P, V);
     // The visible part of log p*_k - log p*_{k-1} is (beta_k - beta_{k-1}) (b_B - b_A).v: summed per run here.
-    const visibleTerm = new Float64Array(M);
+    const visibleTerm = new Float64Array(R);
     const biasRow = new Float32Array(nv);
     for (let k = 1; k < betas.length; k++) {
       const b1 = betas[k]!, b0 = betas[k - 1]!;
       // a = v W (+ c when the biases anneal too), shared by the weight increment and the hidden sweep.
-      d.gemm(V, rbm.W, A);
-      if (keep) d.softplusDelta(A, b1, b0, logW, rbm.c);
+      d.gemm(V, m.W, A);
+      if (keep) d.softplusDelta(A, b1, b0, logW, c);
       else {
-        d.addRows(A, rbm.c);
+        d.addRows(A, c);
         d.softplusDelta(A, b1, b0, logW);
       }
       d.gemm(V, dB, Vd);
       const vd = Vd.data;
-      for (let r = 0; r < M; r++) visibleTerm[r]! += (b1 - b0) * vd[r]!;
+      for (let r = 0; r < R; r++) visibleTerm[r]! += (b1 - b0) * vd[r]!;
       // One sweep at beta_k: h ~ sigma(beta a) (sigma(beta v W + c) when the hidden biases stay), v ~ sigma((1 - beta) b_A + beta (b_B + W h)).
       d.scale(A, b1);
-      if (keep) d.addRows(A, rbm.c);
+      if (keep) d.addRows(A, c);
       d.sigmoid(A);
       sample(A, H);
       for (let i = 0; i < nv; i++) biasRow[i] = (1 - b1) * bA[i]! + b1 * bB[i]!;
       bias.set(biasRow);
-      d.gemm(H, rbm.W, P, { transB: true, alpha: b1 });
+      d.gemm(H, m.W, P, { transB: true, alpha: b1 });
       d.addRows(P, bias);
       d.sigmoid(P);
       sample(P, V);
     }
     const lw = logW.toArray();
-    for (let r = 0; r < M; r++) lw[r]! += visibleTerm[r]!;
-    const { log, max, scaled } = logMeanExp(lw);
-    let mean = 0, sq = 0, sum2 = 0;
-    for (const w of scaled) { mean += w / M; sum2 += w * w; }
-    for (const w of scaled) sq += (w - mean) ** 2;
-    const se = Math.sqrt(sq / (M - 1)) / Math.sqrt(M);
-    const sum = mean * M;
-    return {
-      logZ: logZBase + log,
-      logZLow: logZBase + max + (mean - 3 * se > 0 ? Math.log(mean - 3 * se) : -Infinity),
-      logZHigh: logZBase + max + Math.log(mean + 3 * se),
-      logZBase,
-      logZSe: se / mean,
-      betas: o.betas,
-      runs: M,
-      effectiveRuns: (sum * sum) / sum2,
-    };
+    for (let r = 0; r < R; r++) lw[r]! += visibleTerm[r]!;
+    return lw;
   } finally {
-    for (const m of [V, P, A, H, bias, dB, Vd]) m.free();
+    for (const x of [V, P, A, H, bias, c, dB, Vd]) x.free();
     logW.free();
   }
+}
+
+/** The estimate from every run's log weight (see AisResult). */
+export function aisEstimate(lw: Float64Array, m: { b: ArrayLike<number>; c: ArrayLike<number> }, o: AisOptions): AisResult {
+  const M = lw.length;
+  const logZBase = baseLogZ(o.baseBias ?? m.b, m.c, m.c.length, o.keepHiddenBiases ?? false);
+  const { log, max, scaled } = logMeanExp(lw);
+  let mean = 0, sq = 0, sum2 = 0;
+  for (const w of scaled) { mean += w / M; sum2 += w * w; }
+  for (const w of scaled) sq += (w - mean) ** 2;
+  const se = Math.sqrt(sq / (M - 1)) / Math.sqrt(M);
+  const sum = mean * M;
+  return {
+    logZ: logZBase + log,
+    logZLow: logZBase + max + (mean - 3 * se > 0 ? Math.log(mean - 3 * se) : -Infinity),
+    logZHigh: logZBase + max + Math.log(mean + 3 * se),
+    logZBase,
+    logZSe: se / mean,
+    betas: o.betas,
+    runs: M,
+    effectiveRuns: (sum * sum) / sum2,
+  };
+}
+
+/** log Z of the RBM by annealed importance sampling (see the top of this file), on this thread. */
+export function aisLogZ(rbm: Rbm, o: AisOptions): AisResult {
+  const m = { W: rbm.W, b: rbm.b.toArray(), c: rbm.c.toArray() };
+  return aisEstimate(aisLogWeights(m, o, 0, o.runs), m, o);
 }
 
 /** log Z by summing over every state of the smaller layer (at most 2^24 states). */

@@ -13,7 +13,7 @@ import type { Figure } from '../protocol/figures.js';
 import { Dense } from '../kernel/dense.js';
 import { Rbm } from '../dense/rbm.js';
 import { Dbm } from '../dense/dbm.js';
-import { aisLogZ } from '../dense/ais.js';
+import { aisLogZThreads } from '../dense/ais-threads.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
 import { loadDigits, split, permutation, SIDE, PIXELS } from '../data/mnist.js';
 import { encodePng, imageGrid } from '../record/png.js';
@@ -26,11 +26,11 @@ import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 
 export interface DbmMnistOptions {
   h1: number; h2: number; pretrain_epochs: number; epochs: number; batch: number; pretrain_lr: number; lr: number;
-  chains: number; mf_iterations: number; train: number; test: number; ais_betas: number; ais_runs: number; curve_betas: number; seed: number;
+  chains: number; mf_iterations: number; train: number; test: number; ais_betas: number; ais_runs: number; curve_betas: number; seed: number; threads: number;
 }
 export const DBM_DEFAULTS: DbmMnistOptions = {
   h1: 500, h2: 1000, pretrain_epochs: 10, epochs: 20, batch: 100, pretrain_lr: 0.05, lr: 0.001,
-  chains: 100, mf_iterations: 10, train: 8000, test: 2000, ais_betas: 14500, ais_runs: 100, curve_betas: 1000, seed: 1,
+  chains: 100, mf_iterations: 10, train: 8000, test: 2000, ais_betas: 14500, ais_runs: 100, curve_betas: 1000, seed: 1, threads: 0,
 };
 
 // Salakhutdinov & Hinton (2009): the 784-500-1000 DBM on all 60000 digits.
@@ -38,7 +38,7 @@ export const PAPER_DBM = { log_likelihood_bound: -84.62, source: 'Salakhutdinov 
 
 interface EpochPoint { epoch: number; seconds: number; bound: number; log_z: number; log_likelihood_bound: number }
 
-export function runDbmMnist(o: DbmMnistOptions, ctx: ExperimentContext): ExperimentResult {
+export async function runDbmMnist(o: DbmMnistOptions, ctx: ExperimentContext): Promise<ExperimentResult> {
   const digits = loadDigits();
   const sp = split(digits, o.train, o.test, o.seed);
   const testBits = binarizeStochastic(digits.images, sp.test, o.seed + 1000);
@@ -101,15 +101,15 @@ export function runDbmMnist(o: DbmMnistOptions, ctx: ExperimentContext): Experim
     }
     return Float32Array.from(mean, (p) => { const q = Math.min(0.99, Math.max(0.01, p)); return Math.log(q / (1 - q)); });
   };
-  const evaluate = (epoch: number, seconds: number, betas: number, runs: number) => {
+  const evaluate = async (epoch: number, seconds: number, betas: number, runs: number) => {
     const bounds = dbm.variationalBound(testBits, o.mf_iterations);
     let bound = 0;
     for (const v of bounds) bound += v / bounds.length;
     const rbm = dbm.asRbm(o.seed);
-    const z = aisLogZ(rbm, { betas, runs, seed: o.seed + epoch, baseBias: baseOf(dbm), keepHiddenBiases: true });
+    const z = await aisLogZThreads(rbm, { betas, runs, seed: o.seed + epoch, baseBias: baseOf(dbm), keepHiddenBiases: true }, o.threads);
     return { epoch, seconds, bound, log_z: z.logZ, log_likelihood_bound: bound - z.logZ, z };
   };
-  if (o.curve_betas > 0) curve.push(evaluate(0, 0, o.curve_betas, 20));
+  if (o.curve_betas > 0) curve.push(await evaluate(0, 0, o.curve_betas, 20));
   for (let e = 1; e <= o.epochs && !ctx.shouldStop?.(); e++) {
     // The learning rate falls as 1 / (1 + epoch / 10), as persistent chains need (Tieleman 2008).
     opt.setLearningRate(o.lr / (1 + (e - 1) / 10));
@@ -117,7 +117,7 @@ export function runDbmMnist(o: DbmMnistOptions, ctx: ExperimentContext): Experim
     dbm.trainEpoch(digits.images, Array.from(permutation(sp.train.length, o.seed * 300 + e), (i) => sp.train[i]!), opt, { batch: o.batch, chains: o.chains, sweeps: 1, mfIterations: o.mf_iterations }, { rng: binarizer, epoch: 100 + e });
     const seconds = (performance.now() - t0) / 1000;
     if (o.curve_betas > 0) {
-      const p = evaluate(e, seconds, o.curve_betas, 20);
+      const p = await evaluate(e, seconds, o.curve_betas, 20);
       curve.push(p);
       ctx.progress?.(`joint training epoch ${e}: ${seconds.toFixed(1)} s, held-out bound ${p.log_likelihood_bound.toFixed(2)} nats (short AIS)`);
     } else ctx.progress?.(`joint training epoch ${e}: ${seconds.toFixed(1)} s`);
@@ -129,7 +129,7 @@ export function runDbmMnist(o: DbmMnistOptions, ctx: ExperimentContext): Experim
   if (o.ais_betas > 0 && !ctx.shouldStop?.()) {
     ctx.progress?.(`AIS with ${o.ais_betas} betas and ${o.ais_runs} runs`);
     const t0 = performance.now();
-    const p = evaluate(o.epochs, 0, o.ais_betas, o.ais_runs);
+    const p = await evaluate(o.epochs, 0, o.ais_betas, o.ais_runs);
     final = {
       log_z: p.log_z, log_z_low: p.z.logZLow, log_z_high: p.z.logZHigh, log_z_se: p.z.logZSe, effective_runs: p.z.effectiveRuns,
       log_likelihood_bound: p.log_likelihood_bound, log_likelihood_bound_low: p.bound - p.z.logZHigh, seconds: (performance.now() - t0) / 1000,

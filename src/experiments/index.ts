@@ -153,6 +153,7 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       ais_betas: int(RBM_DEFAULTS.ais_betas, 'intermediate distributions of annealed importance sampling (Salakhutdinov & Murray 2008: 14500; 0: no AIS)', 0, 1_000_000),
       ais_runs: int(RBM_DEFAULTS.ais_runs, 'independent AIS runs (the paper: 100)', 2, 10_000),
       seed: int(RBM_DEFAULTS.seed, 'seed (and of the train/test split)', 0),
+      threads: int(RBM_DEFAULTS.threads, 'threads of annealed importance sampling (0: the machine\'s cores; the estimate is the same bit for bit on any number)', 0, 256),
     }),
     run: (o, ctx) => runRbmMnist({ ...RBM_DEFAULTS, ...(o as object) }, ctx),
   },
@@ -174,6 +175,7 @@ export const EXPERIMENTS: Record<string, Experiment> = {
       ais_runs: int(DBM_DEFAULTS.ais_runs, 'runs of the final AIS', 2, 10_000),
       curve_betas: int(DBM_DEFAULTS.curve_betas, 'intermediate distributions of the short AIS after each epoch (0: no curve)', 0, 1_000_000),
       seed: int(DBM_DEFAULTS.seed, 'seed (and of the train/test split)', 0),
+      threads: int(DBM_DEFAULTS.threads, 'threads of annealed importance sampling (0: the machine\'s cores; the estimate is the same bit for bit on any number)', 0, 256),
     }),
     run: (o, ctx) => {
       const opts = { ...DBM_DEFAULTS, ...(o as object) };

@@ -13,7 +13,8 @@
 import type { Figure } from '../protocol/figures.js';
 import { Dense } from '../kernel/dense.js';
 import { Rbm, type CdOptions } from '../dense/rbm.js';
-import { aisLogZ, meanLogLikelihood } from '../dense/ais.js';
+import { meanLogLikelihood } from '../dense/ais.js';
+import { aisLogZThreads } from '../dense/ais-threads.js';
 import { Philox, STREAM_USER_TS } from '../core/philox.js';
 import { UsageError } from '../core/errors.js';
 import { loadDigits, split, permutation, SIDE, PIXELS } from '../data/mnist.js';
@@ -26,8 +27,8 @@ import { linearAccuracy } from './linear.js';
 import type { ExperimentContext, ExperimentResult, Check } from './types.js';
 import { correlation } from './stats.js';
 
-export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; cd_k: number; binarize: boolean; train: number; test: number; dbn_hidden: number; ais_betas: number; ais_runs: number; seed: number; lr_decay: 'none' | 'linear'; weight_decay: number; methods: 'all' | 'cd' | 'pcd' }
-export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, lr_decay: 'none', weight_decay: 0, cd_k: 10, binarize: false, train: 8000, test: 2000, dbn_hidden: 0, ais_betas: 14500, ais_runs: 100, seed: 1, methods: 'all' };
+export interface RbmMnistOptions { hidden: number; epochs: number; batch: number; lr: number; cd_k: number; binarize: boolean; train: number; test: number; dbn_hidden: number; ais_betas: number; ais_runs: number; seed: number; lr_decay: 'none' | 'linear'; weight_decay: number; methods: 'all' | 'cd' | 'pcd'; threads: number }
+export const RBM_DEFAULTS: RbmMnistOptions = { hidden: 256, epochs: 10, batch: 20, lr: 0.01, lr_decay: 'none', weight_decay: 0, cd_k: 10, binarize: false, train: 8000, test: 2000, dbn_hidden: 0, ais_betas: 14500, ais_runs: 100, seed: 1, methods: 'all', threads: 0 };
 
 // Salakhutdinov & Murray (2008, Table 2): AIS test log-likelihoods of RBMs
 // with 500 hidden units trained on all 60000 MNIST digits (nats).
@@ -80,7 +81,7 @@ interface AisReport { log_z: number; log_z_low: number; log_z_high: number; log_
 
 interface EpochPoint { method: string; epoch: number; seconds: number; reconstruction_error: number; pseudo_log_likelihood: number; pseudo_log_likelihood_greyscale: number; free_energy: number }
 
-export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): ExperimentResult {
+export async function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Promise<ExperimentResult> {
   if (o.ais_betas > 0 && o.ais_betas < 3) throw new UsageError(`annealed importance sampling needs at least 3 intermediate distributions, or 0 for none (got ${o.ais_betas})`, 'ais_betas');
   const digits = loadDigits();
   const sp = split(digits, o.train, o.test, o.seed);
@@ -133,7 +134,7 @@ export function runRbmMnist(o: RbmMnistOptions, ctx: ExperimentContext): Experim
     }
     if (o.ais_betas > 0 && !ctx.shouldStop?.()) {
       const t0 = performance.now();
-      const z = aisLogZ(rbm, { betas: o.ais_betas, runs: o.ais_runs, seed: o.seed, baseBias });
+      const z = await aisLogZThreads(rbm, { betas: o.ais_betas, runs: o.ais_runs, seed: o.seed, baseBias }, o.threads);
       const ll = meanLogLikelihood(rbm, testBits, z.logZ);
       // log Z high gives the likelihood's low end and the other way round.
       ais[m.name] = {

@@ -79,6 +79,8 @@ export class Kernel {
   setSeed(seed: number): void { this.x.setSeed(seed % 2 ** 32, Math.floor(seed / 2 ** 32)); }
   /** The 64-bit Philox key as two words (a seed beyond 2^53, e.g. a known-answer test's). */
   setSeedWords(lo: number, hi: number): void { this.x.setSeed(lo, hi); }
+  /** The random key's two words, as setSeed or setSeedWords left them. */
+  seedWords(): [number, number] { return [this.x.seedLo() >>> 0, this.x.seedHi() >>> 0]; }
   setDt(dtMs: number): void { this.x.setDt(dtMs); }
   setMaxSynapses(n: number): void { this.x.setMaxSynapses(n); }
 

@@ -97,6 +97,8 @@ export function planRun(text: string, limits: ServerLimits): RunPlan {
     if (!exp) throw httpError(400, 'HEBB_ERR_BAD_REQUEST', `no experiment named "${body.run_experiment.slice(0, 100)}"; experiments: ${Object.keys(EXPERIMENTS).join(', ')}`);
     // The experiment's own schema checks the options, as on the command line.
     const options = parseOptions(exp.options, body.options ?? {}, 'api');
+    // An experiment's own threads (AIS) are capped at the server's cores, as a run's are.
+    if (typeof options.threads === 'number' && options.threads > availableParallelism()) options.threads = availableParallelism();
     // The network it would show, against the server's limits now (413) rather than in its thread.
     if (exp.model) validateModel(exp.model(options), { limits });
     return { kind: 'experiment', experiment: body.run_experiment, options, run: { durationMs: null, pace: { mode: 'max' }, waitForWatcher: false, stopWhenUnwatched: body.stop_when_unwatched ?? false } };

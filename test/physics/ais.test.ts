@@ -9,6 +9,7 @@ import { describe, it, expect } from 'vitest';
 import { Dense } from '../../src/kernel/dense.js';
 import { Rbm } from '../../src/dense/rbm.js';
 import { aisLogZ, betaSchedule, exactLogZ, meanLogLikelihood } from '../../src/dense/ais.js';
+import { aisLogZThreads, runBlocks } from '../../src/dense/ais-threads.js';
 import { Philox } from '../../src/core/philox.js';
 import { loadDigits, split, permutation } from '../../src/data/mnist.js';
 
@@ -132,4 +133,16 @@ describe('annealed importance sampling for RBMs', () => {
     expect(meanLogLikelihood(rbm, test, a.logZ) - meanLogLikelihood(rbm, test, exact)).toBeCloseTo(exact - a.logZ, 6);
     expect(meanLogLikelihood(rbm, test, exact)).toBeLessThan(0);
   });
+
+  it('over threads: runs split in blocks of whole groups of 4, the estimate bit for bit the one thread\'s (1-4 threads, sizes not multiples of 4, both paths)', async () => {
+    expect(runBlocks(30, 3)).toEqual([[0, 8], [8, 20], [20, 30]]);
+    expect(runBlocks(7, 4)).toEqual([[0, 4], [4, 7]]);
+    expect(runBlocks(100, 1)).toEqual([[0, 100]]);
+    for (const [nv, nh, runs, keep] of [[21, 13, 30, false], [21, 13, 7, true], [784, 12, 13, false]] as const) {
+      const rbm = randomRbm(d, nv, nh, 0.5, nv + nh);
+      const o = { betas: 200, runs, seed: 3, keepHiddenBiases: keep, baseBias: Float32Array.from({ length: nv }, (_, i) => -1 + 0.01 * i) };
+      const one = aisLogZ(rbm, o);
+      for (const threads of [1, 2, 3, 4]) expect(await aisLogZThreads(rbm, o, threads), `${nv}-${nh}, ${runs} runs, ${threads} threads`).toEqual(one);
+    }
+  }, 60_000);
 });
