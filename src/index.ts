@@ -36,6 +36,15 @@ export { trainStatistics, type TrainStatistics, type StatisticsOptions, type Spi
 export { WEIGHTS_FORMAT, WEIGHTS_VERSION, moduleParamShapes, type WeightsDocument, type WeightsMatrix, type ParamShape } from './model/weights.js';
 export { saveWeights, loadWeights } from './dense/weights.js';
 
+// ------------------------------------------------------------------ RBMs and their likelihoods
+// A trained machine (rbm-mnist's rbm-METHOD.weights.json) estimated again:
+//   const rbm = new Rbm(new Dense(), 784, 500, 1); loadWeights(rbm.params(), doc);
+//   const z = await aisLogZThreads(rbm, { betas: 14500, runs: 1000, seed: 2, baseBias }, 0);
+export { Dense, Mat } from './kernel/dense.js';
+export { Rbm } from './dense/rbm.js';
+export { aisLogZ, exactLogZ, meanLogLikelihood, betaSchedule, type AisOptions, type AisResult } from './dense/ais.js';
+export { aisLogZThreads } from './dense/ais-threads.js';
+
 // ------------------------------------------------------------------ experiments
 export { EXPERIMENTS, describeOptions, parseOptions, optionsFromArgs, defaultOptions, type Experiment, type ExperimentResult, type Check, type OptionInfo } from './experiments/index.js';
 export { writeExperiment } from './experiments/files.js';

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateModel, loadPreset, Simulation, MemoryRecording, ModelError, UsageError, NEURON_MODELS, EXPERIMENTS, readSpikeFile, runModel } from 'hebb';
+import { validateModel, loadPreset, Simulation, MemoryRecording, ModelError, UsageError, NEURON_MODELS, EXPERIMENTS, readSpikeFile, runModel, Dense, Rbm, saveWeights, loadWeights, aisLogZ, aisLogZThreads, exactLogZ } from 'hebb';
 import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from 'hebb/protocol';
 import { buildApp } from 'hebb/server';
 import { mkdtempSync } from 'node:fs';
@@ -56,6 +56,21 @@ describe('import from "hebb"', () => {
     expect(spikes.populations.exc!.times.length).toBe(summary.populations.exc!.spikes);
     expect(() => readSpikeFile(join(dir, 'summary.json'))).toThrow(/not a hebb spike file/);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('estimates a saved RBM\'s log Z again: weights document in, AIS on two threads equal to one, near the exact value', async () => {
+    const trained = new Rbm(new Dense(), 20, 10, 3);
+    trained.W.set(Float32Array.from({ length: 200 }, (_, k) => Math.sin(k * 0.7)));
+    const doc = JSON.parse(JSON.stringify(saveWeights('rbm', trained.params())));
+    const dense = new Dense();
+    dense.setSeed(5);
+    const rbm = new Rbm(dense, 20, 10, 9);
+    loadWeights(rbm.params(), doc);
+    expect(rbm.W.toArray()).toEqual(trained.W.toArray());
+    const o = { betas: 2000, runs: 50, seed: 2, baseBias: new Float32Array(20) };
+    const two = await aisLogZThreads(rbm, o, 2);
+    expect(two).toEqual(aisLogZ(rbm, o));
+    expect(Math.abs(two.logZ - exactLogZ(rbm))).toBeLessThan(0.1);
   });
 
   it('runs the README\'s "Use it from code" example as written, and prints what the README says', () => {
